@@ -1,0 +1,269 @@
+package graph
+
+import "context"
+
+// Store keeps a partnership network. Every backend implements it and passes
+// the contract suite in graph/storetest. Methods are safe for concurrent use.
+//
+// Batch reads take many IDs and return results in the caller's order, with nil
+// where an ID is unknown, so one dataloader batch is one store call.
+// Writes are atomic: a write that fails changes nothing.
+type Store interface {
+	// Version returns a counter that grows with every committed write, so
+	// caches (analytics snapshots) know when to rebuild.
+	Version(ctx context.Context) (int64, error)
+
+	// ActorsByID returns the actors with the given IDs, nil where unknown.
+	ActorsByID(ctx context.Context, ids []string) ([]*Actor, error)
+	// FindActors returns a page of actors matching f, ordered by name then ID.
+	FindActors(ctx context.Context, f ActorFilter, p PageArgs) (*ActorPage, error)
+	// CreateActor stores a new actor. Returns EINVALID for a bad actor or a
+	// missing parent and ECONFLICT if its key is taken.
+	CreateActor(ctx context.Context, a *Actor) (*Actor, error)
+	// UpdateActor applies u to the actor with u.ID. Returns ENOTFOUND, EINVALID.
+	UpdateActor(ctx context.Context, u ActorUpdate) (*Actor, error)
+	// DeleteActor removes an actor with its links and participations, clears
+	// it as broker of other links and as parent of organisations.
+	// Returns ENOTFOUND.
+	DeleteActor(ctx context.Context, id string) error
+
+	// ProgrammesByID returns the programmes with the given IDs, nil where unknown.
+	ProgrammesByID(ctx context.Context, ids []string) ([]*Programme, error)
+	// FindProgrammes returns a page of programmes, ordered by name then ID.
+	FindProgrammes(ctx context.Context, f ProgrammeFilter, p PageArgs) (*ProgrammePage, error)
+	// CreateProgramme returns EINVALID or ECONFLICT.
+	CreateProgramme(ctx context.Context, p *Programme) (*Programme, error)
+	// UpdateProgramme returns ENOTFOUND or EINVALID.
+	UpdateProgramme(ctx context.Context, u ProgrammeUpdate) (*Programme, error)
+	// DeleteProgramme removes a programme and its participations and detaches
+	// its links (they stay, without a programme). Returns ENOTFOUND.
+	DeleteProgramme(ctx context.Context, id string) error
+
+	// LinksByID returns the links with the given IDs, nil where unknown.
+	LinksByID(ctx context.Context, ids []string) ([]*Link, error)
+	// FindLinks returns a page of links matching f, ordered by key.
+	FindLinks(ctx context.Context, f LinkFilter, p PageArgs) (*LinkPage, error)
+	// LinksOfActors returns, for each actor ID, the links it is an end of
+	// (subject to f), ordered by key.
+	LinksOfActors(ctx context.Context, actorIDs []string, f LinkFilter) ([][]*Link, error)
+	// CreateLink returns EINVALID (bad input, or an end, programme or broker
+	// that does not exist) or ECONFLICT if its key is taken.
+	CreateLink(ctx context.Context, l *Link) (*Link, error)
+	// UpdateLink returns ENOTFOUND or EINVALID.
+	UpdateLink(ctx context.Context, u LinkUpdate) (*Link, error)
+	// DeleteLink returns ENOTFOUND.
+	DeleteLink(ctx context.Context, id string) error
+
+	// SetParticipation adds or updates an actor's role in a programme.
+	// Returns EINVALID if either does not exist.
+	SetParticipation(ctx context.Context, p *Participation) (*Participation, error)
+	// RemoveParticipation returns ENOTFOUND if the actor takes no part.
+	RemoveParticipation(ctx context.Context, actorID, programmeID string) error
+	// ParticipationsOf returns, for each ID (an actor's or a programme's), the
+	// participations it is part of, ordered by actor then programme ID.
+	ParticipationsOf(ctx context.Context, ids []string) ([][]*Participation, error)
+
+	// Apply upserts a batch by key in one transaction: all or nothing.
+	// References inside the batch may point to entities of the batch or of the
+	// store. Returns EINVALID naming the first bad item.
+	Apply(ctx context.Context, b *Batch) (*ApplyResult, error)
+	// Scan streams the whole network, actors first, then programmes,
+	// participations and links, from one consistent read. It stops at the
+	// first error fn returns.
+	Scan(ctx context.Context, fn func(Item) error) (version int64, err error)
+
+	Close() error
+}
+
+// Item is one element of a Scan or a Batch: exactly one field is set.
+type Item struct {
+	Actor         *Actor
+	Programme     *Programme
+	Participation *Participation
+	Link          *Link
+}
+
+// Batch is a set of upserts applied atomically.
+type Batch struct {
+	Actors         []*Actor
+	Programmes     []*Programme
+	Participations []*Participation
+	Links          []*Link
+}
+
+// Len returns the number of items in b.
+func (b *Batch) Len() int {
+	return len(b.Actors) + len(b.Programmes) + len(b.Participations) + len(b.Links)
+}
+
+// ApplyResult counts what Apply changed.
+type ApplyResult struct {
+	Created, Updated, Unchanged int
+}
+
+// PageArgs selects a page: the First items after the cursor After.
+type PageArgs struct {
+	First int    // 0 means DefaultPageSize
+	After string // opaque cursor from a previous page, "" for the start
+}
+
+const (
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
+)
+
+// Size returns the page size p asks for, checked against MaxPageSize.
+func (p PageArgs) Size() (int, error) {
+	switch {
+	case p.First == 0:
+		return DefaultPageSize, nil
+	case p.First < 0:
+		return 0, Errorf(EINVALID, "first", "first must not be negative")
+	case p.First > MaxPageSize:
+		return 0, Errorf(EINVALID, "first", "first must be at most %d", MaxPageSize)
+	}
+	return p.First, nil
+}
+
+// PageInfo follows the Relay connection specification.
+type PageInfo struct {
+	HasNextPage bool
+	EndCursor   string
+	StartCursor string
+}
+
+type ActorPage struct {
+	Actors     []*Actor
+	Cursors    []string
+	TotalCount int
+	PageInfo   PageInfo
+}
+
+type ProgrammePage struct {
+	Programmes []*Programme
+	Cursors    []string
+	TotalCount int
+	PageInfo   PageInfo
+}
+
+type LinkPage struct {
+	Links      []*Link
+	Cursors    []string
+	TotalCount int
+	PageInfo   PageInfo
+}
+
+// ActorFilter selects actors; zero fields match everything.
+type ActorFilter struct {
+	Search   string // words matched against names (prefix match per word)
+	Kinds    []Kind // KindPerson, KindOrganisation
+	OrgTypes []OrgType
+	Sector   string
+	Region   string
+	ParentID string
+}
+
+// ProgrammeFilter selects programmes.
+type ProgrammeFilter struct {
+	Search string
+	Tag    string
+}
+
+// LinkFilter selects links; zero fields match everything.
+type LinkFilter struct {
+	Types        []LinkType
+	ProgrammeID  string
+	BrokeredByID string
+	Active       Interval // links whose interval overlaps this window
+}
+
+// ActorUpdate changes the non-nil fields of actor ID. The key and kind are fixed.
+type ActorUpdate struct {
+	ID          string
+	Name        *string
+	Description *string
+	Title       *string
+	Roles       *[]string
+	Email       *string
+	Phone       *string
+	OrgType     *OrgType
+	Sector      *string
+	Region      *string
+	ParentID    *string // "" clears the parent
+	Evidence    *Evidence
+}
+
+// Apply returns a copy of a with u's changes.
+func (u ActorUpdate) Apply(a *Actor) *Actor {
+	c := *a
+	set(&c.Name, u.Name)
+	set(&c.Description, u.Description)
+	set(&c.Title, u.Title)
+	set(&c.Roles, u.Roles)
+	set(&c.Email, u.Email)
+	set(&c.Phone, u.Phone)
+	set(&c.OrgType, u.OrgType)
+	set(&c.Sector, u.Sector)
+	set(&c.Region, u.Region)
+	set(&c.ParentID, u.ParentID)
+	set(&c.Evidence, u.Evidence)
+	return &c
+}
+
+// ProgrammeUpdate changes the non-nil fields of programme ID.
+type ProgrammeUpdate struct {
+	ID          string
+	Name        *string
+	Description *string
+	Aims        *[]string
+	Start       *Date // zero Date clears
+	End         *Date
+	Tags        *[]string
+	Evidence    *Evidence
+}
+
+// Apply returns a copy of p with u's changes.
+func (u ProgrammeUpdate) Apply(p *Programme) *Programme {
+	c := *p
+	set(&c.Name, u.Name)
+	set(&c.Description, u.Description)
+	set(&c.Aims, u.Aims)
+	set(&c.Start, u.Start)
+	set(&c.End, u.End)
+	set(&c.Tags, u.Tags)
+	set(&c.Evidence, u.Evidence)
+	return &c
+}
+
+// LinkUpdate changes the non-nil fields of link ID. Its ends and key are fixed.
+type LinkUpdate struct {
+	ID           string
+	Type         *LinkType
+	Directed     *bool
+	Weight       *float64
+	From         *Date
+	To           *Date
+	ProgrammeID  *string
+	BrokeredByID *string
+	Evidence     *Evidence
+}
+
+// Apply returns a copy of l with u's changes.
+func (u LinkUpdate) Apply(l *Link) *Link {
+	c := *l
+	set(&c.Type, u.Type)
+	set(&c.Directed, u.Directed)
+	set(&c.Weight, u.Weight)
+	set(&c.From, u.From)
+	set(&c.To, u.To)
+	set(&c.ProgrammeID, u.ProgrammeID)
+	set(&c.BrokeredByID, u.BrokeredByID)
+	set(&c.Evidence, u.Evidence)
+	return &c
+}
+
+func set[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
