@@ -165,6 +165,7 @@ type ActorFilter struct {
 
 // ProgrammeFilter selects programmes.
 type ProgrammeFilter struct {
+	Keys   []string
 	Search string
 	Tag    string
 }
