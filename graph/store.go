@@ -155,8 +155,9 @@ type LinkPage struct {
 
 // ActorFilter selects actors; zero fields match everything.
 type ActorFilter struct {
-	Search   string // words matched against names (prefix match per word)
-	Kinds    []Kind // KindPerson, KindOrganisation
+	Keys     []string // actors with these keys
+	Search   string   // words matched against names (prefix match per word)
+	Kinds    []Kind   // KindPerson, KindOrganisation
 	OrgTypes []OrgType
 	Sector   string
 	Region   string
