@@ -1,0 +1,297 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+const actorCols = `id, key, kind, name, description, title, roles, email, phone, org_type, sector, region, coalesce(parent_id, ''), evidence`
+
+func scanActor(r rowScanner) (*graph.Actor, error) {
+	var a graph.Actor
+	var roles, evidence string
+	err := r.Scan(&a.ID, &a.Key, &a.Kind, &a.Name, &a.Description, &a.Title, &roles, &a.Email, &a.Phone,
+		&a.OrgType, &a.Sector, &a.Region, &a.ParentID, &evidence)
+	if err != nil {
+		return nil, err
+	}
+	if a.Roles, err = decodeList(roles); err != nil {
+		return nil, err
+	}
+	return &a, json.Unmarshal([]byte(evidence), &a.Evidence)
+}
+
+// ActorsByID returns actors in the order of ids, nil where unknown.
+func (s *Store) ActorsByID(ctx context.Context, ids []string) ([]*graph.Actor, error) {
+	var found []*graph.Actor
+	err := inChunks(ids, func(chunk []string) error {
+		as, err := scanAll(ctx, s.r, scanActor, `SELECT `+actorCols+` FROM actors WHERE id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
+		found = append(found, as...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return byID(ids, found, func(a *graph.Actor) string { return a.ID }), nil
+}
+
+// FindActors returns a page of actors matching f, ordered by name then ID.
+func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.ActorPage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	where, args := actorWhere(f)
+	page := &graph.ActorPage{}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM actors WHERE `+where, args...).Scan(&page.TotalCount); err != nil {
+			return fmt.Errorf("sqlite: count actors: %w", err)
+		}
+		w, a, err := afterNameID(where, args, p.After)
+		if err != nil {
+			return err
+		}
+		as, err := scanAll(ctx, tx, scanActor, `SELECT `+actorCols+` FROM actors WHERE `+w+` ORDER BY name, id LIMIT ?`, append(a, size+1)...)
+		page.Actors = as
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	page.Actors, page.PageInfo.HasNextPage = trim(page.Actors, size)
+	page.Cursors = cursors(page.Actors, func(a *graph.Actor) string { return encodeCursor(a.Name, a.ID) })
+	page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
+	return page, nil
+}
+
+func actorWhere(f graph.ActorFilter) (string, []any) {
+	c := &conds{}
+	in(c, "key", f.Keys)
+	in(c, "kind", f.Kinds)
+	in(c, "org_type", f.OrgTypes)
+	c.eq("sector", f.Sector)
+	c.eq("region", f.Region)
+	c.eq("parent_id", f.ParentID)
+	if q := ftsQuery(f.Search); q != "" {
+		c.add(`rowid IN (SELECT rowid FROM actor_names WHERE actor_names MATCH ?)`, q)
+	} else if strings.TrimSpace(f.Search) != "" {
+		c.add(`0`) // only punctuation: nothing can match
+	}
+	return c.sql()
+}
+
+// conds builds a parameterised WHERE clause from fixed column names.
+type conds struct {
+	parts []string
+	args  []any
+}
+
+func (c *conds) add(cond string, args ...any) {
+	c.parts = append(c.parts, cond)
+	c.args = append(c.args, args...)
+}
+
+func (c *conds) eq(col, v string) {
+	if v != "" {
+		c.add(col+` = ?`, v)
+	}
+}
+
+func in[T ~string](c *conds, col string, vs []T) {
+	if len(vs) > 0 {
+		c.add(col+` IN (`+placeholders(len(vs))+`)`, anys(vs)...)
+	}
+}
+
+func (c *conds) sql() (string, []any) {
+	if len(c.parts) == 0 {
+		return "1", nil
+	}
+	return strings.Join(c.parts, " AND "), c.args
+}
+
+// afterNameID adds a keyset condition for a (name, id) cursor.
+func afterNameID(where string, args []any, after string) (string, []any, error) {
+	if after == "" {
+		return where, args, nil
+	}
+	parts, err := decodeCursor(after, 2)
+	if err != nil {
+		return "", nil, err
+	}
+	return where + ` AND (name, id) > (?, ?)`, append(append([]any{}, args...), parts[0], parts[1]), nil
+}
+
+func trim[T any](vs []T, size int) ([]T, bool) {
+	if len(vs) > size {
+		return vs[:size], true
+	}
+	return vs, false
+}
+
+func cursors[T any](vs []T, cursor func(T) string) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = cursor(v)
+	}
+	return out
+}
+
+func ends(cs []string) (string, string) {
+	if len(cs) == 0 {
+		return "", ""
+	}
+	return cs[0], cs[len(cs)-1]
+}
+
+// CreateActor stores a new actor.
+func (s *Store) CreateActor(ctx context.Context, a *graph.Actor) (*graph.Actor, error) {
+	a = clone(a)
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := conflict(ctx, tx, "actors", a.Key); err != nil {
+			return err
+		}
+		if err := checkParent(ctx, tx, a); err != nil {
+			return err
+		}
+		return upsertActor(ctx, tx, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// UpdateActor applies u to an existing actor.
+func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Actor, error) {
+	var a *graph.Actor
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		old, err := getActor(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			return graph.Errorf(graph.ENOTFOUND, "id", "actor %q not found", u.ID)
+		}
+		a = u.Apply(old)
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if err := checkParent(ctx, tx, a); err != nil {
+			return err
+		}
+		return upsertActor(ctx, tx, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// DeleteActor removes an actor; foreign keys cascade to its links and
+// participations and clear it as parent and broker.
+func (s *Store) DeleteActor(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return deleteRow(ctx, tx, "actors", "actor", id)
+	})
+}
+
+func getActor(ctx context.Context, q queryer, id string) (*graph.Actor, error) {
+	a, err := scanActor(q.QueryRowContext(ctx, `SELECT `+actorCols+` FROM actors WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get actor: %w", err)
+	}
+	return a, nil
+}
+
+// checkParent verifies a's parent exists, is an organisation and is not a
+// descendant of a (no cycles).
+func checkParent(ctx context.Context, tx *sql.Tx, a *graph.Actor) error {
+	for id := a.ParentID; id != ""; {
+		p, err := getActor(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		switch {
+		case p == nil || p.Kind != graph.KindOrganisation:
+			return graph.Errorf(graph.EINVALID, "parentId", "parent organisation %q does not exist", id)
+		case p.ID == a.ID:
+			return graph.Errorf(graph.EINVALID, "parentId", "parent %q would make a cycle", a.ParentID)
+		}
+		id = p.ParentID
+	}
+	return nil
+}
+
+func upsertActor(ctx context.Context, tx *sql.Tx, a *graph.Actor) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO actors (`+strings.ReplaceAll(actorCols, "coalesce(parent_id, '')", "parent_id")+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, title = excluded.title,
+		roles = excluded.roles, email = excluded.email, phone = excluded.phone, org_type = excluded.org_type,
+		sector = excluded.sector, region = excluded.region, parent_id = excluded.parent_id, evidence = excluded.evidence`,
+		actorArgs(a)...)
+	if err != nil {
+		return fmt.Errorf("sqlite: write actor: %w", err)
+	}
+	return nil
+}
+
+func actorArgs(a *graph.Actor) []any {
+	return []any{a.ID, a.Key, a.Kind, a.Name, a.Description, a.Title, jsonText(nonNil(a.Roles)), a.Email, a.Phone,
+		a.OrgType, a.Sector, a.Region, nullable(a.ParentID), jsonText(a.Evidence)}
+}
+
+// conflict returns ECONFLICT if table already has key.
+func conflict(ctx context.Context, tx *sql.Tx, table, key string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE key = ?`, key).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: check key: %w", err)
+	}
+	if n > 0 {
+		return graph.Errorf(graph.ECONFLICT, "key", "key %q is already taken", key)
+	}
+	return nil
+}
+
+func deleteRow(ctx context.Context, tx *sql.Tx, table, what, id string) error {
+	res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("sqlite: delete %s: %w", what, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return graph.Errorf(graph.ENOTFOUND, "id", "%s %q not found", what, id)
+	}
+	return nil
+}
+
+// decodeList reads a JSON list column; empty lists read as nil, as written.
+func decodeList(s string) ([]string, error) {
+	var v []string
+	if err := json.Unmarshal([]byte(s), &v); err != nil || len(v) == 0 {
+		return nil, err
+	}
+	return v, nil
+}
+
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+func clone[T any](v *T) *T {
+	c := *v
+	return &c
+}

@@ -1,0 +1,215 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+const linkCols = `id, key, type, source_id, target_id, directed, weight, from_date, to_date,
+	coalesce(programme_id, ''), coalesce(brokered_by_id, ''), evidence`
+
+func scanLink(r rowScanner) (*graph.Link, error) {
+	var l graph.Link
+	var from, to, evidence string
+	err := r.Scan(&l.ID, &l.Key, &l.Type, &l.SourceID, &l.TargetID, &l.Directed, &l.Weight, &from, &to,
+		&l.ProgrammeID, &l.BrokeredByID, &evidence)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.From.UnmarshalText([]byte(from)); err != nil {
+		return nil, err
+	}
+	if err := l.To.UnmarshalText([]byte(to)); err != nil {
+		return nil, err
+	}
+	return &l, json.Unmarshal([]byte(evidence), &l.Evidence)
+}
+
+// LinksByID returns links in the order of ids, nil where unknown.
+func (s *Store) LinksByID(ctx context.Context, ids []string) ([]*graph.Link, error) {
+	var found []*graph.Link
+	err := inChunks(ids, func(chunk []string) error {
+		ls, err := scanAll(ctx, s.r, scanLink, `SELECT `+linkCols+` FROM links WHERE id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
+		found = append(found, ls...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return byID(ids, found, func(l *graph.Link) string { return l.ID }), nil
+}
+
+func linkWhere(f graph.LinkFilter) *conds {
+	c := &conds{}
+	in(c, "type", f.Types)
+	c.eq("programme_id", f.ProgrammeID)
+	c.eq("brokered_by_id", f.BrokeredByID)
+	// Interval overlap with open ends: '' sorts before every date.
+	if !f.Active.From.IsZero() {
+		c.add(`(to_date = '' OR to_date >= ?)`, f.Active.From.String())
+	}
+	if !f.Active.To.IsZero() {
+		c.add(`(from_date = '' OR from_date <= ?)`, f.Active.To.String())
+	}
+	return c
+}
+
+// FindLinks returns a page of links matching f, ordered by key.
+func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	where, args := linkWhere(f).sql()
+	page := &graph.LinkPage{}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE `+where, args...).Scan(&page.TotalCount); err != nil {
+			return fmt.Errorf("sqlite: count links: %w", err)
+		}
+		if p.After != "" {
+			parts, err := decodeCursor(p.After, 1)
+			if err != nil {
+				return err
+			}
+			where, args = where+` AND key > ?`, append(args, parts[0])
+		}
+		ls, err := scanAll(ctx, tx, scanLink, `SELECT `+linkCols+` FROM links WHERE `+where+` ORDER BY key LIMIT ?`, append(args, size+1)...)
+		page.Links = ls
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	page.Links, page.PageInfo.HasNextPage = trim(page.Links, size)
+	page.Cursors = cursors(page.Links, func(l *graph.Link) string { return encodeCursor(l.Key) })
+	page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
+	return page, nil
+}
+
+// LinksOfActors returns, for each actor, the links it is an end of.
+func (s *Store) LinksOfActors(ctx context.Context, actorIDs []string, f graph.LinkFilter) ([][]*graph.Link, error) {
+	where, args := linkWhere(f).sql()
+	pos := make(map[string][]int, len(actorIDs))
+	for i, id := range actorIDs {
+		pos[id] = append(pos[id], i)
+	}
+	out := make([][]*graph.Link, len(actorIDs))
+	err := inChunks(actorIDs, func(chunk []string) error {
+		ph := placeholders(len(chunk))
+		q := `SELECT ` + linkCols + ` FROM links WHERE (source_id IN (` + ph + `) OR target_id IN (` + ph + `)) AND ` + where + ` ORDER BY key`
+		ls, err := scanAll(ctx, s.r, scanLink, q, append(append(anys(chunk), anys(chunk)...), args...)...)
+		for _, l := range ls {
+			for _, i := range pos[l.SourceID] {
+				out[i] = append(out[i], l)
+			}
+			for _, i := range pos[l.TargetID] {
+				out[i] = append(out[i], l)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateLink stores a new link between existing actors.
+func (s *Store) CreateLink(ctx context.Context, l *graph.Link) (*graph.Link, error) {
+	l = clone(l)
+	if err := l.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := conflict(ctx, tx, "links", l.Key); err != nil {
+			return err
+		}
+		if err := checkLinkRefs(ctx, tx, l); err != nil {
+			return err
+		}
+		return upsertLink(ctx, tx, l)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// UpdateLink applies u to an existing link.
+func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link, error) {
+	var l *graph.Link
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		old, err := scanLink(tx.QueryRowContext(ctx, `SELECT `+linkCols+` FROM links WHERE id = ?`, u.ID))
+		if err == sql.ErrNoRows {
+			return graph.Errorf(graph.ENOTFOUND, "id", "link %q not found", u.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: get link: %w", err)
+		}
+		l = u.Apply(old)
+		if err := l.Validate(); err != nil {
+			return err
+		}
+		if err := checkLinkRefs(ctx, tx, l); err != nil {
+			return err
+		}
+		return upsertLink(ctx, tx, l)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// DeleteLink removes a link.
+func (s *Store) DeleteLink(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return deleteRow(ctx, tx, "links", "link", id)
+	})
+}
+
+// checkLinkRefs verifies the actors and programme a link names exist.
+func checkLinkRefs(ctx context.Context, tx *sql.Tx, l *graph.Link) error {
+	for _, ref := range []struct{ field, table, id string }{
+		{"sourceId", "actors", l.SourceID}, {"targetId", "actors", l.TargetID},
+		{"brokeredById", "actors", l.BrokeredByID}, {"programmeId", "programmes", l.ProgrammeID},
+	} {
+		if err := exists(ctx, tx, ref.table, ref.field, ref.id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// exists returns EINVALID naming field unless id is "" or a row of table.
+func exists(ctx context.Context, tx *sql.Tx, table, field, id string) error {
+	if id == "" {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+		return fmt.Errorf("sqlite: check %s: %w", field, err)
+	}
+	if n == 0 {
+		return graph.Errorf(graph.EINVALID, field, "%s %q does not exist", field, id)
+	}
+	return nil
+}
+
+func upsertLink(ctx context.Context, tx *sql.Tx, l *graph.Link) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,
+		programme_id, brokered_by_id, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET type = excluded.type, directed = excluded.directed, weight = excluded.weight,
+		from_date = excluded.from_date, to_date = excluded.to_date, programme_id = excluded.programme_id,
+		brokered_by_id = excluded.brokered_by_id, evidence = excluded.evidence`,
+		l.ID, l.Key, l.Type, l.SourceID, l.TargetID, l.Directed, l.Weight, l.From.String(), l.To.String(),
+		nullable(l.ProgrammeID), nullable(l.BrokeredByID), jsonText(l.Evidence))
+	if err != nil {
+		return fmt.Errorf("sqlite: write link: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+const programmeCols = `id, key, name, description, aims, start_date, end_date, tags, evidence`
+
+func scanProgramme(r rowScanner) (*graph.Programme, error) {
+	var p graph.Programme
+	var aims, start, end, tags, evidence string
+	err := r.Scan(&p.ID, &p.Key, &p.Name, &p.Description, &aims, &start, &end, &tags, &evidence)
+	if err != nil {
+		return nil, err
+	}
+	if p.Aims, err = decodeList(aims); err != nil {
+		return nil, err
+	}
+	if p.Tags, err = decodeList(tags); err != nil {
+		return nil, err
+	}
+	if err := p.Start.UnmarshalText([]byte(start)); err != nil {
+		return nil, err
+	}
+	if err := p.End.UnmarshalText([]byte(end)); err != nil {
+		return nil, err
+	}
+	return &p, json.Unmarshal([]byte(evidence), &p.Evidence)
+}
+
+// ProgrammesByID returns programmes in the order of ids, nil where unknown.
+func (s *Store) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Programme, error) {
+	var found []*graph.Programme
+	err := inChunks(ids, func(chunk []string) error {
+		ps, err := scanAll(ctx, s.r, scanProgramme, `SELECT `+programmeCols+` FROM programmes WHERE id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
+		found = append(found, ps...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return byID(ids, found, func(p *graph.Programme) string { return p.ID }), nil
+}
+
+// FindProgrammes returns a page of programmes, ordered by name then ID.
+func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.ProgrammePage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	c := &conds{}
+	in(c, "key", f.Keys)
+	if f.Tag != "" {
+		c.add(`EXISTS (SELECT 1 FROM json_each(tags) WHERE value = ?)`, f.Tag)
+	}
+	for _, w := range strings.Fields(strings.ToLower(f.Search)) {
+		c.add(`instr(lower(name), ?) > 0`, w)
+	}
+	where, args := c.sql()
+	page := &graph.ProgrammePage{}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM programmes WHERE `+where, args...).Scan(&page.TotalCount); err != nil {
+			return fmt.Errorf("sqlite: count programmes: %w", err)
+		}
+		w, a, err := afterNameID(where, args, p.After)
+		if err != nil {
+			return err
+		}
+		ps, err := scanAll(ctx, tx, scanProgramme, `SELECT `+programmeCols+` FROM programmes WHERE `+w+` ORDER BY name, id LIMIT ?`, append(a, size+1)...)
+		page.Programmes = ps
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	page.Programmes, page.PageInfo.HasNextPage = trim(page.Programmes, size)
+	page.Cursors = cursors(page.Programmes, func(p *graph.Programme) string { return encodeCursor(p.Name, p.ID) })
+	page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
+	return page, nil
+}
+
+// CreateProgramme stores a new programme.
+func (s *Store) CreateProgramme(ctx context.Context, p *graph.Programme) (*graph.Programme, error) {
+	p = clone(p)
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := conflict(ctx, tx, "programmes", p.Key); err != nil {
+			return err
+		}
+		return upsertProgramme(ctx, tx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// UpdateProgramme applies u to an existing programme.
+func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*graph.Programme, error) {
+	var p *graph.Programme
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		old, err := getProgramme(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			return graph.Errorf(graph.ENOTFOUND, "id", "programme %q not found", u.ID)
+		}
+		p = u.Apply(old)
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		return upsertProgramme(ctx, tx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// DeleteProgramme removes a programme; its participations go with it and its
+// links lose their programme.
+func (s *Store) DeleteProgramme(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return deleteRow(ctx, tx, "programmes", "programme", id)
+	})
+}
+
+func getProgramme(ctx context.Context, q queryer, id string) (*graph.Programme, error) {
+	p, err := scanProgramme(q.QueryRowContext(ctx, `SELECT `+programmeCols+` FROM programmes WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get programme: %w", err)
+	}
+	return p, nil
+}
+
+func upsertProgramme(ctx context.Context, tx *sql.Tx, p *graph.Programme) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO programmes (`+programmeCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, aims = excluded.aims,
+		start_date = excluded.start_date, end_date = excluded.end_date, tags = excluded.tags, evidence = excluded.evidence`,
+		p.ID, p.Key, p.Name, p.Description, jsonText(nonNil(p.Aims)), p.Start.String(), p.End.String(),
+		jsonText(nonNil(p.Tags)), jsonText(p.Evidence))
+	if err != nil {
+		return fmt.Errorf("sqlite: write programme: %w", err)
+	}
+	return nil
+}

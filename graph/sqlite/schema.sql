@@ -1,0 +1,82 @@
+-- partnergraph embedded store. Foreign keys keep references sound; the Go
+-- code checks them first so errors can name the field at fault.
+CREATE TABLE IF NOT EXISTS meta (
+	name  TEXT PRIMARY KEY,
+	value INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 1);
+
+CREATE TABLE IF NOT EXISTS actors (
+	id          TEXT PRIMARY KEY,
+	key         TEXT NOT NULL UNIQUE,
+	kind        TEXT NOT NULL,
+	name        TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	title       TEXT NOT NULL DEFAULT '',
+	roles       TEXT NOT NULL DEFAULT '[]',
+	email       TEXT NOT NULL DEFAULT '',
+	phone       TEXT NOT NULL DEFAULT '',
+	org_type    TEXT NOT NULL DEFAULT '',
+	sector      TEXT NOT NULL DEFAULT '',
+	region      TEXT NOT NULL DEFAULT '',
+	parent_id   TEXT REFERENCES actors (id) ON DELETE SET NULL,
+	evidence    TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS actors_name ON actors (name, id);
+CREATE INDEX IF NOT EXISTS actors_parent ON actors (parent_id);
+CREATE INDEX IF NOT EXISTS actors_sector ON actors (sector);
+
+CREATE VIRTUAL TABLE IF NOT EXISTS actor_names USING fts5 (
+	name, content = 'actors', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS actors_ai AFTER INSERT ON actors BEGIN
+	INSERT INTO actor_names (rowid, name) VALUES (new.rowid, new.name);
+END;
+CREATE TRIGGER IF NOT EXISTS actors_ad AFTER DELETE ON actors BEGIN
+	INSERT INTO actor_names (actor_names, rowid, name) VALUES ('delete', old.rowid, old.name);
+END;
+CREATE TRIGGER IF NOT EXISTS actors_au AFTER UPDATE OF name ON actors BEGIN
+	INSERT INTO actor_names (actor_names, rowid, name) VALUES ('delete', old.rowid, old.name);
+	INSERT INTO actor_names (rowid, name) VALUES (new.rowid, new.name);
+END;
+
+CREATE TABLE IF NOT EXISTS programmes (
+	id          TEXT PRIMARY KEY,
+	key         TEXT NOT NULL UNIQUE,
+	name        TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	aims        TEXT NOT NULL DEFAULT '[]',
+	start_date  TEXT NOT NULL DEFAULT '',
+	end_date    TEXT NOT NULL DEFAULT '',
+	tags        TEXT NOT NULL DEFAULT '[]',
+	evidence    TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS programmes_name ON programmes (name, id);
+
+CREATE TABLE IF NOT EXISTS participations (
+	actor_id     TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+	programme_id TEXT NOT NULL REFERENCES programmes (id) ON DELETE CASCADE,
+	role         TEXT NOT NULL,
+	evidence     TEXT NOT NULL DEFAULT '{}',
+	PRIMARY KEY (actor_id, programme_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS participations_programme ON participations (programme_id, actor_id);
+
+CREATE TABLE IF NOT EXISTS links (
+	id             TEXT PRIMARY KEY,
+	key            TEXT NOT NULL UNIQUE,
+	type           TEXT NOT NULL,
+	source_id      TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+	target_id      TEXT NOT NULL REFERENCES actors (id) ON DELETE CASCADE,
+	directed       INTEGER NOT NULL,
+	weight         REAL NOT NULL,
+	from_date      TEXT NOT NULL DEFAULT '',
+	to_date        TEXT NOT NULL DEFAULT '',
+	programme_id   TEXT REFERENCES programmes (id) ON DELETE SET NULL,
+	brokered_by_id TEXT REFERENCES actors (id) ON DELETE SET NULL,
+	evidence       TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS links_source ON links (source_id);
+CREATE INDEX IF NOT EXISTS links_target ON links (target_id);
+CREATE INDEX IF NOT EXISTS links_programme ON links (programme_id);
+CREATE INDEX IF NOT EXISTS links_broker ON links (brokered_by_id);
