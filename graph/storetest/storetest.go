@@ -484,7 +484,7 @@ func demoBatch() *graph.Batch {
 	return &graph.Batch{
 		Actors: []*graph.Actor{centre, org("glasgow", "University of Glasgow", graph.OrgUniversity, "Higher education"), kevin,
 			org("es", "Education Scotland", graph.OrgGovernmentAgency, "Central government")},
-		Programmes: []*graph.Programme{prog},
+		Programmes:     []*graph.Programme{prog},
 		Participations: []*graph.Participation{{ActorID: graph.NewID(graph.KindOrganisation, "roc"), ProgrammeID: prog.ID, Role: graph.RoleLead}},
 		Links: []*graph.Link{
 			{Type: graph.LinkAffiliation, SourceID: graph.NewID(graph.KindPerson, "kevin"), TargetID: graph.NewID(graph.KindOrganisation, "roc"), Directed: true},
@@ -532,7 +532,9 @@ func testApplyAllOrNothing(t *testing.T, s graph.Store) {
 		{"ErrLinkTarget", func(b *graph.Batch) { b.Links[1].TargetID = graph.NewID(graph.KindOrganisation, "missing") }, graph.EINVALID, "targetId"},
 		{"ErrActorName", func(b *graph.Batch) { b.Actors[3].Name = "" }, graph.EINVALID, "name"},
 		{"ErrParent", func(b *graph.Batch) { b.Actors[0].ParentID = graph.NewID(graph.KindOrganisation, "nowhere") }, graph.EINVALID, "parentId"},
-		{"ErrKindClash", func(b *graph.Batch) { b.Actors = append(b.Actors, person("hope", "A person keyed like the university")) }, graph.ECONFLICT, "key"},
+		{"ErrKindClash", func(b *graph.Batch) {
+			b.Actors = append(b.Actors, person("hope", "A person keyed like the university"))
+		}, graph.ECONFLICT, "key"},
 		{"ErrLinkEndsChanged", func(b *graph.Batch) {
 			b.Links = append(b.Links, &graph.Link{Key: "p1", Type: graph.LinkPartnership, SourceID: f.alice.ID, TargetID: f.bob.ID})
 		}, graph.ECONFLICT, "key"},
