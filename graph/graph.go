@@ -14,6 +14,7 @@ import (
 type Kind string
 
 const (
+	KindActor        Kind = "Actor" // the kind in IDs of persons and organisations
 	KindPerson       Kind = "Person"
 	KindOrganisation Kind = "Organisation"
 	KindProgramme    Kind = "Programme"
@@ -22,19 +23,23 @@ const (
 
 // NewID returns the opaque global ID of the entity of kind k with key key.
 // IDs are derived from the immutable key, so every backend, export and
-// re-import gives an entity the same ID.
+// re-import gives an entity the same ID. Persons and organisations share one
+// key space, so an actor's ID does not depend on its kind.
 func NewID(k Kind, key string) string {
+	if k == KindPerson || k == KindOrganisation {
+		k = KindActor
+	}
 	return base64.RawURLEncoding.EncodeToString([]byte(string(k) + ":" + key))
 }
 
-// ParseID splits a global ID into its kind and key.
-// Returns EINVALID if id is not one this service issued.
+// ParseID splits a global ID into its kind (KindActor, KindProgramme or
+// KindLink) and key. Returns EINVALID if id is not one this service issued.
 func ParseID(id string) (Kind, string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(id)
 	if err == nil {
 		kind, key, ok := strings.Cut(string(b), ":")
 		switch k := Kind(kind); k {
-		case KindPerson, KindOrganisation, KindProgramme, KindLink:
+		case KindActor, KindProgramme, KindLink:
 			if ok && key != "" {
 				return k, key, nil
 			}
