@@ -3,6 +3,7 @@ package graph
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strings"
 )
 
@@ -247,4 +248,19 @@ func (l *Link) Ends() []string {
 		return []string{l.SourceID, l.TargetID, l.BrokeredByID}
 	}
 	return []string{l.SourceID, l.TargetID}
+}
+
+// Matches reports whether l passes f (the in-memory twin of a store's
+// link filter, for links already loaded).
+func (f LinkFilter) Matches(l *Link) bool {
+	if len(f.Types) > 0 && !slices.Contains(f.Types, l.Type) {
+		return false
+	}
+	if f.ProgrammeID != "" && l.ProgrammeID != f.ProgrammeID {
+		return false
+	}
+	if f.BrokeredByID != "" && l.BrokeredByID != f.BrokeredByID {
+		return false
+	}
+	return l.Interval.Overlaps(f.Active)
 }

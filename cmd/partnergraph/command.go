@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/sqlite"
+	"github.com/partnergraph/partnergraph/seed"
+	"github.com/partnergraph/partnergraph/server"
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+)
+
+// NewCommand returns the root command with every subcommand.
+func NewCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "partnergraph",
+		Short:         "A knowledge graph of partnership networks: who the brokers are, how knowledge travels",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newServeCommand())
+	return root
+}
+
+// StoreFlags choose and configure the store; shared by every command that
+// opens one. Environment variables give the defaults.
+type StoreFlags struct {
+	DataDir string
+}
+
+func (f *StoreFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.DataDir, "data", env("PARTNERGRAPH_DATA", "data"), "data directory of the embedded store (env PARTNERGRAPH_DATA)")
+}
+
+// Open opens the chosen store.
+func (f *StoreFlags) Open(ctx context.Context) (graph.Store, error) {
+	return sqlite.Open(ctx, f.DataDir)
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+// Main is the serve command's program: tests start it on port 0 with a
+// temporary data directory, as a user would.
+type Main struct {
+	Store StoreFlags
+	Addr  string
+	Demo  bool
+
+	Logger zerolog.Logger
+	store  graph.Store
+	server *server.Server
+}
+
+// NewMain returns a Main with defaults and JSON logs on standard error.
+func NewMain() *Main {
+	return &Main{Addr: env("PARTNERGRAPH_ADDR", "127.0.0.1:8080"), Logger: zerolog.New(os.Stderr).With().Timestamp().Logger()}
+}
+
+// Run opens the store, loads the demo network if asked, and starts serving.
+func (m *Main) Run(ctx context.Context) error {
+	s, err := m.Store.Open(ctx)
+	if err != nil {
+		return fmt.Errorf("open store: %w", err)
+	}
+	m.store = s
+	if m.Demo {
+		res, err := seed.Load(ctx, s)
+		if err != nil {
+			return fmt.Errorf("load demo network: %w", err)
+		}
+		m.Logger.Info().Int("created", res.Created).Int("updated", res.Updated).Int("unchanged", res.Unchanged).Msg("demo network loaded")
+	}
+	m.server = server.New(server.Config{Store: s, Logger: m.Logger})
+	if err := m.server.Open(m.Addr); err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	m.Logger.Info().Str("addr", m.server.Addr()).Msg("serving GraphQL at /graphql, GraphiQL at /")
+	return nil
+}
+
+// URL returns the server's base URL.
+func (m *Main) URL() string { return "http://" + m.server.Addr() }
+
+// Close finishes in-flight requests (up to 30 s) and closes the store.
+func (m *Main) Close() error {
+	var err error
+	if m.server != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err = m.server.Close(ctx)
+	}
+	if m.store != nil {
+		if cerr := m.store.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
+}
+
+func newServeCommand() *cobra.Command {
+	m := NewMain()
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the GraphQL API (GraphiQL at /, health at /healthz and /readyz)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := m.Run(cmd.Context()); err != nil {
+				m.Close()
+				return err
+			}
+			<-cmd.Context().Done()
+			m.Logger.Info().Msg("shutting down")
+			return m.Close()
+		},
+	}
+	m.Store.register(cmd)
+	cmd.Flags().StringVar(&m.Addr, "addr", m.Addr, "address to listen on, HOST:PORT (env PARTNERGRAPH_ADDR)")
+	cmd.Flags().BoolVar(&m.Demo, "demo", false, "load the demo network from the seed documents (idempotent)")
+	return cmd
+}

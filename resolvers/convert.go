@@ -1,0 +1,301 @@
+package resolvers
+
+import (
+	"context"
+	"encoding/base64"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/resolvers/model"
+)
+
+// val returns an optional input's value, the zero value if absent or null.
+func val[T any](o graphql.Omittable[*T]) T {
+	if v := o.Value(); v != nil {
+		return *v
+	}
+	var zero T
+	return zero
+}
+
+// upd returns nil if an update input field is absent (no change), and a
+// pointer to its value, or to the zero value if null (clear), otherwise.
+func upd[T any](o graphql.Omittable[*T]) *T {
+	if !o.IsSet() {
+		return nil
+	}
+	v := val(o)
+	return &v
+}
+
+// updList is upd for list fields: null clears the list.
+func updList[T any](o graphql.Omittable[[]T]) *[]T {
+	if !o.IsSet() {
+		return nil
+	}
+	v := o.Value()
+	return &v
+}
+
+func evidence(o graphql.Omittable[*model.EvidenceInput]) graph.Evidence {
+	e := val(o)
+	return graph.Evidence{Source: val(e.Source), Quote: val(e.Quote), Note: val(e.Note)}
+}
+
+func updEvidence(o graphql.Omittable[*model.EvidenceInput]) *graph.Evidence {
+	if !o.IsSet() {
+		return nil
+	}
+	e := evidence(o)
+	return &e
+}
+
+func linkFilter(f *model.LinkFilter) graph.LinkFilter {
+	if f == nil {
+		return graph.LinkFilter{}
+	}
+	return graph.LinkFilter{Types: f.Types.Value(), ProgrammeID: val(f.ProgrammeID), BrokeredByID: val(f.BrokeredByID),
+		Active: graph.Interval{From: val(f.ActiveFrom), To: val(f.ActiveTo)}}
+}
+
+func pageArgs(first *int32, after *string) graph.PageArgs {
+	p := graph.PageArgs{}
+	if first != nil {
+		p.First = int(*first)
+		if p.First == 0 {
+			p.First = -1 // zero items asked for: Size reports it, rather than defaulting
+		}
+	}
+	if after != nil {
+		p.After = *after
+	}
+	return p
+}
+
+func kinds(ks []model.ActorKind) []graph.Kind {
+	out := make([]graph.Kind, len(ks))
+	for i, k := range ks {
+		out[i] = map[model.ActorKind]graph.Kind{model.ActorKindPerson: graph.KindPerson, model.ActorKindOrganisation: graph.KindOrganisation}[k]
+	}
+	return out
+}
+
+func actorConnection(p *graph.ActorPage) *model.ActorConnection {
+	c := &model.ActorConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
+	for i, a := range p.Actors {
+		n := model.ActorOf(a)
+		c.Edges = append(c.Edges, &model.ActorEdge{Cursor: p.Cursors[i], Node: n})
+		c.Nodes = append(c.Nodes, n)
+	}
+	return c
+}
+
+func personConnection(p *graph.ActorPage) *model.PersonConnection {
+	c := &model.PersonConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
+	for i, a := range p.Actors {
+		n := &model.Person{Actor: a}
+		c.Edges = append(c.Edges, &model.PersonEdge{Cursor: p.Cursors[i], Node: n})
+		c.Nodes = append(c.Nodes, n)
+	}
+	return c
+}
+
+func organisationConnection(p *graph.ActorPage) *model.OrganisationConnection {
+	c := &model.OrganisationConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
+	for i, a := range p.Actors {
+		n := &model.Organisation{Actor: a}
+		c.Edges = append(c.Edges, &model.OrganisationEdge{Cursor: p.Cursors[i], Node: n})
+		c.Nodes = append(c.Nodes, n)
+	}
+	return c
+}
+
+func programmeConnection(p *graph.ProgrammePage) *model.ProgrammeConnection {
+	c := &model.ProgrammeConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
+	for i, pr := range p.Programmes {
+		n := &model.Programme{Programme: pr}
+		c.Edges = append(c.Edges, &model.ProgrammeEdge{Cursor: p.Cursors[i], Node: n})
+		c.Nodes = append(c.Nodes, n)
+	}
+	return c
+}
+
+func linkConnection(p *graph.LinkPage) *model.LinkConnection {
+	c := &model.LinkConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
+	for i, l := range p.Links {
+		n := &model.Link{Link: l}
+		c.Edges = append(c.Edges, &model.LinkEdge{Cursor: p.Cursors[i], Node: n})
+		c.Nodes = append(c.Nodes, n)
+	}
+	return c
+}
+
+// linkPage pages links already loaded (ordered by key) as the store would.
+func linkPage(ls []*graph.Link, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	after := ""
+	if p.After != "" {
+		b, err := base64.RawURLEncoding.DecodeString(p.After)
+		if err != nil {
+			return nil, graph.Errorf(graph.EINVALID, "after", "malformed cursor %q", p.After)
+		}
+		after = string(b)
+	}
+	page := &graph.LinkPage{}
+	for _, l := range ls {
+		if !f.Matches(l) {
+			continue
+		}
+		page.TotalCount++
+		if l.Key <= after {
+			continue
+		}
+		if len(page.Links) == size {
+			page.PageInfo.HasNextPage = true
+			continue
+		}
+		page.Links = append(page.Links, l)
+		page.Cursors = append(page.Cursors, base64.RawURLEncoding.EncodeToString([]byte(l.Key)))
+	}
+	if n := len(page.Cursors); n > 0 {
+		page.PageInfo.StartCursor, page.PageInfo.EndCursor = page.Cursors[0], page.Cursors[n-1]
+	}
+	return page, nil
+}
+
+// actorLinks resolves an actor's links field through the batched loader.
+func actorLinks(ctx context.Context, id string, filter *model.LinkFilter, first *int32, after *string) (*model.LinkConnection, error) {
+	ls, err := loaders(ctx).linksOf.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p, err := linkPage(ls, linkFilter(filter), pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return linkConnection(p), nil
+}
+
+// affiliated returns the actors at the other end of id's affiliation and
+// membership links, keeping those that pass keep, each once.
+func affiliated(ctx context.Context, id string, keep func(*graph.Actor) bool) ([]*graph.Actor, error) {
+	ls, err := loaders(ctx).linksOf.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, l := range ls {
+		if l.Type != graph.LinkAffiliation && l.Type != graph.LinkMembership {
+			continue
+		}
+		other := l.SourceID
+		if other == id {
+			other = l.TargetID
+		}
+		if !slices.Contains(ids, other) {
+			ids = append(ids, other)
+		}
+	}
+	as, err := loaders(ctx).actors.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(as, func(a *graph.Actor) bool { return a == nil || !keep(a) }), nil
+}
+
+func (r *Resolver) brokered(ctx context.Context, id string, first *int32, after *string) (*model.LinkConnection, error) {
+	p, err := r.Store.FindLinks(ctx, graph.LinkFilter{BrokeredByID: id}, pageArgs(first, after))
+	if err != nil {
+		return nil, err
+	}
+	return linkConnection(p), nil
+}
+
+func (r *Resolver) participationsOf(ctx context.Context, id string) ([]*graph.Participation, error) {
+	return loaders(ctx).participations.Load(ctx, id)
+}
+
+// actorByID loads an actor of any kind; nil if id is empty or unknown.
+func actorByID(ctx context.Context, id string) (model.Actor, error) {
+	if id == "" {
+		return nil, nil
+	}
+	a, err := loaders(ctx).actors.Load(ctx, id)
+	if err != nil || a == nil {
+		return nil, err
+	}
+	return model.ActorOf(a), nil
+}
+
+func programmeByID(ctx context.Context, id string) (*model.Programme, error) {
+	if id == "" {
+		return nil, nil
+	}
+	p, err := loaders(ctx).programmes.Load(ctx, id)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return &model.Programme{Programme: p}, nil
+}
+
+// kindOf returns ENOTFOUND unless a is an actor of kind k.
+func kindOf(a *graph.Actor, id string, k graph.Kind) error {
+	if a == nil || a.Kind != k {
+		return graph.Errorf(graph.ENOTFOUND, "id", "no %s with id %q", k, id)
+	}
+	return nil
+}
+
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	kind, _, err := graph.ParseID(id)
+	if err != nil {
+		return nil, nil // not an ID of ours: no such node
+	}
+	switch kind {
+	case graph.KindActor:
+		a, err := actorByID(ctx, id)
+		if a == nil {
+			return nil, err
+		}
+		return a, err
+	case graph.KindProgramme:
+		p, err := programmeByID(ctx, id)
+		if p == nil {
+			return nil, err
+		}
+		return p, err
+	}
+	l, err := loaders(ctx).links.Load(ctx, id)
+	if l == nil {
+		return nil, err
+	}
+	return &model.Link{Link: l}, nil
+}
+
+// updateActor applies u if u.ID is an actor of kind k.
+func (r *Resolver) updateActor(ctx context.Context, k graph.Kind, u graph.ActorUpdate) (*graph.Actor, error) {
+	as, err := r.Store.ActorsByID(ctx, []string{u.ID})
+	if err != nil {
+		return nil, err
+	}
+	if err := kindOf(as[0], u.ID, k); err != nil {
+		return nil, err
+	}
+	return r.Store.UpdateActor(ctx, u)
+}
+
+// deleteActor deletes id if it is an actor of kind k.
+func (r *Resolver) deleteActor(ctx context.Context, k graph.Kind, id string) (string, error) {
+	as, err := r.Store.ActorsByID(ctx, []string{id})
+	if err != nil {
+		return "", err
+	}
+	if err := kindOf(as[0], id, k); err != nil {
+		return "", err
+	}
+	return id, r.Store.DeleteActor(ctx, id)
+}

@@ -1,0 +1,71 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/resolvers"
+	"github.com/partnergraph/partnergraph/resolvers/generated"
+	"github.com/rs/zerolog"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// newGraphQL returns the GraphQL handler: POST and GET transports, a
+// complexity limit, per-operation loaders, and errors that show users only
+// domain messages with an extensions.code.
+func newGraphQL(cfg Config) *handler.Server {
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &resolvers.Resolver{Store: cfg.Store}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		op := graphql.GetOperationContext(ctx)
+		if info := requestInfoFrom(ctx); info != nil {
+			info.operation = op.OperationName
+		}
+		return next(resolvers.WithLoaders(ctx, resolvers.NewLoaders(cfg.Store)))
+	})
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		zerolog.Ctx(ctx).Error().Str("panic", fmt.Sprint(p)).Msg("resolver panic")
+		return errors.New("internal error")
+	})
+	return srv
+}
+
+// presentError shows domain errors with their code and field; GraphQL's own
+// errors (parse, validation) as gqlgen words them; anything else as
+// "internal error", logged with the request ID.
+func presentError(ctx context.Context, err error) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	var derr *graph.Error
+	switch {
+	case errors.As(err, &derr):
+		gerr.Message = derr.Message
+		gerr.Extensions = map[string]any{"code": derr.Code}
+		if derr.Field != "" {
+			gerr.Extensions["field"] = derr.Field
+		}
+	case errors.Is(err, context.DeadlineExceeded):
+		gerr.Message = "the request took too long and was stopped"
+		gerr.Extensions = map[string]any{"code": "TIMEOUT"}
+	case gerr.Extensions["code"] != nil || gerr.Err == nil:
+		// Parse and validation errors already say what was wrong.
+	default:
+		zerolog.Ctx(ctx).Error().Err(err).Str("path", gerr.Path.String()).Msg("internal error")
+		gerr.Message = "internal error"
+		gerr.Extensions = map[string]any{"code": graph.EINTERNAL}
+	}
+	return gerr
+}

@@ -1,0 +1,160 @@
+// Package server is partnergraph's HTTP face: GraphQL at /graphql, a
+// GraphiQL page at /, health and readiness probes, request IDs and JSON logs.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"regexp"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/rs/zerolog"
+)
+
+// Config says what the server serves and how.
+type Config struct {
+	Store           graph.Store
+	Logger          zerolog.Logger
+	ComplexityLimit int   // maximum GraphQL query complexity
+	MaxBodyBytes    int64 // maximum request body size
+}
+
+// Server serves the API until Close.
+type Server struct {
+	cfg  Config
+	http *http.Server
+	ln   net.Listener
+	done chan error
+}
+
+// New returns a server for cfg, with defaults for zero limits.
+func New(cfg Config) *Server {
+	if cfg.ComplexityLimit == 0 {
+		cfg.ComplexityLimit = 5000
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	s := &Server{cfg: cfg}
+	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	return s
+}
+
+// Open starts listening on addr ("127.0.0.1:0" picks a free port).
+func (s *Server) Open(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	s.ln, s.done = ln, make(chan error, 1)
+	go func() { s.done <- s.http.Serve(ln) }()
+	return nil
+}
+
+// Addr returns the address the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Close stops accepting requests and waits, up to ctx's deadline, for
+// in-flight requests to finish.
+func (s *Server) Close(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	if s.done != nil {
+		if serr := <-s.done; !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+	}
+	return err
+}
+
+//go:embed graphiql/*.js graphiql/*.css
+var graphiqlAssets embed.FS
+
+// Handler returns the routes wrapped in request-ID and logging middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	gql := newGraphQL(s.cfg)
+	mux.Handle("/graphql", http.MaxBytesHandler(gql, s.cfg.MaxBodyBytes))
+	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlAssets))
+	mux.Handle("GET /{$}", playground.Handler("partnergraph", "/graphql",
+		playground.WithGraphiqlVersion("/graphiql/graphiql.min.js", "/graphiql/graphiql.min.css",
+			"sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=", "sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU="),
+		playground.WithGraphiqlReactVersion("/graphiql/react.production.min.js", "/graphiql/react-dom.production.min.js",
+			"sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=", "sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc="),
+		playground.WithGraphiqlEnablePluginExplorer(false)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	return s.logRequests(mux)
+}
+
+// ready answers 200 when the store answers, 503 otherwise.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	if _, err := s.cfg.Store.Version(ctx); err != nil {
+		zerolog.Ctx(r.Context()).Warn().Err(err).Msg("store not ready")
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+type requestInfoKey struct{}
+
+// requestInfo collects what the access log reports about a request.
+type requestInfo struct {
+	operation string
+	status    int
+}
+
+func requestInfoFrom(ctx context.Context) *requestInfo {
+	info, _ := ctx.Value(requestInfoKey{}).(*requestInfo)
+	return info
+}
+
+var goodRequestID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// logRequests gives every request an ID (the caller's X-Request-ID if sane),
+// a logger carrying it, and one access log line.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-ID")
+		if !goodRequestID.MatchString(id) {
+			b := make([]byte, 8)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-ID", id)
+		log := s.cfg.Logger.With().Str("request_id", id).Logger()
+		info := &requestInfo{status: http.StatusOK}
+		ctx := context.WithValue(log.WithContext(r.Context()), requestInfoKey{}, info)
+		next.ServeHTTP(&statusWriter{ResponseWriter: w, info: info}, r.WithContext(ctx))
+		ev := log.Info()
+		if info.status >= 500 {
+			ev = log.Error()
+		}
+		ev.Str("method", r.Method).Str("path", r.URL.Path).Int("status", info.status).
+			Str("operation", info.operation).Dur("duration", time.Since(start)).Msg("request")
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	info *requestInfo
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.info.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
