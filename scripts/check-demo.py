@@ -16,6 +16,7 @@ import datetime
 import json
 import os
 import re
+import signal
 import sys
 
 FORMAT = "partnergraph/1"
@@ -402,6 +403,8 @@ def report(data, chk):
 
 
 def main():
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # quiet when piped into head
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file", nargs="?", default=os.path.join(here, "..", "seed", "demo.json"))
