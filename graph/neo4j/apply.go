@@ -1,0 +1,420 @@
+package neo4j
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+// chunkSize is the number of rows one UNWIND statement reads or writes.
+const chunkSize = 5000
+
+// Apply upserts a batch by key in one transaction: all or nothing.
+// References inside the batch may point to entities of the batch or of the
+// store. Returns EINVALID naming the first bad item, ECONFLICT for a key held
+// by an actor of the other kind or a link key that joins other actors.
+//
+// Items are validated in Go first; then, inside the write transaction, the
+// entities they may replace are read in batches, compared, checked, and only
+// new or changed items written with batched UNWIND statements.
+func (s *Store) Apply(ctx context.Context, b *graph.Batch) (*graph.ApplyResult, error) {
+	v, err := validBatch(b)
+	if err != nil {
+		return nil, err
+	}
+	var res graph.ApplyResult
+	err = s.write(ctx, "apply", func(tx neo4j.ManagedTransaction) (bool, error) {
+		ap := &applier{ctx: ctx, tx: tx, b: v}
+		err := ap.run()
+		res = ap.res
+		return res.Created+res.Updated > 0, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &res, nil
+}
+
+// validBatch returns validated copies of b's items.
+func validBatch(b *graph.Batch) (*graph.Batch, error) {
+	v := &graph.Batch{
+		Actors:         make([]*graph.Actor, len(b.Actors)),
+		Programmes:     make([]*graph.Programme, len(b.Programmes)),
+		Participations: make([]*graph.Participation, len(b.Participations)),
+		Links:          make([]*graph.Link, len(b.Links)),
+	}
+	var err error
+	for i, a := range b.Actors {
+		if v.Actors[i], err = validActor(a); err != nil {
+			return nil, itemError("actors", i, a.Key, err)
+		}
+	}
+	for i, p := range b.Programmes {
+		if v.Programmes[i], err = validProgramme(p); err != nil {
+			return nil, itemError("programmes", i, p.Key, err)
+		}
+	}
+	for i, p := range b.Participations {
+		if v.Participations[i], err = validParticipation(p); err != nil {
+			return nil, itemError("participations", i, p.ActorID+" in "+p.ProgrammeID, err)
+		}
+	}
+	for i, l := range b.Links {
+		if v.Links[i], err = validLink(l); err != nil {
+			return nil, itemError("links", i, l.Key, err)
+		}
+	}
+	return v, nil
+}
+
+// itemError prefixes a domain error with the batch item it is about.
+func itemError(list string, i int, what string, err error) error {
+	if c := graph.ErrorCode(err); c != graph.EINTERNAL {
+		return graph.Errorf(c, graph.ErrorField(err), "%s[%d] %q: %s", list, i, what, graph.ErrorMessage(err))
+	}
+	return err
+}
+
+// applier applies one validated batch inside one write transaction. It is
+// made anew for every try of the transaction.
+type applier struct {
+	ctx context.Context
+	tx  neo4j.ManagedTransaction
+	b   *graph.Batch
+	res graph.ApplyResult
+
+	actors     map[string]*graph.Actor // by ID: the batch's actors as they will be
+	stored     map[string]*graph.Actor // by ID: store actors looked up (nil: none)
+	programmes map[string]bool         // IDs of the batch's programmes
+	storedProg map[string]bool         // IDs of store programmes looked up
+}
+
+func (ap *applier) run() error {
+	for _, step := range []func() error{ap.applyActors, ap.checkParents, ap.applyProgrammes, ap.lookUpRefs,
+		ap.applyParticipations, ap.applyLinks} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// classify counts v against what it replaces (nil: nothing) and reports
+// whether it must be written.
+func (ap *applier) classify(old, v props) bool {
+	switch {
+	case old == nil:
+		ap.res.Created++
+	case reflect.DeepEqual(old, v):
+		ap.res.Unchanged++
+		return false
+	default:
+		ap.res.Updated++
+	}
+	return true
+}
+
+func (ap *applier) applyActors() error {
+	keys := make([]string, len(ap.b.Actors))
+	for i, a := range ap.b.Actors {
+		keys[i] = a.Key
+	}
+	old := map[string]*graph.Actor{}
+	err := inChunks(unique(keys), func(ks []string) error {
+		as, err := actorsByKey(ap.ctx, ap.tx, ks)
+		for _, a := range as {
+			old[a.Key] = a
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	ap.actors = map[string]*graph.Actor{}
+	ap.stored = map[string]*graph.Actor{}
+	var rows []any
+	dirty := map[string]int{} // ID -> index in rows
+	for i, a := range ap.b.Actors {
+		prev := old[a.Key]
+		if p, ok := ap.actors[a.ID]; ok {
+			prev = p
+		}
+		if prev != nil && prev.Kind != a.Kind {
+			return itemError("actors", i, a.Key, graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, prev.Kind))
+		}
+		ap.actors[a.ID] = a
+		if !ap.classify(propsOf(prev, actorProps), actorProps(a)) {
+			continue
+		}
+		if j, ok := dirty[a.ID]; ok {
+			rows[j] = actorProps(a)
+			continue
+		}
+		dirty[a.ID] = len(rows)
+		rows = append(rows, actorProps(a))
+	}
+	return ap.writeRows(`UNWIND $rows AS row MERGE (a:Actor {id: row.id}) SET a = row`, rows)
+}
+
+// checkParents checks every batch actor's parent against the batch and the
+// store together.
+func (ap *applier) checkParents() error {
+	var ids []string
+	for _, a := range ap.b.Actors {
+		if a.ParentID != "" && ap.actors[a.ParentID] == nil {
+			ids = append(ids, a.ParentID)
+		}
+	}
+	if err := ap.lookUpActors(ids); err != nil {
+		return err
+	}
+	get := func(id string) (*graph.Actor, error) {
+		if a, ok := ap.actors[id]; ok {
+			return a, nil
+		}
+		if err := ap.lookUpActors([]string{id}); err != nil {
+			return nil, err
+		}
+		return ap.stored[id], nil
+	}
+	for i, a := range ap.b.Actors {
+		if err := checkParent(a, get); err != nil {
+			return itemError("actors", i, a.Key, err)
+		}
+	}
+	return nil
+}
+
+// lookUpActors reads the store actors with ids not looked up yet.
+func (ap *applier) lookUpActors(ids []string) error {
+	var todo []string
+	for _, id := range unique(ids) {
+		if _, ok := ap.stored[id]; !ok {
+			todo = append(todo, id)
+			ap.stored[id] = nil
+		}
+	}
+	return inChunks(todo, func(ids []string) error {
+		as, err := actorsByID(ap.ctx, ap.tx, ids)
+		for _, a := range as {
+			ap.stored[a.ID] = a
+		}
+		return err
+	})
+}
+
+func (ap *applier) applyProgrammes() error {
+	ids := make([]string, len(ap.b.Programmes))
+	for i, p := range ap.b.Programmes {
+		ids[i] = p.ID
+	}
+	old := map[string]*graph.Programme{}
+	err := inChunks(unique(ids), func(ids []string) error {
+		ps, err := programmesByID(ap.ctx, ap.tx, ids)
+		for _, p := range ps {
+			old[p.ID] = p
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	ap.programmes = map[string]bool{}
+	var rows []any
+	dirty := map[string]int{}
+	for _, p := range ap.b.Programmes {
+		prev := old[p.ID]
+		old[p.ID] = p
+		ap.programmes[p.ID] = true
+		if !ap.classify(propsOf(prev, programmeProps), programmeProps(p)) {
+			continue
+		}
+		if j, ok := dirty[p.ID]; ok {
+			rows[j] = programmeProps(p)
+			continue
+		}
+		dirty[p.ID] = len(rows)
+		rows = append(rows, programmeProps(p))
+	}
+	return ap.writeRows(`UNWIND $rows AS row MERGE (p:Programme {id: row.id}) SET p = row`, rows)
+}
+
+// lookUpRefs finds which actors and programmes that participations and
+// links refer to, outside the batch, exist in the store.
+func (ap *applier) lookUpRefs() error {
+	var actorIDs, progIDs []string
+	for _, p := range ap.b.Participations {
+		actorIDs, progIDs = append(actorIDs, p.ActorID), append(progIDs, p.ProgrammeID)
+	}
+	for _, l := range ap.b.Links {
+		actorIDs = append(actorIDs, l.Ends()...)
+		progIDs = append(progIDs, nonEmpty(l.ProgrammeID)...)
+	}
+	var todo []string
+	for _, id := range unique(actorIDs) {
+		if _, ok := ap.stored[id]; !ok && ap.actors[id] == nil {
+			todo = append(todo, id)
+		}
+	}
+	// Existence is enough here: record found actors as present.
+	err := inChunks(todo, func(ids []string) error {
+		found, err := existing(ap.ctx, ap.tx, existingActors, ids)
+		for _, id := range ids {
+			if found[id] {
+				ap.stored[id] = &graph.Actor{ID: id}
+			} else {
+				ap.stored[id] = nil
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	ap.storedProg = map[string]bool{}
+	todo = todo[:0]
+	for _, id := range unique(progIDs) {
+		if !ap.programmes[id] {
+			todo = append(todo, id)
+		}
+	}
+	return inChunks(todo, func(ids []string) error {
+		found, err := existing(ap.ctx, ap.tx, existingProgrammes, ids)
+		for id := range found {
+			ap.storedProg[id] = true
+		}
+		return err
+	})
+}
+
+func (ap *applier) actorExists(id string) bool { return ap.actors[id] != nil || ap.stored[id] != nil }
+
+func (ap *applier) programmeExists(id string) bool { return ap.programmes[id] || ap.storedProg[id] }
+
+func (ap *applier) applyParticipations() error {
+	type pair struct{ actor, programme string }
+	var pairs []any
+	for _, p := range ap.b.Participations {
+		pairs = append(pairs, map[string]any{"actorId": p.ActorID, "programmeId": p.ProgrammeID})
+	}
+	old := map[pair]*graph.Participation{}
+	err := inChunks(pairs, func(ps []any) error {
+		return each(ap.ctx, ap.tx, `UNWIND $pairs AS pair
+			MATCH (a:Actor {id: pair.actorId})-[r:TAKES_PART]->(p:Programme {id: pair.programmeId})
+			RETURN `+participationReturn, map[string]any{"pairs": ps}, func(r *neo4j.Record) error {
+			m, _ := r.Values[0].(map[string]any)
+			p := decodeParticipation(m)
+			old[pair{p.ActorID, p.ProgrammeID}] = p
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	var rows []any
+	dirty := map[pair]int{}
+	for i, p := range ap.b.Participations {
+		what := p.ActorID + " in " + p.ProgrammeID
+		if !ap.actorExists(p.ActorID) {
+			return itemError("participations", i, what, graph.Errorf(graph.EINVALID, "actorId", "actorId %q does not exist", p.ActorID))
+		}
+		if !ap.programmeExists(p.ProgrammeID) {
+			return itemError("participations", i, what, graph.Errorf(graph.EINVALID, "programmeId", "programmeId %q does not exist", p.ProgrammeID))
+		}
+		k := pair{p.ActorID, p.ProgrammeID}
+		prev := old[k]
+		old[k] = p
+		if !ap.classify(propsOf(prev, participationProps), participationProps(p)) {
+			continue
+		}
+		if j, ok := dirty[k]; ok {
+			rows[j] = participationRow(p)
+			continue
+		}
+		dirty[k] = len(rows)
+		rows = append(rows, participationRow(p))
+	}
+	return ap.writeRows(`UNWIND $rows AS row `+setParticipations, rows)
+}
+
+func (ap *applier) applyLinks() error {
+	ids := make([]string, len(ap.b.Links))
+	for i, l := range ap.b.Links {
+		ids[i] = l.ID
+	}
+	old := map[string]*graph.Link{}
+	err := inChunks(unique(ids), func(ids []string) error {
+		ls, err := linksByID(ap.ctx, ap.tx, ids)
+		for _, l := range ls {
+			old[l.ID] = l
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	inStore := make(map[string]bool, len(old))
+	for id := range old {
+		inStore[id] = true
+	}
+	var created, updated []any
+	dirty := map[string]int{} // ID -> index in created or updated
+	for i, l := range ap.b.Links {
+		prev := old[l.ID]
+		if prev != nil && (prev.SourceID != l.SourceID || prev.TargetID != l.TargetID) {
+			return itemError("links", i, l.Key, graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key))
+		}
+		if err := linkRefs(l, ap.actorExists, ap.programmeExists); err != nil {
+			return itemError("links", i, l.Key, err)
+		}
+		old[l.ID] = l
+		if !ap.classify(propsOf(prev, linkProps), linkProps(l)) {
+			continue
+		}
+		row := map[string]any{"id": l.ID, "sourceId": l.SourceID, "targetId": l.TargetID, "props": linkProps(l)}
+		rows := &created
+		if inStore[l.ID] {
+			rows = &updated
+		}
+		if j, ok := dirty[l.ID]; ok {
+			(*rows)[j] = row
+			continue
+		}
+		dirty[l.ID] = len(*rows)
+		*rows = append(*rows, row)
+	}
+	if err := ap.writeRows(`UNWIND $rows AS row MATCH (s:Actor {id: row.sourceId}), (t:Actor {id: row.targetId})
+		CREATE (s)-[l:LINK]->(t) SET l = row.props`, created); err != nil {
+		return err
+	}
+	return ap.writeRows(`UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() SET l = row.props`, updated)
+}
+
+// writeRows runs an UNWIND $rows statement over rows in chunks.
+func (ap *applier) writeRows(q string, rows []any) error {
+	return inChunks(rows, func(rs []any) error {
+		return run(ap.ctx, ap.tx, q, map[string]any{"rows": rs})
+	})
+}
+
+// propsOf returns the properties of v, or nil for nil.
+func propsOf[T any](v *T, fn func(*T) props) props {
+	if v == nil {
+		return nil
+	}
+	return fn(v)
+}
+
+// inChunks calls fn with consecutive slices of vs of at most chunkSize.
+func inChunks[T any](vs []T, fn func([]T) error) error {
+	for len(vs) > 0 {
+		n := min(len(vs), chunkSize)
+		if err := fn(vs[:n]); err != nil {
+			return err
+		}
+		vs = vs[n:]
+	}
+	return nil
+}

@@ -1,0 +1,281 @@
+package neo4j
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+// linkProps are a link's relationship properties; its ends are the
+// relationship's nodes.
+func linkProps(l *graph.Link) props {
+	p := props{"id": l.ID, "key": l.Key, "type": string(l.Type), "directed": l.Directed, "weight": l.Weight}
+	p.date("validFrom", l.From)
+	p.date("validTo", l.To)
+	p.str("programmeId", l.ProgrammeID)
+	p.str("brokeredById", l.BrokeredByID)
+	p.evidence(l.Evidence)
+	return p
+}
+
+// linkReturn projects a link bound as (s)-[l]->(t) to the map decodeLink reads.
+const linkReturn = `l{.*, sourceId: s.id, targetId: t.id}`
+
+func decodeLink(m map[string]any) *graph.Link {
+	directed, _ := m["directed"].(bool)
+	weight, _ := m["weight"].(float64)
+	return &graph.Link{
+		ID: getStr(m, "id"), Key: getStr(m, "key"), Type: graph.LinkType(getStr(m, "type")),
+		SourceID: getStr(m, "sourceId"), TargetID: getStr(m, "targetId"), Directed: directed, Weight: weight,
+		Interval:    graph.Interval{From: getDate(m, "validFrom"), To: getDate(m, "validTo")},
+		ProgrammeID: getStr(m, "programmeId"), BrokeredByID: getStr(m, "brokeredById"), Evidence: getEvidence(m),
+	}
+}
+
+func validLink(l *graph.Link) (*graph.Link, error) {
+	c := *l
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// LinksByID returns the links with the given IDs, nil where unknown.
+func (s *Store) LinksByID(ctx context.Context, ids []string) ([]*graph.Link, error) {
+	if len(ids) == 0 {
+		return []*graph.Link{}, nil
+	}
+	var found []*graph.Link
+	err := s.read(ctx, "links by id", func(tx neo4j.ManagedTransaction) error {
+		var err error
+		found, err = linksByID(ctx, tx, unique(ids))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inOrder(ids, found, func(l *graph.Link) string { return l.ID }), nil
+}
+
+func linksByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]*graph.Link, error) {
+	return collectMaps(ctx, tx, `UNWIND $ids AS id MATCH (s:Actor)-[l:LINK {id: id}]->(t:Actor) RETURN `+linkReturn,
+		map[string]any{"ids": ids}, decodeLink)
+}
+
+func getLink(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*graph.Link, error) {
+	ls, err := linksByID(ctx, tx, []string{id})
+	if err != nil || len(ls) == 0 {
+		return nil, err
+	}
+	return ls[0], nil
+}
+
+// linkWhere selects the links (bound to l) that f matches.
+func linkWhere(f graph.LinkFilter) *where {
+	w := newWhere()
+	in(w, `l.type IN $types`, "types", f.Types)
+	w.eq(`l.programmeId = $programmeId`, "programmeId", f.ProgrammeID)
+	w.eq(`l.brokeredById = $brokeredById`, "brokeredById", f.BrokeredByID)
+	// Bounds are inclusive; an open bound on either side overlaps everything.
+	w.eq(`(l.validTo IS NULL OR l.validTo >= $activeFrom)`, "activeFrom", f.Active.From.String())
+	w.eq(`(l.validFrom IS NULL OR l.validFrom <= $activeTo)`, "activeTo", f.Active.To.String())
+	return w
+}
+
+// FindLinks returns a page of links matching f, ordered by key.
+func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	w := linkWhere(f)
+	params := w.with("limit", size+1)
+	var keyset []string
+	if p.After != "" {
+		after, err := decodeCursor(p.After, 1)
+		if err != nil {
+			return nil, err
+		}
+		keyset = []string{`l.key > $afterKey`}
+		params["afterKey"] = after[0]
+	}
+	const match = `MATCH (s:Actor)-[l:LINK]->(t:Actor)`
+	countQ := match + w.String() + ` RETURN count(l)`
+	pageQ := match + w.String(keyset...) + ` WITH s, l, t ORDER BY l.key LIMIT $limit RETURN ` + linkReturn
+	out := &graph.LinkPage{}
+	var found []*graph.Link
+	err = s.read(ctx, "find links", func(tx neo4j.ManagedTransaction) error {
+		var err error
+		if out.TotalCount, err = count(ctx, tx, countQ, w.params); err != nil {
+			return err
+		}
+		found, err = collectMaps(ctx, tx, pageQ, params, decodeLink)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Links, out.Cursors, out.PageInfo = page(found, size, func(l *graph.Link) string { return encodeCursor(l.Key) })
+	return out, nil
+}
+
+// LinksOfActors returns, for each actor ID, the links it is an end of
+// (subject to f), ordered by key.
+func (s *Store) LinksOfActors(ctx context.Context, actorIDs []string, f graph.LinkFilter) ([][]*graph.Link, error) {
+	out := make([][]*graph.Link, len(actorIDs))
+	if len(actorIDs) == 0 {
+		return out, nil
+	}
+	w := linkWhere(f)
+	q := `UNWIND $ids AS id MATCH (:Actor {id: id})-[l:LINK]-(:Actor)` + w.String() +
+		` WITH id, l, startNode(l) AS s, endNode(l) AS t ORDER BY l.key RETURN id, ` + linkReturn
+	params := w.with("ids", unique(actorIDs))
+	by := map[string][]*graph.Link{}
+	err := s.read(ctx, "links of actors", func(tx neo4j.ManagedTransaction) error {
+		clear(by)
+		return each(ctx, tx, q, params, func(r *neo4j.Record) error {
+			id, _ := r.Values[0].(string)
+			m, _ := r.Values[1].(map[string]any)
+			by[id] = append(by[id], decodeLink(m))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, id := range actorIDs {
+		out[i] = by[id]
+	}
+	return out, nil
+}
+
+// CreateLink returns EINVALID (bad input, or an end, programme or broker
+// that does not exist) or ECONFLICT if its key is taken.
+func (s *Store) CreateLink(ctx context.Context, in *graph.Link) (*graph.Link, error) {
+	l, err := validLink(in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.write(ctx, "create link", func(tx neo4j.ManagedTransaction) (bool, error) {
+		old, err := getLink(ctx, tx, l.ID)
+		if err != nil {
+			return false, err
+		}
+		if old != nil {
+			return false, graph.Errorf(graph.ECONFLICT, "key", "link key %q is already taken", l.Key)
+		}
+		if err := checkLinkRefs(ctx, tx, l); err != nil {
+			return false, err
+		}
+		return true, run(ctx, tx, `MATCH (s:Actor {id: $sourceId}), (t:Actor {id: $targetId})
+			CREATE (s)-[l:LINK]->(t) SET l = $props`,
+			map[string]any{"sourceId": l.SourceID, "targetId": l.TargetID, "props": linkProps(l)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// UpdateLink returns ENOTFOUND or EINVALID.
+func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link, error) {
+	var l *graph.Link
+	err := s.write(ctx, "update link", func(tx neo4j.ManagedTransaction) (bool, error) {
+		old, err := getLink(ctx, tx, u.ID)
+		if err != nil {
+			return false, err
+		}
+		if old == nil {
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "link %q not found", u.ID)
+		}
+		if l, err = validLink(u.Apply(old)); err != nil {
+			return false, err
+		}
+		if err := checkLinkRefs(ctx, tx, l); err != nil {
+			return false, err
+		}
+		return true, run(ctx, tx, `MATCH ()-[l:LINK {id: $id}]->() SET l = $props`,
+			map[string]any{"id": l.ID, "props": linkProps(l)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// DeleteLink returns ENOTFOUND.
+func (s *Store) DeleteLink(ctx context.Context, id string) error {
+	return s.write(ctx, "delete link", func(tx neo4j.ManagedTransaction) (bool, error) {
+		n, err := count(ctx, tx, `MATCH ()-[l:LINK {id: $id}]->() DELETE l RETURN count(*)`, map[string]any{"id": id})
+		if err != nil {
+			return false, err
+		}
+		if n == 0 {
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "link %q not found", id)
+		}
+		return true, nil
+	})
+}
+
+// checkLinkRefs returns EINVALID naming the first reference of l to an
+// entity that does not exist in the store.
+func checkLinkRefs(ctx context.Context, tx neo4j.ManagedTransaction, l *graph.Link) error {
+	actors, err := existing(ctx, tx, existingActors, l.Ends())
+	if err != nil {
+		return err
+	}
+	progs, err := existing(ctx, tx, existingProgrammes, nonEmpty(l.ProgrammeID))
+	if err != nil {
+		return err
+	}
+	return linkRefs(l, func(id string) bool { return actors[id] }, func(id string) bool { return progs[id] })
+}
+
+// linkRefs checks l's references with the given existence tests, in the
+// order sourceId, targetId, brokeredById, programmeId.
+func linkRefs(l *graph.Link, actor, programme func(id string) bool) error {
+	for _, ref := range []struct {
+		field, id string
+		ok        func(string) bool
+	}{
+		{"sourceId", l.SourceID, actor}, {"targetId", l.TargetID, actor},
+		{"brokeredById", l.BrokeredByID, actor}, {"programmeId", l.ProgrammeID, programme},
+	} {
+		if ref.id != "" && !ref.ok(ref.id) {
+			return graph.Errorf(graph.EINVALID, ref.field, "%s %q does not exist", ref.field, ref.id)
+		}
+	}
+	return nil
+}
+
+// Queries for existing: the label comes from this constant text only.
+const (
+	existingActors     = `UNWIND $ids AS id MATCH (x:Actor {id: id}) RETURN x.id`
+	existingProgrammes = `UNWIND $ids AS id MATCH (x:Programme {id: id}) RETURN x.id`
+)
+
+// existing returns which of ids the query (existingActors or
+// existingProgrammes) finds.
+func existing(ctx context.Context, tx neo4j.ManagedTransaction, q string, ids []string) (map[string]bool, error) {
+	found := map[string]bool{}
+	if len(ids) == 0 {
+		return found, nil
+	}
+	err := each(ctx, tx, q, map[string]any{"ids": unique(ids)}, func(r *neo4j.Record) error {
+		id, _ := r.Values[0].(string)
+		found[id] = true
+		return nil
+	})
+	return found, err
+}
+
+func nonEmpty(ids ...string) []string {
+	var out []string
+	for _, id := range ids {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,299 @@
+package neo4j_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/neo4j"
+	"github.com/partnergraph/partnergraph/graph/storetest"
+)
+
+// The tests run against a real Neo4j: NEO4J_URI (default
+// bolt://127.0.0.1:7687, what `scripts/neo4j start` runs), with NEO4J_USER,
+// NEO4J_PASSWORD and NEO4J_DATABASE if it needs them. Every test wipes the
+// database first. Without a reachable Neo4j they skip, except under CI=true,
+// where they fail.
+
+func config() neo4j.Config {
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		uri = "bolt://127.0.0.1:7687"
+	}
+	return neo4j.Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
+		Database: os.Getenv("NEO4J_DATABASE")}
+}
+
+var (
+	reachOnce sync.Once
+	reachErr  error
+)
+
+// openStore opens an empty store, or skips (fails under CI) without Neo4j.
+func openStore(t testing.TB, cfg neo4j.Config) *neo4j.Store {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	reachOnce.Do(func() {
+		c, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		var s *neo4j.Store
+		if s, reachErr = neo4j.Open(c, cfg); reachErr == nil {
+			reachErr = s.Close()
+		}
+	})
+	if reachErr != nil {
+		msg := fmt.Sprintf("no Neo4j at %s (start one with scripts/neo4j start): %v", cfg.URI, reachErr)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	s, err := neo4j.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := s.Wipe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) graph.Store { return openStore(t, config()) })
+}
+
+var ctx = context.Background()
+
+// failure is a failed must, turned into t.Fatal by catch.
+type failure struct{ err error }
+
+// must returns v, failing the running test (through catch) if err is not nil.
+// (A panic, because Go cannot pass t beside a multi-value call.)
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(failure{err})
+	}
+	return v
+}
+
+// catch turns a failed must into t.Fatal; defer it first in tests using must.
+func catch(t *testing.T) {
+	if r := recover(); r != nil {
+		f, ok := r.(failure)
+		if !ok {
+			panic(r)
+		}
+		t.Fatalf("unexpected error: %v", f.err)
+	}
+}
+
+// snapshot is everything Scan returns.
+func snapshot(t *testing.T, s graph.Store) []graph.Item {
+	t.Helper()
+	var items []graph.Item
+	if _, err := s.Scan(ctx, func(it graph.Item) error { items = append(items, it); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+// hostile strings: Cypher and Lucene syntax, quotes, backticks, unicode.
+var hostile = []string{
+	`'; MATCH (n) DETACH DELETE n; //`,
+	"`backtick` `})-[:X]->() //",
+	`}) DETACH DELETE n //`,
+	`"double" 'single' \ back\\slash \u0000`,
+	"ünïcødé — “smart” 😀 日本語 עברית",
+	"$param {name: $x} ${x}",
+	`title:foo~2 AND "x OR NOT * ? + - && || ! ( ) { } [ ] ^ ~ : /`,
+	"line\nbreak\ttab\r",
+}
+
+func TestHostileStrings(t *testing.T) {
+	defer catch(t)
+	s := openStore(t, config())
+	bystander := must(s.CreateActor(ctx, &graph.Actor{Key: "bystander", Kind: graph.KindPerson, Name: "Bystander"}))
+	before := snapshot(t, s)
+	var actors []*graph.Actor
+	for i, h := range hostile {
+		key := fmt.Sprintf("k%d %s", i, strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f {
+				return '_'
+			}
+			return r
+		}, strings.TrimSpace(h)))
+		a := &graph.Actor{Key: key, Kind: graph.KindOrganisation, Name: h, Description: h, Sector: h, Region: h,
+			Evidence: graph.Evidence{Source: h, Quote: h, Note: h}}
+		actors = append(actors, must(s.CreateActor(ctx, a)))
+	}
+	p := must(s.CreateProgramme(ctx, &graph.Programme{Key: "p " + hostile[1], Name: hostile[2], Description: hostile[0],
+		Aims: hostile, Tags: hostile, Evidence: graph.Evidence{Quote: hostile[4]}}))
+	l := must(s.CreateLink(ctx, &graph.Link{Key: hostile[2], Type: graph.LinkCollaboration, SourceID: actors[0].ID,
+		TargetID: actors[1].ID, ProgrammeID: p.ID, BrokeredByID: actors[2].ID,
+		Evidence: graph.Evidence{Source: hostile[6], Quote: hostile[3], Note: hostile[5]}}))
+	part := must(s.SetParticipation(ctx, &graph.Participation{ActorID: actors[4].ID, ProgrammeID: p.ID,
+		Evidence: graph.Evidence{Quote: hostile[1]}}))
+
+	ids := make([]string, len(actors))
+	for i, a := range actors {
+		ids[i] = a.ID
+	}
+	if diff := cmp.Diff(actors, must(s.ActorsByID(ctx, ids))); diff != "" {
+		t.Errorf("actors read back (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]*graph.Programme{p}, must(s.ProgrammesByID(ctx, []string{p.ID}))); diff != "" {
+		t.Errorf("programme read back (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]*graph.Link{l}, must(s.LinksByID(ctx, []string{l.ID}))); diff != "" {
+		t.Errorf("link read back (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([][]*graph.Participation{{part}}, must(s.ParticipationsOf(ctx, []string{p.ID}))); diff != "" {
+		t.Errorf("participation read back (-want +got):\n%s", diff)
+	}
+
+	// Hostile values as filters, searches and cursors: no error but
+	// EINVALID, nothing changed.
+	for _, h := range hostile {
+		for _, f := range []graph.ActorFilter{{Search: h}, {Sector: h}, {Region: h}, {ParentID: h}, {Keys: []string{h}},
+			{Kinds: []graph.Kind{graph.Kind(h)}}, {OrgTypes: []graph.OrgType{graph.OrgType(h)}}} {
+			if _, err := s.FindActors(ctx, f, graph.PageArgs{}); err != nil {
+				t.Errorf("FindActors(%+v): %v", f, err)
+			}
+		}
+		if _, err := s.FindProgrammes(ctx, graph.ProgrammeFilter{Search: h, Tag: h, Keys: []string{h}}, graph.PageArgs{}); err != nil {
+			t.Errorf("FindProgrammes(%q): %v", h, err)
+		}
+		if _, err := s.FindLinks(ctx, graph.LinkFilter{ProgrammeID: h, BrokeredByID: h, Types: []graph.LinkType{graph.LinkType(h)}}, graph.PageArgs{}); err != nil {
+			t.Errorf("FindLinks(%q): %v", h, err)
+		}
+		if _, err := s.FindActors(ctx, graph.ActorFilter{}, graph.PageArgs{After: h}); graph.ErrorCode(err) != graph.EINVALID {
+			t.Errorf("FindActors(after %q) = %v, want EINVALID", h, err)
+		}
+		if got := must(s.ActorsByID(ctx, []string{h})); got[0] != nil {
+			t.Errorf("ActorsByID(%q) = %+v, want nil", h, got[0])
+		}
+		if err := s.DeleteActor(ctx, h); graph.ErrorCode(err) != graph.ENOTFOUND {
+			t.Errorf("DeleteActor(%q) = %v, want ENOTFOUND", h, err)
+		}
+	}
+	// A hostile name is found by its own words, and only by them.
+	for i, a := range actors {
+		got := must(s.FindActors(ctx, graph.ActorFilter{Search: a.Name, Kinds: []graph.Kind{graph.KindOrganisation}}, graph.PageArgs{}))
+		found := false
+		for _, g := range got.Actors {
+			found = found || g.ID == a.ID
+		}
+		if !found {
+			t.Errorf("search by hostile name %d %q did not find it (got %d)", i, a.Name, got.TotalCount)
+		}
+	}
+	if got := must(s.FindActors(ctx, graph.ActorFilter{Search: "UNIC smart 日本語"}, graph.PageArgs{})); got.TotalCount != 1 || got.Actors[0].ID != actors[4].ID {
+		t.Errorf("accent-folded search found %d actors, want the unicode one", got.TotalCount)
+	}
+
+	// Delete everything hostile: what was there before is back, untouched.
+	for _, a := range actors {
+		if err := s.DeleteActor(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteProgramme(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, snapshot(t, s)); diff != "" {
+		t.Errorf("store after hostile writes and deletes (-before +after):\n%s", diff)
+	}
+	if got := must(s.ActorsByID(ctx, []string{bystander.ID})); got[0] == nil {
+		t.Error("bystander gone")
+	}
+	nodes, rels, err := s.CountAll(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if nodes != 2 || rels != 0 { // the bystander and the version node
+		t.Errorf("database holds %d nodes and %d relationships, want 2 and 0", nodes, rels)
+	}
+}
+
+// TestRoutingReadYourWrites opens a second store with a neo4j:// (routing)
+// URI and reads each write of the first through it at once.
+func TestRoutingReadYourWrites(t *testing.T) {
+	defer catch(t)
+	cfg := config()
+	s := openStore(t, cfg)
+	rcfg := cfg
+	rcfg.URI = strings.Replace(strings.Replace(cfg.URI, "bolt://", "neo4j://", 1), "bolt+s://", "neo4j+s://", 1)
+	r, err := neo4j.Open(ctx, rcfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for i := range 20 {
+		a := must(r.CreateActor(ctx, &graph.Actor{Key: fmt.Sprintf("r%d", i), Kind: graph.KindPerson, Name: "R"}))
+		if got := must(r.ActorsByID(ctx, []string{a.ID})); got[0] == nil {
+			t.Fatalf("write %d not visible to the next read", i)
+		}
+	}
+	if got := must(s.FindActors(ctx, graph.ActorFilter{}, graph.PageArgs{})); got.TotalCount != 20 {
+		t.Errorf("bolt store sees %d actors, want 20", got.TotalCount)
+	}
+}
+
+func TestDeadline(t *testing.T) {
+	s := openStore(t, config())
+	c, cancel := context.WithTimeout(ctx, time.Nanosecond)
+	defer cancel()
+	<-c.Done()
+	if _, err := s.FindActors(c, graph.ActorFilter{}, graph.PageArgs{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("FindActors after deadline = %v, want context.DeadlineExceeded", err)
+	}
+}
+
+func TestSearchWords(t *testing.T) {
+	defer catch(t)
+	s := openStore(t, config())
+	for _, n := range []string{"O'Brien Consulting", "St Mary's C.E. Primary", "Université Côte d'Azur", "Hope-Challenge Trust"} {
+		must(s.CreateActor(ctx, &graph.Actor{Key: n, Kind: graph.KindOrganisation, Name: n}))
+	}
+	for _, tc := range []struct {
+		search string
+		want   []string
+	}{
+		{"brien", []string{"O'Brien Consulting"}},
+		{"o bri", []string{"O'Brien Consulting"}},
+		{"mary s", []string{"St Mary's C.E. Primary"}},
+		{"c e prim", []string{"St Mary's C.E. Primary"}},
+		{"universite cote", []string{"Université Côte d'Azur"}},
+		{"CÔTE AZ", []string{"Université Côte d'Azur"}},
+		{"challenge hope", []string{"Hope-Challenge Trust"}},
+		{"hope hop ho", []string{"Hope-Challenge Trust"}},
+		{"trust consulting", nil},
+		{"rien", nil},
+	} {
+		p := must(s.FindActors(ctx, graph.ActorFilter{Search: tc.search}, graph.PageArgs{}))
+		var got []string
+		for _, a := range p.Actors {
+			got = append(got, a.Name)
+		}
+		if diff := cmp.Diff(tc.want, got); diff != "" {
+			t.Errorf("search %q (-want +got):\n%s", tc.search, diff)
+		}
+	}
+	_, err := s.FindActors(ctx, graph.ActorFilter{Search: strings.Repeat("x ", 1000) + strings.Repeat("ab", 100)}, graph.PageArgs{})
+	if err != nil {
+		t.Errorf("long search of repeated words: %v", err)
+	}
+}

@@ -1,0 +1,184 @@
+package neo4j
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+func programmeProps(p *graph.Programme) props {
+	m := props{"id": p.ID, "key": p.Key, "name": p.Name}
+	m.str("search", searchText(p.Name))
+	m.str("description", p.Description)
+	m.list("aims", p.Aims)
+	m.date("startDate", p.Start)
+	m.date("endDate", p.End)
+	m.list("tags", p.Tags)
+	m.evidence(p.Evidence)
+	return m
+}
+
+func decodeProgramme(m map[string]any) *graph.Programme {
+	return &graph.Programme{
+		ID: getStr(m, "id"), Key: getStr(m, "key"), Name: getStr(m, "name"), Description: getStr(m, "description"),
+		Aims: getList(m, "aims"), Start: getDate(m, "startDate"), End: getDate(m, "endDate"), Tags: getList(m, "tags"),
+		Evidence: getEvidence(m),
+	}
+}
+
+// validProgramme returns a validated copy of p, shaped as it will read back.
+func validProgramme(p *graph.Programme) (*graph.Programme, error) {
+	c := *p
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c.Aims, c.Tags = nilIfEmpty(c.Aims), nilIfEmpty(c.Tags)
+	return &c, nil
+}
+
+// ProgrammesByID returns the programmes with the given IDs, nil where unknown.
+func (s *Store) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Programme, error) {
+	if len(ids) == 0 {
+		return []*graph.Programme{}, nil
+	}
+	var found []*graph.Programme
+	err := s.read(ctx, "programmes by id", func(tx neo4j.ManagedTransaction) error {
+		var err error
+		found, err = programmesByID(ctx, tx, unique(ids))
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inOrder(ids, found, func(p *graph.Programme) string { return p.ID }), nil
+}
+
+func programmesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]*graph.Programme, error) {
+	return collectMaps(ctx, tx, `UNWIND $ids AS id MATCH (p:Programme {id: id}) RETURN p{.*}`,
+		map[string]any{"ids": ids}, decodeProgramme)
+}
+
+func getProgramme(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*graph.Programme, error) {
+	ps, err := programmesByID(ctx, tx, []string{id})
+	if err != nil || len(ps) == 0 {
+		return nil, err
+	}
+	return ps[0], nil
+}
+
+// FindProgrammes returns a page of programmes, ordered by name then ID.
+func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.ProgrammePage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	var after []string
+	if p.After != "" {
+		if after, err = decodeCursor(p.After, 2); err != nil {
+			return nil, err
+		}
+	}
+	w := newWhere()
+	match := `MATCH (p:Programme)`
+	if f.Search != "" {
+		q, ok, err := searchQuery(f.Search)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return &graph.ProgrammePage{}, nil
+		}
+		match = `CALL db.index.fulltext.queryNodes('programme_search', $search) YIELD node AS p`
+		w.params["search"] = q
+	}
+	in(w, `p.key IN $keys`, "keys", f.Keys)
+	w.eq(`$tag IN p.tags`, "tag", f.Tag)
+	params := w.with("limit", size+1)
+	var keyset []string
+	if after != nil {
+		keyset = []string{`(p.name > $afterName OR (p.name = $afterName AND p.id > $afterId))`}
+		params["afterName"], params["afterId"] = after[0], after[1]
+	}
+	countQ := match + w.String() + ` RETURN count(p)`
+	pageQ := match + w.String(keyset...) + ` WITH p ORDER BY p.name, p.id LIMIT $limit RETURN p{.*}`
+	out := &graph.ProgrammePage{}
+	var found []*graph.Programme
+	err = s.read(ctx, "find programmes", func(tx neo4j.ManagedTransaction) error {
+		var err error
+		if out.TotalCount, err = count(ctx, tx, countQ, w.params); err != nil {
+			return err
+		}
+		found, err = collectMaps(ctx, tx, pageQ, params, decodeProgramme)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out.Programmes, out.Cursors, out.PageInfo = page(found, size, func(p *graph.Programme) string { return encodeCursor(p.Name, p.ID) })
+	return out, nil
+}
+
+// CreateProgramme returns EINVALID or ECONFLICT.
+func (s *Store) CreateProgramme(ctx context.Context, in *graph.Programme) (*graph.Programme, error) {
+	p, err := validProgramme(in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.write(ctx, "create programme", func(tx neo4j.ManagedTransaction) (bool, error) {
+		old, err := getProgramme(ctx, tx, p.ID)
+		if err != nil {
+			return false, err
+		}
+		if old != nil {
+			return false, graph.Errorf(graph.ECONFLICT, "key", "key %q is already taken", p.Key)
+		}
+		return true, run(ctx, tx, `CREATE (p:Programme) SET p = $props`, map[string]any{"props": programmeProps(p)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// UpdateProgramme returns ENOTFOUND or EINVALID.
+func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*graph.Programme, error) {
+	var p *graph.Programme
+	err := s.write(ctx, "update programme", func(tx neo4j.ManagedTransaction) (bool, error) {
+		old, err := getProgramme(ctx, tx, u.ID)
+		if err != nil {
+			return false, err
+		}
+		if old == nil {
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "programme %q not found", u.ID)
+		}
+		if p, err = validProgramme(u.Apply(old)); err != nil {
+			return false, err
+		}
+		return true, run(ctx, tx, `MATCH (p:Programme {id: $id}) SET p = $props`,
+			map[string]any{"id": p.ID, "props": programmeProps(p)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// DeleteProgramme removes a programme and its participations and detaches
+// its links (they stay, without a programme). Returns ENOTFOUND.
+func (s *Store) DeleteProgramme(ctx context.Context, id string) error {
+	return s.write(ctx, "delete programme", func(tx neo4j.ManagedTransaction) (bool, error) {
+		p, err := getProgramme(ctx, tx, id)
+		if err != nil {
+			return false, err
+		}
+		if p == nil {
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "programme %q not found", id)
+		}
+		params := map[string]any{"id": id}
+		if err := run(ctx, tx, `MATCH ()-[l:LINK {programmeId: $id}]->() REMOVE l.programmeId`, params); err != nil {
+			return false, err
+		}
+		return true, run(ctx, tx, `MATCH (p:Programme {id: $id}) DETACH DELETE p`, params)
+	})
+}
