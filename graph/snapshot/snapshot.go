@@ -1,0 +1,211 @@
+// Package snapshot builds the in-memory analysis graph of a scoped projection
+// of the stored network, and caches it per scope and store version so
+// analytics and path queries never touch the store twice for the same data.
+package snapshot
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/analysis"
+)
+
+// Group attributes every snapshot node carries, for brokerage by group.
+// A person takes the sector, type and region of their organisation (the
+// first, by link key, they have an affiliation or membership link to); an
+// organisation's "organisation" is its top-level parent, or itself.
+const (
+	AttrSector       = "sector"
+	AttrType         = "type"
+	AttrRegion       = "region"
+	AttrOrganisation = "organisation"
+)
+
+// Snapshot is the analysis graph of one scope at one store version, with
+// the actors and links behind its nodes and edges. It is read-only.
+type Snapshot struct {
+	Version int64
+	Scope   graph.Scope
+	G       *analysis.Graph
+	Actors  []*graph.Actor      // node i's actor
+	Links   []*graph.Link       // in-scope links; Edge.Links index this
+	Times   []analysis.Interval // Times[i] is Links[i]'s validity in days
+
+	memo sync.Map // name → *memoEntry: results computed once per snapshot
+}
+
+type memoEntry struct {
+	once sync.Once
+	val  any
+	err  error
+}
+
+// Memo returns the value compute gives for name, computing it once per
+// snapshot (concurrent callers wait for the first). A failed computation is
+// not kept, so a cancelled request does not poison later ones.
+func Memo[T any](s *Snapshot, name string, compute func() (T, error)) (T, error) {
+	e, _ := s.memo.LoadOrStore(name, &memoEntry{})
+	m := e.(*memoEntry)
+	m.once.Do(func() { m.val, m.err = compute() })
+	if m.err != nil {
+		s.memo.CompareAndDelete(name, m)
+		var zero T
+		return zero, m.err
+	}
+	return m.val.(T), nil
+}
+
+// Node returns the node of the actor with global ID id. Returns ENOTFOUND
+// naming field if there is no such actor in the scope.
+func (s *Snapshot) Node(field, id string) (int32, error) {
+	if _, key, err := graph.ParseID(id); err == nil {
+		if v := s.G.Index(key); v >= 0 {
+			return v, nil
+		}
+	}
+	return -1, graph.Errorf(graph.ENOTFOUND, field, "%s: no actor with id %q in this scope", field, id)
+}
+
+// Nodes maps actor IDs to nodes, failing on the first unknown one.
+func (s *Snapshot) Nodes(field string, ids []string) ([]int32, error) {
+	out := make([]int32, len(ids))
+	for i, id := range ids {
+		v, err := s.Node(field, id)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// Build reads the whole network from st in one consistent scan and projects
+// it onto scope.
+func Build(ctx context.Context, st graph.Store, scope graph.Scope) (*Snapshot, error) {
+	if err := scope.Validate(); err != nil {
+		return nil, err
+	}
+	var actors []*graph.Actor
+	var links []*graph.Link
+	version, err := st.Scan(ctx, func(it graph.Item) error {
+		switch {
+		case it.Actor != nil:
+			actors = append(actors, it.Actor)
+		case it.Link != nil:
+			links = append(links, it.Link)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	s := FromNetwork(actors, links, scope)
+	s.Version = version
+	return s, nil
+}
+
+// FromNetwork projects actors and links onto scope.
+func FromNetwork(actors []*graph.Actor, links []*graph.Link, scope graph.Scope) *Snapshot {
+	s := &Snapshot{Scope: scope}
+	b := analysis.NewBuilder(scope.Directed)
+	byID := make(map[string]*graph.Actor, len(actors))
+	for _, a := range actors {
+		byID[a.ID] = a
+	}
+	orgOf := organisations(actors, links, byID)
+	for _, a := range actors {
+		if !scope.IncludesActor(a) {
+			continue
+		}
+		v := b.Node(a.Key)
+		s.Actors = append(s.Actors, a)
+		o := orgOf[a.ID]
+		b.SetAttr(v, AttrSector, o.Sector)
+		b.SetAttr(v, AttrType, string(o.OrgType))
+		b.SetAttr(v, AttrRegion, o.Region)
+		b.SetAttr(v, AttrOrganisation, o.Key)
+	}
+	for _, l := range links {
+		src, tgt := byID[l.SourceID], byID[l.TargetID]
+		if src == nil || tgt == nil || !scope.IncludesActor(src) || !scope.IncludesActor(tgt) || !scope.IncludesLink(l) {
+			continue
+		}
+		w := 1.0
+		if scope.Weighted {
+			w = l.Weight
+		}
+		id := int32(len(s.Links))
+		s.Links = append(s.Links, l)
+		s.Times = append(s.Times, days(l.Interval))
+		u, v := b.Node(src.Key), b.Node(tgt.Key)
+		b.Edge(u, v, w, id)
+		if scope.Directed && !l.Directed {
+			b.Edge(v, u, w, id) // an undirected tie is reciprocal
+		}
+	}
+	s.G = b.Build()
+	return s
+}
+
+// organisations returns, for each actor ID, the organisation whose group
+// attributes it takes: an organisation's top-level parent (or itself), a
+// person's first organisation by affiliation or membership link key.
+func organisations(actors []*graph.Actor, links []*graph.Link, byID map[string]*graph.Actor) map[string]*graph.Actor {
+	out := make(map[string]*graph.Actor, len(actors))
+	top := func(a *graph.Actor) *graph.Actor {
+		for i := 0; i < len(actors) && a.ParentID != "" && byID[a.ParentID] != nil; i++ {
+			a = byID[a.ParentID]
+		}
+		return a
+	}
+	for _, a := range actors {
+		if a.Kind == graph.KindOrganisation {
+			out[a.ID] = top(a)
+		}
+	}
+	none := &graph.Actor{}
+	for _, l := range links { // ordered by key, so "first" is stable
+		if l.Type != graph.LinkAffiliation && l.Type != graph.LinkMembership {
+			continue
+		}
+		for _, end := range [][2]string{{l.SourceID, l.TargetID}, {l.TargetID, l.SourceID}} {
+			p, o := byID[end[0]], byID[end[1]]
+			if p != nil && o != nil && p.Kind == graph.KindPerson && o.Kind == graph.KindOrganisation && out[p.ID] == nil {
+				out[p.ID] = out[o.ID]
+			}
+		}
+	}
+	for _, a := range actors {
+		if out[a.ID] == nil {
+			out[a.ID] = none
+		}
+	}
+	return out
+}
+
+// epoch is day 0 of analysis intervals.
+var epoch = graph.MustDate("1970-01-01").Time()
+
+// days converts a date interval to analysis days, open ends kept open.
+func days(i graph.Interval) analysis.Interval {
+	out := analysis.Always
+	if !i.From.IsZero() {
+		out.From = Day(i.From)
+	}
+	if !i.To.IsZero() {
+		out.To = Day(i.To)
+	}
+	return out
+}
+
+// Day returns d as a day number for analysis intervals.
+func Day(d graph.Date) int {
+	return int(d.Time().Sub(epoch).Hours() / 24)
+}
+
+// DateOfDay is the inverse of Day.
+func DateOfDay(day int) graph.Date {
+	return graph.DateOf(epoch.AddDate(0, 0, day))
+}

@@ -1,0 +1,179 @@
+package snapshot_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/snapshot"
+	"github.com/partnergraph/partnergraph/graph/sqlite"
+)
+
+var ctx = context.Background()
+
+func id(key string) string { return graph.NewID(graph.KindActor, key) }
+
+// network: a university with a centre, a school, two people; a programme.
+func network(t *testing.T) graph.Store {
+	t.Helper()
+	s, err := sqlite.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	uni := &graph.Actor{Key: "uni", Kind: graph.KindOrganisation, Name: "Uni", OrgType: graph.OrgUniversity, Sector: "Higher education", Region: "NW"}
+	centre := &graph.Actor{Key: "centre", Kind: graph.KindOrganisation, Name: "Centre", OrgType: graph.OrgResearchCentre, Sector: "Research", ParentID: id("uni")}
+	school := &graph.Actor{Key: "school", Kind: graph.KindOrganisation, Name: "School", OrgType: graph.OrgSchool, Sector: "Schools"}
+	ann := &graph.Actor{Key: "ann", Kind: graph.KindPerson, Name: "Ann"}
+	bob := &graph.Actor{Key: "bob", Kind: graph.KindPerson, Name: "Bob"}
+	_, err = s.Apply(ctx, &graph.Batch{
+		Actors:     []*graph.Actor{uni, centre, school, ann, bob},
+		Programmes: []*graph.Programme{{Key: "prog", Name: "Prog"}},
+		Links: []*graph.Link{
+			{Key: "l1", Type: graph.LinkAffiliation, SourceID: id("ann"), TargetID: id("centre"), Directed: true},
+			{Key: "l2", Type: graph.LinkCollaboration, SourceID: id("ann"), TargetID: id("bob"), Weight: 3,
+				Interval: graph.Interval{From: graph.MustDate("2020-01-01"), To: graph.MustDate("2020-12-31")}},
+			{Key: "l3", Type: graph.LinkPartnership, SourceID: id("uni"), TargetID: id("school"), ProgrammeID: graph.NewID(graph.KindProgramme, "prog")},
+			{Key: "l4", Type: graph.LinkMembership, SourceID: id("bob"), TargetID: id("school"), Directed: true},
+			{Key: "l5", Type: graph.LinkCollaboration, SourceID: id("bob"), TargetID: id("ann"), Weight: 2},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func edges(s *snapshot.Snapshot) []string {
+	var out []string
+	for _, e := range s.G.Edges {
+		out = append(out, s.G.Keys[e.U]+"-"+s.G.Keys[e.V])
+	}
+	return out
+}
+
+func TestBuild(t *testing.T) {
+	st := network(t)
+	for _, tc := range []struct {
+		name  string
+		scope graph.Scope
+		nodes int
+		edges []string
+	}{
+		{"All", graph.Scope{}, 5, []string{"centre-ann", "ann-bob", "uni-school", "bob-school"}},
+		{"People", graph.Scope{ActorKinds: []graph.Kind{graph.KindPerson}}, 2, []string{"ann-bob"}},
+		{"Types", graph.Scope{LinkTypes: []graph.LinkType{graph.LinkAffiliation, graph.LinkMembership}}, 5, []string{"centre-ann", "bob-school"}},
+		{"Programme", graph.Scope{ProgrammeID: graph.NewID(graph.KindProgramme, "prog")}, 5, []string{"uni-school"}},
+		{"Window", graph.Scope{Window: graph.Interval{From: graph.MustDate("2021-01-01")}}, 5, []string{"centre-ann", "ann-bob", "uni-school", "bob-school"}},
+		// Directed links keep their direction; undirected ties go both ways.
+		{"Directed", graph.Scope{Directed: true}, 5, []string{"ann-bob", "ann-centre", "bob-ann", "bob-school", "uni-school", "school-uni"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := snapshot.Build(ctx, st, tc.scope)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.G.N() != tc.nodes {
+				t.Errorf("nodes = %d, want %d", s.G.N(), tc.nodes)
+			}
+			got, want := map[string]bool{}, map[string]bool{}
+			for _, e := range edges(s) {
+				got[e] = true
+			}
+			for _, e := range tc.edges {
+				want[e] = true
+			}
+			// Undirected edges are stored with ends in node order: compare as sets of unordered pairs.
+			if !tc.scope.Directed {
+				got, want = unordered(got), unordered(want)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("edges (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func unordered(m map[string]bool) map[string]bool {
+	out := map[string]bool{}
+	for e := range m {
+		var a, b string
+		for i := range e {
+			if e[i] == '-' {
+				a, b = e[:i], e[i+1:]
+			}
+		}
+		if a > b {
+			a, b = b, a
+		}
+		out[a+"-"+b] = true
+	}
+	return out
+}
+
+func TestParallelLinksAndAttributes(t *testing.T) {
+	s, err := snapshot.Build(ctx, network(t), graph.Scope{Weighted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ann, bob := s.G.Index("ann"), s.G.Index("bob")
+	for _, e := range s.G.Edges {
+		if (e.U == ann && e.V == bob) || (e.U == bob && e.V == ann) {
+			// l2 (weight 3) and l5 (weight 2) merge; the strongest tie wins.
+			if e.Weight != 3 || len(e.Links) != 2 || s.Links[e.Links[0]].Key != "l2" {
+				t.Errorf("merged ann-bob edge = %+v", e)
+			}
+		}
+	}
+	attrs := map[string][4]string{}
+	for v, key := range s.G.Keys {
+		attrs[key] = [4]string{s.G.Attrs[snapshot.AttrSector][v], s.G.Attrs[snapshot.AttrType][v],
+			s.G.Attrs[snapshot.AttrRegion][v], s.G.Attrs[snapshot.AttrOrganisation][v]}
+	}
+	want := map[string][4]string{
+		"uni":    {"Higher education", "UNIVERSITY", "NW", "uni"},
+		"centre": {"Higher education", "UNIVERSITY", "NW", "uni"}, // a unit takes its top-level parent's groups
+		"school": {"Schools", "SCHOOL", "", "school"},
+		"ann":    {"Higher education", "UNIVERSITY", "NW", "uni"}, // a person takes their organisation's
+		"bob":    {"Schools", "SCHOOL", "", "school"},
+	}
+	if diff := cmp.Diff(want, attrs); diff != "" {
+		t.Errorf("group attributes (-want +got):\n%s", diff)
+	}
+	if v, err := s.Node("actor", id("nobody")); err == nil || graph.ErrorCode(err) != graph.ENOTFOUND || v != -1 {
+		t.Errorf("Node(unknown) = %d, %v; want ENOTFOUND", v, err)
+	}
+}
+
+func TestCache(t *testing.T) {
+	st := network(t)
+	c := snapshot.NewCache(st, 2)
+	s1, _ := c.Get(ctx, graph.Scope{})
+	s2, _ := c.Get(ctx, graph.Scope{})
+	if s1 != s2 || c.Hits.Load() != 1 || c.Misses.Load() != 1 {
+		t.Fatalf("second get: same=%v hits=%d misses=%d", s1 == s2, c.Hits.Load(), c.Misses.Load())
+	}
+	if _, err := st.CreateActor(ctx, &graph.Actor{Key: "cat", Kind: graph.KindPerson, Name: "Cat"}); err != nil {
+		t.Fatal(err)
+	}
+	s3, _ := c.Get(ctx, graph.Scope{})
+	if s3 == s1 || s3.G.N() != 6 {
+		t.Errorf("after a write the snapshot was not rebuilt (n=%d)", s3.G.N())
+	}
+	if _, err := c.Get(ctx, graph.Scope{LinkTypes: []graph.LinkType{"FRIENDSHIP"}}); graph.ErrorField(err) != "scope.linkTypes" {
+		t.Errorf("bad scope error = %v, want one naming scope.linkTypes", err)
+	}
+	n, _ := snapshot.Memo(s3, "x", func() (int, error) { return 42, nil })
+	m, _ := snapshot.Memo(s3, "x", func() (int, error) { return 0, nil })
+	if n != 42 || m != 42 {
+		t.Errorf("memo = %d, %d; want computed once", n, m)
+	}
+}
+
+func TestDays(t *testing.T) {
+	d := graph.MustDate("2021-07-09")
+	if got := snapshot.DateOfDay(snapshot.Day(d)); got != d {
+		t.Errorf("day round trip = %v, want %v", got, d)
+	}
+}
