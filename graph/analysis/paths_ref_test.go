@@ -1,0 +1,243 @@
+package analysis
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// plRef is one file written by scripts/reference/paths.py (networkx).
+type plRef struct {
+	Dataset  string
+	Directed bool
+	Weighted bool
+	K        int
+	Pairs    []plPair
+}
+
+type plPair struct {
+	S, T         string
+	Hops         *int
+	Wcost        *float64
+	KHops        []float64  `json:"k_hops"`
+	KHopsSure    [][]string `json:"k_hops_sure"`
+	KW           []float64  `json:"k_w"`
+	KWSure       [][]string `json:"k_w_sure"`
+	AllHops      *float64   `json:"all_hops"`
+	AllHopsPaths [][]string `json:"all_hops_paths"`
+	AllW         *float64   `json:"all_w"`
+	AllWPaths    [][]string `json:"all_w_paths"`
+	Introducers  map[string]float64
+	Connectivity int
+	Adjacent     bool
+	MinCut       []string `json:"min_cut"`
+	Critical     []string
+}
+
+// plDatasets is where the shared datasets live: $PARTNERGRAPH_DATASETS, or
+// shared/datasets beside the repository.
+func plDatasets(t *testing.T) string {
+	dir := os.Getenv("PARTNERGRAPH_DATASETS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "datasets")
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("datasets not available: %v", err)
+	}
+	return dir
+}
+
+const plTol = 1e-9
+
+func plClose(got, want float64) bool {
+	return math.Abs(got-want) <= plTol*max(1, math.Abs(want))
+}
+
+// TestPathsReference compares every path search with networkx on a sample
+// of node pairs of every shared dataset; lengths and costs to 1e-9.
+func TestPathsReference(t *testing.T) {
+	dir := plDatasets(t)
+	files, _ := filepath.Glob(filepath.Join("testdata", "reference", "paths_*.json"))
+	if len(files) == 0 {
+		t.Fatal("no reference files: run scripts/reference/paths.py")
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(file), "paths_"), ".json")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ref plRef
+			if err := json.Unmarshal(b, &ref); err != nil {
+				t.Fatal(err)
+			}
+			g, weighted, err := plLoad(filepath.Join(dir, ref.Dataset))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if weighted != ref.Weighted || g.Directed != ref.Directed {
+				t.Fatalf("loaded weighted=%v directed=%v, reference %v %v", weighted, g.Directed, ref.Weighted, ref.Directed)
+			}
+			for _, p := range ref.Pairs {
+				plCheckPair(t, g, &ref, p)
+			}
+		})
+	}
+}
+
+func plCheckPair(t *testing.T, g *Graph, ref *plRef, pr plPair) {
+	t.Helper()
+	ctx := context.Background()
+	sk, tk, k := pr.S, pr.T, ref.K
+	s, d := g.Index(sk), g.Index(tk)
+	if s < 0 || d < 0 {
+		t.Fatalf("%s or %s not in graph", sk, tk)
+	}
+	name := sk + "→" + tk
+	sp, err := ShortestPath(ctx, g, s, d, PathOptions{})
+	plMust(t, err)
+	conn, err := Resilience(ctx, g, s, d)
+	plMust(t, err)
+	if conn.Independent != pr.Connectivity {
+		t.Errorf("%s: connectivity %d, want %d", name, conn.Independent, pr.Connectivity)
+	}
+	plCheckDisjoint(t, g, s, d, conn)
+	if pr.Hops == nil {
+		if sp.Nodes != nil {
+			t.Errorf("%s: path %v, want none", name, sp.Nodes)
+		}
+		return
+	}
+	if sp.Hops() != *pr.Hops {
+		t.Errorf("%s: %d hops, want %d", name, sp.Hops(), *pr.Hops)
+	}
+	r, err := Reach(ctx, g, s, *pr.Hops)
+	plMust(t, err)
+	if i := slices.Index(r.Nodes, d); i < 0 || int(r.Dist[i]) != *pr.Hops || r.Dist[len(r.Dist)-1] != int32(*pr.Hops) {
+		t.Errorf("%s: Reach within %d hops misses t or goes further", name, *pr.Hops)
+	}
+	plCheckK(t, g, name, s, d, k, PathOptions{}, pr.KHops, pr.KHopsSure)
+	plCheckAll(t, g, name, s, d, PathOptions{}, pr.AllHops, pr.AllHopsPaths)
+	if pr.Introducers != nil {
+		in, err := Introducers(ctx, g, s, d, PathOptions{})
+		plMust(t, err)
+		got := map[string]float64{}
+		for _, x := range in {
+			got[g.Keys[x.Node]] = x.Share
+		}
+		if diff := cmp.Diff(pr.Introducers, got, cmp.Comparer(plClose)); diff != "" {
+			t.Errorf("%s: introducers differ (-want +got):\n%s", name, diff)
+		}
+	}
+	if pr.Critical != nil {
+		// networkx's minimum_node_cut can come back empty on directed
+		// graphs (its auxiliary graph's minimum cut may fall on an edge
+		// arc); the brute-force list is the one to match.
+		crit := plKeys(g, conn.Critical)
+		if len(pr.MinCut) > 0 && !slices.Contains(crit, pr.MinCut[0]) {
+			t.Errorf("%s: critical %v lacks networkx's cut %v", name, crit, pr.MinCut)
+		}
+		if diff := cmp.Diff(pr.Critical, crit); diff != "" {
+			t.Errorf("%s: critical nodes differ (-want +got):\n%s", name, diff)
+		}
+	} else if len(conn.Critical) > 0 {
+		t.Errorf("%s: critical %v, want none", name, conn.Critical)
+	}
+	if !ref.Weighted {
+		return
+	}
+	opt := PathOptions{Weighted: true}
+	wp, err := ShortestPath(ctx, g, s, d, opt)
+	plMust(t, err)
+	if !plClose(wp.Cost, *pr.Wcost) {
+		t.Errorf("%s: weighted cost %v, want %v", name, wp.Cost, *pr.Wcost)
+	}
+	plCheckK(t, g, name+" weighted", s, d, k, opt, pr.KW, pr.KWSure)
+	plCheckAll(t, g, name+" weighted", s, d, opt, pr.AllW, pr.AllWPaths)
+}
+
+func plMust(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func plKeys(g *Graph, vs []int32) []string {
+	out := []string{}
+	for _, v := range vs {
+		out = append(out, g.Keys[v])
+	}
+	return out
+}
+
+// plCheckK compares the costs of the first k paths and checks that the
+// paths every correct answer shares are there.
+func plCheckK(t *testing.T, g *Graph, name string, s, d int32, k int, opt PathOptions, costs []float64, sure [][]string) {
+	t.Helper()
+	ps, err := KShortestPaths(context.Background(), g, s, d, k, opt)
+	plMust(t, err)
+	var got []float64
+	have := map[string]bool{}
+	for _, p := range ps {
+		checkPath(t, g, p, s, d, opt.Weighted)
+		got = append(got, p.Cost)
+		have[strings.Join(plKeys(g, p.Nodes), " ")] = true
+	}
+	if diff := cmp.Diff(costs, got, cmp.Comparer(plClose)); diff != "" {
+		t.Errorf("%s: k-shortest costs differ (-want +got):\n%s", name, diff)
+	}
+	for _, p := range sure {
+		if !have[strings.Join(p, " ")] {
+			t.Errorf("%s: k-shortest paths lack %v", name, p)
+		}
+	}
+}
+
+func plCheckAll(t *testing.T, g *Graph, name string, s, d int32, opt PathOptions, count *float64, paths [][]string) {
+	t.Helper()
+	all, err := AllShortestPaths(context.Background(), g, s, d, opt, 25)
+	plMust(t, err)
+	if count != nil && all.Count != *count {
+		t.Errorf("%s: %v shortest paths, want %v", name, all.Count, *count)
+	}
+	if paths == nil {
+		return
+	}
+	var got [][]string
+	for _, p := range all.Paths {
+		got = append(got, plKeys(g, p.Nodes))
+	}
+	slices.SortFunc(got, slices.Compare)
+	if diff := cmp.Diff(paths, got); diff != "" {
+		t.Errorf("%s: shortest paths differ (-want +got):\n%s", name, diff)
+	}
+}
+
+// plCheckDisjoint checks the independent paths: valid, and sharing no
+// node but s and t.
+func plCheckDisjoint(t *testing.T, g *Graph, s, d int32, c Connection) {
+	t.Helper()
+	if len(c.Paths) != c.Independent {
+		t.Fatalf("%d paths for connectivity %d", len(c.Paths), c.Independent)
+	}
+	used := map[int32]bool{}
+	for _, p := range c.Paths {
+		checkPath(t, g, p, s, d, false)
+		for _, v := range p.Nodes[1 : len(p.Nodes)-1] {
+			if used[v] {
+				t.Fatalf("node %d on two independent paths", v)
+			}
+			used[v] = true
+		}
+	}
+}
