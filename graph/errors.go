@@ -11,6 +11,7 @@ const (
 	ENOTFOUND  = "NOT_FOUND"
 	ECONFLICT  = "CONFLICT"
 	EFORBIDDEN = "FORBIDDEN"
+	ETIMEOUT   = "TIMEOUT" // a request ran out of its time budget
 	EINTERNAL  = "INTERNAL"
 )
 

@@ -3,10 +3,15 @@
 package resolvers
 
 import (
+	"time"
+
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
 
 // Resolver is the root resolver; one per server.
 type Resolver struct {
-	Store graph.Store
+	Store      graph.Store
+	Snapshots  *snapshot.Cache
+	PathBudget time.Duration // time a path search may take before it stops
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/partnergraph/partnergraph/resolvers/generated"
 	"github.com/rs/zerolog"
@@ -22,7 +23,8 @@ import (
 // complexity limit, per-operation loaders, and errors that show users only
 // domain messages with an extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: &resolvers.Resolver{Store: cfg.Store}}))
+	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, 64), PathBudget: cfg.PathBudget}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

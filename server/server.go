@@ -22,8 +22,9 @@ import (
 type Config struct {
 	Store           graph.Store
 	Logger          zerolog.Logger
-	ComplexityLimit int   // maximum GraphQL query complexity
-	MaxBodyBytes    int64 // maximum request body size
+	ComplexityLimit int           // maximum GraphQL query complexity
+	MaxBodyBytes    int64         // maximum request body size
+	PathBudget      time.Duration // time a path search may take
 }
 
 // Server serves the API until Close.
@@ -41,6 +42,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.PathBudget == 0 {
+		cfg.PathBudget = 10 * time.Second
 	}
 	s := &Server{cfg: cfg}
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}

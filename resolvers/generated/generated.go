@@ -29,8 +29,10 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	BrokerProfile() BrokerProfileResolver
 	Link() LinkResolver
 	Mutation() MutationResolver
+	NetworkSummary() NetworkSummaryResolver
 	Organisation() OrganisationResolver
 	PageInfo() PageInfoResolver
 	Participation() ParticipationResolver
@@ -55,10 +57,87 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	AllShortestPaths struct {
+		Cost  func(childComplexity int) int
+		Count func(childComplexity int) int
+		Paths func(childComplexity int) int
+	}
+
+	Bridge struct {
+		Links  func(childComplexity int) int
+		Source func(childComplexity int) int
+		Target func(childComplexity int) int
+	}
+
+	BrokerProfile struct {
+		Actor              func(childComplexity int) int
+		Betweenness        func(childComplexity int) int
+		BridgedPairCount   func(childComplexity int) int
+		BridgedPairs       func(childComplexity int, first *int32) int
+		Brokerage          func(childComplexity int, groupBy *model.GroupBy) int
+		BrokeredLinks      func(childComplexity int) int
+		Closeness          func(childComplexity int) int
+		Constraint         func(childComplexity int) int
+		DeclaredBrokerage  func(childComplexity int) int
+		Degree             func(childComplexity int) int
+		EffectiveSize      func(childComplexity int) int
+		IrreplaceablePairs func(childComplexity int) int
+		IsCutpoint         func(childComplexity int) int
+		Organisations      func(childComplexity int) int
+		Sectors            func(childComplexity int) int
+		Substitutes        func(childComplexity int, first *int32) int
+	}
+
+	BrokerScore struct {
+		Actor func(childComplexity int) int
+		Rank  func(childComplexity int) int
+		Score func(childComplexity int) int
+	}
+
+	BrokerageRoles struct {
+		Actor          func(childComplexity int) int
+		Coordinator    func(childComplexity int) int
+		Expected       func(childComplexity int) int
+		Gatekeeper     func(childComplexity int) int
+		Group          func(childComplexity int) int
+		Itinerant      func(childComplexity int) int
+		Liaison        func(childComplexity int) int
+		Representative func(childComplexity int) int
+		Total          func(childComplexity int) int
+		Z              func(childComplexity int) int
+	}
+
+	BrokeredPair struct {
+		A              func(childComplexity int) int
+		Alternatives   func(childComplexity int) int
+		B              func(childComplexity int) int
+		CrossesSectors func(childComplexity int) int
+		Links          func(childComplexity int) int
+	}
+
+	ConnectionResilience struct {
+		IndependentPaths      func(childComplexity int) int
+		Paths                 func(childComplexity int) int
+		SinglePointsOfFailure func(childComplexity int) int
+	}
+
 	Evidence struct {
 		Note   func(childComplexity int) int
 		Quote  func(childComplexity int) int
 		Source func(childComplexity int) int
+	}
+
+	Introducer struct {
+		Actor func(childComplexity int) int
+		Paths func(childComplexity int) int
+		Share func(childComplexity int) int
+	}
+
+	KnowledgePath struct {
+		Actors func(childComplexity int) int
+		Cost   func(childComplexity int) int
+		Hops   func(childComplexity int) int
+		Steps  func(childComplexity int) int
 	}
 
 	Link struct {
@@ -88,6 +167,14 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MetricPoint struct {
+		ActiveActors func(childComplexity int) int
+		From         func(childComplexity int) int
+		Rank         func(childComplexity int) int
+		Score        func(childComplexity int) int
+		To           func(childComplexity int) int
+	}
+
 	Mutation struct {
 		CreateLink          func(childComplexity int, input model.CreateLinkInput) int
 		CreateOrganisation  func(childComplexity int, input model.CreateOrganisationInput) int
@@ -103,6 +190,31 @@ type ComplexityRoot struct {
 		UpdateOrganisation  func(childComplexity int, input model.UpdateOrganisationInput) int
 		UpdatePerson        func(childComplexity int, input model.UpdatePersonInput) int
 		UpdateProgramme     func(childComplexity int, input model.UpdateProgrammeInput) int
+	}
+
+	Neighbourhood struct {
+		Actors func(childComplexity int) int
+		Links  func(childComplexity int) int
+	}
+
+	NetworkState struct {
+		Actors                func(childComplexity int) int
+		Components            func(childComplexity int) int
+		LargestComponent      func(childComplexity int) int
+		LargestComponentShare func(childComplexity int) int
+		UnreachablePairs      func(childComplexity int) int
+	}
+
+	NetworkSummary struct {
+		Actors                func(childComplexity int) int
+		Components            func(childComplexity int) int
+		CrossSectorLinkShare  func(childComplexity int) int
+		Density               func(childComplexity int) int
+		LargestComponent      func(childComplexity int) int
+		LargestComponentShare func(childComplexity int) int
+		Links                 func(childComplexity int) int
+		Ties                  func(childComplexity int) int
+		TopBrokers            func(childComplexity int, metric *model.Metric, first *int32) int
 	}
 
 	Organisation struct {
@@ -146,6 +258,13 @@ type ComplexityRoot struct {
 		Evidence  func(childComplexity int) int
 		Programme func(childComplexity int) int
 		Role      func(childComplexity int) int
+	}
+
+	PathStep struct {
+		Day  func(childComplexity int) int
+		From func(childComplexity int) int
+		Link func(childComplexity int) int
+		To   func(childComplexity int) int
 	}
 
 	Person struct {
@@ -203,15 +322,73 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Actor         func(childComplexity int, key string) int
-		Actors        func(childComplexity int, search *string, filter *model.ActorFilter, first *int32, after *string) int
-		Links         func(childComplexity int, filter *model.LinkFilter, first *int32, after *string) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Organisations func(childComplexity int, search *string, filter *model.OrganisationFilter, first *int32, after *string) int
-		People        func(childComplexity int, search *string, first *int32, after *string) int
-		Programme     func(childComplexity int, key string) int
-		Programmes    func(childComplexity int, search *string, tag *string, first *int32, after *string) int
+		Actor                func(childComplexity int, key string) int
+		Actors               func(childComplexity int, search *string, filter *model.ActorFilter, first *int32, after *string) int
+		AllShortestPaths     func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
+		Bridges              func(childComplexity int, scope *model.Scope) int
+		BrokerHistory        func(childComplexity int, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) int
+		BrokerProfile        func(childComplexity int, actor string, scope *model.Scope) int
+		BrokerageRoles       func(childComplexity int, scope *model.Scope, groupBy *model.GroupBy, first *int32) int
+		Brokers              func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) int
+		ConnectionResilience func(childComplexity int, from string, to string, scope *model.Scope) int
+		Cutpoints            func(childComplexity int, scope *model.Scope) int
+		Introducers          func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
+		KnowledgePaths       func(childComplexity int, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) int
+		Links                func(childComplexity int, filter *model.LinkFilter, first *int32, after *string) int
+		Neighbourhood        func(childComplexity int, id string, hops *int32, scope *model.Scope) int
+		NetworkSummary       func(childComplexity int, scope *model.Scope) int
+		Node                 func(childComplexity int, id string) int
+		Nodes                func(childComplexity int, ids []string) int
+		Organisations        func(childComplexity int, search *string, filter *model.OrganisationFilter, first *int32, after *string) int
+		People               func(childComplexity int, search *string, first *int32, after *string) int
+		Programme            func(childComplexity int, key string) int
+		Programmes           func(childComplexity int, search *string, tag *string, first *int32, after *string) int
+		Reach                func(childComplexity int, from string, maxHops *int32, scope *model.Scope, first *int32) int
+		RemovalImpact        func(childComplexity int, actors []string, scope *model.Scope) int
+		StructuralHoles      func(childComplexity int, scope *model.Scope, first *int32) int
+	}
+
+	Reach struct {
+		Actors     func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ReachedActor struct {
+		Actor    func(childComplexity int) int
+		Distance func(childComplexity int) int
+	}
+
+	RemovalImpact struct {
+		After                 func(childComplexity int) int
+		AverageDistanceAfter  func(childComplexity int) int
+		AverageDistanceBefore func(childComplexity int) int
+		AverageDistanceChange func(childComplexity int) int
+		Before                func(childComplexity int) int
+		ConnectedPairs        func(childComplexity int) int
+		DisconnectedPairs     func(childComplexity int) int
+		Isolated              func(childComplexity int) int
+		Removed               func(childComplexity int) int
+	}
+
+	RoleValues struct {
+		Coordinator    func(childComplexity int) int
+		Gatekeeper     func(childComplexity int) int
+		Itinerant      func(childComplexity int) int
+		Liaison        func(childComplexity int) int
+		Representative func(childComplexity int) int
+		Total          func(childComplexity int) int
+	}
+
+	StructuralHoles struct {
+		Actor         func(childComplexity int) int
+		Constraint    func(childComplexity int) int
+		EffectiveSize func(childComplexity int) int
+		Efficiency    func(childComplexity int) int
+	}
+
+	Substitute struct {
+		Actor func(childComplexity int) int
+		Pairs func(childComplexity int) int
 	}
 }
 
@@ -219,6 +396,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type BrokerProfileResolver interface {
+	Brokerage(ctx context.Context, obj *model.BrokerProfile, groupBy *model.GroupBy) (*model.BrokerageRoles, error)
+
+	BridgedPairs(ctx context.Context, obj *model.BrokerProfile, first *int32) ([]*model.BrokeredPair, error)
+
+	Substitutes(ctx context.Context, obj *model.BrokerProfile, first *int32) ([]*model.Substitute, error)
+}
 type LinkResolver interface {
 	Source(ctx context.Context, obj *model.Link) (model.Actor, error)
 	Target(ctx context.Context, obj *model.Link) (model.Actor, error)
@@ -241,6 +425,9 @@ type MutationResolver interface {
 	DeleteLink(ctx context.Context, id string) (string, error)
 	SetParticipation(ctx context.Context, input model.ParticipationInput) (*graph.Participation, error)
 	RemoveParticipation(ctx context.Context, actorID string, programmeID string) (bool, error)
+}
+type NetworkSummaryResolver interface {
+	TopBrokers(ctx context.Context, obj *model.NetworkSummary, metric *model.Metric, first *int32) ([]*model.BrokerScore, error)
 }
 type OrganisationResolver interface {
 	Parent(ctx context.Context, obj *model.Organisation) (*model.Organisation, error)
@@ -277,6 +464,21 @@ type QueryResolver interface {
 	Programme(ctx context.Context, key string) (*model.Programme, error)
 	Programmes(ctx context.Context, search *string, tag *string, first *int32, after *string) (*model.ProgrammeConnection, error)
 	Links(ctx context.Context, filter *model.LinkFilter, first *int32, after *string) (*model.LinkConnection, error)
+	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) ([]*model.BrokerScore, error)
+	BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32) ([]*model.BrokerageRoles, error)
+	StructuralHoles(ctx context.Context, scope *model.Scope, first *int32) ([]*model.StructuralHoles, error)
+	Cutpoints(ctx context.Context, scope *model.Scope) ([]model.Actor, error)
+	Bridges(ctx context.Context, scope *model.Scope) ([]*model.Bridge, error)
+	RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error)
+	NetworkSummary(ctx context.Context, scope *model.Scope) (*model.NetworkSummary, error)
+	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*model.BrokerProfile, error)
+	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
+	KnowledgePaths(ctx context.Context, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) ([]*model.KnowledgePath, error)
+	AllShortestPaths(ctx context.Context, from string, to string, scope *model.Scope, first *int32) (*model.AllShortestPaths, error)
+	Introducers(ctx context.Context, from string, to string, scope *model.Scope, first *int32) ([]*model.Introducer, error)
+	ConnectionResilience(ctx context.Context, from string, to string, scope *model.Scope) (*model.ConnectionResilience, error)
+	Reach(ctx context.Context, from string, maxHops *int32, scope *model.Scope, first *int32) (*model.Reach, error)
+	Neighbourhood(ctx context.Context, id string, hops *int32, scope *model.Scope) (*model.Neighbourhood, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -335,6 +537,286 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActorEdge.Node(childComplexity), true
 
+	case "AllShortestPaths.cost":
+		if e.ComplexityRoot.AllShortestPaths.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllShortestPaths.Cost(childComplexity), true
+	case "AllShortestPaths.count":
+		if e.ComplexityRoot.AllShortestPaths.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllShortestPaths.Count(childComplexity), true
+	case "AllShortestPaths.paths":
+		if e.ComplexityRoot.AllShortestPaths.Paths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AllShortestPaths.Paths(childComplexity), true
+
+	case "Bridge.links":
+		if e.ComplexityRoot.Bridge.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.Links(childComplexity), true
+	case "Bridge.source":
+		if e.ComplexityRoot.Bridge.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.Source(childComplexity), true
+	case "Bridge.target":
+		if e.ComplexityRoot.Bridge.Target == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Bridge.Target(childComplexity), true
+
+	case "BrokerProfile.actor":
+		if e.ComplexityRoot.BrokerProfile.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Actor(childComplexity), true
+	case "BrokerProfile.betweenness":
+		if e.ComplexityRoot.BrokerProfile.Betweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Betweenness(childComplexity), true
+	case "BrokerProfile.bridgedPairCount":
+		if e.ComplexityRoot.BrokerProfile.BridgedPairCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.BridgedPairCount(childComplexity), true
+	case "BrokerProfile.bridgedPairs":
+		if e.ComplexityRoot.BrokerProfile.BridgedPairs == nil {
+			break
+		}
+
+		args, err := ec.field_BrokerProfile_bridgedPairs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BrokerProfile.BridgedPairs(childComplexity, args["first"].(*int32)), true
+	case "BrokerProfile.brokerage":
+		if e.ComplexityRoot.BrokerProfile.Brokerage == nil {
+			break
+		}
+
+		args, err := ec.field_BrokerProfile_brokerage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Brokerage(childComplexity, args["groupBy"].(*model.GroupBy)), true
+	case "BrokerProfile.brokeredLinks":
+		if e.ComplexityRoot.BrokerProfile.BrokeredLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.BrokeredLinks(childComplexity), true
+	case "BrokerProfile.closeness":
+		if e.ComplexityRoot.BrokerProfile.Closeness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Closeness(childComplexity), true
+	case "BrokerProfile.constraint":
+		if e.ComplexityRoot.BrokerProfile.Constraint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Constraint(childComplexity), true
+	case "BrokerProfile.declaredBrokerage":
+		if e.ComplexityRoot.BrokerProfile.DeclaredBrokerage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.DeclaredBrokerage(childComplexity), true
+	case "BrokerProfile.degree":
+		if e.ComplexityRoot.BrokerProfile.Degree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Degree(childComplexity), true
+	case "BrokerProfile.effectiveSize":
+		if e.ComplexityRoot.BrokerProfile.EffectiveSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.EffectiveSize(childComplexity), true
+	case "BrokerProfile.irreplaceablePairs":
+		if e.ComplexityRoot.BrokerProfile.IrreplaceablePairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.IrreplaceablePairs(childComplexity), true
+	case "BrokerProfile.isCutpoint":
+		if e.ComplexityRoot.BrokerProfile.IsCutpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.IsCutpoint(childComplexity), true
+	case "BrokerProfile.organisations":
+		if e.ComplexityRoot.BrokerProfile.Organisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Organisations(childComplexity), true
+	case "BrokerProfile.sectors":
+		if e.ComplexityRoot.BrokerProfile.Sectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Sectors(childComplexity), true
+	case "BrokerProfile.substitutes":
+		if e.ComplexityRoot.BrokerProfile.Substitutes == nil {
+			break
+		}
+
+		args, err := ec.field_BrokerProfile_substitutes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Substitutes(childComplexity, args["first"].(*int32)), true
+
+	case "BrokerScore.actor":
+		if e.ComplexityRoot.BrokerScore.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerScore.Actor(childComplexity), true
+	case "BrokerScore.rank":
+		if e.ComplexityRoot.BrokerScore.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerScore.Rank(childComplexity), true
+	case "BrokerScore.score":
+		if e.ComplexityRoot.BrokerScore.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerScore.Score(childComplexity), true
+
+	case "BrokerageRoles.actor":
+		if e.ComplexityRoot.BrokerageRoles.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Actor(childComplexity), true
+	case "BrokerageRoles.coordinator":
+		if e.ComplexityRoot.BrokerageRoles.Coordinator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Coordinator(childComplexity), true
+	case "BrokerageRoles.expected":
+		if e.ComplexityRoot.BrokerageRoles.Expected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Expected(childComplexity), true
+	case "BrokerageRoles.gatekeeper":
+		if e.ComplexityRoot.BrokerageRoles.Gatekeeper == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Gatekeeper(childComplexity), true
+	case "BrokerageRoles.group":
+		if e.ComplexityRoot.BrokerageRoles.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Group(childComplexity), true
+	case "BrokerageRoles.itinerant":
+		if e.ComplexityRoot.BrokerageRoles.Itinerant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Itinerant(childComplexity), true
+	case "BrokerageRoles.liaison":
+		if e.ComplexityRoot.BrokerageRoles.Liaison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Liaison(childComplexity), true
+	case "BrokerageRoles.representative":
+		if e.ComplexityRoot.BrokerageRoles.Representative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Representative(childComplexity), true
+	case "BrokerageRoles.total":
+		if e.ComplexityRoot.BrokerageRoles.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Total(childComplexity), true
+	case "BrokerageRoles.z":
+		if e.ComplexityRoot.BrokerageRoles.Z == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerageRoles.Z(childComplexity), true
+
+	case "BrokeredPair.a":
+		if e.ComplexityRoot.BrokeredPair.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokeredPair.A(childComplexity), true
+	case "BrokeredPair.alternatives":
+		if e.ComplexityRoot.BrokeredPair.Alternatives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokeredPair.Alternatives(childComplexity), true
+	case "BrokeredPair.b":
+		if e.ComplexityRoot.BrokeredPair.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokeredPair.B(childComplexity), true
+	case "BrokeredPair.crossesSectors":
+		if e.ComplexityRoot.BrokeredPair.CrossesSectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokeredPair.CrossesSectors(childComplexity), true
+	case "BrokeredPair.links":
+		if e.ComplexityRoot.BrokeredPair.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokeredPair.Links(childComplexity), true
+
+	case "ConnectionResilience.independentPaths":
+		if e.ComplexityRoot.ConnectionResilience.IndependentPaths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectionResilience.IndependentPaths(childComplexity), true
+	case "ConnectionResilience.paths":
+		if e.ComplexityRoot.ConnectionResilience.Paths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectionResilience.Paths(childComplexity), true
+	case "ConnectionResilience.singlePointsOfFailure":
+		if e.ComplexityRoot.ConnectionResilience.SinglePointsOfFailure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConnectionResilience.SinglePointsOfFailure(childComplexity), true
+
 	case "Evidence.note":
 		if e.ComplexityRoot.Evidence.Note == nil {
 			break
@@ -353,6 +835,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.Source(childComplexity), true
+
+	case "Introducer.actor":
+		if e.ComplexityRoot.Introducer.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Introducer.Actor(childComplexity), true
+	case "Introducer.paths":
+		if e.ComplexityRoot.Introducer.Paths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Introducer.Paths(childComplexity), true
+	case "Introducer.share":
+		if e.ComplexityRoot.Introducer.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Introducer.Share(childComplexity), true
+
+	case "KnowledgePath.actors":
+		if e.ComplexityRoot.KnowledgePath.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgePath.Actors(childComplexity), true
+	case "KnowledgePath.cost":
+		if e.ComplexityRoot.KnowledgePath.Cost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgePath.Cost(childComplexity), true
+	case "KnowledgePath.hops":
+		if e.ComplexityRoot.KnowledgePath.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgePath.Hops(childComplexity), true
+	case "KnowledgePath.steps":
+		if e.ComplexityRoot.KnowledgePath.Steps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KnowledgePath.Steps(childComplexity), true
 
 	case "Link.brokeredBy":
 		if e.ComplexityRoot.Link.BrokeredBy == nil {
@@ -464,6 +990,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LinkEdge.Node(childComplexity), true
+
+	case "MetricPoint.activeActors":
+		if e.ComplexityRoot.MetricPoint.ActiveActors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricPoint.ActiveActors(childComplexity), true
+	case "MetricPoint.from":
+		if e.ComplexityRoot.MetricPoint.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricPoint.From(childComplexity), true
+	case "MetricPoint.rank":
+		if e.ComplexityRoot.MetricPoint.Rank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricPoint.Rank(childComplexity), true
+	case "MetricPoint.score":
+		if e.ComplexityRoot.MetricPoint.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricPoint.Score(childComplexity), true
+	case "MetricPoint.to":
+		if e.ComplexityRoot.MetricPoint.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricPoint.To(childComplexity), true
 
 	case "Mutation.createLink":
 		if e.ComplexityRoot.Mutation.CreateLink == nil {
@@ -619,6 +1176,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProgramme(childComplexity, args["input"].(model.UpdateProgrammeInput)), true
+
+	case "Neighbourhood.actors":
+		if e.ComplexityRoot.Neighbourhood.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Actors(childComplexity), true
+	case "Neighbourhood.links":
+		if e.ComplexityRoot.Neighbourhood.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Links(childComplexity), true
+
+	case "NetworkState.actors":
+		if e.ComplexityRoot.NetworkState.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkState.Actors(childComplexity), true
+	case "NetworkState.components":
+		if e.ComplexityRoot.NetworkState.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkState.Components(childComplexity), true
+	case "NetworkState.largestComponent":
+		if e.ComplexityRoot.NetworkState.LargestComponent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkState.LargestComponent(childComplexity), true
+	case "NetworkState.largestComponentShare":
+		if e.ComplexityRoot.NetworkState.LargestComponentShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkState.LargestComponentShare(childComplexity), true
+	case "NetworkState.unreachablePairs":
+		if e.ComplexityRoot.NetworkState.UnreachablePairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkState.UnreachablePairs(childComplexity), true
+
+	case "NetworkSummary.actors":
+		if e.ComplexityRoot.NetworkSummary.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Actors(childComplexity), true
+	case "NetworkSummary.components":
+		if e.ComplexityRoot.NetworkSummary.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Components(childComplexity), true
+	case "NetworkSummary.crossSectorLinkShare":
+		if e.ComplexityRoot.NetworkSummary.CrossSectorLinkShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.CrossSectorLinkShare(childComplexity), true
+	case "NetworkSummary.density":
+		if e.ComplexityRoot.NetworkSummary.Density == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Density(childComplexity), true
+	case "NetworkSummary.largestComponent":
+		if e.ComplexityRoot.NetworkSummary.LargestComponent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.LargestComponent(childComplexity), true
+	case "NetworkSummary.largestComponentShare":
+		if e.ComplexityRoot.NetworkSummary.LargestComponentShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.LargestComponentShare(childComplexity), true
+	case "NetworkSummary.links":
+		if e.ComplexityRoot.NetworkSummary.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Links(childComplexity), true
+	case "NetworkSummary.ties":
+		if e.ComplexityRoot.NetworkSummary.Ties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Ties(childComplexity), true
+	case "NetworkSummary.topBrokers":
+		if e.ComplexityRoot.NetworkSummary.TopBrokers == nil {
+			break
+		}
+
+		args, err := ec.field_NetworkSummary_topBrokers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.NetworkSummary.TopBrokers(childComplexity, args["metric"].(*model.Metric), args["first"].(*int32)), true
 
 	case "Organisation.brokered":
 		if e.ComplexityRoot.Organisation.Brokered == nil {
@@ -807,6 +1468,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Participation.Role(childComplexity), true
+
+	case "PathStep.day":
+		if e.ComplexityRoot.PathStep.Day == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Day(childComplexity), true
+	case "PathStep.from":
+		if e.ComplexityRoot.PathStep.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.From(childComplexity), true
+	case "PathStep.link":
+		if e.ComplexityRoot.PathStep.Link == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.Link(childComplexity), true
+	case "PathStep.to":
+		if e.ComplexityRoot.PathStep.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PathStep.To(childComplexity), true
 
 	case "Person.brokered":
 		if e.ComplexityRoot.Person.Brokered == nil {
@@ -1067,7 +1753,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actors(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["first"].(*int32), args["after"].(*string)), true
+	case "Query.allShortestPaths":
+		if e.ComplexityRoot.Query.AllShortestPaths == nil {
+			break
+		}
 
+		args, err := ec.field_Query_allShortestPaths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AllShortestPaths(childComplexity, args["from"].(string), args["to"].(string), args["scope"].(*model.Scope), args["first"].(*int32)), true
+	case "Query.bridges":
+		if e.ComplexityRoot.Query.Bridges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_bridges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Bridges(childComplexity, args["scope"].(*model.Scope)), true
+	case "Query.brokerHistory":
+		if e.ComplexityRoot.Query.BrokerHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_brokerHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BrokerHistory(childComplexity, args["actor"].(string), args["metric"].(*model.Metric), args["from"].(graph.Date), args["to"].(graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope)), true
+	case "Query.brokerProfile":
+		if e.ComplexityRoot.Query.BrokerProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Query_brokerProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BrokerProfile(childComplexity, args["actor"].(string), args["scope"].(*model.Scope)), true
+	case "Query.brokerageRoles":
+		if e.ComplexityRoot.Query.BrokerageRoles == nil {
+			break
+		}
+
+		args, err := ec.field_Query_brokerageRoles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BrokerageRoles(childComplexity, args["scope"].(*model.Scope), args["groupBy"].(*model.GroupBy), args["first"].(*int32)), true
+	case "Query.brokers":
+		if e.ComplexityRoot.Query.Brokers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_brokers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Brokers(childComplexity, args["scope"].(*model.Scope), args["metric"].(*model.Metric), args["groupBy"].(*model.GroupBy), args["first"].(*int32)), true
+	case "Query.connectionResilience":
+		if e.ComplexityRoot.Query.ConnectionResilience == nil {
+			break
+		}
+
+		args, err := ec.field_Query_connectionResilience_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ConnectionResilience(childComplexity, args["from"].(string), args["to"].(string), args["scope"].(*model.Scope)), true
+	case "Query.cutpoints":
+		if e.ComplexityRoot.Query.Cutpoints == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cutpoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cutpoints(childComplexity, args["scope"].(*model.Scope)), true
+	case "Query.introducers":
+		if e.ComplexityRoot.Query.Introducers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_introducers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Introducers(childComplexity, args["from"].(string), args["to"].(string), args["scope"].(*model.Scope), args["first"].(*int32)), true
+
+	case "Query.knowledgePaths":
+		if e.ComplexityRoot.Query.KnowledgePaths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_knowledgePaths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.KnowledgePaths(childComplexity, args["from"].(string), args["to"].(string), args["scope"].(*model.Scope), args["k"].(*int32), args["maxHops"].(*int32), args["cost"].(*model.PathCost), args["timeRespecting"].(*bool), args["via"].([]string), args["avoid"].([]string)), true
 	case "Query.links":
 		if e.ComplexityRoot.Query.Links == nil {
 			break
@@ -1079,6 +1875,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Links(childComplexity, args["filter"].(*model.LinkFilter), args["first"].(*int32), args["after"].(*string)), true
+	case "Query.neighbourhood":
+		if e.ComplexityRoot.Query.Neighbourhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighbourhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["hops"].(*int32), args["scope"].(*model.Scope)), true
+	case "Query.networkSummary":
+		if e.ComplexityRoot.Query.NetworkSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkSummary(childComplexity, args["scope"].(*model.Scope)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1145,6 +1963,195 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Programmes(childComplexity, args["search"].(*string), args["tag"].(*string), args["first"].(*int32), args["after"].(*string)), true
+	case "Query.reach":
+		if e.ComplexityRoot.Query.Reach == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reach_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reach(childComplexity, args["from"].(string), args["maxHops"].(*int32), args["scope"].(*model.Scope), args["first"].(*int32)), true
+	case "Query.removalImpact":
+		if e.ComplexityRoot.Query.RemovalImpact == nil {
+			break
+		}
+
+		args, err := ec.field_Query_removalImpact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RemovalImpact(childComplexity, args["actors"].([]string), args["scope"].(*model.Scope)), true
+	case "Query.structuralHoles":
+		if e.ComplexityRoot.Query.StructuralHoles == nil {
+			break
+		}
+
+		args, err := ec.field_Query_structuralHoles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StructuralHoles(childComplexity, args["scope"].(*model.Scope), args["first"].(*int32)), true
+
+	case "Reach.actors":
+		if e.ComplexityRoot.Reach.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.Actors(childComplexity), true
+	case "Reach.totalCount":
+		if e.ComplexityRoot.Reach.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reach.TotalCount(childComplexity), true
+
+	case "ReachedActor.actor":
+		if e.ComplexityRoot.ReachedActor.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReachedActor.Actor(childComplexity), true
+	case "ReachedActor.distance":
+		if e.ComplexityRoot.ReachedActor.Distance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReachedActor.Distance(childComplexity), true
+
+	case "RemovalImpact.after":
+		if e.ComplexityRoot.RemovalImpact.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.After(childComplexity), true
+	case "RemovalImpact.averageDistanceAfter":
+		if e.ComplexityRoot.RemovalImpact.AverageDistanceAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.AverageDistanceAfter(childComplexity), true
+	case "RemovalImpact.averageDistanceBefore":
+		if e.ComplexityRoot.RemovalImpact.AverageDistanceBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.AverageDistanceBefore(childComplexity), true
+	case "RemovalImpact.averageDistanceChange":
+		if e.ComplexityRoot.RemovalImpact.AverageDistanceChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.AverageDistanceChange(childComplexity), true
+	case "RemovalImpact.before":
+		if e.ComplexityRoot.RemovalImpact.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.Before(childComplexity), true
+	case "RemovalImpact.connectedPairs":
+		if e.ComplexityRoot.RemovalImpact.ConnectedPairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.ConnectedPairs(childComplexity), true
+	case "RemovalImpact.disconnectedPairs":
+		if e.ComplexityRoot.RemovalImpact.DisconnectedPairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.DisconnectedPairs(childComplexity), true
+	case "RemovalImpact.isolated":
+		if e.ComplexityRoot.RemovalImpact.Isolated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.Isolated(childComplexity), true
+	case "RemovalImpact.removed":
+		if e.ComplexityRoot.RemovalImpact.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RemovalImpact.Removed(childComplexity), true
+
+	case "RoleValues.coordinator":
+		if e.ComplexityRoot.RoleValues.Coordinator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleValues.Coordinator(childComplexity), true
+	case "RoleValues.gatekeeper":
+		if e.ComplexityRoot.RoleValues.Gatekeeper == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleValues.Gatekeeper(childComplexity), true
+	case "RoleValues.itinerant":
+		if e.ComplexityRoot.RoleValues.Itinerant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleValues.Itinerant(childComplexity), true
+	case "RoleValues.liaison":
+		if e.ComplexityRoot.RoleValues.Liaison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleValues.Liaison(childComplexity), true
+	case "RoleValues.representative":
+		if e.ComplexityRoot.RoleValues.Representative == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleValues.Representative(childComplexity), true
+	case "RoleValues.total":
+		if e.ComplexityRoot.RoleValues.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RoleValues.Total(childComplexity), true
+
+	case "StructuralHoles.actor":
+		if e.ComplexityRoot.StructuralHoles.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StructuralHoles.Actor(childComplexity), true
+	case "StructuralHoles.constraint":
+		if e.ComplexityRoot.StructuralHoles.Constraint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StructuralHoles.Constraint(childComplexity), true
+	case "StructuralHoles.effectiveSize":
+		if e.ComplexityRoot.StructuralHoles.EffectiveSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StructuralHoles.EffectiveSize(childComplexity), true
+	case "StructuralHoles.efficiency":
+		if e.ComplexityRoot.StructuralHoles.Efficiency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StructuralHoles.Efficiency(childComplexity), true
+
+	case "Substitute.actor":
+		if e.ComplexityRoot.Substitute.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Substitute.Actor(childComplexity), true
+	case "Substitute.pairs":
+		if e.ComplexityRoot.Substitute.Pairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Substitute.Pairs(childComplexity), true
 
 	}
 	return 0, false
@@ -1164,6 +2171,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LinkFilter", ec.unmarshalInputLinkFilter),
 			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
 			graphql.NewInputUnmarshaler("ParticipationInput", ec.unmarshalInputParticipationInput),
+			graphql.NewInputUnmarshaler("Scope", ec.unmarshalInputScope),
 			graphql.NewInputUnmarshaler("UpdateLinkInput", ec.unmarshalInputUpdateLinkInput),
 			graphql.NewInputUnmarshaler("UpdateOrganisationInput", ec.unmarshalInputUpdateOrganisationInput),
 			graphql.NewInputUnmarshaler("UpdatePersonInput", ec.unmarshalInputUpdatePersonInput),
@@ -1244,6 +2252,221 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../../schema/analytics.graphqls", Input: `"""
+The part of the network an analysis or path query looks at. Omitted fields
+mean everything: all link types, all actors, all programmes, all dates.
+"""
+input Scope {
+  linkTypes: [LinkType!]
+  actorKinds: [ActorKind!]
+  "Only links inside this programme."
+  programmeId: ID
+  "Only links active on or after this day."
+  from: Date
+  "Only links active on or before this day."
+  to: Date
+  "Directed links keep their direction and undirected ties count both ways; otherwise every link is undirected."
+  directed: Boolean = false
+  "Tie strength counts: a link's length is 1/weight (stronger ties are shorter)."
+  weighted: Boolean = false
+}
+
+"Brokerage and centrality measures. Definitions follow networkx and R's sna; see docs in graph/analysis."
+enum Metric {
+  "Freeman betweenness (Brandes' algorithm), normalised as networkx's default."
+  BETWEENNESS
+  "Gould–Fernandez brokerage: all brokered two-paths (sna's total), grouped by groupBy."
+  BROKERAGE
+  "Burt's constraint: lower means more brokerage opportunity, so ranks ascend."
+  CONSTRAINT
+  "Burt's effective size."
+  EFFECTIVE_SIZE
+  "Burt's efficiency: effective size over degree."
+  EFFICIENCY
+  "Degree centrality: degree / (n − 1)."
+  DEGREE
+  "Harmonic closeness: Σ 1/d(v, u)."
+  CLOSENESS
+  "Eigenvector centrality."
+  EIGENVECTOR
+  "How many links the actor is recorded as having brokered (brokeredBy)."
+  DECLARED_BROKERAGE
+}
+
+"The group attribute Gould–Fernandez brokerage compares. People take the groups of their organisation (the first they are affiliated with)."
+enum GroupBy {
+  SECTOR
+  ORGANISATION_TYPE
+  REGION
+  "The actor's top-level organisation."
+  ORGANISATION
+}
+
+enum Step {
+  YEAR
+}
+
+type BrokerScore {
+  "1 for the strongest broker; equal scores share a rank."
+  rank: Int!
+  score: Float!
+  actor: Actor!
+}
+
+"Gould–Fernandez role values (sna's names: coordinator w_I, itinerant w_O, representative b_IO, gatekeeper b_OI, liaison b_O)."
+type RoleValues {
+  coordinator: Float
+  itinerant: Float
+  representative: Float
+  gatekeeper: Float
+  liaison: Float
+  total: Float
+}
+
+type BrokerageRoles {
+  actor: Actor!
+  "The actor's group under groupBy; null if it has none (it is then a group of its own)."
+  group: String
+  coordinator: Int!
+  itinerant: Int!
+  representative: Int!
+  gatekeeper: Int!
+  liaison: Int!
+  total: Int!
+  "Counts expected by chance given group sizes and density (sna's exp.nli)."
+  expected: RoleValues!
+  "(observed − expected) / sd (sna's z.nli); null where undefined. Above 2 marks a real broker, not just a busy node."
+  z: RoleValues!
+}
+
+type StructuralHoles {
+  actor: Actor!
+  "Burt's constraint; null for an actor with no ties (undefined)."
+  constraint: Float
+  effectiveSize: Float
+  efficiency: Float
+}
+
+type Bridge {
+  source: Actor!
+  target: Actor!
+  "The links behind the bridge (parallel links are one tie)."
+  links: [Link!]!
+}
+
+type NetworkState {
+  actors: Int!
+  components: Int!
+  largestComponent: Int!
+  largestComponentShare: Float!
+  "Pairs of actors with no path between them."
+  unreachablePairs: Float!
+}
+
+"What happens to the network if some actors leave."
+type RemovalImpact {
+  removed: [Actor!]!
+  before: NetworkState!
+  after: NetworkState!
+  "Pairs of remaining actors that were connected and no longer are."
+  disconnectedPairs: Float!
+  "Pairs of remaining actors still connected afterwards."
+  connectedPairs: Float!
+  "Mean hops between the still-connected pairs, before and after."
+  averageDistanceBefore: Float!
+  averageDistanceAfter: Float!
+  averageDistanceChange: Float!
+  "Actors left with no ties at all."
+  isolated: [Actor!]!
+}
+
+type NetworkSummary {
+  actors: Int!
+  links: Int!
+  "Ties between distinct pairs (parallel links merged)."
+  ties: Int!
+  density: Float!
+  components: Int!
+  largestComponent: Int!
+  largestComponentShare: Float!
+  "Share of links whose ends are in different sectors (both ends known)."
+  crossSectorLinkShare: Float!
+  topBrokers(metric: Metric = BETWEENNESS, first: Int = 5): [BrokerScore!]!
+}
+
+"Two contacts of a broker that are not tied to each other: a structural hole the broker spans."
+type BrokeredPair {
+  a: Actor!
+  b: Actor!
+  crossesSectors: Boolean!
+  "The broker's links to a and to b."
+  links: [Link!]!
+  "Other actors tied to both a and b: who could stand in."
+  alternatives: [Actor!]!
+}
+
+type Substitute {
+  actor: Actor!
+  "How many of the broker's pairs this actor also joins."
+  pairs: Int!
+}
+
+"The evidence behind a broker's scores."
+type BrokerProfile {
+  actor: Actor!
+  betweenness: Float!
+  degree: Float!
+  closeness: Float!
+  constraint: Float
+  effectiveSize: Float
+  declaredBrokerage: Int!
+  brokerage(groupBy: GroupBy = SECTOR): BrokerageRoles!
+  "Is this actor a cut-point: would the network fall apart without it?"
+  isCutpoint: Boolean!
+  "Sectors among the actor's contacts."
+  sectors: [String!]!
+  "Organisations among the actor's contacts and their organisations."
+  organisations: [Organisation!]!
+  "Pairs of contacts the actor bridges, those crossing sectors first."
+  bridgedPairs(first: Int = 20): [BrokeredPair!]!
+  "How many pairs the actor bridges in all, and how many of them no one else joins."
+  bridgedPairCount: Int!
+  irreplaceablePairs: Int!
+  "Other actors who join some of the same pairs, most first."
+  substitutes(first: Int = 10): [Substitute!]!
+  "Links the actor is recorded as having brokered."
+  brokeredLinks: [Link!]!
+}
+
+type MetricPoint {
+  from: Date!
+  to: Date!
+  "The actor's score in the links active in this window; null if it had no ties then."
+  score: Float
+  rank: Int
+  "Actors with at least one tie in the window."
+  activeActors: Int!
+}
+
+extend type Query {
+  "Actors ranked by a brokerage metric."
+  brokers(scope: Scope, metric: Metric = BETWEENNESS, groupBy: GroupBy = SECTOR, first: Int = 10): [BrokerScore!]!
+  "Gould–Fernandez roles for every actor with any brokerage, most total first."
+  brokerageRoles(scope: Scope, groupBy: GroupBy = SECTOR, first: Int = 50): [BrokerageRoles!]!
+  "Burt's structural holes, least constrained first."
+  structuralHoles(scope: Scope, first: Int = 50): [StructuralHoles!]!
+  "Actors whose departure would split the network (articulation points)."
+  cutpoints(scope: Scope): [Actor!]!
+  "Ties whose loss would split the network."
+  bridges(scope: Scope): [Bridge!]!
+  "What breaks if these actors leave."
+  removalImpact(actors: [ID!]!, scope: Scope): RemovalImpact!
+  networkSummary(scope: Scope): NetworkSummary!
+  brokerProfile(actor: ID!, scope: Scope): BrokerProfile!
+  "The actor's metric per time window, for trend charts."
+  brokerHistory(actor: ID!, metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope): [MetricPoint!]!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/core.graphqls", Input: `"""
 A calendar day, ISO 8601 YYYY-MM-DD, without a time zone.
 """
@@ -1641,6 +2864,94 @@ type Mutation {
   removeParticipation(actorId: ID!, programmeId: ID!): Boolean!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/paths.graphqls", Input: `enum PathCost {
+  "Fewest hops."
+  HOPS
+  "Strongest ties: the cost of a link is 1/weight."
+  STRENGTH
+}
+
+"One step of a path: a link crossed from one actor to the next."
+type PathStep {
+  from: Actor!
+  to: Actor!
+  "The link used (the strongest of parallel links, or for a time-respecting path the one active at the time)."
+  link: Link!
+  "For time-respecting paths: the earliest day this step could happen; null if its link has no dates."
+  day: Date
+}
+
+type KnowledgePath {
+  hops: Int!
+  "Hops, or Σ 1/weight for STRENGTH."
+  cost: Float!
+  actors: [Actor!]!
+  steps: [PathStep!]!
+}
+
+type AllShortestPaths {
+  "The number of distinct shortest paths."
+  count: Float!
+  "Their common cost (hops, or Σ 1/weight when the scope is weighted); null if unreachable."
+  cost: Float
+  "The first of them, in a stable order."
+  paths: [KnowledgePath!]!
+}
+
+type Introducer {
+  actor: Actor!
+  "Shortest paths between the two that pass through this actor."
+  paths: Float!
+  "Their share of all shortest paths: 1 means every shortest route goes through them."
+  share: Float!
+}
+
+type ConnectionResilience {
+  "Paths joining the two that share no actor (Menger); 0 if they do not connect."
+  independentPaths: Int!
+  "That many node-disjoint paths, shortest first."
+  paths: [KnowledgePath!]!
+  "Actors every path between the two passes through: if any leaves, the two no longer connect."
+  singlePointsOfFailure: [Actor!]!
+}
+
+type ReachedActor {
+  actor: Actor!
+  distance: Int!
+}
+
+type Reach {
+  "Actors within maxHops, the source excluded."
+  totalCount: Int!
+  actors: [ReachedActor!]!
+}
+
+"An ego network for a dashboard to draw."
+type Neighbourhood {
+  actors: [ReachedActor!]!
+  links: [Link!]!
+}
+
+extend type Query {
+  """
+  Ways knowledge could travel from one actor to another, cheapest first: the k
+  shortest loopless paths (Yen), by hops or tie strength, optionally only
+  forward in time, through via (in order) and around avoid. Unreachable: [].
+  """
+  knowledgePaths(from: ID!, to: ID!, scope: Scope, k: Int = 1, maxHops: Int = 10, cost: PathCost = HOPS,
+    timeRespecting: Boolean = false, via: [ID!], avoid: [ID!]): [KnowledgePath!]!
+  "Every shortest path by hops (or strength if the scope is weighted), counted, the first listed."
+  allShortestPaths(from: ID!, to: ID!, scope: Scope, first: Int = 10): AllShortestPaths!
+  "Who to ask for an introduction: the actors on the largest share of shortest paths between the two."
+  introducers(from: ID!, to: ID!, scope: Scope, first: Int = 10): [Introducer!]!
+  "Do these two still connect if someone leaves?"
+  connectionResilience(from: ID!, to: ID!, scope: Scope): ConnectionResilience!
+  "Everyone within maxHops of an actor, nearest first."
+  reach(from: ID!, maxHops: Int = 2, scope: Scope, first: Int = 100): Reach!
+  "An actor's ego network: actors within hops and the links among them."
+  neighbourhood(id: ID!, hops: Int = 1, scope: Scope): Neighbourhood!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1672,6 +2983,134 @@ func (ec *executionContext) childFields_ActorEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ActorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_AllShortestPaths(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "count":
+		return ec.fieldContext_AllShortestPaths_count(ctx, field)
+	case "cost":
+		return ec.fieldContext_AllShortestPaths_cost(ctx, field)
+	case "paths":
+		return ec.fieldContext_AllShortestPaths_paths(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AllShortestPaths", field.Name)
+}
+
+func (ec *executionContext) childFields_Bridge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_Bridge_source(ctx, field)
+	case "target":
+		return ec.fieldContext_Bridge_target(ctx, field)
+	case "links":
+		return ec.fieldContext_Bridge_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Bridge", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokerProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_BrokerProfile_actor(ctx, field)
+	case "betweenness":
+		return ec.fieldContext_BrokerProfile_betweenness(ctx, field)
+	case "degree":
+		return ec.fieldContext_BrokerProfile_degree(ctx, field)
+	case "closeness":
+		return ec.fieldContext_BrokerProfile_closeness(ctx, field)
+	case "constraint":
+		return ec.fieldContext_BrokerProfile_constraint(ctx, field)
+	case "effectiveSize":
+		return ec.fieldContext_BrokerProfile_effectiveSize(ctx, field)
+	case "declaredBrokerage":
+		return ec.fieldContext_BrokerProfile_declaredBrokerage(ctx, field)
+	case "brokerage":
+		return ec.fieldContext_BrokerProfile_brokerage(ctx, field)
+	case "isCutpoint":
+		return ec.fieldContext_BrokerProfile_isCutpoint(ctx, field)
+	case "sectors":
+		return ec.fieldContext_BrokerProfile_sectors(ctx, field)
+	case "organisations":
+		return ec.fieldContext_BrokerProfile_organisations(ctx, field)
+	case "bridgedPairs":
+		return ec.fieldContext_BrokerProfile_bridgedPairs(ctx, field)
+	case "bridgedPairCount":
+		return ec.fieldContext_BrokerProfile_bridgedPairCount(ctx, field)
+	case "irreplaceablePairs":
+		return ec.fieldContext_BrokerProfile_irreplaceablePairs(ctx, field)
+	case "substitutes":
+		return ec.fieldContext_BrokerProfile_substitutes(ctx, field)
+	case "brokeredLinks":
+		return ec.fieldContext_BrokerProfile_brokeredLinks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokerProfile", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokerScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "rank":
+		return ec.fieldContext_BrokerScore_rank(ctx, field)
+	case "score":
+		return ec.fieldContext_BrokerScore_score(ctx, field)
+	case "actor":
+		return ec.fieldContext_BrokerScore_actor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokerScore", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokerageRoles(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_BrokerageRoles_actor(ctx, field)
+	case "group":
+		return ec.fieldContext_BrokerageRoles_group(ctx, field)
+	case "coordinator":
+		return ec.fieldContext_BrokerageRoles_coordinator(ctx, field)
+	case "itinerant":
+		return ec.fieldContext_BrokerageRoles_itinerant(ctx, field)
+	case "representative":
+		return ec.fieldContext_BrokerageRoles_representative(ctx, field)
+	case "gatekeeper":
+		return ec.fieldContext_BrokerageRoles_gatekeeper(ctx, field)
+	case "liaison":
+		return ec.fieldContext_BrokerageRoles_liaison(ctx, field)
+	case "total":
+		return ec.fieldContext_BrokerageRoles_total(ctx, field)
+	case "expected":
+		return ec.fieldContext_BrokerageRoles_expected(ctx, field)
+	case "z":
+		return ec.fieldContext_BrokerageRoles_z(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokerageRoles", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokeredPair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_BrokeredPair_a(ctx, field)
+	case "b":
+		return ec.fieldContext_BrokeredPair_b(ctx, field)
+	case "crossesSectors":
+		return ec.fieldContext_BrokeredPair_crossesSectors(ctx, field)
+	case "links":
+		return ec.fieldContext_BrokeredPair_links(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_BrokeredPair_alternatives(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokeredPair", field.Name)
+}
+
+func (ec *executionContext) childFields_ConnectionResilience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "independentPaths":
+		return ec.fieldContext_ConnectionResilience_independentPaths(ctx, field)
+	case "paths":
+		return ec.fieldContext_ConnectionResilience_paths(ctx, field)
+	case "singlePointsOfFailure":
+		return ec.fieldContext_ConnectionResilience_singlePointsOfFailure(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConnectionResilience", field.Name)
+}
+
 func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "source":
@@ -1682,6 +3121,32 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
+}
+
+func (ec *executionContext) childFields_Introducer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_Introducer_actor(ctx, field)
+	case "paths":
+		return ec.fieldContext_Introducer_paths(ctx, field)
+	case "share":
+		return ec.fieldContext_Introducer_share(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Introducer", field.Name)
+}
+
+func (ec *executionContext) childFields_KnowledgePath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hops":
+		return ec.fieldContext_KnowledgePath_hops(ctx, field)
+	case "cost":
+		return ec.fieldContext_KnowledgePath_cost(ctx, field)
+	case "actors":
+		return ec.fieldContext_KnowledgePath_actors(ctx, field)
+	case "steps":
+		return ec.fieldContext_KnowledgePath_steps(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KnowledgePath", field.Name)
 }
 
 func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1736,6 +3201,72 @@ func (ec *executionContext) childFields_LinkEdge(ctx context.Context, field grap
 		return ec.fieldContext_LinkEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LinkEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_MetricPoint_from(ctx, field)
+	case "to":
+		return ec.fieldContext_MetricPoint_to(ctx, field)
+	case "score":
+		return ec.fieldContext_MetricPoint_score(ctx, field)
+	case "rank":
+		return ec.fieldContext_MetricPoint_rank(ctx, field)
+	case "activeActors":
+		return ec.fieldContext_MetricPoint_activeActors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_Neighbourhood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actors":
+		return ec.fieldContext_Neighbourhood_actors(ctx, field)
+	case "links":
+		return ec.fieldContext_Neighbourhood_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Neighbourhood", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actors":
+		return ec.fieldContext_NetworkState_actors(ctx, field)
+	case "components":
+		return ec.fieldContext_NetworkState_components(ctx, field)
+	case "largestComponent":
+		return ec.fieldContext_NetworkState_largestComponent(ctx, field)
+	case "largestComponentShare":
+		return ec.fieldContext_NetworkState_largestComponentShare(ctx, field)
+	case "unreachablePairs":
+		return ec.fieldContext_NetworkState_unreachablePairs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkState", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actors":
+		return ec.fieldContext_NetworkSummary_actors(ctx, field)
+	case "links":
+		return ec.fieldContext_NetworkSummary_links(ctx, field)
+	case "ties":
+		return ec.fieldContext_NetworkSummary_ties(ctx, field)
+	case "density":
+		return ec.fieldContext_NetworkSummary_density(ctx, field)
+	case "components":
+		return ec.fieldContext_NetworkSummary_components(ctx, field)
+	case "largestComponent":
+		return ec.fieldContext_NetworkSummary_largestComponent(ctx, field)
+	case "largestComponentShare":
+		return ec.fieldContext_NetworkSummary_largestComponentShare(ctx, field)
+	case "crossSectorLinkShare":
+		return ec.fieldContext_NetworkSummary_crossSectorLinkShare(ctx, field)
+	case "topBrokers":
+		return ec.fieldContext_NetworkSummary_topBrokers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1822,6 +3353,20 @@ func (ec *executionContext) childFields_Participation(ctx context.Context, field
 		return ec.fieldContext_Participation_evidence(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Participation", field.Name)
+}
+
+func (ec *executionContext) childFields_PathStep(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_PathStep_from(ctx, field)
+	case "to":
+		return ec.fieldContext_PathStep_to(ctx, field)
+	case "link":
+		return ec.fieldContext_PathStep_link(ctx, field)
+	case "day":
+		return ec.fieldContext_PathStep_day(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PathStep", field.Name)
 }
 
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1930,6 +3475,92 @@ func (ec *executionContext) childFields_ProgrammeEdge(ctx context.Context, field
 		return ec.fieldContext_ProgrammeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProgrammeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Reach(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_Reach_totalCount(ctx, field)
+	case "actors":
+		return ec.fieldContext_Reach_actors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reach", field.Name)
+}
+
+func (ec *executionContext) childFields_ReachedActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_ReachedActor_actor(ctx, field)
+	case "distance":
+		return ec.fieldContext_ReachedActor_distance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReachedActor", field.Name)
+}
+
+func (ec *executionContext) childFields_RemovalImpact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "removed":
+		return ec.fieldContext_RemovalImpact_removed(ctx, field)
+	case "before":
+		return ec.fieldContext_RemovalImpact_before(ctx, field)
+	case "after":
+		return ec.fieldContext_RemovalImpact_after(ctx, field)
+	case "disconnectedPairs":
+		return ec.fieldContext_RemovalImpact_disconnectedPairs(ctx, field)
+	case "connectedPairs":
+		return ec.fieldContext_RemovalImpact_connectedPairs(ctx, field)
+	case "averageDistanceBefore":
+		return ec.fieldContext_RemovalImpact_averageDistanceBefore(ctx, field)
+	case "averageDistanceAfter":
+		return ec.fieldContext_RemovalImpact_averageDistanceAfter(ctx, field)
+	case "averageDistanceChange":
+		return ec.fieldContext_RemovalImpact_averageDistanceChange(ctx, field)
+	case "isolated":
+		return ec.fieldContext_RemovalImpact_isolated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RemovalImpact", field.Name)
+}
+
+func (ec *executionContext) childFields_RoleValues(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "coordinator":
+		return ec.fieldContext_RoleValues_coordinator(ctx, field)
+	case "itinerant":
+		return ec.fieldContext_RoleValues_itinerant(ctx, field)
+	case "representative":
+		return ec.fieldContext_RoleValues_representative(ctx, field)
+	case "gatekeeper":
+		return ec.fieldContext_RoleValues_gatekeeper(ctx, field)
+	case "liaison":
+		return ec.fieldContext_RoleValues_liaison(ctx, field)
+	case "total":
+		return ec.fieldContext_RoleValues_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RoleValues", field.Name)
+}
+
+func (ec *executionContext) childFields_StructuralHoles(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_StructuralHoles_actor(ctx, field)
+	case "constraint":
+		return ec.fieldContext_StructuralHoles_constraint(ctx, field)
+	case "effectiveSize":
+		return ec.fieldContext_StructuralHoles_effectiveSize(ctx, field)
+	case "efficiency":
+		return ec.fieldContext_StructuralHoles_efficiency(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StructuralHoles", field.Name)
+}
+
+func (ec *executionContext) childFields_Substitute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_Substitute_actor(ctx, field)
+	case "pairs":
+		return ec.fieldContext_Substitute_pairs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Substitute", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2047,6 +3678,48 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_BrokerProfile_bridgedPairs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BrokerProfile_brokerage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_BrokerProfile_substitutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_createLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -2249,6 +3922,28 @@ func (ec *executionContext) field_Mutation_updateProgramme_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_NetworkSummary_topBrokers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.Metric, error) {
+			return ec.unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -2466,6 +4161,362 @@ func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_allShortestPaths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_bridges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_brokerHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.Metric, error) {
+			return ec.unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (graph.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (graph.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "step",
+		func(ctx context.Context, v any) (*model.Step, error) {
+			return ec.unmarshalOStep2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStep(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["step"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_brokerProfile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_brokerageRoles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_brokers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.Metric, error) {
+			return ec.unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_connectionResilience_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cutpoints_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_introducers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_knowledgePaths_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "k",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["k"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "cost",
+		func(ctx context.Context, v any) (*model.PathCost, error) {
+			return ec.unmarshalOPathCost2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPathCost(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cost"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "timeRespecting",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeRespecting"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "via",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["via"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "avoid",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["avoid"] = arg8
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2493,6 +4544,50 @@ func (ec *executionContext) field_Query_links_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighbourhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "hops",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["hops"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_networkSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
 	return args, nil
 }
 
@@ -2641,6 +4736,88 @@ func (ec *executionContext) field_Query_programmes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reach_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_removalImpact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actors",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actors"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_structuralHoles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -2892,6 +5069,1211 @@ func (ec *executionContext) fieldContext_ActorEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _AllShortestPaths_count(ctx context.Context, field graphql.CollectedField, obj *model.AllShortestPaths) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllShortestPaths_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllShortestPaths_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllShortestPaths", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AllShortestPaths_cost(ctx context.Context, field graphql.CollectedField, obj *model.AllShortestPaths) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllShortestPaths_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AllShortestPaths_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AllShortestPaths", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AllShortestPaths_paths(ctx context.Context, field graphql.CollectedField, obj *model.AllShortestPaths) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AllShortestPaths_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KnowledgePath) graphql.Marshaler {
+			return ec.marshalNKnowledgePath2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐKnowledgePathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AllShortestPaths_paths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AllShortestPaths",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KnowledgePath(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bridge_source(ctx context.Context, field graphql.CollectedField, obj *model.Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bridge_target(ctx context.Context, field graphql.CollectedField, obj *model.Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_target(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Target, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Bridge_links(ctx context.Context, field graphql.CollectedField, obj *model.Bridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Bridge_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Bridge_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Bridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerProfile_actor(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerProfile_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_betweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Betweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerProfile_degree(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_degree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Degree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerProfile_closeness(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_closeness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Closeness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_closeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerProfile_constraint(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_constraint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Constraint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_constraint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerProfile_effectiveSize(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_effectiveSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_effectiveSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerProfile_declaredBrokerage(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_declaredBrokerage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeclaredBrokerage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_declaredBrokerage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerProfile_brokerage(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_brokerage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BrokerProfile().Brokerage(ctx, obj, fc.Args["groupBy"].(*model.GroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerageRoles) graphql.Marshaler {
+			return ec.marshalNBrokerageRoles2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerageRoles(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_brokerage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerageRoles(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BrokerProfile_brokerage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerProfile_isCutpoint(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_isCutpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IsCutpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_isCutpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BrokerProfile_sectors(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "String")
+}
+
+func (ec *executionContext) _BrokerProfile_organisations(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrganisationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_organisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerProfile_bridgedPairs(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_bridgedPairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BrokerProfile().BridgedPairs(ctx, obj, fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokeredPair) graphql.Marshaler {
+			return ec.marshalNBrokeredPair2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokeredPairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_bridgedPairs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokeredPair(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BrokerProfile_bridgedPairs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerProfile_bridgedPairCount(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_bridgedPairCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BridgedPairCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_bridgedPairCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerProfile_irreplaceablePairs(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_irreplaceablePairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IrreplaceablePairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_irreplaceablePairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerProfile_substitutes(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_substitutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.BrokerProfile().Substitutes(ctx, obj, fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Substitute) graphql.Marshaler {
+			return ec.marshalNSubstitute2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐSubstituteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_substitutes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerProfile",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Substitute(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BrokerProfile_substitutes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerProfile_brokeredLinks(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_brokeredLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BrokeredLinks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_brokeredLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerProfile",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerScore_rank(ctx context.Context, field graphql.CollectedField, obj *model.BrokerScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerScore_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerScore_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerScore", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerScore_score(ctx context.Context, field graphql.CollectedField, obj *model.BrokerScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerScore_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerScore_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerScore", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerScore_actor(ctx context.Context, field graphql.CollectedField, obj *model.BrokerScore) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerScore_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerScore_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerScore",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerageRoles_actor(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerageRoles",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerageRoles_group(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_group(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Group, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_group(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerageRoles", field, false, false, "String")
+}
+
+func (ec *executionContext) _BrokerageRoles_coordinator(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_coordinator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_coordinator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerageRoles", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerageRoles_itinerant(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_itinerant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Itinerant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_itinerant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerageRoles", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerageRoles_representative(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_representative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Representative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_representative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerageRoles", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerageRoles_gatekeeper(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_gatekeeper(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gatekeeper, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_gatekeeper(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerageRoles", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerageRoles_liaison(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_liaison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Liaison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_liaison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerageRoles", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerageRoles_total(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerageRoles", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerageRoles_expected(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_expected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Expected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleValues) graphql.Marshaler {
+			return ec.marshalNRoleValues2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐRoleValues(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_expected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerageRoles",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleValues(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerageRoles_z(ctx context.Context, field graphql.CollectedField, obj *model.BrokerageRoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerageRoles_z(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Z, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleValues) graphql.Marshaler {
+			return ec.marshalNRoleValues2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐRoleValues(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerageRoles_z(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerageRoles",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RoleValues(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokeredPair_a(ctx context.Context, field graphql.CollectedField, obj *model.BrokeredPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokeredPair_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokeredPair_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokeredPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokeredPair_b(ctx context.Context, field graphql.CollectedField, obj *model.BrokeredPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokeredPair_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokeredPair_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokeredPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokeredPair_crossesSectors(ctx context.Context, field graphql.CollectedField, obj *model.BrokeredPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokeredPair_crossesSectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CrossesSectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokeredPair_crossesSectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokeredPair", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BrokeredPair_links(ctx context.Context, field graphql.CollectedField, obj *model.BrokeredPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokeredPair_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokeredPair_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokeredPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokeredPair_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.BrokeredPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokeredPair_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Alternatives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokeredPair_alternatives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokeredPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConnectionResilience_independentPaths(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionResilience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectionResilience_independentPaths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IndependentPaths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectionResilience_independentPaths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConnectionResilience", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ConnectionResilience_paths(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionResilience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectionResilience_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KnowledgePath) graphql.Marshaler {
+			return ec.marshalNKnowledgePath2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐKnowledgePathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectionResilience_paths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConnectionResilience",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KnowledgePath(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ConnectionResilience_singlePointsOfFailure(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionResilience) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConnectionResilience_singlePointsOfFailure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SinglePointsOfFailure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConnectionResilience_singlePointsOfFailure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ConnectionResilience",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Evidence_source(ctx context.Context, field graphql.CollectedField, obj *graph.Evidence) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2959,6 +6341,194 @@ func (ec *executionContext) _Evidence_note(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Evidence_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Introducer_actor(ctx context.Context, field graphql.CollectedField, obj *model.Introducer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Introducer_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Introducer_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Introducer",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Introducer_paths(ctx context.Context, field graphql.CollectedField, obj *model.Introducer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Introducer_paths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Introducer_paths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Introducer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Introducer_share(ctx context.Context, field graphql.CollectedField, obj *model.Introducer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Introducer_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Introducer_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Introducer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KnowledgePath_hops(ctx context.Context, field graphql.CollectedField, obj *model.KnowledgePath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgePath_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgePath_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgePath", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KnowledgePath_cost(ctx context.Context, field graphql.CollectedField, obj *model.KnowledgePath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgePath_cost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgePath_cost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KnowledgePath", field, false, false, "Float")
+}
+
+func (ec *executionContext) _KnowledgePath_actors(ctx context.Context, field graphql.CollectedField, obj *model.KnowledgePath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgePath_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgePath_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KnowledgePath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KnowledgePath_steps(ctx context.Context, field graphql.CollectedField, obj *model.KnowledgePath) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KnowledgePath_steps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Steps, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PathStep) graphql.Marshaler {
+			return ec.marshalNPathStep2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPathStepᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KnowledgePath_steps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KnowledgePath",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PathStep(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Link_id(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
@@ -3454,6 +7024,121 @@ func (ec *executionContext) fieldContext_LinkEdge_node(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MetricPoint_from(ctx context.Context, field graphql.CollectedField, obj *model.MetricPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricPoint_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricPoint_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricPoint", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MetricPoint_to(ctx context.Context, field graphql.CollectedField, obj *model.MetricPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricPoint_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricPoint_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricPoint", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MetricPoint_score(ctx context.Context, field graphql.CollectedField, obj *model.MetricPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricPoint_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricPoint_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricPoint", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricPoint_rank(ctx context.Context, field graphql.CollectedField, obj *model.MetricPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricPoint_rank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricPoint_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricPoint_activeActors(ctx context.Context, field graphql.CollectedField, obj *model.MetricPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricPoint_activeActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveActors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricPoint_activeActors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricPoint", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Mutation_createPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -4066,6 +7751,413 @@ func (ec *executionContext) fieldContext_Mutation_removeParticipation(ctx contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeParticipation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighbourhood_actors(ctx context.Context, field graphql.CollectedField, obj *model.Neighbourhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighbourhood_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReachedActor) graphql.Marshaler {
+			return ec.marshalNReachedActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachedActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighbourhood_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Neighbourhood",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReachedActor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Neighbourhood_links(ctx context.Context, field graphql.CollectedField, obj *model.Neighbourhood) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Neighbourhood_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Neighbourhood_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Neighbourhood",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkState_actors(ctx context.Context, field graphql.CollectedField, obj *model.NetworkState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkState_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkState_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkState", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkState_components(ctx context.Context, field graphql.CollectedField, obj *model.NetworkState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkState_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkState_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkState", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkState_largestComponent(ctx context.Context, field graphql.CollectedField, obj *model.NetworkState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkState_largestComponent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LargestComponent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkState_largestComponent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkState", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkState_largestComponentShare(ctx context.Context, field graphql.CollectedField, obj *model.NetworkState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkState_largestComponentShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LargestComponentShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkState_largestComponentShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkState", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkState_unreachablePairs(ctx context.Context, field graphql.CollectedField, obj *model.NetworkState) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkState_unreachablePairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnreachablePairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkState_unreachablePairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkState", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkSummary_actors(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_links(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_ties(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_ties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_density(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_density(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Density, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_density(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkSummary_components(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_largestComponent(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_largestComponent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LargestComponent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_largestComponent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkSummary_largestComponentShare(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_largestComponentShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LargestComponentShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_largestComponentShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkSummary_crossSectorLinkShare(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_crossSectorLinkShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CrossSectorLinkShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_crossSectorLinkShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkSummary_topBrokers(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_topBrokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.NetworkSummary().TopBrokers(ctx, obj, fc.Args["metric"].(*model.Metric), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerScore) graphql.Marshaler {
+			return ec.marshalNBrokerScore2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_topBrokers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerScore(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_NetworkSummary_topBrokers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -4876,6 +8968,125 @@ func (ec *executionContext) fieldContext_Participation_evidence(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_from(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_to(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_link(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_link(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Link, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_link(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PathStep",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PathStep_day(ctx context.Context, field graphql.CollectedField, obj *model.PathStep) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PathStep_day(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Day, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PathStep_day(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PathStep", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
@@ -6282,6 +10493,666 @@ func (ec *executionContext) fieldContext_Query_links(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_brokers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_brokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Brokers(ctx, fc.Args["scope"].(*model.Scope), fc.Args["metric"].(*model.Metric), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerScore) graphql.Marshaler {
+			return ec.marshalNBrokerScore2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_brokers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerScore(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_brokers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_brokerageRoles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_brokerageRoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BrokerageRoles(ctx, fc.Args["scope"].(*model.Scope), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerageRoles) graphql.Marshaler {
+			return ec.marshalNBrokerageRoles2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerageRolesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_brokerageRoles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerageRoles(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_brokerageRoles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_structuralHoles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_structuralHoles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StructuralHoles(ctx, fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.StructuralHoles) graphql.Marshaler {
+			return ec.marshalNStructuralHoles2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStructuralHolesᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_structuralHoles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StructuralHoles(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_structuralHoles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cutpoints(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cutpoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cutpoints(ctx, fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cutpoints(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cutpoints_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_bridges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_bridges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Bridges(ctx, fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Bridge) graphql.Marshaler {
+			return ec.marshalNBridge2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_bridges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Bridge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_bridges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_removalImpact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_removalImpact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().RemovalImpact(ctx, fc.Args["actors"].([]string), fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RemovalImpact) graphql.Marshaler {
+			return ec.marshalNRemovalImpact2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐRemovalImpact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_removalImpact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RemovalImpact(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_removalImpact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_networkSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networkSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworkSummary(ctx, fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkSummary) graphql.Marshaler {
+			return ec.marshalNNetworkSummary2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networkSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networkSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_brokerProfile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_brokerProfile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BrokerProfile(ctx, fc.Args["actor"].(string), fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerProfile) graphql.Marshaler {
+			return ec.marshalNBrokerProfile2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_brokerProfile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerProfile(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_brokerProfile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_brokerHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_brokerHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BrokerHistory(ctx, fc.Args["actor"].(string), fc.Args["metric"].(*model.Metric), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetricPoint) graphql.Marshaler {
+			return ec.marshalNMetricPoint2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_brokerHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricPoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_brokerHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_knowledgePaths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_knowledgePaths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().KnowledgePaths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["scope"].(*model.Scope), fc.Args["k"].(*int32), fc.Args["maxHops"].(*int32), fc.Args["cost"].(*model.PathCost), fc.Args["timeRespecting"].(*bool), fc.Args["via"].([]string), fc.Args["avoid"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KnowledgePath) graphql.Marshaler {
+			return ec.marshalNKnowledgePath2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐKnowledgePathᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_knowledgePaths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KnowledgePath(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_knowledgePaths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_allShortestPaths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_allShortestPaths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AllShortestPaths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AllShortestPaths) graphql.Marshaler {
+			return ec.marshalNAllShortestPaths2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAllShortestPaths(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_allShortestPaths(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AllShortestPaths(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_allShortestPaths_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_introducers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_introducers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Introducers(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Introducer) graphql.Marshaler {
+			return ec.marshalNIntroducer2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroducerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_introducers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Introducer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_introducers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_connectionResilience(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_connectionResilience(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ConnectionResilience(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ConnectionResilience) graphql.Marshaler {
+			return ec.marshalNConnectionResilience2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConnectionResilience(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_connectionResilience(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ConnectionResilience(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_connectionResilience_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_reach(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reach(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reach(ctx, fc.Args["from"].(string), fc.Args["maxHops"].(*int32), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Reach) graphql.Marshaler {
+			return ec.marshalNReach2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReach(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reach(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reach(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reach_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighbourhood(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Neighbourhood(ctx, fc.Args["id"].(string), fc.Args["hops"].(*int32), fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Neighbourhood) graphql.Marshaler {
+			return ec.marshalNNeighbourhood2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNeighbourhood(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Neighbourhood(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighbourhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6356,6 +11227,653 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Reach_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reach", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reach_actors(ctx context.Context, field graphql.CollectedField, obj *model.Reach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reach_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReachedActor) graphql.Marshaler {
+			return ec.marshalNReachedActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachedActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reach_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReachedActor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReachedActor_actor(ctx context.Context, field graphql.CollectedField, obj *model.ReachedActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReachedActor_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReachedActor_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReachedActor",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReachedActor_distance(ctx context.Context, field graphql.CollectedField, obj *model.ReachedActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReachedActor_distance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Distance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReachedActor_distance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReachedActor", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RemovalImpact_removed(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemovalImpact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemovalImpact_before(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkState) graphql.Marshaler {
+			return ec.marshalNNetworkState2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemovalImpact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkState(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemovalImpact_after(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkState) graphql.Marshaler {
+			return ec.marshalNNetworkState2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemovalImpact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkState(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RemovalImpact_disconnectedPairs(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_disconnectedPairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisconnectedPairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_disconnectedPairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RemovalImpact_connectedPairs(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_connectedPairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConnectedPairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_connectedPairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RemovalImpact_averageDistanceBefore(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_averageDistanceBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDistanceBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_averageDistanceBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RemovalImpact_averageDistanceAfter(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_averageDistanceAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDistanceAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_averageDistanceAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RemovalImpact_averageDistanceChange(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_averageDistanceChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageDistanceChange, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_averageDistanceChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RemovalImpact_isolated(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RemovalImpact_isolated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Isolated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RemovalImpact_isolated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RemovalImpact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RoleValues_coordinator(ctx context.Context, field graphql.CollectedField, obj *model.RoleValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleValues_coordinator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleValues_coordinator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleValues", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RoleValues_itinerant(ctx context.Context, field graphql.CollectedField, obj *model.RoleValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleValues_itinerant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Itinerant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleValues_itinerant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleValues", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RoleValues_representative(ctx context.Context, field graphql.CollectedField, obj *model.RoleValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleValues_representative(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Representative, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleValues_representative(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleValues", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RoleValues_gatekeeper(ctx context.Context, field graphql.CollectedField, obj *model.RoleValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleValues_gatekeeper(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gatekeeper, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleValues_gatekeeper(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleValues", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RoleValues_liaison(ctx context.Context, field graphql.CollectedField, obj *model.RoleValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleValues_liaison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Liaison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleValues_liaison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleValues", field, false, false, "Float")
+}
+
+func (ec *executionContext) _RoleValues_total(ctx context.Context, field graphql.CollectedField, obj *model.RoleValues) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RoleValues_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RoleValues_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RoleValues", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StructuralHoles_actor(ctx context.Context, field graphql.CollectedField, obj *model.StructuralHoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StructuralHoles_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StructuralHoles_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StructuralHoles",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StructuralHoles_constraint(ctx context.Context, field graphql.CollectedField, obj *model.StructuralHoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StructuralHoles_constraint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Constraint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StructuralHoles_constraint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StructuralHoles", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StructuralHoles_effectiveSize(ctx context.Context, field graphql.CollectedField, obj *model.StructuralHoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StructuralHoles_effectiveSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StructuralHoles_effectiveSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StructuralHoles", field, false, false, "Float")
+}
+
+func (ec *executionContext) _StructuralHoles_efficiency(ctx context.Context, field graphql.CollectedField, obj *model.StructuralHoles) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StructuralHoles_efficiency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Efficiency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StructuralHoles_efficiency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StructuralHoles", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Substitute_actor(ctx context.Context, field graphql.CollectedField, obj *model.Substitute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Substitute_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Substitute_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Substitute",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Substitute_pairs(ctx context.Context, field graphql.CollectedField, obj *model.Substitute) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Substitute_pairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Substitute_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Substitute", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -8145,6 +13663,97 @@ func UnmarshalParticipationInput(ctx context.Context, raw any) (model.Participat
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputScope(ctx context.Context, obj any) (model.Scope, error) {
+	var it model.Scope
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["directed"]; !present {
+		asMap["directed"] = false
+	}
+	if _, present := asMap["weighted"]; !present {
+		asMap["weighted"] = false
+	}
+
+	fieldsInOrder := [...]string{"linkTypes", "actorKinds", "programmeId", "from", "to", "directed", "weighted"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "linkTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linkTypes"))
+			data, err := ec.unmarshalOLinkType2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinkTypes = graphql.OmittableOf(data)
+		case "actorKinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorKinds"))
+			data, err := ec.unmarshalOActorKind2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorKinds = graphql.OmittableOf(data)
+		case "programmeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgrammeID = graphql.OmittableOf(data)
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = graphql.OmittableOf(data)
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = graphql.OmittableOf(data)
+		case "directed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Directed = graphql.OmittableOf(data)
+		case "weighted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weighted"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weighted = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalScope unmarshals raw into the Scope input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScope(ctx context.Context, raw any) (model.Scope, error) {
+	var out model.Scope
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "Scope", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateLinkInput(ctx context.Context, obj any) (model.UpdateLinkInput, error) {
 	var it model.UpdateLinkInput
 	if obj == nil {
@@ -8683,6 +14292,420 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var allShortestPathsImplementors = []string{"AllShortestPaths"}
+
+func (ec *executionContext) _AllShortestPaths(ctx context.Context, sel ast.SelectionSet, obj *model.AllShortestPaths) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, allShortestPathsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AllShortestPaths")
+		case "count":
+			out.Values[i] = ec._AllShortestPaths_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._AllShortestPaths_cost(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "paths":
+			out.Values[i] = ec._AllShortestPaths_paths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var bridgeImplementors = []string{"Bridge"}
+
+func (ec *executionContext) _Bridge(ctx context.Context, sel ast.SelectionSet, obj *model.Bridge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bridgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Bridge")
+		case "source":
+			out.Values[i] = ec._Bridge_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "target":
+			out.Values[i] = ec._Bridge_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._Bridge_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokerProfileImplementors = []string{"BrokerProfile"}
+
+func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerProfile) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerProfileImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokerProfile")
+		case "actor":
+			out.Values[i] = ec._BrokerProfile_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "betweenness":
+			out.Values[i] = ec._BrokerProfile_betweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "degree":
+			out.Values[i] = ec._BrokerProfile_degree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "closeness":
+			out.Values[i] = ec._BrokerProfile_closeness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "constraint":
+			out.Values[i] = ec._BrokerProfile_constraint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "effectiveSize":
+			out.Values[i] = ec._BrokerProfile_effectiveSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "declaredBrokerage":
+			out.Values[i] = ec._BrokerProfile_declaredBrokerage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "brokerage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_brokerage(ctx, field, obj)
+				})
+		case "isCutpoint":
+			out.Values[i] = ec._BrokerProfile_isCutpoint(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sectors":
+			out.Values[i] = ec._BrokerProfile_sectors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organisations":
+			out.Values[i] = ec._BrokerProfile_organisations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bridgedPairs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_bridgedPairs(ctx, field, obj)
+				})
+		case "bridgedPairCount":
+			out.Values[i] = ec._BrokerProfile_bridgedPairCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "irreplaceablePairs":
+			out.Values[i] = ec._BrokerProfile_irreplaceablePairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "substitutes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_substitutes(ctx, field, obj)
+				})
+		case "brokeredLinks":
+			out.Values[i] = ec._BrokerProfile_brokeredLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokerScoreImplementors = []string{"BrokerScore"}
+
+func (ec *executionContext) _BrokerScore(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerScore) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerScoreImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokerScore")
+		case "rank":
+			out.Values[i] = ec._BrokerScore_rank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._BrokerScore_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._BrokerScore_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokerageRolesImplementors = []string{"BrokerageRoles"}
+
+func (ec *executionContext) _BrokerageRoles(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerageRoles) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerageRolesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokerageRoles")
+		case "actor":
+			out.Values[i] = ec._BrokerageRoles_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "group":
+			out.Values[i] = ec._BrokerageRoles_group(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coordinator":
+			out.Values[i] = ec._BrokerageRoles_coordinator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "itinerant":
+			out.Values[i] = ec._BrokerageRoles_itinerant(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "representative":
+			out.Values[i] = ec._BrokerageRoles_representative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "gatekeeper":
+			out.Values[i] = ec._BrokerageRoles_gatekeeper(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "liaison":
+			out.Values[i] = ec._BrokerageRoles_liaison(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._BrokerageRoles_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "expected":
+			out.Values[i] = ec._BrokerageRoles_expected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "z":
+			out.Values[i] = ec._BrokerageRoles_z(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokeredPairImplementors = []string{"BrokeredPair"}
+
+func (ec *executionContext) _BrokeredPair(ctx context.Context, sel ast.SelectionSet, obj *model.BrokeredPair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokeredPairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokeredPair")
+		case "a":
+			out.Values[i] = ec._BrokeredPair_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._BrokeredPair_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "crossesSectors":
+			out.Values[i] = ec._BrokeredPair_crossesSectors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._BrokeredPair_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "alternatives":
+			out.Values[i] = ec._BrokeredPair_alternatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var connectionResilienceImplementors = []string{"ConnectionResilience"}
+
+func (ec *executionContext) _ConnectionResilience(ctx context.Context, sel ast.SelectionSet, obj *model.ConnectionResilience) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, connectionResilienceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ConnectionResilience")
+		case "independentPaths":
+			out.Values[i] = ec._ConnectionResilience_independentPaths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paths":
+			out.Values[i] = ec._ConnectionResilience_paths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "singlePointsOfFailure":
+			out.Values[i] = ec._ConnectionResilience_singlePointsOfFailure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var evidenceImplementors = []string{"Evidence"}
 
 func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *graph.Evidence) graphql.Marshaler {
@@ -8707,6 +14730,97 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 		case "note":
 			out.Values[i] = ec._Evidence_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var introducerImplementors = []string{"Introducer"}
+
+func (ec *executionContext) _Introducer(ctx context.Context, sel ast.SelectionSet, obj *model.Introducer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, introducerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Introducer")
+		case "actor":
+			out.Values[i] = ec._Introducer_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paths":
+			out.Values[i] = ec._Introducer_paths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._Introducer_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var knowledgePathImplementors = []string{"KnowledgePath"}
+
+func (ec *executionContext) _KnowledgePath(ctx context.Context, sel ast.SelectionSet, obj *model.KnowledgePath) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, knowledgePathImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KnowledgePath")
+		case "hops":
+			out.Values[i] = ec._KnowledgePath_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cost":
+			out.Values[i] = ec._KnowledgePath_cost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actors":
+			out.Values[i] = ec._KnowledgePath_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "steps":
+			out.Values[i] = ec._KnowledgePath_steps(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -8904,6 +15018,59 @@ func (ec *executionContext) _LinkEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var metricPointImplementors = []string{"MetricPoint"}
+
+func (ec *executionContext) _MetricPoint(ctx context.Context, sel ast.SelectionSet, obj *model.MetricPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricPoint")
+		case "from":
+			out.Values[i] = ec._MetricPoint_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._MetricPoint_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._MetricPoint_score(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rank":
+			out.Values[i] = ec._MetricPoint_rank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "activeActors":
+			out.Values[i] = ec._MetricPoint_activeActors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -9021,6 +15188,171 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var neighbourhoodImplementors = []string{"Neighbourhood"}
+
+func (ec *executionContext) _Neighbourhood(ctx context.Context, sel ast.SelectionSet, obj *model.Neighbourhood) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, neighbourhoodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Neighbourhood")
+		case "actors":
+			out.Values[i] = ec._Neighbourhood_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._Neighbourhood_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkStateImplementors = []string{"NetworkState"}
+
+func (ec *executionContext) _NetworkState(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkState) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkStateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkState")
+		case "actors":
+			out.Values[i] = ec._NetworkState_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "components":
+			out.Values[i] = ec._NetworkState_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "largestComponent":
+			out.Values[i] = ec._NetworkState_largestComponent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "largestComponentShare":
+			out.Values[i] = ec._NetworkState_largestComponentShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unreachablePairs":
+			out.Values[i] = ec._NetworkState_unreachablePairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkSummaryImplementors = []string{"NetworkSummary"}
+
+func (ec *executionContext) _NetworkSummary(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkSummary")
+		case "actors":
+			out.Values[i] = ec._NetworkSummary_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "links":
+			out.Values[i] = ec._NetworkSummary_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ties":
+			out.Values[i] = ec._NetworkSummary_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "density":
+			out.Values[i] = ec._NetworkSummary_density(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "components":
+			out.Values[i] = ec._NetworkSummary_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "largestComponent":
+			out.Values[i] = ec._NetworkSummary_largestComponent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "largestComponentShare":
+			out.Values[i] = ec._NetworkSummary_largestComponentShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "crossSectorLinkShare":
+			out.Values[i] = ec._NetworkSummary_crossSectorLinkShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "topBrokers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkSummary_topBrokers(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9309,6 +15641,54 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._Participation_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var pathStepImplementors = []string{"PathStep"}
+
+func (ec *executionContext) _PathStep(ctx context.Context, sel ast.SelectionSet, obj *model.PathStep) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, pathStepImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PathStep")
+		case "from":
+			out.Values[i] = ec._PathStep_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._PathStep_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "link":
+			out.Values[i] = ec._PathStep_link(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "day":
+			out.Values[i] = ec._PathStep_day(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9754,6 +16134,96 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_links(ctx, field)
 				})
+		case "brokers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_brokers(ctx, field)
+				})
+		case "brokerageRoles":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_brokerageRoles(ctx, field)
+				})
+		case "structuralHoles":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_structuralHoles(ctx, field)
+				})
+		case "cutpoints":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cutpoints(ctx, field)
+				})
+		case "bridges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_bridges(ctx, field)
+				})
+		case "removalImpact":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_removalImpact(ctx, field)
+				})
+		case "networkSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_networkSummary(ctx, field)
+				})
+		case "brokerProfile":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_brokerProfile(ctx, field)
+				})
+		case "brokerHistory":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_brokerHistory(ctx, field)
+				})
+		case "knowledgePaths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_knowledgePaths(ctx, field)
+				})
+		case "allShortestPaths":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_allShortestPaths(ctx, field)
+				})
+		case "introducers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_introducers(ctx, field)
+				})
+		case "connectionResilience":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_connectionResilience(ctx, field)
+				})
+		case "reach":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reach(ctx, field)
+				})
+		case "neighbourhood":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighbourhood(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -9767,6 +16237,299 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reachImplementors = []string{"Reach"}
+
+func (ec *executionContext) _Reach(ctx context.Context, sel ast.SelectionSet, obj *model.Reach) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reachImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reach")
+		case "totalCount":
+			out.Values[i] = ec._Reach_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actors":
+			out.Values[i] = ec._Reach_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reachedActorImplementors = []string{"ReachedActor"}
+
+func (ec *executionContext) _ReachedActor(ctx context.Context, sel ast.SelectionSet, obj *model.ReachedActor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reachedActorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReachedActor")
+		case "actor":
+			out.Values[i] = ec._ReachedActor_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "distance":
+			out.Values[i] = ec._ReachedActor_distance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var removalImpactImplementors = []string{"RemovalImpact"}
+
+func (ec *executionContext) _RemovalImpact(ctx context.Context, sel ast.SelectionSet, obj *model.RemovalImpact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, removalImpactImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RemovalImpact")
+		case "removed":
+			out.Values[i] = ec._RemovalImpact_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._RemovalImpact_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._RemovalImpact_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disconnectedPairs":
+			out.Values[i] = ec._RemovalImpact_disconnectedPairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "connectedPairs":
+			out.Values[i] = ec._RemovalImpact_connectedPairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageDistanceBefore":
+			out.Values[i] = ec._RemovalImpact_averageDistanceBefore(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageDistanceAfter":
+			out.Values[i] = ec._RemovalImpact_averageDistanceAfter(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageDistanceChange":
+			out.Values[i] = ec._RemovalImpact_averageDistanceChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "isolated":
+			out.Values[i] = ec._RemovalImpact_isolated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var roleValuesImplementors = []string{"RoleValues"}
+
+func (ec *executionContext) _RoleValues(ctx context.Context, sel ast.SelectionSet, obj *model.RoleValues) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, roleValuesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RoleValues")
+		case "coordinator":
+			out.Values[i] = ec._RoleValues_coordinator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "itinerant":
+			out.Values[i] = ec._RoleValues_itinerant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "representative":
+			out.Values[i] = ec._RoleValues_representative(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "gatekeeper":
+			out.Values[i] = ec._RoleValues_gatekeeper(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "liaison":
+			out.Values[i] = ec._RoleValues_liaison(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._RoleValues_total(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var structuralHolesImplementors = []string{"StructuralHoles"}
+
+func (ec *executionContext) _StructuralHoles(ctx context.Context, sel ast.SelectionSet, obj *model.StructuralHoles) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, structuralHolesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StructuralHoles")
+		case "actor":
+			out.Values[i] = ec._StructuralHoles_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "constraint":
+			out.Values[i] = ec._StructuralHoles_constraint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "effectiveSize":
+			out.Values[i] = ec._StructuralHoles_effectiveSize(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "efficiency":
+			out.Values[i] = ec._StructuralHoles_efficiency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var substituteImplementors = []string{"Substitute"}
+
+func (ec *executionContext) _Substitute(ctx context.Context, sel ast.SelectionSet, obj *model.Substitute) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, substituteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Substitute")
+		case "actor":
+			out.Values[i] = ec._Substitute_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairs":
+			out.Values[i] = ec._Substitute_pairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10218,6 +16981,14 @@ func (ec *executionContext) marshalNActorKind2githubᚗcomᚋpartnergraphᚋpart
 	return res
 }
 
+func (ec *executionContext) marshalNAllShortestPaths2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAllShortestPaths(ctx context.Context, sel ast.SelectionSet, v *model.AllShortestPaths) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AllShortestPaths!")
+		return graphql.Null
+	}
+	return ec._AllShortestPaths(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10230,6 +17001,118 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBridge2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Bridge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBridge2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBridge2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridge(ctx context.Context, sel ast.SelectionSet, v *model.Bridge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Bridge!")
+		return graphql.Null
+	}
+	return ec._Bridge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokerProfile2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerProfile(ctx context.Context, sel ast.SelectionSet, v *model.BrokerProfile) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokerProfile!")
+		return graphql.Null
+	}
+	return ec._BrokerProfile(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokerScore2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrokerScore) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBrokerScore2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerScore(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBrokerScore2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerScore(ctx context.Context, sel ast.SelectionSet, v *model.BrokerScore) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokerScore!")
+		return graphql.Null
+	}
+	return ec._BrokerScore(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokerageRoles2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerageRolesᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrokerageRoles) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBrokerageRoles2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerageRoles(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBrokerageRoles2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerageRoles(ctx context.Context, sel ast.SelectionSet, v *model.BrokerageRoles) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokerageRoles!")
+		return graphql.Null
+	}
+	return ec._BrokerageRoles(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokeredPair2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokeredPairᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrokeredPair) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBrokeredPair2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokeredPair(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBrokeredPair2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokeredPair(ctx context.Context, sel ast.SelectionSet, v *model.BrokeredPair) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokeredPair!")
+		return graphql.Null
+	}
+	return ec._BrokeredPair(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNConnectionResilience2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConnectionResilience(ctx context.Context, sel ast.SelectionSet, v *model.ConnectionResilience) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ConnectionResilience!")
+		return graphql.Null
+	}
+	return ec._ConnectionResilience(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCreateLinkInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCreateLinkInput(ctx context.Context, v any) (model.CreateLinkInput, error) {
@@ -10250,6 +17133,20 @@ func (ec *executionContext) unmarshalNCreatePersonInput2githubᚗcomᚋpartnergr
 func (ec *executionContext) unmarshalNCreateProgrammeInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCreateProgrammeInput(ctx context.Context, v any) (model.CreateProgrammeInput, error) {
 	res, err := ec.unmarshalInputCreateProgrammeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, v any) (graph.Date, error) {
+	res, err := model.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, sel ast.SelectionSet, v graph.Date) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -10323,6 +17220,54 @@ func (ec *executionContext) marshalNInt2int32(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) marshalNIntroducer2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroducerᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Introducer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIntroducer2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroducer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIntroducer2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroducer(ctx context.Context, sel ast.SelectionSet, v *model.Introducer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Introducer!")
+		return graphql.Null
+	}
+	return ec._Introducer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKnowledgePath2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐKnowledgePathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KnowledgePath) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKnowledgePath2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐKnowledgePath(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKnowledgePath2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐKnowledgePath(ctx context.Context, sel ast.SelectionSet, v *model.KnowledgePath) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KnowledgePath!")
+		return graphql.Null
+	}
+	return ec._KnowledgePath(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Link) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10392,6 +17337,54 @@ func (ec *executionContext) marshalNLinkType2githubᚗcomᚋpartnergraphᚋpartn
 		graphql.AddInvalidNullFromMarshaler(ctx, "LinkType!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMetricPoint2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetricPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetricPoint2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetricPoint2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricPoint(ctx context.Context, sel ast.SelectionSet, v *model.MetricPoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetricPoint!")
+		return graphql.Null
+	}
+	return ec._MetricPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeighbourhood2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNeighbourhood(ctx context.Context, sel ast.SelectionSet, v *model.Neighbourhood) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Neighbourhood!")
+		return graphql.Null
+	}
+	return ec._Neighbourhood(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkState2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkState(ctx context.Context, sel ast.SelectionSet, v *model.NetworkState) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkState!")
+		return graphql.Null
+	}
+	return ec._NetworkState(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkSummary2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkSummary(ctx context.Context, sel ast.SelectionSet, v *model.NetworkSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkSummary!")
+		return graphql.Null
+	}
+	return ec._NetworkSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -10527,6 +17520,30 @@ func (ec *executionContext) marshalNParticipationRole2githubᚗcomᚋpartnergrap
 	return res
 }
 
+func (ec *executionContext) marshalNPathStep2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPathStepᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PathStep) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPathStep2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPathStep(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPathStep2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPathStep(ctx context.Context, sel ast.SelectionSet, v *model.PathStep) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PathStep!")
+		return graphql.Null
+	}
+	return ec._PathStep(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPerson2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Person) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -10639,6 +17656,54 @@ func (ec *executionContext) marshalNProgrammeEdge2ᚖgithubᚗcomᚋpartnergraph
 	return ec._ProgrammeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNReach2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReach(ctx context.Context, sel ast.SelectionSet, v *model.Reach) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reach!")
+		return graphql.Null
+	}
+	return ec._Reach(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReachedActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachedActorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReachedActor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReachedActor2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachedActor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReachedActor2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachedActor(ctx context.Context, sel ast.SelectionSet, v *model.ReachedActor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReachedActor!")
+		return graphql.Null
+	}
+	return ec._ReachedActor(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRemovalImpact2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐRemovalImpact(ctx context.Context, sel ast.SelectionSet, v *model.RemovalImpact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RemovalImpact!")
+		return graphql.Null
+	}
+	return ec._RemovalImpact(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRoleValues2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐRoleValues(ctx context.Context, sel ast.SelectionSet, v *model.RoleValues) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RoleValues!")
+		return graphql.Null
+	}
+	return ec._RoleValues(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -10680,6 +17745,54 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNStructuralHoles2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStructuralHolesᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StructuralHoles) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStructuralHoles2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStructuralHoles(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStructuralHoles2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStructuralHoles(ctx context.Context, sel ast.SelectionSet, v *model.StructuralHoles) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StructuralHoles!")
+		return graphql.Null
+	}
+	return ec._StructuralHoles(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSubstitute2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐSubstituteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Substitute) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSubstitute2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐSubstitute(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSubstitute2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐSubstitute(ctx context.Context, sel ast.SelectionSet, v *model.Substitute) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Substitute!")
+		return graphql.Null
+	}
+	return ec._Substitute(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateLinkInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐUpdateLinkInput(ctx context.Context, v any) (model.UpdateLinkInput, error) {
@@ -10984,6 +18097,57 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx context.Context, v any) (*model.GroupBy, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.GroupBy)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx context.Context, sel ast.SelectionSet, v *model.GroupBy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -11083,6 +18247,22 @@ func (ec *executionContext) marshalOLinkType2ᚖgithubᚗcomᚋpartnergraphᚋpa
 	return res
 }
 
+func (ec *executionContext) unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx context.Context, v any) (*model.Metric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Metric)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx context.Context, sel ast.SelectionSet, v *model.Metric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -11160,11 +18340,51 @@ func (ec *executionContext) marshalOOrganisationType2ᚖgithubᚗcomᚋpartnergr
 	return res
 }
 
+func (ec *executionContext) unmarshalOPathCost2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPathCost(ctx context.Context, v any) (*model.PathCost, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PathCost)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPathCost2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPathCost(ctx context.Context, sel ast.SelectionSet, v *model.PathCost) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOProgramme2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgramme(ctx context.Context, sel ast.SelectionSet, v *model.Programme) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Programme(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx context.Context, v any) (*model.Scope, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputScope(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStep2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStep(ctx context.Context, v any) (*model.Step, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Step)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStep2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStep(ctx context.Context, sel ast.SelectionSet, v *model.Step) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {

@@ -3,6 +3,11 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph/graph"
 )
@@ -36,6 +41,65 @@ type ActorFilter struct {
 	Sector   graphql.Omittable[*string]         `json:"sector,omitempty"`
 	Region   graphql.Omittable[*string]         `json:"region,omitempty"`
 	ParentID graphql.Omittable[*string]         `json:"parentId,omitempty"`
+}
+
+type AllShortestPaths struct {
+	// The number of distinct shortest paths.
+	Count float64 `json:"count"`
+	// Their common cost (hops, or Σ 1/weight when the scope is weighted); null if unreachable.
+	Cost *float64 `json:"cost,omitempty"`
+	// The first of them, in a stable order.
+	Paths []*KnowledgePath `json:"paths"`
+}
+
+type Bridge struct {
+	Source Actor `json:"source"`
+	Target Actor `json:"target"`
+	// The links behind the bridge (parallel links are one tie).
+	Links []*Link `json:"links"`
+}
+
+type BrokerScore struct {
+	// 1 for the strongest broker; equal scores share a rank.
+	Rank  int32   `json:"rank"`
+	Score float64 `json:"score"`
+	Actor Actor   `json:"actor"`
+}
+
+type BrokerageRoles struct {
+	Actor Actor `json:"actor"`
+	// The actor's group under groupBy; null if it has none (it is then a group of its own).
+	Group          *string `json:"group,omitempty"`
+	Coordinator    int32   `json:"coordinator"`
+	Itinerant      int32   `json:"itinerant"`
+	Representative int32   `json:"representative"`
+	Gatekeeper     int32   `json:"gatekeeper"`
+	Liaison        int32   `json:"liaison"`
+	Total          int32   `json:"total"`
+	// Counts expected by chance given group sizes and density (sna's exp.nli).
+	Expected *RoleValues `json:"expected"`
+	// (observed − expected) / sd (sna's z.nli); null where undefined. Above 2 marks a real broker, not just a busy node.
+	Z *RoleValues `json:"z"`
+}
+
+// Two contacts of a broker that are not tied to each other: a structural hole the broker spans.
+type BrokeredPair struct {
+	A              Actor `json:"a"`
+	B              Actor `json:"b"`
+	CrossesSectors bool  `json:"crossesSectors"`
+	// The broker's links to a and to b.
+	Links []*Link `json:"links"`
+	// Other actors tied to both a and b: who could stand in.
+	Alternatives []Actor `json:"alternatives"`
+}
+
+type ConnectionResilience struct {
+	// Paths joining the two that share no actor (Menger); 0 if they do not connect.
+	IndependentPaths int32 `json:"independentPaths"`
+	// That many node-disjoint paths, shortest first.
+	Paths []*KnowledgePath `json:"paths"`
+	// Actors every path between the two passes through: if any leaves, the two no longer connect.
+	SinglePointsOfFailure []Actor `json:"singlePointsOfFailure"`
 }
 
 type CreateLinkInput struct {
@@ -93,6 +157,22 @@ type EvidenceInput struct {
 	Note   graphql.Omittable[*string] `json:"note,omitempty"`
 }
 
+type Introducer struct {
+	Actor Actor `json:"actor"`
+	// Shortest paths between the two that pass through this actor.
+	Paths float64 `json:"paths"`
+	// Their share of all shortest paths: 1 means every shortest route goes through them.
+	Share float64 `json:"share"`
+}
+
+type KnowledgePath struct {
+	Hops int32 `json:"hops"`
+	// Hops, or Σ 1/weight for STRENGTH.
+	Cost   float64     `json:"cost"`
+	Actors []Actor     `json:"actors"`
+	Steps  []*PathStep `json:"steps"`
+}
+
 type LinkConnection struct {
 	Edges      []*LinkEdge     `json:"edges"`
 	Nodes      []*Link         `json:"nodes"`
@@ -115,7 +195,32 @@ type LinkFilter struct {
 	ActiveTo graphql.Omittable[*graph.Date] `json:"activeTo,omitempty"`
 }
 
+type MetricPoint struct {
+	From graph.Date `json:"from"`
+	To   graph.Date `json:"to"`
+	// The actor's score in the links active in this window; null if it had no ties then.
+	Score *float64 `json:"score,omitempty"`
+	Rank  *int32   `json:"rank,omitempty"`
+	// Actors with at least one tie in the window.
+	ActiveActors int32 `json:"activeActors"`
+}
+
 type Mutation struct {
+}
+
+// An ego network for a dashboard to draw.
+type Neighbourhood struct {
+	Actors []*ReachedActor `json:"actors"`
+	Links  []*Link         `json:"links"`
+}
+
+type NetworkState struct {
+	Actors                int32   `json:"actors"`
+	Components            int32   `json:"components"`
+	LargestComponent      int32   `json:"largestComponent"`
+	LargestComponentShare float64 `json:"largestComponentShare"`
+	// Pairs of actors with no path between them.
+	UnreachablePairs float64 `json:"unreachablePairs"`
 }
 
 type OrganisationConnection struct {
@@ -144,6 +249,16 @@ type ParticipationInput struct {
 	Evidence    graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
 }
 
+// One step of a path: a link crossed from one actor to the next.
+type PathStep struct {
+	From Actor `json:"from"`
+	To   Actor `json:"to"`
+	// The link used (the strongest of parallel links, or for a time-respecting path the one active at the time).
+	Link *Link `json:"link"`
+	// For time-respecting paths: the earliest day this step could happen; null if its link has no dates.
+	Day *graph.Date `json:"day,omitempty"`
+}
+
 type PersonConnection struct {
 	Edges      []*PersonEdge   `json:"edges"`
 	Nodes      []*Person       `json:"nodes"`
@@ -169,6 +284,75 @@ type ProgrammeEdge struct {
 }
 
 type Query struct {
+}
+
+type Reach struct {
+	// Actors within maxHops, the source excluded.
+	TotalCount int32           `json:"totalCount"`
+	Actors     []*ReachedActor `json:"actors"`
+}
+
+type ReachedActor struct {
+	Actor    Actor `json:"actor"`
+	Distance int32 `json:"distance"`
+}
+
+// What happens to the network if some actors leave.
+type RemovalImpact struct {
+	Removed []Actor       `json:"removed"`
+	Before  *NetworkState `json:"before"`
+	After   *NetworkState `json:"after"`
+	// Pairs of remaining actors that were connected and no longer are.
+	DisconnectedPairs float64 `json:"disconnectedPairs"`
+	// Pairs of remaining actors still connected afterwards.
+	ConnectedPairs float64 `json:"connectedPairs"`
+	// Mean hops between the still-connected pairs, before and after.
+	AverageDistanceBefore float64 `json:"averageDistanceBefore"`
+	AverageDistanceAfter  float64 `json:"averageDistanceAfter"`
+	AverageDistanceChange float64 `json:"averageDistanceChange"`
+	// Actors left with no ties at all.
+	Isolated []Actor `json:"isolated"`
+}
+
+// Gould–Fernandez role values (sna's names: coordinator w_I, itinerant w_O, representative b_IO, gatekeeper b_OI, liaison b_O).
+type RoleValues struct {
+	Coordinator    *float64 `json:"coordinator,omitempty"`
+	Itinerant      *float64 `json:"itinerant,omitempty"`
+	Representative *float64 `json:"representative,omitempty"`
+	Gatekeeper     *float64 `json:"gatekeeper,omitempty"`
+	Liaison        *float64 `json:"liaison,omitempty"`
+	Total          *float64 `json:"total,omitempty"`
+}
+
+// The part of the network an analysis or path query looks at. Omitted fields
+// mean everything: all link types, all actors, all programmes, all dates.
+type Scope struct {
+	LinkTypes  graphql.Omittable[[]graph.LinkType] `json:"linkTypes,omitempty"`
+	ActorKinds graphql.Omittable[[]ActorKind]      `json:"actorKinds,omitempty"`
+	// Only links inside this programme.
+	ProgrammeID graphql.Omittable[*string] `json:"programmeId,omitempty"`
+	// Only links active on or after this day.
+	From graphql.Omittable[*graph.Date] `json:"from,omitempty"`
+	// Only links active on or before this day.
+	To graphql.Omittable[*graph.Date] `json:"to,omitempty"`
+	// Directed links keep their direction and undirected ties count both ways; otherwise every link is undirected.
+	Directed graphql.Omittable[*bool] `json:"directed,omitempty"`
+	// Tie strength counts: a link's length is 1/weight (stronger ties are shorter).
+	Weighted graphql.Omittable[*bool] `json:"weighted,omitempty"`
+}
+
+type StructuralHoles struct {
+	Actor Actor `json:"actor"`
+	// Burt's constraint; null for an actor with no ties (undefined).
+	Constraint    *float64 `json:"constraint,omitempty"`
+	EffectiveSize *float64 `json:"effectiveSize,omitempty"`
+	Efficiency    *float64 `json:"efficiency,omitempty"`
+}
+
+type Substitute struct {
+	Actor Actor `json:"actor"`
+	// How many of the broker's pairs this actor also joins.
+	Pairs int32 `json:"pairs"`
 }
 
 type UpdateLinkInput struct {
@@ -215,4 +399,254 @@ type UpdateProgrammeInput struct {
 	End         graphql.Omittable[*graph.Date]    `json:"end,omitempty"`
 	Tags        graphql.Omittable[[]string]       `json:"tags,omitempty"`
 	Evidence    graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
+}
+
+// The group attribute Gould–Fernandez brokerage compares. People take the groups of their organisation (the first they are affiliated with).
+type GroupBy string
+
+const (
+	GroupBySector           GroupBy = "SECTOR"
+	GroupByOrganisationType GroupBy = "ORGANISATION_TYPE"
+	GroupByRegion           GroupBy = "REGION"
+	// The actor's top-level organisation.
+	GroupByOrganisation GroupBy = "ORGANISATION"
+)
+
+var AllGroupBy = []GroupBy{
+	GroupBySector,
+	GroupByOrganisationType,
+	GroupByRegion,
+	GroupByOrganisation,
+}
+
+func (e GroupBy) IsValid() bool {
+	switch e {
+	case GroupBySector, GroupByOrganisationType, GroupByRegion, GroupByOrganisation:
+		return true
+	}
+	return false
+}
+
+func (e GroupBy) String() string {
+	return string(e)
+}
+
+func (e *GroupBy) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GroupBy(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GroupBy", str)
+	}
+	return nil
+}
+
+func (e GroupBy) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GroupBy) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GroupBy) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Brokerage and centrality measures. Definitions follow networkx and R's sna; see docs in graph/analysis.
+type Metric string
+
+const (
+	// Freeman betweenness (Brandes' algorithm), normalised as networkx's default.
+	MetricBetweenness Metric = "BETWEENNESS"
+	// Gould–Fernandez brokerage: all brokered two-paths (sna's total), grouped by groupBy.
+	MetricBrokerage Metric = "BROKERAGE"
+	// Burt's constraint: lower means more brokerage opportunity, so ranks ascend.
+	MetricConstraint Metric = "CONSTRAINT"
+	// Burt's effective size.
+	MetricEffectiveSize Metric = "EFFECTIVE_SIZE"
+	// Burt's efficiency: effective size over degree.
+	MetricEfficiency Metric = "EFFICIENCY"
+	// Degree centrality: degree / (n − 1).
+	MetricDegree Metric = "DEGREE"
+	// Harmonic closeness: Σ 1/d(v, u).
+	MetricCloseness Metric = "CLOSENESS"
+	// Eigenvector centrality.
+	MetricEigenvector Metric = "EIGENVECTOR"
+	// How many links the actor is recorded as having brokered (brokeredBy).
+	MetricDeclaredBrokerage Metric = "DECLARED_BROKERAGE"
+)
+
+var AllMetric = []Metric{
+	MetricBetweenness,
+	MetricBrokerage,
+	MetricConstraint,
+	MetricEffectiveSize,
+	MetricEfficiency,
+	MetricDegree,
+	MetricCloseness,
+	MetricEigenvector,
+	MetricDeclaredBrokerage,
+}
+
+func (e Metric) IsValid() bool {
+	switch e {
+	case MetricBetweenness, MetricBrokerage, MetricConstraint, MetricEffectiveSize, MetricEfficiency, MetricDegree, MetricCloseness, MetricEigenvector, MetricDeclaredBrokerage:
+		return true
+	}
+	return false
+}
+
+func (e Metric) String() string {
+	return string(e)
+}
+
+func (e *Metric) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Metric(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Metric", str)
+	}
+	return nil
+}
+
+func (e Metric) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Metric) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Metric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PathCost string
+
+const (
+	// Fewest hops.
+	PathCostHops PathCost = "HOPS"
+	// Strongest ties: the cost of a link is 1/weight.
+	PathCostStrength PathCost = "STRENGTH"
+)
+
+var AllPathCost = []PathCost{
+	PathCostHops,
+	PathCostStrength,
+}
+
+func (e PathCost) IsValid() bool {
+	switch e {
+	case PathCostHops, PathCostStrength:
+		return true
+	}
+	return false
+}
+
+func (e PathCost) String() string {
+	return string(e)
+}
+
+func (e *PathCost) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PathCost(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PathCost", str)
+	}
+	return nil
+}
+
+func (e PathCost) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PathCost) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PathCost) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Step string
+
+const (
+	StepYear Step = "YEAR"
+)
+
+var AllStep = []Step{
+	StepYear,
+}
+
+func (e Step) IsValid() bool {
+	switch e {
+	case StepYear:
+		return true
+	}
+	return false
+}
+
+func (e Step) String() string {
+	return string(e)
+}
+
+func (e *Step) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Step(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Step", str)
+	}
+	return nil
+}
+
+func (e Step) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Step) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Step) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
