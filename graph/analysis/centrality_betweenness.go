@@ -1,0 +1,474 @@
+package analysis
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+)
+
+// BetweennessOptions configures Betweenness and EdgeBetweenness. The zero
+// value computes exact, unweighted, unnormalised values on all cores; set
+// Normalized for networkx's default betweenness_centrality(G).
+type BetweennessOptions struct {
+	// Weighted measures paths by length 1/Weight (Dijkstra) instead of hops
+	// (breadth-first search).
+	Weighted bool
+	// Normalized divides by the number of ordered pairs that could have v
+	// between them, as networkx's normalized=True (see Betweenness).
+	Normalized bool
+	// Samples, when 2 ≤ Samples < N(), estimates betweenness from that many
+	// source nodes drawn uniformly without replacement (Brandes & Pich 2007),
+	// scaled as networkx's k parameter. 0, or Samples ≥ N(), is exact.
+	Samples int
+	// Seed seeds the PCG generator that draws the samples: the same seed
+	// gives the same sources (not the ones networkx would draw).
+	Seed uint64
+	// Sources, when set, are the source nodes to use instead of a random
+	// sample (distinct node indices); scaled as Samples = len(Sources).
+	Sources []int32
+	// Workers bounds parallelism; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+}
+
+// Betweenness returns the shortest-path betweenness centrality of every node,
+// computed with Brandes's algorithm (U. Brandes, "A faster algorithm for
+// betweenness centrality", J. Math. Sociol. 25(2), 2001):
+//
+//	C_B(v) = Σ_{s≠v≠t} σ_st(v) / σ_st
+//
+// where σ_st is the number of shortest s–t paths and σ_st(v) the number of
+// those passing through v. Each source s contributes its dependencies
+// δ_s(v) = Σ_{w: v∈P_s(w)} σ_sv/σ_sw · (1 + δ_s(w)), accumulated in reverse
+// order of distance from s.
+//
+// Normalisation follows networkx's betweenness_centrality exactly (endpoints
+// excluded). Unnormalised, an undirected graph counts each unordered pair
+// once (the sum over ordered pairs halved) and a directed graph each ordered
+// pair. Normalised, both are divided by the number of pairs not involving v:
+// undirected (raw/2)·2/((n-1)(n-2)), directed raw·1/((n-1)(n-2)). With n ≤ 2
+// every value is 0. (gonum's undirected network.Betweenness is twice the
+// unnormalised value returned here.)
+//
+// Weighted paths use the length 1/Weight. Lengths are summed along each path
+// in float64 and compared exactly, as networkx does: paths whose sums are
+// equal are all shortest, so values match networkx's weight="length" even
+// where several paths tie.
+//
+// With k = Samples (or len(Sources)) sources S, values are scaled as in
+// networkx ≥ 3.5 so that each is an unbiased estimate: a sampled source
+// (which never counts towards itself) by (n-1)/(k-1), any other node by
+// (n-1)/k, on top of the normalisation above applied with n-1 pairs per
+// source (R. Brandes & C. Pich, "Centrality estimation in large networks",
+// Int. J. Bifurcation and Chaos 17(7), 2007). networkx before 3.5 scaled
+// every node by n/k; both are exact when k = n.
+//
+// Work is split by source across Workers goroutines, each with its own
+// buffers; ctx is checked every few hundred sources.
+func Betweenness(ctx context.Context, g *Graph, opt BetweennessOptions) ([]float64, error) {
+	r, err := brandes(ctx, g, opt, false)
+	if err != nil {
+		return nil, fmt.Errorf("betweenness: %w", err)
+	}
+	scaleBetweenness(r.bc, g.N(), g.Directed, opt.Normalized, r.isSource, r.k)
+	return r.bc, nil
+}
+
+// EdgeBetweenness returns the shortest-path betweenness of every edge,
+// indexed like g.Edges: the number of shortest s–t paths through the edge
+// divided by σ_st, summed over pairs s ≠ t (Brandes 2001, §5; Girvan &
+// Newman 2002). Self-loops are not in g.Edges (networkx gives them 0).
+//
+// Normalisation follows networkx's edge_betweenness_centrality: normalised,
+// the sum over ordered pairs is divided by n(n-1) (so undirected values are
+// raw·2/(n(n-1)) with raw counting unordered pairs); unnormalised, undirected
+// graphs count each unordered pair once. Sampling multiplies by n/k.
+// Weights, sampling and parallelism are as for Betweenness.
+func EdgeBetweenness(ctx context.Context, g *Graph, opt BetweennessOptions) ([]float64, error) {
+	r, err := brandes(ctx, g, opt, true)
+	if err != nil {
+		return nil, fmt.Errorf("edge betweenness: %w", err)
+	}
+	scaleEdgeBetweenness(r.eb, g.N(), g.Directed, opt.Normalized, r.k)
+	return r.eb, nil
+}
+
+// brandesResult holds the raw sums over ordered pairs (s, t) for the chosen
+// sources, before scaling.
+type brandesResult struct {
+	bc, eb   []float64
+	k        int    // number of sources
+	isSource []bool // which nodes are sources; nil when all are
+}
+
+func brandes(ctx context.Context, g *Graph, opt BetweennessOptions, edges bool) (brandesResult, error) {
+	n := g.N()
+	r := brandesResult{k: n}
+	src, err := opt.sources(n)
+	if err != nil {
+		return r, err
+	}
+	if src != nil {
+		r.k = len(src)
+		r.isSource = make([]bool, n)
+		for _, s := range src {
+			r.isSource[s] = true
+		}
+	}
+	var lens []float64
+	if opt.Weighted {
+		if lens, err = centralityLengths(g, g.OutEdg); err != nil {
+			return r, err
+		}
+	}
+	workers := centralityWorkers(opt.Workers, r.k)
+	ws := make([]*brandesWorker, workers)
+	for w := range ws {
+		ws[w] = newBrandesWorker(g, lens, edges)
+	}
+	err = centralityRun(ctx, r.k, workers, func(w, i int) {
+		s := int32(i)
+		if src != nil {
+			s = src[i]
+		}
+		ws[w].source(s)
+	})
+	if err != nil {
+		return r, err
+	}
+	r.bc, r.eb = ws[0].bc, ws[0].eb
+	for _, w := range ws[1:] {
+		addTo(r.bc, w.bc)
+		addTo(r.eb, w.eb)
+	}
+	if !edges {
+		r.eb = nil
+	}
+	return r, nil
+}
+
+func addTo(dst, src []float64) {
+	for i, x := range src {
+		dst[i] += x
+	}
+}
+
+// sources returns the sampled or given source nodes in ascending order, or
+// nil when every node is a source.
+func (opt BetweennessOptions) sources(n int) ([]int32, error) {
+	if opt.Sources != nil {
+		seen := make([]bool, n)
+		for _, s := range opt.Sources {
+			if s < 0 || int(s) >= n || seen[s] {
+				return nil, fmt.Errorf("source %d: %w: sources must be distinct nodes", s, ErrBadOption)
+			}
+			seen[s] = true
+		}
+		if len(opt.Sources) < 2 && n > 2 {
+			return nil, fmt.Errorf("%d sources: %w: need at least 2", len(opt.Sources), ErrBadOption)
+		}
+		return slices.Sorted(slices.Values(opt.Sources)), nil
+	}
+	k := opt.Samples
+	switch {
+	case k < 0 || k == 1 && n > 2:
+		return nil, fmt.Errorf("%d samples: %w: need 0 (exact) or at least 2", k, ErrBadOption)
+	case k == 0 || k >= n:
+		return nil, nil
+	}
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
+	perm := make([]int32, n)
+	for i := range perm {
+		perm[i] = int32(i)
+	}
+	for i := range k { // partial Fisher–Yates
+		j := i + rng.IntN(n-i)
+		perm[i], perm[j] = perm[j], perm[i]
+	}
+	src := perm[:k]
+	slices.Sort(src)
+	return src, nil
+}
+
+// scaleBetweenness applies networkx's _rescale (endpoints=False, version
+// 3.5 and later) to raw sums over ordered pairs from k sources.
+func scaleBetweenness(bc []float64, n int, directed, normalized bool, isSource []bool, k int) {
+	pairs := float64(n - 1) // targets per source other than v itself
+	if n-1 < 2 {
+		return
+	}
+	corr := 2.0
+	if directed {
+		corr = 1
+	}
+	var src, other float64 // scales for sampled sources and the other nodes
+	switch {
+	case normalized && isSource == nil:
+		src = 1 / (pairs * (pairs - 1))
+	case isSource == nil:
+		src = 1 / corr
+	case normalized:
+		src, other = 1/(float64(k-1)*(pairs-1)), 1/(float64(k)*(pairs-1))
+	default:
+		src, other = pairs/(float64(k-1)*corr), pairs/(float64(k)*corr)
+	}
+	for v := range bc {
+		if isSource == nil || isSource[v] {
+			bc[v] *= src
+		} else {
+			bc[v] *= other
+		}
+	}
+}
+
+// scaleEdgeBetweenness applies networkx's _rescale_e (endpoints included)
+// to raw sums over ordered pairs from k sources.
+func scaleEdgeBetweenness(eb []float64, n int, directed, normalized bool, k int) {
+	if n < 2 || k == 0 {
+		return
+	}
+	var s float64
+	switch {
+	case normalized:
+		s = 1 / (float64(k) * float64(n-1))
+	case directed:
+		s = float64(n) / float64(k)
+	default:
+		s = float64(n) / (float64(k) * 2)
+	}
+	for e := range eb {
+		eb[e] *= s
+	}
+}
+
+// brandesWorker holds one goroutine's buffers, sized once for the graph and
+// reused for every source: nothing is allocated per source or per node.
+type brandesWorker struct {
+	g     *Graph
+	lens  []float64 // length of each out-adjacency entry; nil for hops
+	edges bool      // accumulate edge betweenness too
+
+	order []int32   // nodes in order of discovery (BFS queue) or settling
+	level []int32   // BFS: hops from s; Dijkstra: settling position; -1 = not reached
+	dist  []float64 // Dijkstra: distance from s; +Inf = not reached
+	sigma []float64 // σ_sv, the number of shortest s–v paths
+	coef  []float64 // (1 + δ_s(v)) / σ_sv, once v's dependency is final
+	heap  centralityHeap
+
+	succ    []int32 // BFS: the shortest-path DAG's successor lists (see bfs)
+	succOff []int32
+
+	bc, eb []float64 // this worker's raw sums
+}
+
+func newBrandesWorker(g *Graph, lens []float64, edges bool) *brandesWorker {
+	n := g.N()
+	w := &brandesWorker{
+		g: g, lens: lens, edges: edges,
+		order: make([]int32, n), level: make([]int32, n),
+		sigma: make([]float64, n), coef: make([]float64, n),
+		bc: make([]float64, n),
+	}
+	for i := range w.level {
+		w.level[i] = -1
+	}
+	if edges {
+		w.eb = make([]float64, len(g.Edges))
+	}
+	if lens == nil {
+		w.succ, w.succOff = make([]int32, len(g.OutAdj)), make([]int32, n+1)
+	} else {
+		w.dist = make([]float64, n)
+		for i := range w.dist {
+			w.dist[i] = math.Inf(1)
+		}
+		w.heap = newCentralityHeap(n)
+	}
+	return w
+}
+
+// source adds s's dependencies to the worker's sums and resets the buffers
+// it touched.
+func (w *brandesWorker) source(s int32) {
+	var reached int
+	switch {
+	case w.lens == nil && !w.edges:
+		reached = w.bfs(s)
+		w.accumulateHops(reached)
+	case w.lens == nil:
+		reached = w.bfs(s)
+		w.accumulateHopsEdges(reached)
+	case !w.edges:
+		reached = w.dijkstra(s)
+		w.accumulateLengths(reached)
+	default:
+		reached = w.dijkstra(s)
+		w.accumulateLengthsEdges(reached)
+	}
+	for _, v := range w.order[:reached] {
+		w.level[v] = -1
+	}
+	if w.dist != nil {
+		for _, v := range w.order[:reached] {
+			w.dist[v] = math.Inf(1)
+		}
+	}
+}
+
+// bfs counts shortest paths from s by hops and returns how many nodes it
+// reached; order[:reached] lists them by nondecreasing distance. It also
+// records the shortest-path DAG: the successors of the i-th node reached
+// (its neighbours one hop further from s) are succ[succOff[i]:succOff[i+1]],
+// as node indices, or as adjacency positions when edges are accumulated, so
+// that the backward pass reads only DAG edges, without level checks.
+func (w *brandesWorker) bfs(s int32) int {
+	off, adj := w.g.OutOff, w.g.OutAdj
+	level, sigma, order, succ, succOff := w.level, w.sigma, w.order, w.succ, w.succOff
+	level[s], sigma[s], order[0] = 0, 1, s
+	tail, ns := 1, int32(0)
+	for head := 0; head < tail; head++ {
+		v := order[head]
+		next, sv := level[v]+1, sigma[v]
+		for j := off[v]; j < off[v+1]; j++ {
+			u := adj[j]
+			rec := u
+			if w.edges {
+				rec = j
+			}
+			switch level[u] {
+			case -1:
+				level[u], sigma[u] = next, sv
+				order[tail] = u
+				tail++
+				succ[ns] = rec
+				ns++
+			case next:
+				sigma[u] += sv
+				succ[ns] = rec
+				ns++
+			}
+		}
+		succOff[head+1] = ns
+	}
+	return tail
+}
+
+// accumulateHops computes δ_s(v) in reverse BFS order by pulling from v's
+// successors w: δ_s(v) = σ_sv · Σ_w (1+δ_s(w))/σ_sw. The source order[0]
+// gets nothing.
+func (w *brandesWorker) accumulateHops(reached int) {
+	sigma, coef, bc, succ, succOff := w.sigma, w.coef, w.bc, w.succ, w.succOff
+	for i := reached - 1; i > 0; i-- {
+		v := w.order[i]
+		sum := 0.0
+		for _, u := range succ[succOff[i]:succOff[i+1]] {
+			sum += coef[u]
+		}
+		sv := sigma[v]
+		d := sv * sum
+		coef[v] = (1 + d) / sv
+		bc[v] += d
+	}
+}
+
+// accumulateHopsEdges is accumulateHops that also credits each DAG edge
+// v→w with σ_sv/σ_sw · (1+δ_s(w)).
+func (w *brandesWorker) accumulateHopsEdges(reached int) {
+	adj, edg := w.g.OutAdj, w.g.OutEdg
+	sigma, coef, bc, eb, succ, succOff := w.sigma, w.coef, w.bc, w.eb, w.succ, w.succOff
+	for i := reached - 1; i >= 0; i-- {
+		v := w.order[i]
+		sv := sigma[v]
+		d := 0.0
+		for _, j := range succ[succOff[i]:succOff[i+1]] {
+			c := sv * coef[adj[j]]
+			eb[edg[j]] += c
+			d += c
+		}
+		coef[v] = (1 + d) / sv
+		if i > 0 {
+			bc[v] += d
+		}
+	}
+}
+
+// dijkstra counts shortest paths from s by length and returns how many nodes
+// it reached; order[:reached] lists them in settling order and level[v] is
+// v's position there. As in networkx, a path is shortest when its float64
+// length equals the best found exactly.
+func (w *brandesWorker) dijkstra(s int32) int {
+	off, adj, lens := w.g.OutOff, w.g.OutAdj, w.lens
+	dist, sigma, pos, order := w.dist, w.sigma, w.level, w.order
+	h := &w.heap
+	dist[s], sigma[s] = 0, 1
+	h.push(s, dist)
+	n := 0
+	for len(h.items) > 0 {
+		v := h.pop(dist)
+		pos[v], order[n] = int32(n), v
+		n++
+		dv, sv := dist[v], sigma[v]
+		for j := off[v]; j < off[v+1]; j++ {
+			u := adj[j]
+			if pos[u] >= 0 {
+				continue // settled (networkx would also add σ when a zero-length step ties; lengths are positive)
+			}
+			switch du, nd := dist[u], dv+lens[j]; {
+			case nd < du:
+				dist[u], sigma[u] = nd, sv
+				if math.IsInf(du, 1) {
+					h.push(u, dist)
+				} else {
+					h.decrease(u, dist)
+				}
+			case nd == du:
+				sigma[u] += sv
+			}
+		}
+	}
+	return n
+}
+
+// accumulateLengths is accumulateHops for Dijkstra: w succeeds v when it
+// settled after v and dist(w) = dist(v) + len(v,w) exactly.
+func (w *brandesWorker) accumulateLengths(reached int) {
+	off, adj, lens := w.g.OutOff, w.g.OutAdj, w.lens
+	pos, dist, sigma, coef, bc := w.level, w.dist, w.sigma, w.coef, w.bc
+	for i := reached - 1; i > 0; i-- {
+		v := w.order[i]
+		dv := dist[v]
+		sum := 0.0
+		for j := off[v]; j < off[v+1]; j++ {
+			if u := adj[j]; pos[u] > int32(i) && dist[u] == dv+lens[j] {
+				sum += coef[u]
+			}
+		}
+		sv := sigma[v]
+		d := sv * sum
+		coef[v] = (1 + d) / sv
+		bc[v] += d
+	}
+}
+
+// accumulateLengthsEdges is accumulateLengths crediting DAG edges too.
+func (w *brandesWorker) accumulateLengthsEdges(reached int) {
+	off, adj, edg, lens := w.g.OutOff, w.g.OutAdj, w.g.OutEdg, w.lens
+	pos, dist, sigma, coef, bc, eb := w.level, w.dist, w.sigma, w.coef, w.bc, w.eb
+	for i := reached - 1; i >= 0; i-- {
+		v := w.order[i]
+		dv, sv := dist[v], sigma[v]
+		d := 0.0
+		for j := off[v]; j < off[v+1]; j++ {
+			if u := adj[j]; pos[u] > int32(i) && dist[u] == dv+lens[j] {
+				c := sv * coef[u]
+				eb[edg[j]] += c
+				d += c
+			}
+		}
+		coef[v] = (1 + d) / sv
+		if i > 0 {
+			bc[v] += d
+		}
+	}
+}

@@ -1,0 +1,269 @@
+package analysis_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/partnergraph/partnergraph/graph/analysis"
+	"github.com/partnergraph/partnergraph/graph/netfile"
+)
+
+// Reference values: networkx's, for every shared dataset, written by
+// scripts/reference/centrality.py to testdata/reference/centrality_*.json.
+// Every node (and edge) must match to refTol, relative and absolute.
+const refTol = 1e-9
+
+// datasets returns the shared datasets directory, skipping the test when
+// it is not on this machine.
+func datasets(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("PARTNERGRAPH_DATASETS")
+	if dir == "" {
+		dir = "/work/shared/datasets"
+	}
+	if _, err := os.Stat(dir); err != nil {
+		tb.Skipf("datasets not available: %v (set PARTNERGRAPH_DATASETS)", err)
+	}
+	return dir
+}
+
+type reference struct {
+	Dataset  string
+	Directed bool
+	Weighted bool
+	Nodes    int
+	Edges    int
+
+	Betweenness              map[string]float64
+	BetweennessWeighted      map[string]float64 `json:"betweenness_weighted"`
+	EdgeBetweenness          []edgeValue        `json:"edge_betweenness"`
+	EdgeBetweennessWeighted  []edgeValue        `json:"edge_betweenness_weighted"`
+	Degree                   map[string]float64
+	Harmonic                 map[string]float64
+	HarmonicWeighted         map[string]float64 `json:"harmonic_weighted"`
+	Eigenvector              eigenReference
+	EigenvectorWeighted      *eigenReference `json:"eigenvector_weighted"`
+	EigenvectorExact         eigenReference  `json:"eigenvector_exact"`
+	EigenvectorExactWeighted *eigenReference `json:"eigenvector_exact_weighted"`
+	Sampled                  *sampledReference
+	SampledWeighted          *sampledReference `json:"sampled_weighted"`
+}
+
+type eigenReference struct {
+	Values  map[string]float64
+	Error   string // networkx's exception, e.g. PowerIterationFailedConvergence
+	Skipped string // why no exact vector: it is not unique
+}
+
+type sampledReference struct {
+	K               int
+	Seed            int
+	Sources         []string
+	Betweenness     map[string]float64
+	EdgeBetweenness []edgeValue `json:"edge_betweenness"`
+}
+
+// edgeValue is a row [u, v, value] with u < v for undirected graphs.
+type edgeValue struct {
+	U, V  string
+	Value float64
+}
+
+func (e *edgeValue) UnmarshalJSON(b []byte) error {
+	var row [3]json.RawMessage
+	if err := json.Unmarshal(b, &row); err != nil {
+		return err
+	}
+	return errors.Join(json.Unmarshal(row[0], &e.U), json.Unmarshal(row[1], &e.V), json.Unmarshal(row[2], &e.Value))
+}
+
+func loadReferences(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("testdata", "reference", "centrality_*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no reference files (run scripts/reference/centrality.py): %v", err)
+	}
+	return files
+}
+
+func readReference(t *testing.T, file string) (*reference, *analysis.Graph) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref reference
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	g, err := netfile.LoadGraph(filepath.Join(datasets(t), ref.Dataset), false, ref.Weighted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.N() != ref.Nodes || g.Directed != ref.Directed {
+		t.Fatalf("%s: loaded n=%d directed=%v, networkx n=%d directed=%v", ref.Dataset, g.N(), g.Directed, ref.Nodes, ref.Directed)
+	}
+	return &ref, g
+}
+
+func TestCentralityReference(t *testing.T) {
+	for _, file := range loadReferences(t) {
+		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(file), "centrality_"), ".json")
+		t.Run(name, func(t *testing.T) {
+			ref, g := readReference(t, file)
+			checkBetweenness(t, g, ref)
+			t.Run("Degree", func(t *testing.T) { compareNodes(t, g, analysis.Degree(g), ref.Degree) })
+			t.Run("Harmonic", func(t *testing.T) {
+				got, err := analysis.Closeness(context.Background(), g, analysis.ClosenessOptions{})
+				must(t, err)
+				compareNodes(t, g, got, ref.Harmonic)
+			})
+			if ref.Weighted {
+				t.Run("HarmonicWeighted", func(t *testing.T) {
+					got, err := analysis.Closeness(context.Background(), g, analysis.ClosenessOptions{Weighted: true})
+					must(t, err)
+					compareNodes(t, g, got, ref.HarmonicWeighted)
+				})
+			}
+			t.Run("Eigenvector", func(t *testing.T) { checkEigenvector(t, g, false, ref.Eigenvector, ref.EigenvectorExact) })
+			if ref.Weighted {
+				t.Run("EigenvectorWeighted", func(t *testing.T) {
+					checkEigenvector(t, g, true, *ref.EigenvectorWeighted, *ref.EigenvectorExactWeighted)
+				})
+			}
+		})
+	}
+}
+
+func checkBetweenness(t *testing.T, g *analysis.Graph, ref *reference) {
+	ctx := context.Background()
+	type variant struct {
+		name  string
+		opt   analysis.BetweennessOptions
+		nodes map[string]float64
+		edges []edgeValue
+	}
+	vs := []variant{{"Betweenness", analysis.BetweennessOptions{Normalized: true}, ref.Betweenness, ref.EdgeBetweenness}}
+	if ref.Weighted {
+		vs = append(vs, variant{"BetweennessWeighted", analysis.BetweennessOptions{Normalized: true, Weighted: true},
+			ref.BetweennessWeighted, ref.EdgeBetweennessWeighted})
+	}
+	for i, s := range []*sampledReference{ref.Sampled, ref.SampledWeighted} {
+		if s == nil {
+			continue
+		}
+		opt := analysis.BetweennessOptions{Normalized: true, Weighted: i == 1}
+		for _, key := range s.Sources {
+			opt.Sources = append(opt.Sources, g.Index(key))
+		}
+		vs = append(vs, variant{fmt.Sprintf("Sampled%s/k=%d", map[bool]string{true: "Weighted"}[i == 1], s.K),
+			opt, s.Betweenness, s.EdgeBetweenness})
+	}
+	for _, v := range vs {
+		t.Run(v.name, func(t *testing.T) {
+			got, err := analysis.Betweenness(ctx, g, v.opt)
+			must(t, err)
+			compareNodes(t, g, got, v.nodes)
+			eb, err := analysis.EdgeBetweenness(ctx, g, v.opt)
+			must(t, err)
+			compareEdges(t, g, eb, v.edges)
+		})
+	}
+}
+
+// checkEigenvector compares networkx's defaults with networkx's power
+// iteration, and a tight tolerance with the exact (ARPACK) eigenvector.
+func checkEigenvector(t *testing.T, g *analysis.Graph, weighted bool, power, exact eigenReference) {
+	ctx := context.Background()
+	got, err := analysis.Eigenvector(ctx, g, analysis.EigenvectorOptions{Weighted: weighted})
+	switch {
+	case power.Error != "":
+		if !errors.Is(err, analysis.ErrNotConverged) {
+			t.Errorf("networkx: %s; got error %v, want ErrNotConverged", power.Error, err)
+		}
+	default:
+		must(t, err)
+		compareNodes(t, g, got, power.Values)
+	}
+	if exact.Values == nil {
+		t.Logf("no exact vector: %s", exact.Skipped)
+		return
+	}
+	got, err = analysis.Eigenvector(ctx, g, analysis.EigenvectorOptions{Weighted: weighted, Tol: 1e-15, MaxIter: 100000})
+	must(t, err)
+	compareNodes(t, g, got, exact.Values)
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func near(got, want float64) bool {
+	return math.Abs(got-want) <= refTol*(1+math.Abs(want))
+}
+
+func compareNodes(t *testing.T, g *analysis.Graph, got []float64, want map[string]float64) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d values, want %d", len(got), len(want))
+	}
+	bad := 0
+	for i, key := range g.Keys {
+		w, ok := want[key]
+		if !ok {
+			t.Fatalf("node %q not in reference", key)
+		}
+		if !near(got[i], w) {
+			if bad++; bad <= 5 {
+				t.Errorf("node %q: got %.17g, want %.17g (diff %.3g)", key, got[i], w, got[i]-w)
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("%d of %d nodes differ", bad, len(got))
+	}
+}
+
+func compareEdges(t *testing.T, g *analysis.Graph, got []float64, want []edgeValue) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d edges, want %d", len(got), len(want))
+	}
+	idx := make(map[[2]string]float64, len(want))
+	for _, e := range want {
+		idx[[2]string{e.U, e.V}] = e.Value
+	}
+	var bad []string
+	for i, e := range g.Edges {
+		u, v := g.Keys[e.U], g.Keys[e.V]
+		if !g.Directed && v < u {
+			u, v = v, u
+		}
+		w, ok := idx[[2]string{u, v}]
+		if !ok {
+			t.Fatalf("edge %q-%q not in reference", u, v)
+		}
+		if !near(got[i], w) {
+			bad = append(bad, fmt.Sprintf("edge %q-%q: got %.17g, want %.17g", u, v, got[i], w))
+		}
+	}
+	sort.Strings(bad)
+	for i, b := range bad {
+		if i == 5 {
+			t.Errorf("%d of %d edges differ", len(bad), len(got))
+			break
+		}
+		t.Error(b)
+	}
+}
