@@ -1,0 +1,183 @@
+package analysis
+
+// Test-only loaders for the shared datasets (GraphML and SNAP edge lists)
+// and the reference files, so these tests need no other package. They read
+// nodes in file order and keep a GraphML edge's "weight" (1 if absent).
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// refDatasets is the directory of the shared datasets; tests that need it
+// are skipped when it is missing.
+func refDatasets(t testing.TB) string {
+	t.Helper()
+	dir := os.Getenv("PARTNERGRAPH_DATASETS")
+	if dir == "" {
+		dir = "/work/shared/datasets"
+	}
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("datasets not available: %v", err)
+	}
+	return dir
+}
+
+// refAllNetworks lists every dataset by name without extension.
+var refAllNetworks = []string{
+	"ca-grqc", "ca-hepth", "florentine_business", "florentine_marriage", "karate",
+	"krackhardt_advice", "krackhardt_friendship", "krackhardt_reportsto",
+	"lesmis", "netscience", "southern_women", "strike",
+}
+
+// refLoadNetwork loads the dataset name (GraphML, or a SNAP .txt edge list
+// read as undirected).
+func refLoadNetwork(t testing.TB, name string) *Graph {
+	t.Helper()
+	dir := refDatasets(t)
+	if g, err := refReadGraphML(filepath.Join(dir, name+".graphml")); err == nil {
+		return g
+	} else if !os.IsNotExist(err) {
+		t.Fatalf("load %s: %v", name, err)
+	}
+	g, err := refReadSNAP(filepath.Join(dir, name+".txt"))
+	if err != nil {
+		t.Fatalf("load %s: %v", name, err)
+	}
+	return g
+}
+
+type refGMLData struct {
+	Key   string `xml:"key,attr"`
+	Value string `xml:",chardata"`
+}
+
+type refGML struct {
+	Keys []struct {
+		ID   string `xml:"id,attr"`
+		For  string `xml:"for,attr"`
+		Name string `xml:"attr.name,attr"`
+	} `xml:"key"`
+	Graph struct {
+		EdgeDefault string `xml:"edgedefault,attr"`
+		Nodes       []struct {
+			ID   string       `xml:"id,attr"`
+			Data []refGMLData `xml:"data"`
+		} `xml:"node"`
+		Edges []struct {
+			Source string       `xml:"source,attr"`
+			Target string       `xml:"target,attr"`
+			Data   []refGMLData `xml:"data"`
+		} `xml:"edge"`
+	} `xml:"graph"`
+}
+
+func refReadGraphML(path string) (*Graph, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc refGML
+	if err := xml.Unmarshal(raw, &doc); err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, k := range doc.Keys {
+		names[k.ID] = k.Name
+	}
+	b := NewBuilder(doc.Graph.EdgeDefault == "directed")
+	for _, nd := range doc.Graph.Nodes {
+		v := b.Node(nd.ID)
+		for _, d := range nd.Data {
+			b.SetAttr(v, names[d.Key], strings.TrimSpace(d.Value))
+		}
+	}
+	for i, e := range doc.Graph.Edges {
+		w := 1.0
+		for _, d := range e.Data {
+			if names[d.Key] == "weight" {
+				if w, err = strconv.ParseFloat(strings.TrimSpace(d.Value), 64); err != nil {
+					return nil, err
+				}
+			}
+		}
+		b.Edge(b.Node(e.Source), b.Node(e.Target), w, int32(i))
+	}
+	return b.Build(), nil
+}
+
+func refReadSNAP(path string) (*Graph, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := NewBuilder(false)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
+			continue
+		}
+		b.Edge(b.Node(fields[0]), b.Node(fields[1]), 1, -1)
+	}
+	return b.Build(), sc.Err()
+}
+
+// refReadCSV reads a CSV file with '#' comment lines into a header and rows.
+func refReadCSV(t testing.TB, path string) ([]string, [][]string) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comment = '#'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows[0], rows[1:]
+}
+
+// refReadJSON decodes a reference JSON file into v.
+func refReadJSON(t testing.TB, path string, v any) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// refTol is the tolerance against reference values: 1e-9, relative for
+// magnitudes above 1.
+const refTol = 1e-9
+
+func refClose(got, want float64) bool {
+	return math.Abs(got-want) <= refTol*math.Max(1, math.Abs(want))
+}
+
+// refNode returns the index of the node with key, failing if it is absent.
+func refNode(t testing.TB, g *Graph, key string) int32 {
+	t.Helper()
+	v := g.Index(key)
+	if v < 0 {
+		t.Fatalf("reference node %q not in graph", key)
+	}
+	return v
+}
+
+// refPath is the reference file name under testdata/reference.
+func refPath(name string) string { return filepath.Join("testdata", "reference", name) }
