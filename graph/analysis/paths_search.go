@@ -18,6 +18,7 @@ type pathWS struct {
 	good      []uint32 // on a shortest path (BFS) / settled (Dijkstra)
 	fd, bd    []int32  // forward / backward hop distances
 	q, bq     []int32  // forward / backward BFS queues, layer after layer
+	cross     []int32  // forward nodes with an arc into the backward side on a shortest path
 	fl, bl    []int32  // start of each BFS layer in q / bq
 
 	dist       []float64 // Dijkstra: cost to the target
@@ -26,6 +27,8 @@ type pathWS struct {
 	heap       []hitem
 
 	pnodes, pedges []int32 // the path found by the last search
+
+	yen yen // KShortestPaths' candidate arenas, kept for the next call
 }
 
 var wsPool = sync.Pool{New: func() any { return new(pathWS) }}
@@ -119,6 +122,7 @@ func (ws *pathWS) bfs(ctx context.Context, g *Graph, rank []int32, src, dst int3
 	fdeg, bdeg := g.OutOff[src+1]-g.OutOff[src], g.InOff[dst+1]-g.InOff[dst]
 	const none = math.MaxInt32
 	d := int32(none)
+	ws.cross = ws.cross[:0]
 	var a int32
 	for d == none {
 		a = int32(len(ws.fl) - 2)
@@ -159,7 +163,7 @@ func (ws *pathWS) expandForward(ctx context.Context, g *Graph, a int32) (int32, 
 				continue
 			}
 			if ws.bs[y] == ep {
-				d = min(d, a+1+ws.bd[y])
+				d = ws.meet(d, a+1+ws.bd[y], x)
 			} else if ws.fs[y] != ep {
 				ws.fs[y], ws.fd[y] = ep, a+1
 				ws.q = append(ws.q, y)
@@ -186,7 +190,7 @@ func (ws *pathWS) expandBackward(ctx context.Context, g *Graph, b int32) (int32,
 				continue
 			}
 			if ws.fs[x] == ep {
-				d = min(d, ws.fd[x]+1+b)
+				d = ws.meet(d, ws.fd[x]+1+b, x)
 			} else if ws.bs[x] != ep {
 				ws.bs[x], ws.bd[x] = ep, b+1
 				ws.bq = append(ws.bq, x)
@@ -198,20 +202,29 @@ func (ws *pathWS) expandBackward(ctx context.Context, g *Graph, b int32) (int32,
 	return d, deg, nil
 }
 
+// meet records that forward node x has an arc to the backward side making
+// a path of length l, and returns the shortest length so far. All meetings
+// found in one layer have the same length, since both searches completed
+// their previous layers without meeting; the check is only defensive.
+func (ws *pathWS) meet(d, l, x int32) int32 {
+	switch {
+	case l < d:
+		ws.cross = append(ws.cross[:0], x)
+		return l
+	case l == d && ws.cross[len(ws.cross)-1] != x:
+		ws.cross = append(ws.cross, x)
+	}
+	return d
+}
+
 // markGood marks the forward-labelled nodes (layers 0..a) that lie on a
 // shortest path of length d: every such path crosses from forward layer a
-// to backward layer d-a-1, since both searches had completed those layers.
+// to backward layer d-a-1 (both searches had completed those layers), and
+// the crossing nodes were recorded by meet.
 func (ws *pathWS) markGood(g *Graph, a, d int32) {
 	ep := ws.ep
-	for _, x := range ws.q[ws.fl[a]:ws.fl[a+1]] {
-		lo, hi := g.OutOff[x], g.OutOff[x+1]
-		for i := lo; i < hi; i++ {
-			y, e := g.OutAdj[i], g.OutEdg[i]
-			if ws.bs[y] == ep && ws.bd[y] == d-a-1 && ws.ban[y] != ep && ws.eban[e] != ep {
-				ws.good[x] = ep
-				break
-			}
-		}
+	for _, x := range ws.cross {
+		ws.good[x] = ep
 	}
 	for i := a; i > 0; i-- {
 		for _, x := range ws.q[ws.fl[i]:ws.fl[i+1]] {

@@ -35,7 +35,7 @@ func KShortestPaths(ctx context.Context, g *Graph, s, t int32, k int, opt PathOp
 	}
 	q := newQuery(g, opt)
 	defer q.release()
-	y := &yen{q: q, t: t, budget: hopBudget(g, opt.MaxHops), dedup: map[uint64][]int32{}}
+	y := q.ws.yen.reset(q, t, hopBudget(g, opt.MaxHops))
 	first, err := q.shortest(ctx, s, t, nil, y.budget)
 	if err != nil || first.Nodes == nil {
 		return nil, err
@@ -57,6 +57,7 @@ func KShortestPaths(ctx context.Context, g *Graph, s, t int32, k int, opt PathOp
 			return nil, err
 		}
 	}
+	defer func() { y.q = nil }() // the pooled workspace must not keep g alive
 	out := make([]Path, len(y.accepted))
 	for i, c := range y.accepted {
 		out[i] = Path{Nodes: slices.Clone(y.nodes(c)), Edges: slices.Clone(y.edges(c)), Cost: y.cands[c].cost}
@@ -76,6 +77,17 @@ type yen struct {
 	accepted []int32
 	dedup    map[uint64][]int32 // hash of node sequence → candidates
 	cum      []float64
+}
+
+// reset empties y for a new call, keeping its buffers.
+func (y *yen) reset(q *query, t int32, budget int) *yen {
+	y.q, y.t, y.budget = q, t, budget
+	y.nodeBuf, y.edgeBuf, y.cands, y.heap, y.accepted = y.nodeBuf[:0], y.edgeBuf[:0], y.cands[:0], y.heap[:0], y.accepted[:0]
+	if y.dedup == nil {
+		y.dedup = map[uint64][]int32{}
+	}
+	clear(y.dedup)
+	return y
 }
 
 type yenCand struct {
