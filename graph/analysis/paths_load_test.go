@@ -5,10 +5,10 @@ package analysis
 
 import (
 	"bytes"
-	"io"
-	"slices"
 	"encoding/xml"
+	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
