@@ -22,7 +22,7 @@ func NewCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCommand())
+	root.AddCommand(newServeCommand(), newAnalyzeCommand(), newPathsCommand())
 	return root
 }
 

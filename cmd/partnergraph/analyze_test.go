@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// datasets is the shared research networks' folder: $PARTNERGRAPH_DATASETS
+// (scripts/test sets it), or shared/datasets beside the repository.
+var datasets = func() string {
+	if d := os.Getenv("PARTNERGRAPH_DATASETS"); d != "" {
+		return d
+	}
+	return "../../../shared/datasets"
+}()
+
+// run runs the partnergraph command with args and returns its output.
+func run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := NewCommand()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	return out.String(), err
+}
+
+func TestAnalyzeCommand(t *testing.T) {
+	out, err := run(t, "analyze", "--input", filepath.Join(datasets, "karate.graphml"), "--metric", "betweenness", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bc map[string]float64
+	if err := json.Unmarshal([]byte(out), &bc); err != nil {
+		t.Fatal(err)
+	}
+	// networkx: betweenness_centrality(karate_club_graph())[0] (node "1" here).
+	if len(bc) != 34 || math.Abs(bc["1"]-0.43763528138528146) > 1e-12 {
+		t.Errorf("karate betweenness: %d nodes, node 1 = %v", len(bc), bc["1"])
+	}
+	out, err = run(t, "analyze", "--input", filepath.Join(datasets, "strike.graphml"), "--metric", "brokerage", "--group-by", "group")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roles map[string]map[string]int
+	if err := json.Unmarshal([]byte(out), &roles); err != nil {
+		t.Fatal(err)
+	}
+	if len(roles) != 24 || len(roles["Bob"]) != 5 {
+		t.Errorf("strike brokerage: %d nodes, Bob = %v", len(roles), roles["Bob"])
+	}
+	out, err = run(t, "analyze", "--input", filepath.Join(datasets, "karate.graphml"), "--metric", "edge-betweenness")
+	if err != nil || !strings.Contains(out, `"1|2":`) {
+		t.Errorf("edge betweenness keys: %v %.100s", err, out)
+	}
+	out, err = run(t, "analyze", "--input", filepath.Join(datasets, "karate.graphml"), "--metric", "constraint", "--format", "csv")
+	if err != nil || !strings.HasPrefix(out, "key,value\n") || strings.Count(out, "\n") != 35 {
+		t.Errorf("csv output: %v %.100s", err, out)
+	}
+}
+
+func TestAnalyzeCommandErrors(t *testing.T) {
+	karate := filepath.Join(datasets, "karate.graphml")
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	os.WriteFile(bad, []byte("1 2\n3\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"analyze", "--input", karate, "--metric", "fame"}, "--metric"},
+		{[]string{"analyze", "--input", karate, "--metric", "brokerage"}, "--group-by"},
+		{[]string{"analyze", "--input", karate, "--metric", "brokerage", "--group-by", "colour"}, "colour"},
+		{[]string{"analyze", "--input", "missing.graphml", "--metric", "degree"}, "missing.graphml"},
+		{[]string{"analyze", "--input", bad, "--metric", "degree"}, "bad.txt:2"},
+		{[]string{"analyze", "--input", karate, "--metric", "degree", "--format", "xml"}, "--format"},
+		{[]string{"paths", "--input", karate, "--from", "1"}, "--to"},
+		{[]string{"paths", "--input", karate, "--from", "1", "--to", "99"}, `"99"`},
+		{[]string{"paths", "--input", karate, "--from", "1", "--to", "1"}, "same node"},
+	} {
+		_, err := run(t, tc.args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: error %v, want one mentioning %s", tc.args, err, tc.want)
+		}
+	}
+}
+
+func TestPathsCommand(t *testing.T) {
+	karate := filepath.Join(datasets, "karate.graphml")
+	out, err := run(t, "paths", "--input", karate, "--from", "1", "--to", "34", "--k", "5", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []filePath
+	if err := json.Unmarshal([]byte(out), &ps); err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 5 || ps[0].Hops != 2 || ps[0].Nodes[0] != "1" || ps[0].Nodes[2] != "34" || ps[4].Cost < ps[0].Cost {
+		t.Errorf("paths 1→34 = %+v", ps)
+	}
+	pairs := filepath.Join(t.TempDir(), "pairs.txt")
+	os.WriteFile(pairs, []byte("# from to\n1 34\n\n34 1\n"), 0o644)
+	out, err = run(t, "paths", "--input", karate, "--pairs", pairs, "--k", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var many [][]filePath
+	if err := json.Unmarshal([]byte(out), &many); err != nil {
+		t.Fatal(err)
+	}
+	if len(many) != 2 || len(many[0]) != 2 || many[1][0].Nodes[0] != "34" {
+		t.Errorf("pairs output = %+v", many)
+	}
+	os.WriteFile(pairs, []byte("1 34\n1 2 3\n"), 0o644)
+	if _, err := run(t, "paths", "--input", karate, "--pairs", pairs); err == nil || !strings.Contains(err.Error(), "pairs.txt:2") {
+		t.Errorf("malformed pairs file: %v", err)
+	}
+}
