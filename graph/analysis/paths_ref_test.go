@@ -1,4 +1,4 @@
-package analysis
+package analysis_test
 
 import (
 	"context"
@@ -11,18 +11,21 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/partnergraph/partnergraph/graph/analysis"
+	"github.com/partnergraph/partnergraph/graph/netfile"
 )
 
-// plRef is one file written by scripts/reference/paths.py (networkx).
-type plRef struct {
+// pathsRef is one file written by scripts/reference/paths.py (networkx).
+type pathsRef struct {
 	Dataset  string
 	Directed bool
 	Weighted bool
 	K        int
-	Pairs    []plPair
+	Pairs    []pathsPair
 }
 
-type plPair struct {
+type pathsPair struct {
 	S, T         string
 	Hops         *int
 	Wcost        *float64
@@ -41,9 +44,9 @@ type plPair struct {
 	Critical     []string
 }
 
-// plDatasets is where the shared datasets live: $PARTNERGRAPH_DATASETS, or
+// pathsDatasets is where the shared datasets live: $PARTNERGRAPH_DATASETS, or
 // shared/datasets beside the repository.
-func plDatasets(t *testing.T) string {
+func pathsDatasets(t *testing.T) string {
 	dir := os.Getenv("PARTNERGRAPH_DATASETS")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "..", "shared", "datasets")
@@ -54,16 +57,10 @@ func plDatasets(t *testing.T) string {
 	return dir
 }
 
-const plTol = 1e-9
-
-func plClose(got, want float64) bool {
-	return math.Abs(got-want) <= plTol*max(1, math.Abs(want))
-}
-
 // TestPathsReference compares every path search with networkx on a sample
 // of node pairs of every shared dataset; lengths and costs to 1e-9.
 func TestPathsReference(t *testing.T) {
-	dir := plDatasets(t)
+	dir := pathsDatasets(t)
 	files, _ := filepath.Glob(filepath.Join("testdata", "reference", "paths_*.json"))
 	if len(files) == 0 {
 		t.Fatal("no reference files: run scripts/reference/paths.py")
@@ -76,25 +73,25 @@ func TestPathsReference(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ref plRef
+			var ref pathsRef
 			if err := json.Unmarshal(b, &ref); err != nil {
 				t.Fatal(err)
 			}
-			g, weighted, err := plLoad(filepath.Join(dir, ref.Dataset))
+			g, err := netfile.LoadGraph(filepath.Join(dir, ref.Dataset), false, ref.Weighted)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if weighted != ref.Weighted || g.Directed != ref.Directed {
-				t.Fatalf("loaded weighted=%v directed=%v, reference %v %v", weighted, g.Directed, ref.Weighted, ref.Directed)
+			if g.Directed != ref.Directed {
+				t.Fatalf("loaded directed=%v, reference %v", g.Directed, ref.Directed)
 			}
 			for _, p := range ref.Pairs {
-				plCheckPair(t, g, &ref, p)
+				pathsCheckPair(t, g, &ref, p)
 			}
 		})
 	}
 }
 
-func plCheckPair(t *testing.T, g *Graph, ref *plRef, pr plPair) {
+func pathsCheckPair(t *testing.T, g *analysis.Graph, ref *pathsRef, pr pathsPair) {
 	t.Helper()
 	ctx := context.Background()
 	sk, tk, k := pr.S, pr.T, ref.K
@@ -103,14 +100,14 @@ func plCheckPair(t *testing.T, g *Graph, ref *plRef, pr plPair) {
 		t.Fatalf("%s or %s not in graph", sk, tk)
 	}
 	name := sk + "→" + tk
-	sp, err := ShortestPath(ctx, g, s, d, PathOptions{})
-	plMust(t, err)
-	conn, err := Resilience(ctx, g, s, d)
-	plMust(t, err)
+	sp, err := analysis.ShortestPath(ctx, g, s, d, analysis.PathOptions{})
+	pathsMust(t, err)
+	conn, err := analysis.Resilience(ctx, g, s, d)
+	pathsMust(t, err)
 	if conn.Independent != pr.Connectivity {
 		t.Errorf("%s: connectivity %d, want %d", name, conn.Independent, pr.Connectivity)
 	}
-	plCheckDisjoint(t, g, s, d, conn)
+	pathsCheckDisjoint(t, g, s, d, conn)
 	if pr.Hops == nil {
 		if sp.Nodes != nil {
 			t.Errorf("%s: path %v, want none", name, sp.Nodes)
@@ -120,21 +117,21 @@ func plCheckPair(t *testing.T, g *Graph, ref *plRef, pr plPair) {
 	if sp.Hops() != *pr.Hops {
 		t.Errorf("%s: %d hops, want %d", name, sp.Hops(), *pr.Hops)
 	}
-	r, err := Reach(ctx, g, s, *pr.Hops)
-	plMust(t, err)
+	r, err := analysis.Reach(ctx, g, s, *pr.Hops)
+	pathsMust(t, err)
 	if i := slices.Index(r.Nodes, d); i < 0 || int(r.Dist[i]) != *pr.Hops || r.Dist[len(r.Dist)-1] != int32(*pr.Hops) {
 		t.Errorf("%s: Reach within %d hops misses t or goes further", name, *pr.Hops)
 	}
-	plCheckK(t, g, name, s, d, k, PathOptions{}, pr.KHops, pr.KHopsSure)
-	plCheckAll(t, g, name, s, d, PathOptions{}, pr.AllHops, pr.AllHopsPaths)
+	pathsCheckK(t, g, name, s, d, k, analysis.PathOptions{}, pr.KHops, pr.KHopsSure)
+	pathsCheckAll(t, g, name, s, d, analysis.PathOptions{}, pr.AllHops, pr.AllHopsPaths)
 	if pr.Introducers != nil {
-		in, err := Introducers(ctx, g, s, d, PathOptions{})
-		plMust(t, err)
+		in, err := analysis.Introducers(ctx, g, s, d, analysis.PathOptions{})
+		pathsMust(t, err)
 		got := map[string]float64{}
 		for _, x := range in {
 			got[g.Keys[x.Node]] = x.Share
 		}
-		if diff := cmp.Diff(pr.Introducers, got, cmp.Comparer(plClose)); diff != "" {
+		if diff := cmp.Diff(pr.Introducers, got, cmp.Comparer(pathsClose)); diff != "" {
 			t.Errorf("%s: introducers differ (-want +got):\n%s", name, diff)
 		}
 	}
@@ -142,7 +139,7 @@ func plCheckPair(t *testing.T, g *Graph, ref *plRef, pr plPair) {
 		// networkx's minimum_node_cut can come back empty on directed
 		// graphs (its auxiliary graph's minimum cut may fall on an edge
 		// arc); the brute-force list is the one to match.
-		crit := plKeys(g, conn.Critical)
+		crit := pathsKeys(g, conn.Critical)
 		if len(pr.MinCut) > 0 && !slices.Contains(crit, pr.MinCut[0]) {
 			t.Errorf("%s: critical %v lacks networkx's cut %v", name, crit, pr.MinCut)
 		}
@@ -155,45 +152,37 @@ func plCheckPair(t *testing.T, g *Graph, ref *plRef, pr plPair) {
 	if !ref.Weighted {
 		return
 	}
-	opt := PathOptions{Weighted: true}
-	wp, err := ShortestPath(ctx, g, s, d, opt)
-	plMust(t, err)
-	if !plClose(wp.Cost, *pr.Wcost) {
+	opt := analysis.PathOptions{Weighted: true}
+	wp, err := analysis.ShortestPath(ctx, g, s, d, opt)
+	pathsMust(t, err)
+	if !pathsClose(wp.Cost, *pr.Wcost) {
 		t.Errorf("%s: weighted cost %v, want %v", name, wp.Cost, *pr.Wcost)
 	}
-	plCheckK(t, g, name+" weighted", s, d, k, opt, pr.KW, pr.KWSure)
-	plCheckAll(t, g, name+" weighted", s, d, opt, pr.AllW, pr.AllWPaths)
+	pathsCheckK(t, g, name+" weighted", s, d, k, opt, pr.KW, pr.KWSure)
+	pathsCheckAll(t, g, name+" weighted", s, d, opt, pr.AllW, pr.AllWPaths)
 }
 
-func plMust(t *testing.T, err error) {
+func pathsMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func plKeys(g *Graph, vs []int32) []string {
-	out := []string{}
-	for _, v := range vs {
-		out = append(out, g.Keys[v])
-	}
-	return out
-}
-
-// plCheckK compares the costs of the first k paths and checks that the
+// pathsCheckK compares the costs of the first k paths and checks that the
 // paths every correct answer shares are there.
-func plCheckK(t *testing.T, g *Graph, name string, s, d int32, k int, opt PathOptions, costs []float64, sure [][]string) {
+func pathsCheckK(t *testing.T, g *analysis.Graph, name string, s, d int32, k int, opt analysis.PathOptions, costs []float64, sure [][]string) {
 	t.Helper()
-	ps, err := KShortestPaths(context.Background(), g, s, d, k, opt)
-	plMust(t, err)
+	ps, err := analysis.KShortestPaths(context.Background(), g, s, d, k, opt)
+	pathsMust(t, err)
 	var got []float64
 	have := map[string]bool{}
 	for _, p := range ps {
-		checkPath(t, g, p, s, d, opt.Weighted)
+		pathsCheckPath(t, g, p, s, d, opt.Weighted)
 		got = append(got, p.Cost)
-		have[strings.Join(plKeys(g, p.Nodes), " ")] = true
+		have[strings.Join(pathsKeys(g, p.Nodes), " ")] = true
 	}
-	if diff := cmp.Diff(costs, got, cmp.Comparer(plClose)); diff != "" {
+	if diff := cmp.Diff(costs, got, cmp.Comparer(pathsClose)); diff != "" {
 		t.Errorf("%s: k-shortest costs differ (-want +got):\n%s", name, diff)
 	}
 	for _, p := range sure {
@@ -203,10 +192,10 @@ func plCheckK(t *testing.T, g *Graph, name string, s, d int32, k int, opt PathOp
 	}
 }
 
-func plCheckAll(t *testing.T, g *Graph, name string, s, d int32, opt PathOptions, count *float64, paths [][]string) {
+func pathsCheckAll(t *testing.T, g *analysis.Graph, name string, s, d int32, opt analysis.PathOptions, count *float64, paths [][]string) {
 	t.Helper()
-	all, err := AllShortestPaths(context.Background(), g, s, d, opt, 25)
-	plMust(t, err)
+	all, err := analysis.AllShortestPaths(context.Background(), g, s, d, opt, 25)
+	pathsMust(t, err)
 	if count != nil && all.Count != *count {
 		t.Errorf("%s: %v shortest paths, want %v", name, all.Count, *count)
 	}
@@ -215,7 +204,7 @@ func plCheckAll(t *testing.T, g *Graph, name string, s, d int32, opt PathOptions
 	}
 	var got [][]string
 	for _, p := range all.Paths {
-		got = append(got, plKeys(g, p.Nodes))
+		got = append(got, pathsKeys(g, p.Nodes))
 	}
 	slices.SortFunc(got, slices.Compare)
 	if diff := cmp.Diff(paths, got); diff != "" {
@@ -223,16 +212,62 @@ func plCheckAll(t *testing.T, g *Graph, name string, s, d int32, opt PathOptions
 	}
 }
 
-// plCheckDisjoint checks the independent paths: valid, and sharing no
+const pathsTol = 1e-9
+
+func pathsClose(got, want float64) bool {
+	return math.Abs(got-want) <= pathsTol*max(1, math.Abs(want))
+}
+
+func pathsKeys(g *analysis.Graph, vs []int32) []string {
+	out := []string{}
+	for _, v := range vs {
+		out = append(out, g.Keys[v])
+	}
+	return out
+}
+
+// pathsCheckPath verifies that p is a simple path from s to t along real
+// edges whose cost is the hops, or Σ 1/Weight summed from s.
+func pathsCheckPath(t *testing.T, g *analysis.Graph, p analysis.Path, s, d int32, weighted bool) {
+	t.Helper()
+	if len(p.Nodes) != len(p.Edges)+1 || p.Nodes[0] != s || p.Nodes[len(p.Nodes)-1] != d {
+		t.Fatalf("malformed path %v", p)
+	}
+	seen := map[int32]bool{}
+	cost := 0.0
+	for i, v := range p.Nodes {
+		if seen[v] {
+			t.Fatalf("path %v repeats node %d", p.Nodes, v)
+		}
+		seen[v] = true
+		if i == 0 {
+			continue
+		}
+		e, u := g.Edges[p.Edges[i-1]], p.Nodes[i-1]
+		if !(e.U == u && e.V == v) && (g.Directed || !(e.U == v && e.V == u)) {
+			t.Fatalf("edge %d does not join %d and %d", p.Edges[i-1], u, v)
+		}
+		if weighted {
+			cost += 1 / e.Weight
+		} else {
+			cost++
+		}
+	}
+	if p.Cost != cost {
+		t.Fatalf("cost %v, want %v", p.Cost, cost)
+	}
+}
+
+// pathsCheckDisjoint checks the independent paths: valid, and sharing no
 // node but s and t.
-func plCheckDisjoint(t *testing.T, g *Graph, s, d int32, c Connection) {
+func pathsCheckDisjoint(t *testing.T, g *analysis.Graph, s, d int32, c analysis.Connection) {
 	t.Helper()
 	if len(c.Paths) != c.Independent {
 		t.Fatalf("%d paths for connectivity %d", len(c.Paths), c.Independent)
 	}
 	used := map[int32]bool{}
 	for _, p := range c.Paths {
-		checkPath(t, g, p, s, d, false)
+		pathsCheckPath(t, g, p, s, d, false)
 		for _, v := range p.Nodes[1 : len(p.Nodes)-1] {
 			if used[v] {
 				t.Fatalf("node %d on two independent paths", v)
