@@ -30,7 +30,9 @@ func AllShortestPaths(ctx context.Context, g *Graph, s, t int32, opt PathOptions
 	}
 	out := ShortestPaths{Cost: d.cost(t), Count: d.sigS[t]}
 	if first > 0 {
-		out.Paths = d.enumerate(first)
+		if out.Paths, err = d.enumerate(ctx, first); err != nil {
+			return ShortestPaths{}, err
+		}
 	}
 	return out, nil
 }
@@ -240,11 +242,16 @@ func (d *spDag) cost(v int32) float64 {
 // enumerate lists up to limit shortest paths by depth-first search along
 // DAG arcs that lead to t, children in key order, so paths come out in
 // lexicographic key order and no branch is a dead end.
-func (d *spDag) enumerate(limit int) []Path {
+func (d *spDag) enumerate(ctx context.Context, limit int) ([]Path, error) {
 	var out []Path
 	var nodes, edges []int32
+	var err error
+	tick := 0
 	var walk func(v int32)
 	walk = func(v int32) {
+		if tick++; tick&1023 == 0 && err == nil {
+			err = ctx.Err()
+		}
 		nodes = append(nodes, v)
 		defer func() { nodes = nodes[:len(nodes)-1] }()
 		if v == d.t {
@@ -263,7 +270,7 @@ func (d *spDag) enumerate(limit int) []Path {
 		}
 		slices.SortFunc(next, func(a, b arc) int { return cmp.Compare(d.rank[a.y], d.rank[b.y]) })
 		for _, a := range next {
-			if len(out) >= limit {
+			if len(out) >= limit || err != nil {
 				return
 			}
 			edges = append(edges, a.e)
@@ -272,5 +279,8 @@ func (d *spDag) enumerate(limit int) []Path {
 		}
 	}
 	walk(d.s)
-	return out
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -244,7 +244,57 @@ func TestPathsDeadline(t *testing.T) {
 	if _, err := ShortestPath(ctx, g, 0, int32(n-1), PathOptions{Weighted: true}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("weighted: error %v, want deadline exceeded", err)
 	}
-	if _, err := KShortestPaths(ctx, g, 0, int32(n-1), 5, PathOptions{}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("k shortest: error %v, want deadline exceeded", err)
+	s, d := int32(0), int32(n-1)
+	searches := map[string]func() error{
+		"KShortestPaths":   func() error { _, err := KShortestPaths(ctx, g, s, d, 5, PathOptions{}); return err },
+		"AllShortestPaths": func() error { _, err := AllShortestPaths(ctx, g, s, d, PathOptions{}, 5); return err },
+		"AllWeighted":      func() error { _, err := AllShortestPaths(ctx, g, s, d, PathOptions{Weighted: true}, 5); return err },
+		"Introducers":      func() error { _, err := Introducers(ctx, g, s, d, PathOptions{}); return err },
+		"TimeRespecting":   func() error { _, err := TimeRespectingPath(ctx, g, s, d, nil, TimeOptions{}); return err },
+		"Resilience":       func() error { _, err := Resilience(ctx, g, s, d); return err },
+		"Reach":            func() error { _, err := Reach(ctx, g, s, -1); return err },
+		"Neighbourhood":    func() error { _, err := Neighbourhood(ctx, g, s, n); return err },
+		"Via":              func() error { _, err := ShortestPath(ctx, g, s, d, PathOptions{Via: []int32{5000}}); return err },
+	}
+	for name, run := range searches {
+		if err := run(); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s: error %v, want deadline exceeded", name, err)
+		}
+	}
+}
+
+// TestAllShortestPathsCountsWithoutListing uses a chain of 40 diamonds:
+// 2⁴⁰ shortest paths, counted exactly; listing them all is stopped by the
+// deadline.
+func TestAllShortestPathsCountsWithoutListing(t *testing.T) {
+	b := NewBuilder(false)
+	prev := b.Node("n0")
+	for i := range 40 {
+		l, r, next := b.Node(fmt.Sprint("l", i)), b.Node(fmt.Sprint("r", i)), b.Node(fmt.Sprint("n", i+1))
+		for _, e := range [][2]int32{{prev, l}, {prev, r}, {l, next}, {r, next}} {
+			b.Edge(e[0], e[1], 1, -1)
+		}
+		prev = next
+	}
+	g := b.Build()
+	s, d := g.Index("n0"), g.Index("n40")
+	all, err := AllShortestPaths(context.Background(), g, s, d, PathOptions{}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Count != 1<<40 || all.Cost != 80 || len(all.Paths) != 3 {
+		t.Errorf("count %v cost %v paths %d, want 2^40, 80, 3", all.Count, all.Cost, len(all.Paths))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := AllShortestPaths(ctx, g, s, d, PathOptions{}, 1<<40); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("listing 2^40 paths: error %v, want deadline exceeded", err)
+	}
+	in, err := Introducers(context.Background(), g, s, d, PathOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in) != 119 || in[0].Share != 1 || in[len(in)-1].Share != 0.5 {
+		t.Errorf("introducers %d, first %+v, last %+v", len(in), in[0], in[len(in)-1])
 	}
 }
