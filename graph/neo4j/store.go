@@ -192,21 +192,20 @@ func bumpVersion(ctx context.Context, tx neo4j.ManagedTransaction) error {
 }
 
 // schema is created idempotently by Open. Uniqueness constraints come with
-// the indexes that key and ID lookups use.
+// the indexes that key and ID lookups use. A link's ID is derived from its key
+// alone, so the ID constraint keeps keys unique too; every relationship index
+// costs link loading time, so there is none for low-selectivity filters such
+// as the link type (nor for an actor's kind or sector).
 var schema = []string{
 	`CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE`,
 	`CREATE CONSTRAINT actor_key IF NOT EXISTS FOR (a:Actor) REQUIRE a.key IS UNIQUE`,
 	`CREATE CONSTRAINT programme_id IF NOT EXISTS FOR (p:Programme) REQUIRE p.id IS UNIQUE`,
 	`CREATE CONSTRAINT programme_key IF NOT EXISTS FOR (p:Programme) REQUIRE p.key IS UNIQUE`,
 	`CREATE CONSTRAINT link_id IF NOT EXISTS FOR ()-[l:LINK]-() REQUIRE l.id IS UNIQUE`,
-	`CREATE CONSTRAINT link_key IF NOT EXISTS FOR ()-[l:LINK]-() REQUIRE l.key IS UNIQUE`,
 	`CREATE CONSTRAINT store_version IF NOT EXISTS FOR (v:StoreVersion) REQUIRE v.name IS UNIQUE`,
 	`CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)`,
-	`CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind)`,
 	`CREATE INDEX actor_parent IF NOT EXISTS FOR (a:Actor) ON (a.parentId)`,
-	`CREATE INDEX actor_sector IF NOT EXISTS FOR (a:Actor) ON (a.sector)`,
 	`CREATE INDEX programme_name IF NOT EXISTS FOR (p:Programme) ON (p.name)`,
-	`CREATE INDEX link_type IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.type)`,
 	`CREATE INDEX link_programme IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.programmeId)`,
 	`CREATE INDEX link_broker IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.brokeredById)`,
 	"CREATE FULLTEXT INDEX actor_search IF NOT EXISTS FOR (a:Actor) ON EACH [a.search] " +
