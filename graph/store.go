@@ -89,6 +89,9 @@ type Batch struct {
 	Programmes     []*Programme
 	Participations []*Participation
 	Links          []*Link
+	// DryRun validates and counts as Apply would, then rolls back: nothing
+	// changes and the version stays.
+	DryRun bool
 }
 
 // Len returns the number of items in b.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/neo4j"
 	"github.com/partnergraph/partnergraph/graph/sqlite"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/server"
@@ -22,23 +23,37 @@ func NewCommand() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newServeCommand(), newAnalyzeCommand(), newPathsCommand())
+	root.AddCommand(newServeCommand(), newAnalyzeCommand(), newPathsCommand(), newImportCommand(), newExportCommand())
 	return root
 }
 
 // StoreFlags choose and configure the store; shared by every command that
 // opens one. Environment variables give the defaults.
 type StoreFlags struct {
+	Kind    string // "embedded" or "neo4j"
 	DataDir string
+	Neo4j   neo4j.Config
 }
 
 func (f *StoreFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.DataDir, "data", env("PARTNERGRAPH_DATA", "data"), "data directory of the embedded store (env PARTNERGRAPH_DATA)")
+	fl := cmd.Flags()
+	fl.StringVar(&f.Kind, "store", env("PARTNERGRAPH_STORE", "embedded"), "store: embedded (SQLite in --data) or neo4j (env PARTNERGRAPH_STORE)")
+	fl.StringVar(&f.DataDir, "data", env("PARTNERGRAPH_DATA", "data"), "data directory of the embedded store (env PARTNERGRAPH_DATA)")
+	fl.StringVar(&f.Neo4j.URI, "neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j URI: bolt:// or neo4j:// for a cluster or Aura (env NEO4J_URI)")
+	fl.StringVar(&f.Neo4j.User, "neo4j-user", env("NEO4J_USER", ""), "Neo4j user (env NEO4J_USER)")
+	fl.StringVar(&f.Neo4j.Database, "neo4j-database", env("NEO4J_DATABASE", ""), "Neo4j database, default the server's (env NEO4J_DATABASE)")
+	f.Neo4j.Password = os.Getenv("NEO4J_PASSWORD") // never a flag: flags show in ps
 }
 
 // Open opens the chosen store.
 func (f *StoreFlags) Open(ctx context.Context) (graph.Store, error) {
-	return sqlite.Open(ctx, f.DataDir)
+	switch f.Kind {
+	case "embedded":
+		return sqlite.Open(ctx, f.DataDir)
+	case "neo4j":
+		return neo4j.Open(ctx, f.Neo4j)
+	}
+	return nil, fmt.Errorf("--store %q: want embedded or neo4j", f.Kind)
 }
 
 func env(name, def string) string {

@@ -12,7 +12,7 @@ import (
 // Apply upserts a batch by key in one transaction: all or nothing.
 func (s *Store) Apply(ctx context.Context, b *graph.Batch) (*graph.ApplyResult, error) {
 	res := &graph.ApplyResult{}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeTx(ctx, b.DryRun, func(tx *sql.Tx) error {
 		*res = graph.ApplyResult{}
 		// Parents may come later in the batch: foreign keys are checked at
 		// commit, and checkParent runs once every actor is in.

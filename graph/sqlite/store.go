@@ -77,12 +77,17 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 
 // write runs fn in a write transaction and bumps the version if fn succeeds.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return s.writeTx(ctx, false, fn)
+}
+
+// writeTx is write that rolls back instead of committing when dryRun is set.
+func (s *Store) writeTx(ctx context.Context, dryRun bool, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(tx); err != nil || dryRun {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE name = 'version'`); err != nil {

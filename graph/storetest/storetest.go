@@ -495,6 +495,18 @@ func demoBatch() *graph.Batch {
 }
 
 func testApply(t *testing.T, s graph.Store) {
+	v0 := must(s.Version(ctx))
+	dry := demoBatch()
+	dry.DryRun = true
+	if diff := cmp.Diff(&graph.ApplyResult{Created: 8}, must(s.Apply(ctx, dry))); diff != "" {
+		t.Errorf("dry run (-want +got):\n%s", diff)
+	}
+	if p := must(s.FindActors(ctx, graph.ActorFilter{}, graph.PageArgs{})); p.TotalCount != 0 {
+		t.Errorf("dry run wrote %d actors", p.TotalCount)
+	}
+	if v := must(s.Version(ctx)); v != v0 {
+		t.Errorf("dry run moved the version from %d to %d", v0, v)
+	}
 	res := must(s.Apply(ctx, demoBatch()))
 	if diff := cmp.Diff(&graph.ApplyResult{Created: 8}, res); diff != "" {
 		t.Errorf("first apply (-want +got):\n%s", diff)
