@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"errors"
 	"reflect"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -16,6 +17,8 @@ const chunkSize = 5000
 // store. Returns EINVALID naming the first bad item, ECONFLICT for a key held
 // by an actor of the other kind or a link key that joins other actors.
 //
+// A dry run does everything but write, and rolls back.
+//
 // Items are validated in Go first; then, inside the write transaction, the
 // entities they may replace are read in batches, compared, checked, and only
 // new or changed items written with batched UNWIND statements.
@@ -26,16 +29,22 @@ func (s *Store) Apply(ctx context.Context, b *graph.Batch) (*graph.ApplyResult, 
 	}
 	var res graph.ApplyResult
 	err = s.write(ctx, "apply", func(tx neo4j.ManagedTransaction) (bool, error) {
-		ap := &applier{ctx: ctx, tx: tx, b: v}
+		ap := &applier{ctx: ctx, tx: tx, b: v, dry: b.DryRun}
 		err := ap.run()
 		res = ap.res
+		if err == nil && b.DryRun {
+			err = errDryRun // roll back
+		}
 		return res.Created+res.Updated > 0, err
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, err
 	}
 	return &res, nil
 }
+
+// errDryRun rolls a dry run's transaction back.
+var errDryRun = errors.New("dry run")
 
 // validBatch returns validated copies of b's items.
 func validBatch(b *graph.Batch) (*graph.Batch, error) {
@@ -83,6 +92,7 @@ type applier struct {
 	ctx context.Context
 	tx  neo4j.ManagedTransaction
 	b   *graph.Batch
+	dry bool // check and count, write nothing
 	res graph.ApplyResult
 
 	actors     map[string]*graph.Actor // by ID: the batch's actors as they will be
@@ -394,6 +404,9 @@ func (ap *applier) applyLinks() error {
 
 // writeRows runs an UNWIND $rows statement over rows in chunks.
 func (ap *applier) writeRows(q string, rows []any) error {
+	if ap.dry {
+		return nil
+	}
 	return inChunks(rows, func(rs []any) error {
 		return run(ap.ctx, ap.tx, q, map[string]any{"rows": rs})
 	})
