@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -297,4 +298,40 @@ func TestAllShortestPathsCountsWithoutListing(t *testing.T) {
 	if len(in) != 119 || in[0].Share != 1 || in[len(in)-1].Share != 0.5 {
 		t.Errorf("introducers %d, first %+v, last %+v", len(in), in[0], in[len(in)-1])
 	}
+}
+
+// TestPathsConcurrent runs searches on one snapshot from many goroutines,
+// as the service does, and expects the sequential answers.
+func TestPathsConcurrent(t *testing.T) {
+	ctx := context.Background()
+	graphs := []*Graph{randomGraph(5, 30, 0.15, false), randomGraph(6, 12, 0.3, true)}
+	want := map[[3]int][][]string{}
+	for gi, g := range graphs {
+		for s := range 4 {
+			ps, err := KShortestPaths(ctx, g, int32(s), int32(g.N()-1), 8, PathOptions{Weighted: s%2 == 0})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[[3]int{gi, s}] = pathKeys(g, ps)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				gi, s := (w+i)%2, i%4
+				g := graphs[gi]
+				ps, err := KShortestPaths(ctx, g, int32(s), int32(g.N()-1), 8, PathOptions{Weighted: s%2 == 0})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if diff := cmp.Diff(want[[3]int{gi, s}], pathKeys(g, ps)); diff != "" {
+					t.Errorf("graph %d from %d: (-want +got):\n%s", gi, s, diff)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
