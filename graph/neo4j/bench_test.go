@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
 )
 
 // BenchmarkApply bulk-loads a synthetic network through Apply in batches and
@@ -23,7 +24,7 @@ import (
 // they first mention. Reapply: the same batches again, all unchanged (an
 // idempotent re-import).
 func BenchmarkApply(b *testing.B) {
-	s := openStore(b, config())
+	s := neo4jtest.Open(b)
 	nLinks, size := envInt("NEO4J_BENCH_LINKS", 100_000), envInt("NEO4J_BENCH_BATCH", 5_000)
 	batches := synthetic(nLinks, size)
 	ctx := context.Background()
@@ -41,7 +42,7 @@ func BenchmarkApply(b *testing.B) {
 	b.Run("Load", func(b *testing.B) {
 		for range b.N {
 			b.StopTimer()
-			if err := s.Wipe(ctx); err != nil {
+			if err := neo4jtest.Wipe(ctx, neo4jtest.Config()); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()

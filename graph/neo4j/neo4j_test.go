@@ -4,75 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/neo4j"
+	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
 	"github.com/partnergraph/partnergraph/graph/storetest"
 )
 
-// The tests run against a real Neo4j: NEO4J_URI (default
-// bolt://127.0.0.1:7687, what `scripts/neo4j start` runs), with NEO4J_USER,
-// NEO4J_PASSWORD and NEO4J_DATABASE if it needs them. Every test wipes the
-// database first. Without a reachable Neo4j they skip, except under CI=true,
-// where they fail.
-
-func config() neo4j.Config {
-	uri := os.Getenv("NEO4J_URI")
-	if uri == "" {
-		uri = "bolt://127.0.0.1:7687"
-	}
-	return neo4j.Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
-		Database: os.Getenv("NEO4J_DATABASE")}
-}
-
-var (
-	reachOnce sync.Once
-	reachErr  error
-)
-
-// openStore opens an empty store, or skips (fails under CI) without Neo4j.
-func openStore(t testing.TB, cfg neo4j.Config) *neo4j.Store {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	reachOnce.Do(func() {
-		c, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		var s *neo4j.Store
-		if s, reachErr = neo4j.Open(c, cfg); reachErr == nil {
-			reachErr = s.Close()
-		}
-	})
-	if reachErr != nil {
-		msg := fmt.Sprintf("no Neo4j at %s (start one with scripts/neo4j start): %v", cfg.URI, reachErr)
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	s, err := neo4j.Open(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := s.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	if err := s.Wipe(ctx); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+// The tests run against a real Neo4j: see neo4jtest.
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) graph.Store { return openStore(t, config()) })
+	storetest.Run(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
 }
 
 var ctx = context.Background()
@@ -124,7 +70,7 @@ var hostile = []string{
 
 func TestHostileStrings(t *testing.T) {
 	defer catch(t)
-	s := openStore(t, config())
+	s := neo4jtest.Open(t)
 	bystander := must(s.CreateActor(ctx, &graph.Actor{Key: "bystander", Kind: graph.KindPerson, Name: "Bystander"}))
 	before := snapshot(t, s)
 	var actors []*graph.Actor
@@ -219,7 +165,7 @@ func TestHostileStrings(t *testing.T) {
 	if got := must(s.ActorsByID(ctx, []string{bystander.ID})); got[0] == nil {
 		t.Error("bystander gone")
 	}
-	nodes, rels, err := s.CountAll(ctx)
+	nodes, rels, err := neo4jtest.Count(ctx, neo4jtest.Config())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,8 +178,8 @@ func TestHostileStrings(t *testing.T) {
 // URI and reads each write of the first through it at once.
 func TestRoutingReadYourWrites(t *testing.T) {
 	defer catch(t)
-	cfg := config()
-	s := openStore(t, cfg)
+	cfg := neo4jtest.Config()
+	s := neo4jtest.Open(t)
 	rcfg := cfg
 	rcfg.URI = strings.Replace(strings.Replace(cfg.URI, "bolt://", "neo4j://", 1), "bolt+s://", "neo4j+s://", 1)
 	r, err := neo4j.Open(ctx, rcfg)
@@ -253,7 +199,7 @@ func TestRoutingReadYourWrites(t *testing.T) {
 }
 
 func TestDeadline(t *testing.T) {
-	s := openStore(t, config())
+	s := neo4jtest.Open(t)
 	c, cancel := context.WithTimeout(ctx, time.Nanosecond)
 	defer cancel()
 	<-c.Done()
@@ -264,7 +210,7 @@ func TestDeadline(t *testing.T) {
 
 func TestSearchWords(t *testing.T) {
 	defer catch(t)
-	s := openStore(t, config())
+	s := neo4jtest.Open(t)
 	for _, n := range []string{"O'Brien Consulting", "St Mary's C.E. Primary", "Université Côte d'Azur", "Hope-Challenge Trust"} {
 		must(s.CreateActor(ctx, &graph.Actor{Key: n, Kind: graph.KindOrganisation, Name: n}))
 	}
