@@ -5,6 +5,7 @@ package graph
 
 import (
 	"encoding/base64"
+	"fmt"
 
 	"strings"
 	"time"
@@ -46,6 +47,15 @@ func ParseID(id string) (Kind, string, error) {
 		}
 	}
 	return "", "", Errorf(EINVALID, "id", "malformed id %q", id)
+}
+
+// Describe names an ID in messages: by the key it carries ("key \"hope\""),
+// or as given if it is not one of ours.
+func Describe(id string) string {
+	if _, key, err := ParseID(id); err == nil {
+		return fmt.Sprintf("key %q", key)
+	}
+	return fmt.Sprintf("id %q", id)
 }
 
 // Date is a calendar day (ISO 8601 YYYY-MM-DD) without a time zone.

@@ -35,14 +35,20 @@ type StoreFlags struct {
 	Neo4j   neo4j.Config
 }
 
+// newStoreFlags returns the defaults, from the environment where set.
+func newStoreFlags() StoreFlags {
+	return StoreFlags{Kind: env("PARTNERGRAPH_STORE", "embedded"), DataDir: env("PARTNERGRAPH_DATA", "data"),
+		Neo4j: neo4j.Config{URI: env("NEO4J_URI", "bolt://127.0.0.1:7687"), User: os.Getenv("NEO4J_USER"),
+			Password: os.Getenv("NEO4J_PASSWORD"), Database: os.Getenv("NEO4J_DATABASE")}}
+}
+
 func (f *StoreFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
-	fl.StringVar(&f.Kind, "store", env("PARTNERGRAPH_STORE", "embedded"), "store: embedded (SQLite in --data) or neo4j (env PARTNERGRAPH_STORE)")
-	fl.StringVar(&f.DataDir, "data", env("PARTNERGRAPH_DATA", "data"), "data directory of the embedded store (env PARTNERGRAPH_DATA)")
-	fl.StringVar(&f.Neo4j.URI, "neo4j-uri", env("NEO4J_URI", "bolt://127.0.0.1:7687"), "Neo4j URI: bolt:// or neo4j:// for a cluster or Aura (env NEO4J_URI)")
-	fl.StringVar(&f.Neo4j.User, "neo4j-user", env("NEO4J_USER", ""), "Neo4j user (env NEO4J_USER)")
-	fl.StringVar(&f.Neo4j.Database, "neo4j-database", env("NEO4J_DATABASE", ""), "Neo4j database, default the server's (env NEO4J_DATABASE)")
-	f.Neo4j.Password = os.Getenv("NEO4J_PASSWORD") // never a flag: flags show in ps
+	fl.StringVar(&f.Kind, "store", f.Kind, "store: embedded (SQLite in --data) or neo4j (env PARTNERGRAPH_STORE)")
+	fl.StringVar(&f.DataDir, "data", f.DataDir, "data directory of the embedded store (env PARTNERGRAPH_DATA)")
+	fl.StringVar(&f.Neo4j.URI, "neo4j-uri", f.Neo4j.URI, "Neo4j URI: bolt://, or neo4j:// for a cluster or Aura (env NEO4J_URI)")
+	fl.StringVar(&f.Neo4j.User, "neo4j-user", f.Neo4j.User, "Neo4j user (env NEO4J_USER; the password only from NEO4J_PASSWORD)")
+	fl.StringVar(&f.Neo4j.Database, "neo4j-database", f.Neo4j.Database, "Neo4j database, default the server's (env NEO4J_DATABASE)")
 }
 
 // Open opens the chosen store.
@@ -77,7 +83,7 @@ type Main struct {
 
 // NewMain returns a Main with defaults and JSON logs on standard error.
 func NewMain() *Main {
-	return &Main{Addr: env("PARTNERGRAPH_ADDR", "127.0.0.1:8080"), Logger: zerolog.New(os.Stderr).With().Timestamp().Logger()}
+	return &Main{Store: newStoreFlags(), Addr: env("PARTNERGRAPH_ADDR", "127.0.0.1:8080"), Logger: zerolog.New(os.Stderr).With().Timestamp().Logger()}
 }
 
 // Run opens the store, loads the demo network if asked, and starts serving.

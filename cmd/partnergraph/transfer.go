@@ -14,7 +14,7 @@ import (
 )
 
 func newImportCommand() *cobra.Command {
-	var sf StoreFlags
+	sf := newStoreFlags()
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "import [--data DIR | --store neo4j] FILE...",
@@ -67,7 +67,7 @@ func importFile(cmd *cobra.Command, st graph.Store, path string, dryRun bool) (*
 }
 
 func newExportCommand() *cobra.Command {
-	var sf StoreFlags
+	sf := newStoreFlags()
 	var format, output string
 	cmd := &cobra.Command{
 		Use:   "export [--data DIR | --store neo4j] --format json [--output FILE]",

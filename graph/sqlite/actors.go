@@ -225,7 +225,7 @@ func checkParent(ctx context.Context, tx *sql.Tx, a *graph.Actor) error {
 		}
 		switch {
 		case p == nil || p.Kind != graph.KindOrganisation:
-			return graph.Errorf(graph.EINVALID, "parentId", "parent organisation %q does not exist", id)
+			return graph.Errorf(graph.EINVALID, "parentId", "parentId: no organisation with %s", graph.Describe(id))
 		case p.ID == a.ID:
 			return graph.Errorf(graph.EINVALID, "parentId", "parent %q would make a cycle", a.ParentID)
 		}
