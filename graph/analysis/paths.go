@@ -263,13 +263,75 @@ func (q *query) via(ctx context.Context, s, t int32, via []int32) (Path, error) 
 	if err != nil {
 		return Path{}, err
 	}
-	switch {
-	case front.Nodes == nil:
-		return back, nil
-	case back.Nodes == nil || comparePaths(front, back, q.rank) <= 0:
-		return front, nil
+	best := q.better(front, back)
+	if len(stops) != 3 {
+		return best, nil
 	}
-	return back, nil
+	return q.boundVia(ctx, stops, best)
+}
+
+// better returns the earlier of two candidate paths in the path order.
+func (q *query) better(a, b Path) Path {
+	switch {
+	case a.Nodes == nil:
+		return b
+	case b.Nodes == nil || comparePaths(a, b, q.rank) <= 0:
+		return a
+	}
+	return b
+}
+
+// viaFirstLegs bounds the first legs boundVia tries.
+const viaFirstLegs = 64
+
+// boundVia makes a single-via search exact in most cases, by branch and
+// bound over the first leg: it lists s→via legs cheapest first (Yen) and
+// joins each with the shortest via→t leg avoiding it, stopping once a first
+// leg alone costs as much as the best whole path. The greedy result is
+// already optimal, and nothing is listed, when it costs the sum of the two
+// unconstrained legs. After viaFirstLegs legs the best so far is returned.
+func (q *query) boundVia(ctx context.Context, stops []int32, best Path) (Path, error) {
+	s, v, t := stops[0], stops[1], stops[2]
+	budget := hopBudget(q.g, q.maxHops)
+	lower, err := q.legCosts(ctx, s, v, t, budget)
+	if err != nil || lower < 0 || best.Nodes != nil && compareCost(best.Cost, lower) == 0 {
+		return best, err
+	}
+	avoid := append(slices.Clone(q.avoid), t)
+	firsts, err := KShortestPaths(ctx, q.g, s, v, viaFirstLegs, PathOptions{Weighted: q.weighted, Avoid: avoid, MaxHops: budget - 1})
+	if err != nil {
+		return Path{}, err
+	}
+	for _, a := range firsts {
+		if best.Nodes != nil && compareCost(a.Cost, best.Cost) >= 0 {
+			break
+		}
+		b, err := q.shortest(ctx, v, t, a.Nodes[:len(a.Nodes)-1], budget-a.Hops())
+		if err != nil {
+			return Path{}, err
+		}
+		if b.Nodes != nil {
+			p := Path{Nodes: append(slices.Clone(a.Nodes), b.Nodes[1:]...), Edges: append(slices.Clone(a.Edges), b.Edges...)}
+			p.Cost = pathCost(q.g, p.Edges, q.weighted)
+			best = q.better(best, p)
+		}
+	}
+	return best, nil
+}
+
+// legCosts returns the cost of the shortest s→v leg avoiding t plus that of
+// the shortest v→t leg avoiding s, a lower bound on any simple path through
+// v; -1 if either leg does not exist.
+func (q *query) legCosts(ctx context.Context, s, v, t int32, budget int) (float64, error) {
+	a, err := q.shortest(ctx, s, v, []int32{t}, budget-1)
+	if err != nil || a.Nodes == nil {
+		return -1, err
+	}
+	b, err := q.shortest(ctx, v, t, []int32{s}, budget-1)
+	if err != nil || b.Nodes == nil {
+		return -1, err
+	}
+	return a.Cost + b.Cost, nil
 }
 
 // legs joins shortest legs between consecutive stops, fixing them from the

@@ -159,13 +159,13 @@ func nonEmpty(p Path) []Path {
 	return []Path{p}
 }
 
-// TestShortestPathVia checks via-paths against brute force: the result must
-// be simple and pass through via; when the best through-via path's legs are
-// disjoint shortest legs, it must be optimal.
+// TestShortestPathVia checks via-paths against brute force: on these small
+// graphs the branch and bound always finishes, so the answer must be a
+// cheapest simple path through via.
 func TestShortestPathVia(t *testing.T) {
 	ctx := context.Background()
-	for seed := range uint64(40) {
-		g := randomGraph(seed, 9, 0.35, seed%2 == 1)
+	for seed := range uint64(200) {
+		g := randomGraph(seed, 9, 0.3, seed%2 == 1)
 		for _, weighted := range []bool{false, true} {
 			for s := int32(0); s < 3; s++ {
 				for d := int32(6); d < 9; d++ {
@@ -181,13 +181,10 @@ func TestShortestPathVia(t *testing.T) {
 							through = append(through, p)
 						}
 					}
+					if (got.Nodes == nil) != (len(through) == 0) || got.Nodes != nil && compareCost(got.Cost, through[0].Cost) != 0 {
+						t.Fatalf("seed %d weighted %v %d→%d via %d: got %v cost %v, want %v", seed, weighted, s, d, via, got.Nodes, got.Cost, pathKeys(g, through[:min(1, len(through))]))
+					}
 					if got.Nodes == nil {
-						// Greedy legs may miss a path, but only when one leg's
-						// shortest choice blocks the other; none may be missed
-						// when there is no path at all.
-						if len(through) > 0 && seed < 2 {
-							t.Logf("seed %d %d→%d via %d: heuristic found none of %d", seed, s, d, via, len(through))
-						}
 						continue
 					}
 					checkPath(t, g, got, s, d, weighted)
