@@ -3,6 +3,7 @@ package analysis
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"math"
 	"slices"
 )
@@ -89,7 +90,7 @@ func newSPDag(ctx context.Context, g *Graph, s, t int32, opt PathOptions) (*spDa
 		return nil, err
 	}
 	if len(opt.Via) > 0 {
-		return nil, ErrOption
+		return nil, fmt.Errorf("%w: via, when counting shortest paths", ErrOption)
 	}
 	n := g.N()
 	d := &spDag{g: g, s: s, t: t, weighted: opt.Weighted, seen: make([]bool, n), hop: make([]int32, n),

@@ -120,10 +120,16 @@ func TestKShortestPathsBruteForce(t *testing.T) {
 	for seed := range uint64(60) {
 		directed := seed%2 == 1
 		g := randomGraph(seed, 9, 0.35, directed)
-		for _, opt := range []PathOptions{{}, {Weighted: true}, {MaxHops: 3}, {Weighted: true, MaxHops: 3}, {Avoid: []int32{4}}, {Weighted: true, Avoid: []int32{2, 5}, MaxHops: 4}} {
+		for _, opt := range []PathOptions{{}, {Weighted: true}, {MaxHops: 3}, {Weighted: true, MaxHops: 3}, {Avoid: []int32{4}}, {Weighted: true, Avoid: []int32{2, 5}, MaxHops: 4},
+			{Via: []int32{4}}, {Weighted: true, Via: []int32{5, 3}}, {Via: []int32{3, 3}, MaxHops: 4}} {
 			for s := int32(0); s < 3; s++ {
 				for d := int32(6); d < 9; d++ {
-					all := allSimplePaths(g, s, d, opt)
+					var all []Path
+					for _, p := range allSimplePaths(g, s, d, PathOptions{Weighted: opt.Weighted, Avoid: opt.Avoid, MaxHops: opt.MaxHops}) {
+						if stops, _ := viaStops(opt.Via); visits(p.Nodes, stops) {
+							all = append(all, p)
+						}
+					}
 					k := 15
 					got, err := KShortestPaths(ctx, g, s, d, k, opt)
 					if err != nil {
@@ -138,6 +144,9 @@ func TestKShortestPathsBruteForce(t *testing.T) {
 						if compareCost(p.Cost, want[i].Cost) != 0 {
 							t.Fatalf("cost %v, want %v", p.Cost, want[i].Cost)
 						}
+					}
+					if len(opt.Via) > 0 {
+						continue // ShortestPath's via is checked by TestShortestPathVia
 					}
 					sp, err := ShortestPath(ctx, g, s, d, opt)
 					if err != nil {
@@ -213,7 +222,8 @@ func TestPathErrors(t *testing.T) {
 		{"NilGraph", func() error { _, err := KShortestPaths(ctx, nil, 0, 1, 3, PathOptions{}); return err }, ErrNoNode},
 		{"NegativeNode", func() error { _, err := KShortestPaths(ctx, g, -1, 1, 3, PathOptions{}); return err }, ErrNoNode},
 		{"ViaOutOfRange", func() error { _, err := ShortestPath(ctx, g, 0, 1, PathOptions{Via: []int32{77}}); return err }, ErrNoNode},
-		{"KViaRejected", func() error { _, err := KShortestPaths(ctx, g, 0, 1, 3, PathOptions{Via: []int32{2}}); return err }, ErrOption},
+		{"AllViaRejected", func() error { _, err := AllShortestPaths(ctx, g, 0, 1, PathOptions{Via: []int32{2}}, 3); return err }, ErrOption},
+		{"KViaOutOfRange", func() error { _, err := KShortestPaths(ctx, g, 0, 1, 3, PathOptions{Via: []int32{-2}}); return err }, ErrNoNode},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,9 +10,12 @@ import (
 // by cost (hops, or Σ 1/Weight with opt.Weighted), then by hop count, then
 // by node keys compared lexicographically. Ties are therefore resolved the
 // same way on every run and every backend. It honours opt.Avoid and
-// opt.MaxHops (only paths of at most MaxHops hops are listed); opt.Via is
-// rejected with ErrOption. Fewer than k paths are returned when fewer exist;
-// none when t is unreachable.
+// opt.MaxHops (only paths of at most MaxHops hops are listed). With
+// opt.Via, the paths are the first k in the same order that visit the via
+// nodes in the given order, found by filtering Yen's sequence: at most
+// viaScan paths are examined, so fewer than k may come back when most
+// cheap paths miss the via nodes. Fewer than k paths are returned when
+// fewer exist; none when t is unreachable.
 //
 // The algorithm is Yen's (J. Y. Yen, "Finding the k shortest loopless paths
 // in a network", Management Science 17(11), 1971) with Lawler's refinement
@@ -27,27 +30,42 @@ func KShortestPaths(ctx context.Context, g *Graph, s, t int32, k int, opt PathOp
 	if err := checkPair(g, s, t); err != nil {
 		return nil, err
 	}
-	if len(opt.Via) > 0 {
-		return nil, ErrOption
+	for _, v := range opt.Via {
+		if err := checkNode(g, v); err != nil {
+			return nil, err
+		}
 	}
 	if k <= 0 {
 		return nil, nil
 	}
+	via, ok := viaStops(opt.Via)
+	if !ok || slices.ContainsFunc(via, func(v int32) bool { return slices.Contains(opt.Avoid, v) }) {
+		return nil, nil
+	}
+	scan := k
+	if len(via) > 0 {
+		scan = max(k, viaScan)
+	}
 	q := newQuery(g, opt)
 	defer q.release()
 	y := q.ws.yen.reset(q, t, hopBudget(g, opt.MaxHops))
+	defer func() { y.q = nil }() // the pooled workspace must not keep g alive
 	first, err := q.shortest(ctx, s, t, nil, y.budget)
 	if err != nil || first.Nodes == nil {
 		return nil, err
 	}
 	y.add(first.Nodes, first.Edges, first.Cost, 0)
-	for len(y.accepted) < k {
+	var out []Path
+	for len(out) < k && len(y.accepted) < scan {
 		c, ok := y.popCand()
 		if !ok {
 			break
 		}
 		y.accepted = append(y.accepted, c)
-		if len(y.accepted) == k {
+		if visits(y.nodes(c), via) {
+			out = append(out, Path{Nodes: slices.Clone(y.nodes(c)), Edges: slices.Clone(y.edges(c)), Cost: y.cands[c].cost})
+		}
+		if len(out) == k || len(y.accepted) == scan {
 			break
 		}
 		if err := ctx.Err(); err != nil {
@@ -57,12 +75,38 @@ func KShortestPaths(ctx context.Context, g *Graph, s, t int32, k int, opt PathOp
 			return nil, err
 		}
 	}
-	defer func() { y.q = nil }() // the pooled workspace must not keep g alive
-	out := make([]Path, len(y.accepted))
-	for i, c := range y.accepted {
-		out[i] = Path{Nodes: slices.Clone(y.nodes(c)), Edges: slices.Clone(y.edges(c)), Cost: y.cands[c].cost}
-	}
 	return out, nil
+}
+
+// viaScan bounds the paths KShortestPaths examines to find k through Via.
+const viaScan = 2000
+
+// viaStops drops repeats of a via node in a row; a node wanted twice apart
+// can never be met by a simple path (ok false).
+func viaStops(via []int32) ([]int32, bool) {
+	var out []int32
+	for _, v := range via {
+		if len(out) == 0 || out[len(out)-1] != v {
+			out = append(out, v)
+		}
+	}
+	for i, v := range out {
+		if slices.Contains(out[i+1:], v) {
+			return nil, false
+		}
+	}
+	return out, true
+}
+
+// visits reports whether nodes passes through via in order.
+func visits(nodes, via []int32) bool {
+	i := 0
+	for _, v := range nodes {
+		if i < len(via) && v == via[i] {
+			i++
+		}
+	}
+	return i == len(via)
 }
 
 // yen holds the candidates of one KShortestPaths call in flat arenas.
