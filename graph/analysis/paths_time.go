@@ -76,7 +76,8 @@ func (p TimedPath) Arrival() int {
 // labels are kept per hop count: relaxation in hop layers (Bellman 1958),
 // where the label of v after layer h is the earliest day v can be reached
 // in at most h steps, and only nodes whose label improved are expanded
-// again. Remaining ties go to the first journey found in index order. The
+// again. Remaining ties go to the journey the search meets first (a fixed
+// order: frontier nodes as they improved, neighbours by index). The
 // earliest journey with fewest hops never repeats a node, since removing a
 // cycle keeps it time-respecting. Unreachable t gives the zero TimedPath.
 func TimeRespectingPath(ctx context.Context, g *Graph, s, t int32, ivs Intervals, opt TimeOptions) (TimedPath, error) {
