@@ -191,52 +191,6 @@ func bumpVersion(ctx context.Context, tx neo4j.ManagedTransaction) error {
 	return run(ctx, tx, `MATCH (v:StoreVersion {name: 'version'}) SET v.value = v.value + 1`, nil)
 }
 
-// schema is created idempotently by Open. Uniqueness constraints come with
-// the indexes that key and ID lookups use. A link's ID is derived from its key
-// alone, so the ID constraint keeps keys unique too; every relationship index
-// costs link loading time, so there is none for low-selectivity filters such
-// as the link type (nor for an actor's kind or sector).
-var schema = []string{
-	`CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE`,
-	`CREATE CONSTRAINT actor_key IF NOT EXISTS FOR (a:Actor) REQUIRE a.key IS UNIQUE`,
-	`CREATE CONSTRAINT programme_id IF NOT EXISTS FOR (p:Programme) REQUIRE p.id IS UNIQUE`,
-	`CREATE CONSTRAINT programme_key IF NOT EXISTS FOR (p:Programme) REQUIRE p.key IS UNIQUE`,
-	`CREATE CONSTRAINT link_id IF NOT EXISTS FOR ()-[l:LINK]-() REQUIRE l.id IS UNIQUE`,
-	`CREATE CONSTRAINT store_version IF NOT EXISTS FOR (v:StoreVersion) REQUIRE v.name IS UNIQUE`,
-	`CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)`,
-	`CREATE INDEX actor_parent IF NOT EXISTS FOR (a:Actor) ON (a.parentId)`,
-	`CREATE INDEX programme_name IF NOT EXISTS FOR (p:Programme) ON (p.name)`,
-	`CREATE INDEX link_programme IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.programmeId)`,
-	`CREATE INDEX link_broker IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.brokeredById)`,
-	"CREATE FULLTEXT INDEX actor_search IF NOT EXISTS FOR (a:Actor) ON EACH [a.search] " +
-		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
-	"CREATE FULLTEXT INDEX programme_search IF NOT EXISTS FOR (p:Programme) ON EACH [p.search] " +
-		"OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
-}
-
-func (s *Store) createSchema(ctx context.Context) error {
-	// Schema changes cannot share a transaction with each other's data, so
-	// each runs alone. Another process may create the same rule meanwhile.
-	for _, q := range schema {
-		err := s.writeSchema(ctx, q)
-		var ne *neo4j.Neo4jError
-		if errors.As(err, &ne) && ne.Code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists" {
-			err = nil
-		}
-		if err != nil {
-			return fmt.Errorf("neo4j: create schema: %w", err)
-		}
-	}
-	err := s.writeSchema(ctx, `MERGE (v:StoreVersion {name: 'version'}) ON CREATE SET v.value = 0`)
-	if err == nil {
-		err = s.writeSchema(ctx, `CALL db.awaitIndexes(300)`)
-	}
-	if err != nil {
-		return fmt.Errorf("neo4j: create schema: %w", err)
-	}
-	return nil
-}
-
 func (s *Store) writeSchema(ctx context.Context, q string) (err error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { err = closeSession(ctx, sess, err) }()
