@@ -144,8 +144,7 @@ func (ap *applier) applyActors() error {
 	}
 	ap.actors = map[string]*graph.Actor{}
 	ap.stored = map[string]*graph.Actor{}
-	var rows []any
-	dirty := map[string]int{} // ID -> index in rows
+	var rows upserts
 	for i, a := range ap.b.Actors {
 		prev := old[a.Key]
 		if p, ok := ap.actors[a.ID]; ok {
@@ -155,17 +154,12 @@ func (ap *applier) applyActors() error {
 			return itemError("actors", i, a.Key, graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, prev.Kind))
 		}
 		ap.actors[a.ID] = a
-		if !ap.classify(propsOf(prev, actorProps), actorProps(a)) {
-			continue
+		if ap.classify(propsOf(prev, actorProps), actorProps(a)) {
+			rows.put(a.ID, old[a.Key] != nil, actorProps(a))
 		}
-		if j, ok := dirty[a.ID]; ok {
-			rows[j] = actorProps(a)
-			continue
-		}
-		dirty[a.ID] = len(rows)
-		rows = append(rows, actorProps(a))
 	}
-	return ap.writeRows(`UNWIND $rows AS row MERGE (a:Actor {id: row.id}) SET a = row`, rows)
+	return ap.write(rows, `UNWIND $rows AS row CREATE (a:Actor) SET a = row`,
+		`UNWIND $rows AS row MATCH (a:Actor {id: row.id}) SET a = row`)
 }
 
 // checkParents checks every batch actor's parent against the batch and the
@@ -231,24 +225,22 @@ func (ap *applier) applyProgrammes() error {
 	if err != nil {
 		return err
 	}
+	inStore := make(map[string]bool, len(old))
+	for id := range old {
+		inStore[id] = true
+	}
 	ap.programmes = map[string]bool{}
-	var rows []any
-	dirty := map[string]int{}
+	var rows upserts
 	for _, p := range ap.b.Programmes {
 		prev := old[p.ID]
 		old[p.ID] = p
 		ap.programmes[p.ID] = true
-		if !ap.classify(propsOf(prev, programmeProps), programmeProps(p)) {
-			continue
+		if ap.classify(propsOf(prev, programmeProps), programmeProps(p)) {
+			rows.put(p.ID, inStore[p.ID], programmeProps(p))
 		}
-		if j, ok := dirty[p.ID]; ok {
-			rows[j] = programmeProps(p)
-			continue
-		}
-		dirty[p.ID] = len(rows)
-		rows = append(rows, programmeProps(p))
 	}
-	return ap.writeRows(`UNWIND $rows AS row MERGE (p:Programme {id: row.id}) SET p = row`, rows)
+	return ap.write(rows, `UNWIND $rows AS row CREATE (p:Programme) SET p = row`,
+		`UNWIND $rows AS row MATCH (p:Programme {id: row.id}) SET p = row`)
 }
 
 // lookUpRefs finds which actors and programmes that participations and
@@ -369,8 +361,7 @@ func (ap *applier) applyLinks() error {
 	for id := range old {
 		inStore[id] = true
 	}
-	var created, updated []any
-	dirty := map[string]int{} // ID -> index in created or updated
+	var rows upserts
 	for i, l := range ap.b.Links {
 		prev := old[l.ID]
 		if prev != nil && (prev.SourceID != l.SourceID || prev.TargetID != l.TargetID) {
@@ -380,26 +371,43 @@ func (ap *applier) applyLinks() error {
 			return itemError("links", i, l.Key, err)
 		}
 		old[l.ID] = l
-		if !ap.classify(propsOf(prev, linkProps), linkProps(l)) {
-			continue
+		if ap.classify(propsOf(prev, linkProps), linkProps(l)) {
+			rows.put(l.ID, inStore[l.ID], linkRow(l))
 		}
-		row := map[string]any{"id": l.ID, "sourceId": l.SourceID, "targetId": l.TargetID, "props": linkProps(l)}
-		rows := &created
-		if inStore[l.ID] {
-			rows = &updated
-		}
-		if j, ok := dirty[l.ID]; ok {
-			(*rows)[j] = row
-			continue
-		}
-		dirty[l.ID] = len(*rows)
-		*rows = append(*rows, row)
 	}
-	if err := ap.writeRows(`UNWIND $rows AS row MATCH (s:Actor {id: row.sourceId}), (t:Actor {id: row.targetId})
-		CREATE (s)-[l:LINK]->(t) SET l = row.props`, created); err != nil {
+	return ap.write(rows, createLinks, `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() SET l = row.props`)
+}
+
+// upserts collects the rows to write: new entities and changed ones, the
+// last version of each when the batch repeats an ID.
+type upserts struct {
+	created, updated []any
+	at               map[string]int // ID -> index in created or updated
+}
+
+func (u *upserts) put(id string, inStore bool, row any) {
+	rows := &u.created
+	if inStore {
+		rows = &u.updated
+	}
+	if i, ok := u.at[id]; ok {
+		(*rows)[i] = row
+		return
+	}
+	if u.at == nil {
+		u.at = map[string]int{}
+	}
+	u.at[id] = len(*rows)
+	*rows = append(*rows, row)
+}
+
+// write runs the create statement over the new rows and the update statement
+// over the changed ones.
+func (ap *applier) write(u upserts, create, update string) error {
+	if err := ap.writeRows(create, u.created); err != nil {
 		return err
 	}
-	return ap.writeRows(`UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() SET l = row.props`, updated)
+	return ap.writeRows(update, u.updated)
 }
 
 // writeRows runs an UNWIND $rows statement over rows in chunks.

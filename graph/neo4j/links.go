@@ -19,6 +19,22 @@ func linkProps(l *graph.Link) props {
 	return p
 }
 
+// linkKeys are all the properties linkProps may set.
+var linkKeys = []string{"id", "key", "type", "directed", "weight", "validFrom", "validTo", "programmeId",
+	"brokeredById", "evidenceSource", "evidenceQuote", "evidenceNote"}
+
+// createLinks creates the link of each row {sourceId, targetId, props}. The
+// properties are written in the CREATE pattern (absent ones are null, so not
+// stored) rather than by SET l = row.props, which would make Cypher
+// materialise every row first (Eager) for fear the SET changes what the
+// MATCH reads.
+var createLinks = `UNWIND $rows AS row MATCH (s:Actor {id: row.sourceId}), (t:Actor {id: row.targetId})
+	CREATE (s)-[:LINK ` + propMap("row.props", linkKeys) + `]->(t)`
+
+func linkRow(l *graph.Link) map[string]any {
+	return map[string]any{"id": l.ID, "sourceId": l.SourceID, "targetId": l.TargetID, "props": linkProps(l)}
+}
+
 // linkReturn projects a link bound as (s)-[l]->(t) to the map decodeLink reads.
 const linkReturn = `l{.*, sourceId: s.id, targetId: t.id}`
 
@@ -168,9 +184,7 @@ func (s *Store) CreateLink(ctx context.Context, in *graph.Link) (*graph.Link, er
 		if err := checkLinkRefs(ctx, tx, l); err != nil {
 			return false, err
 		}
-		return true, run(ctx, tx, `MATCH (s:Actor {id: $sourceId}), (t:Actor {id: $targetId})
-			CREATE (s)-[l:LINK]->(t) SET l = $props`,
-			map[string]any{"sourceId": l.SourceID, "targetId": l.TargetID, "props": linkProps(l)})
+		return true, run(ctx, tx, createLinks, map[string]any{"rows": []any{linkRow(l)}})
 	})
 	if err != nil {
 		return nil, err

@@ -34,6 +34,15 @@ func (p props) evidence(e graph.Evidence) {
 	p.str("evidenceNote", e.Note)
 }
 
+// propMap returns the Cypher map literal {k: src.k, …} for constant keys.
+func propMap(src string, keys []string) string {
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + ": " + src + "." + k
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
 func getStr(m map[string]any, k string) string {
 	s, _ := m[k].(string)
 	return s
