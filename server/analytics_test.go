@@ -18,7 +18,7 @@ import (
 func actorID(key string) string { return graph.NewID(graph.KindActor, key) }
 
 // demo serves the demo network.
-func demo(t *testing.T) (*httptest.Server, graph.Store) {
+func demo(t *testing.T, openStore func(*testing.T) graph.Store) (*httptest.Server, graph.Store) {
 	t.Helper()
 	s := openStore(t)
 	if _, err := seed.Load(context.Background(), s); err != nil {
@@ -33,8 +33,10 @@ type brokerScore struct {
 	Actor struct{ Key string }
 }
 
-func TestBrokersOnDemo(t *testing.T) {
-	ts, st := demo(t)
+func TestBrokersOnDemo(t *testing.T) { onStores(t, testBrokersOnDemo) }
+
+func testBrokersOnDemo(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, st := demo(t, openStore)
 	var got struct {
 		Betweenness, Brokerage, Declared []brokerScore
 	}
@@ -80,8 +82,10 @@ func TestBrokersOnDemo(t *testing.T) {
 	}
 }
 
-func TestAnalyticsEmptyScopes(t *testing.T) {
-	ts, _ := demo(t)
+func TestAnalyticsEmptyScopes(t *testing.T) { onStores(t, testAnalyticsEmptyScopes) }
+
+func testAnalyticsEmptyScopes(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
 	for _, scope := range []string{
 		`{linkTypes: [FUNDING], actorKinds: [PERSON]}`, // matches no link
 		`{from: "1800-01-01", to: "1800-12-31", actorKinds: [PERSON], linkTypes: [GOVERNANCE]}`,
@@ -122,8 +126,10 @@ func TestAnalyticsEmptyScopes(t *testing.T) {
 	}
 }
 
-func TestAnalyticsBadInput(t *testing.T) {
-	ts, _ := demo(t)
+func TestAnalyticsBadInput(t *testing.T) { onStores(t, testAnalyticsBadInput) }
+
+func testAnalyticsBadInput(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
 	for _, tc := range []struct{ name, query, code, field string }{
 		{"ErrScopeProgramme", `{ brokers(scope: {programmeId: "not-an-id"}) { score } }`, graph.EINVALID, "scope.programmeId"},
 		{"ErrScopeDates", `{ networkSummary(scope: {from: "2021-01-01", to: "2020-01-01"}) { links } }`, graph.EINVALID, "scope.to"},
@@ -145,8 +151,10 @@ func TestAnalyticsBadInput(t *testing.T) {
 	}
 }
 
-func TestAnalyticsFollowWrites(t *testing.T) {
-	ts, _ := demo(t)
+func TestAnalyticsFollowWrites(t *testing.T) { onStores(t, testAnalyticsFollowWrites) }
+
+func testAnalyticsFollowWrites(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
 	q := `{ networkSummary { links components } }`
 	var before, after struct {
 		NetworkSummary struct{ Links, Components int }
@@ -160,8 +168,10 @@ func TestAnalyticsFollowWrites(t *testing.T) {
 	}
 }
 
-func TestRemovalImpactAndProfile(t *testing.T) {
-	ts, _ := demo(t)
+func TestRemovalImpactAndProfile(t *testing.T) { onStores(t, testRemovalImpactAndProfile) }
+
+func testRemovalImpactAndProfile(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
 	hope := actorID("liverpool-hope-university")
 	var got struct {
 		RemovalImpact struct {
@@ -219,8 +229,10 @@ type kpath struct {
 	}
 }
 
-func TestKnowledgePathsOnDemo(t *testing.T) {
-	ts, _ := demo(t)
+func TestKnowledgePathsOnDemo(t *testing.T) { onStores(t, testKnowledgePathsOnDemo) }
+
+func testKnowledgePathsOnDemo(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
 	school, researcher := actorID("croxteth-community-primary-school"), actorID("tina-cook")
 	var got struct{ Paths, Timed []kpath }
 	ok(t, do(t, ts.URL, `query($s: ID!, $t: ID!) { paths: knowledgePaths(from: $s, to: $t, k: 5) { hops cost actors { key } steps { link { type evidence { source quote } } } }
@@ -256,8 +268,10 @@ func TestKnowledgePathsOnDemo(t *testing.T) {
 	}
 }
 
-func TestPathQueriesAnswerDistinctly(t *testing.T) {
-	ts, _ := demo(t)
+func TestPathQueriesAnswerDistinctly(t *testing.T) { onStores(t, testPathQueriesAnswerDistinctly) }
+
+func testPathQueriesAnswerDistinctly(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
 	school := actorID("croxteth-community-primary-school")
 	scotland := actorID("education-scotland") // in another cluster: unreachable
 	for _, tc := range []struct{ name, query, code, field string }{

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
 	"github.com/partnergraph/partnergraph/graph/sqlite"
 	"github.com/partnergraph/partnergraph/server"
 	"github.com/rs/zerolog"
@@ -43,6 +44,15 @@ func openStore(t *testing.T) graph.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// onStores runs a test against each backend: the embedded store and a real
+// Neo4j (skipped without one, failed under CI=true).
+func onStores(t *testing.T, test func(*testing.T, func(*testing.T) graph.Store)) {
+	t.Run("embedded", func(t *testing.T) { test(t, openStore) })
+	t.Run("neo4j", func(t *testing.T) {
+		test(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
+	})
 }
 
 func newServer(t *testing.T, s graph.Store) *httptest.Server {
@@ -80,7 +90,9 @@ func ok(t *testing.T, r *response) {
 	}
 }
 
-func TestCRUD(t *testing.T) {
+func TestCRUD(t *testing.T) { onStores(t, testCRUD) }
+
+func testCRUD(t *testing.T, openStore func(*testing.T) graph.Store) {
 	ts := newServer(t, openStore(t))
 	var org struct {
 		CreateOrganisation struct{ ID, Key, Name, Type string }
@@ -192,7 +204,9 @@ func TestCRUD(t *testing.T) {
 	}
 }
 
-func TestBadInputChangesNothing(t *testing.T) {
+func TestBadInputChangesNothing(t *testing.T) { onStores(t, testBadInputChangesNothing) }
+
+func testBadInputChangesNothing(t *testing.T, openStore func(*testing.T) graph.Store) {
 	s := openStore(t)
 	ts := newServer(t, s)
 	var p struct{ CreatePerson struct{ ID string } }
@@ -232,7 +246,9 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 }
 
-func TestPagination(t *testing.T) {
+func TestPagination(t *testing.T) { onStores(t, testPagination) }
+
+func testPagination(t *testing.T, openStore func(*testing.T) graph.Store) {
 	s := openStore(t)
 	ts := newServer(t, s)
 	b := &graph.Batch{}
@@ -319,7 +335,9 @@ func (c *countingStore) ParticipationsOf(ctx context.Context, ids []string) ([][
 // store calls however many actors the page holds (unbatched, 100 actors would
 // cost over 900). Loaders batch by a time window, so the bound has slack for
 // a busy machine.
-func TestBatchedLoading(t *testing.T) {
+func TestBatchedLoading(t *testing.T) { onStores(t, testBatchedLoading) }
+
+func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 	for _, n := range []int{10, 100} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			s := &countingStore{Store: openStore(t), calls: map[string]int{}}

@@ -1,0 +1,57 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
+)
+
+// TestBackendsAnswerAlike serves the demo network from the embedded store
+// and from Neo4j and checks the same GraphQL queries get the same answers.
+func TestBackendsAnswerAlike(t *testing.T) {
+	embedded, _ := demo(t, openStore)
+	neo, _ := demo(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
+	school, researcher := actorID("croxteth-community-primary-school"), actorID("tina-cook")
+	for name, query := range map[string]string{
+		"organisations": `{ organisations(first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id key name type sector region
+			parent { key } members { key } participations { role programme { key } }
+			links(first: 100) { totalCount nodes { id key type directed weight from to source { key } target { key } programme { key } brokeredBy { key } evidence { source quote note } } } } } } }`,
+		"people":     `{ people(first: 100) { totalCount nodes { key name title roles organisations { key } brokered { totalCount } } } }`,
+		"programmes": `{ programmes(first: 100) { totalCount nodes { key name aims start end tags participants { role actor { key } } links { totalCount } } } }`,
+		"search":     `{ actors(search: "liverpool", first: 20) { totalCount nodes { key } } }`,
+		"analytics": `{ networkSummary { actors links ties density components largestComponent crossSectorLinkShare topBrokers(first: 10) { rank score actor { key } } }
+			brokerageRoles(first: 10) { actor { key } total z { total } } cutpoints { key } bridges { source { key } target { key } } }`,
+		"paths": `{ knowledgePaths(from: "` + school + `", to: "` + researcher + `", k: 5) { hops cost actors { key } steps { link { key } } }
+			timed: knowledgePaths(from: "` + researcher + `", to: "` + school + `", timeRespecting: true) { actors { key } steps { day } }
+			introducers(from: "` + school + `", to: "` + researcher + `") { actor { key } share } }`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, b := raw(t, embedded.URL, query), raw(t, neo.URL, query)
+			if !bytes.Equal(a, b) {
+				t.Errorf("embedded and Neo4j differ:\nembedded: %.600s\nneo4j:    %.600s", a, b)
+			}
+		})
+	}
+}
+
+// raw returns a query's whole response body, failing on GraphQL errors.
+func raw(t *testing.T, url, query string) []byte {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	res, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	buf.ReadFrom(res.Body)
+	var r response
+	if err := json.Unmarshal(buf.Bytes(), &r); err != nil || len(r.Errors) > 0 {
+		t.Fatalf("query failed: %v %s", err, buf.Bytes())
+	}
+	return buf.Bytes()
+}
