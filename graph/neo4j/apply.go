@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -244,39 +245,26 @@ func (ap *applier) applyProgrammes() error {
 }
 
 // lookUpRefs finds which actors and programmes that participations and
-// links refer to, outside the batch, exist in the store.
+// links refer to, outside the batch, exist in the store. The ends of links
+// are left to the statement that creates them (see applyLinks), except in a
+// dry run, which creates nothing.
 func (ap *applier) lookUpRefs() error {
 	var actorIDs, progIDs []string
 	for _, p := range ap.b.Participations {
 		actorIDs, progIDs = append(actorIDs, p.ActorID), append(progIDs, p.ProgrammeID)
 	}
 	for _, l := range ap.b.Links {
-		actorIDs = append(actorIDs, l.Ends()...)
+		if ap.dry {
+			actorIDs = append(actorIDs, l.SourceID, l.TargetID)
+		}
+		actorIDs = append(actorIDs, nonEmpty(l.BrokeredByID)...)
 		progIDs = append(progIDs, nonEmpty(l.ProgrammeID)...)
 	}
-	var todo []string
-	for _, id := range unique(actorIDs) {
-		if _, ok := ap.stored[id]; !ok && ap.actors[id] == nil {
-			todo = append(todo, id)
-		}
-	}
-	// Existence is enough here: record found actors as present.
-	err := inChunks(todo, func(ids []string) error {
-		found, err := existing(ap.ctx, ap.tx, existingActors, ids)
-		for _, id := range ids {
-			if found[id] {
-				ap.stored[id] = &graph.Actor{ID: id}
-			} else {
-				ap.stored[id] = nil
-			}
-		}
-		return err
-	})
-	if err != nil {
+	if err := ap.lookUpExisting(actorIDs); err != nil {
 		return err
 	}
 	ap.storedProg = map[string]bool{}
-	todo = todo[:0]
+	var todo []string
 	for _, id := range unique(progIDs) {
 		if !ap.programmes[id] {
 			todo = append(todo, id)
@@ -286,6 +274,28 @@ func (ap *applier) lookUpRefs() error {
 		found, err := existing(ap.ctx, ap.tx, existingProgrammes, ids)
 		for id := range found {
 			ap.storedProg[id] = true
+		}
+		return err
+	})
+}
+
+// lookUpExisting records which of the actors with ids, outside the batch and
+// not looked up yet, exist in the store (as stubs: existence is enough).
+func (ap *applier) lookUpExisting(ids []string) error {
+	var todo []string
+	for _, id := range unique(ids) {
+		if _, ok := ap.stored[id]; !ok && ap.actors[id] == nil {
+			todo = append(todo, id)
+		}
+	}
+	return inChunks(todo, func(ids []string) error {
+		found, err := existing(ap.ctx, ap.tx, existingActors, ids)
+		for _, id := range ids {
+			if found[id] {
+				ap.stored[id] = &graph.Actor{ID: id}
+			} else {
+				ap.stored[id] = nil
+			}
 		}
 		return err
 	})
@@ -341,41 +351,81 @@ func (ap *applier) applyParticipations() error {
 	return ap.writeRows(`UNWIND $rows AS row `+setParticipations, rows)
 }
 
+// applyLinks checks and writes the batch's links. Looking up every end of
+// every link first would cost a third of a bulk load, so ends not looked up
+// yet are taken to exist, and the statement that creates links, which matches
+// both ends, counts what it created: if a link is missing, or any check
+// fails, every end is looked up and the checks run again to name the first
+// bad link exactly. (The transaction rolls back in either case.)
 func (ap *applier) applyLinks() error {
 	ids := make([]string, len(ap.b.Links))
 	for i, l := range ap.b.Links {
 		ids[i] = l.ID
 	}
-	old := map[string]*graph.Link{}
+	stored := map[string]*graph.Link{}
 	err := inChunks(unique(ids), func(ids []string) error {
 		ls, err := linksByID(ap.ctx, ap.tx, ids)
 		for _, l := range ls {
-			old[l.ID] = l
+			stored[l.ID] = l
 		}
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	inStore := make(map[string]bool, len(old))
-	for id := range old {
-		inStore[id] = true
+	rows, err := ap.checkLinks(stored)
+	if err == nil {
+		var n int
+		if n, err = ap.writeCount(createLinks+` RETURN count(*)`, rows.created); err != nil {
+			return err
+		}
+		if err = ap.writeRows(`UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() SET l = row.props`, rows.updated); err != nil {
+			return err
+		}
+		if ap.dry || n == len(rows.created) {
+			return nil
+		}
+		err = fmt.Errorf("created %d of %d links", n, len(rows.created))
 	}
+	var ends []string
+	for _, l := range ap.b.Links {
+		ends = append(ends, l.SourceID, l.TargetID)
+	}
+	if lerr := ap.lookUpExisting(ends); lerr != nil {
+		return lerr
+	}
+	if _, exact := ap.checkLinks(stored); exact != nil {
+		return exact
+	}
+	return err
+}
+
+// checkLinks checks the batch's links in order, counts them against the
+// stored ones, and returns the rows to write or the first bad link's error.
+func (ap *applier) checkLinks(stored map[string]*graph.Link) (upserts, error) {
 	var rows upserts
+	seen := make(map[string]*graph.Link, len(ap.b.Links))
+	exists := func(id string) bool {
+		a, looked := ap.stored[id]
+		return ap.actors[id] != nil || a != nil || !looked
+	}
 	for i, l := range ap.b.Links {
-		prev := old[l.ID]
+		prev, inBatch := seen[l.ID]
+		if !inBatch {
+			prev = stored[l.ID]
+		}
 		if prev != nil && (prev.SourceID != l.SourceID || prev.TargetID != l.TargetID) {
-			return itemError("links", i, l.Key, graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key))
+			return rows, itemError("links", i, l.Key, graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key))
 		}
-		if err := linkRefs(l, ap.actorExists, ap.programmeExists); err != nil {
-			return itemError("links", i, l.Key, err)
+		if err := linkRefs(l, exists, ap.programmeExists); err != nil {
+			return rows, itemError("links", i, l.Key, err)
 		}
-		old[l.ID] = l
+		seen[l.ID] = l
 		if ap.classify(propsOf(prev, linkProps), linkProps(l)) {
-			rows.put(l.ID, inStore[l.ID], linkRow(l))
+			rows.put(l.ID, stored[l.ID] != nil, linkRow(l))
 		}
 	}
-	return ap.write(rows, createLinks, `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() SET l = row.props`)
+	return rows, nil
 }
 
 // upserts collects the rows to write: new entities and changed ones, the
@@ -408,6 +458,21 @@ func (ap *applier) write(u upserts, create, update string) error {
 		return err
 	}
 	return ap.writeRows(update, u.updated)
+}
+
+// writeCount runs an UNWIND $rows statement that returns a count over rows
+// in chunks, and adds the counts up.
+func (ap *applier) writeCount(q string, rows []any) (int, error) {
+	n := 0
+	if ap.dry {
+		return 0, nil
+	}
+	err := inChunks(rows, func(rs []any) error {
+		c, err := count(ap.ctx, ap.tx, q, map[string]any{"rows": rs})
+		n += c
+		return err
+	})
+	return n, err
 }
 
 // writeRows runs an UNWIND $rows statement over rows in chunks.

@@ -243,3 +243,46 @@ func TestSearchWords(t *testing.T) {
 		t.Errorf("long search of repeated words: %v", err)
 	}
 }
+
+// Apply takes link ends to exist until the write shows otherwise; the error
+// must still name the first bad link, whatever its fault.
+func TestApplyNamesFirstBadLink(t *testing.T) {
+	defer catch(t)
+	s := neo4jtest.Open(t)
+	a := graph.NewID(graph.KindActor, "a")
+	b := graph.NewID(graph.KindActor, "b")
+	c := graph.NewID(graph.KindActor, "c")
+	ghost := graph.NewID(graph.KindActor, "ghost")
+	must(s.Apply(ctx, &graph.Batch{Actors: []*graph.Actor{
+		{Key: "a", Kind: graph.KindPerson, Name: "A"}, {Key: "b", Kind: graph.KindPerson, Name: "B"}}}))
+	v := must(s.Version(ctx))
+	ok := func() *graph.Link { return &graph.Link{Type: graph.LinkCollaboration, SourceID: a, TargetID: b} }
+	for _, tc := range []struct {
+		name  string
+		links []*graph.Link
+		field string
+		item  string
+	}{
+		{"EndBeforeBroker", []*graph.Link{ok(), {Key: "x", Type: graph.LinkCollaboration, SourceID: a, TargetID: ghost},
+			{Key: "y", Type: graph.LinkCollaboration, SourceID: a, TargetID: b, BrokeredByID: ghost}}, "targetId", "links[1]"},
+		{"BrokerBeforeEnd", []*graph.Link{{Key: "y", Type: graph.LinkCollaboration, SourceID: a, TargetID: b, BrokeredByID: ghost},
+			{Key: "x", Type: graph.LinkCollaboration, SourceID: ghost, TargetID: a}}, "brokeredById", "links[0]"},
+		{"SourceMissing", []*graph.Link{ok(), {Key: "z", Type: graph.LinkCollaboration, SourceID: c, TargetID: a}},
+			"sourceId", "links[1]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, dry := range []bool{false, true} {
+				_, err := s.Apply(ctx, &graph.Batch{Links: tc.links, DryRun: dry})
+				if graph.ErrorCode(err) != graph.EINVALID || graph.ErrorField(err) != tc.field || !strings.HasPrefix(graph.ErrorMessage(err), tc.item+" ") {
+					t.Errorf("dry run %v: error %v (field %q), want EINVALID on %s %s", dry, err, graph.ErrorField(err), tc.item, tc.field)
+				}
+			}
+			if p := must(s.FindLinks(ctx, graph.LinkFilter{}, graph.PageArgs{})); p.TotalCount != 0 {
+				t.Errorf("failed apply left %d links", p.TotalCount)
+			}
+			if got := must(s.Version(ctx)); got != v {
+				t.Errorf("version after failed apply = %d, want %d", got, v)
+			}
+		})
+	}
+}
