@@ -116,31 +116,55 @@ func brandes(ctx context.Context, g *Graph, opt BetweennessOptions, edges bool) 
 			r.isSource[s] = true
 		}
 	}
+	l := newBCLayout(g)
 	var lens []float64
 	if opt.Weighted {
-		if lens, err = centralityLengths(g, g.OutEdg); err != nil {
+		if lens, err = centralityLengths(g, l.edg); err != nil {
 			return r, err
 		}
 	}
-	workers := centralityWorkers(opt.Workers, r.k)
+	// Exact node betweenness on an undirected, unweighted graph skips the
+	// searches that twins and leaves make redundant (see bcFold).
+	tasks, ntasks := src, r.k
+	var fold *bcFold
+	if src == nil && !g.Directed && !opt.Weighted && !edges {
+		fold = newBCFold(g)
+		tasks = make([]int32, 0, n)
+		for _, v := range l.perm {
+			if fold.mult[v] > 0 {
+				tasks = append(tasks, v)
+			}
+		}
+		ntasks = len(tasks)
+	}
+	workers := centralityWorkers(opt.Workers, ntasks)
 	ws := make([]*brandesWorker, workers)
 	for w := range ws {
-		ws[w] = newBrandesWorker(g, lens, edges)
+		ws[w] = newBrandesWorker(l, len(g.Edges), lens, edges)
 	}
-	err = centralityRun(ctx, r.k, workers, func(w, i int) {
-		s := int32(i)
-		if src != nil {
-			s = src[i]
+	err = centralityRun(ctx, ntasks, workers, func(w, i int) {
+		switch {
+		case fold != nil:
+			s := tasks[i]
+			ws[w].source(l.rank[s], fold.mult[s], fold.leaves[s])
+		case tasks != nil:
+			ws[w].source(l.rank[tasks[i]], 1, 0)
+		default:
+			ws[w].source(int32(i), 1, 0)
 		}
-		ws[w].source(s)
 	})
 	if err != nil {
 		return r, err
 	}
-	r.bc, r.eb = ws[0].bc, ws[0].eb
+	bc := ws[0].bc
+	r.eb = ws[0].eb
 	for _, w := range ws[1:] {
-		addTo(r.bc, w.bc)
+		addTo(bc, w.bc)
 		addTo(r.eb, w.eb)
+	}
+	r.bc = make([]float64, len(bc))
+	for i, v := range l.perm {
+		r.bc[v] = bc[i]
 	}
 	if !edges {
 		r.eb = nil
@@ -245,7 +269,7 @@ func scaleEdgeBetweenness(eb []float64, n int, directed, normalized bool, k int)
 // brandesWorker holds one goroutine's buffers, sized once for the graph and
 // reused for every source: nothing is allocated per source or per node.
 type brandesWorker struct {
-	g     *Graph
+	g     *bcLayout
 	lens  []float64 // length of each out-adjacency entry; nil for hops
 	edges bool      // accumulate edge betweenness too
 
@@ -262,10 +286,10 @@ type brandesWorker struct {
 	bc, eb []float64 // this worker's raw sums
 }
 
-func newBrandesWorker(g *Graph, lens []float64, edges bool) *brandesWorker {
-	n := g.N()
+func newBrandesWorker(g *bcLayout, edges int, lens []float64, withEdges bool) *brandesWorker {
+	n := len(g.perm)
 	w := &brandesWorker{
-		g: g, lens: lens, edges: edges,
+		g: g, lens: lens, edges: withEdges,
 		order: make([]int32, n), level: make([]int32, n),
 		sigma: make([]float64, n), coef: make([]float64, n),
 		bc: make([]float64, n),
@@ -273,11 +297,11 @@ func newBrandesWorker(g *Graph, lens []float64, edges bool) *brandesWorker {
 	for i := range w.level {
 		w.level[i] = -1
 	}
-	if edges {
-		w.eb = make([]float64, len(g.Edges))
+	if withEdges {
+		w.eb = make([]float64, edges)
 	}
 	if lens == nil {
-		w.succ, w.succOff = make([]int32, len(g.OutAdj)), make([]int32, n+1)
+		w.succ, w.succOff = make([]int32, len(g.adj)), make([]int32, n+1)
 	} else {
 		w.dist = make([]float64, n)
 		for i := range w.dist {
@@ -288,14 +312,16 @@ func newBrandesWorker(g *Graph, lens []float64, edges bool) *brandesWorker {
 	return w
 }
 
-// source adds s's dependencies to the worker's sums and resets the buffers
-// it touched.
-func (w *brandesWorker) source(s int32) {
+// source adds s's dependencies, times mult, to the worker's sums, and
+// |component|-2 to s for each of its leaves folded into it (see bcFold);
+// then it resets the buffers it touched.
+func (w *brandesWorker) source(s int32, mult float64, leaves int32) {
 	var reached int
 	switch {
 	case w.lens == nil && !w.edges:
 		reached = w.bfs(s)
-		w.accumulateHops(reached)
+		w.accumulateHops(reached, mult)
+		w.bc[s] += float64(leaves) * float64(reached-2)
 	case w.lens == nil:
 		reached = w.bfs(s)
 		w.accumulateHopsEdges(reached)
@@ -323,18 +349,19 @@ func (w *brandesWorker) source(s int32) {
 // as node indices, or as adjacency positions when edges are accumulated, so
 // that the backward pass reads only DAG edges, without level checks.
 func (w *brandesWorker) bfs(s int32) int {
-	off, adj := w.g.OutOff, w.g.OutAdj
+	off, adj := w.g.off, w.g.adj
 	level, sigma, order, succ, succOff := w.level, w.sigma, w.order, w.succ, w.succOff
+	edges := w.edges
 	level[s], sigma[s], order[0] = 0, 1, s
-	tail, ns := 1, int32(0)
+	tail, ns := 1, 0
 	for head := 0; head < tail; head++ {
 		v := order[head]
 		next, sv := level[v]+1, sigma[v]
-		for j := off[v]; j < off[v+1]; j++ {
-			u := adj[j]
+		a := off[v]
+		for k, u := range adj[a:off[v+1]] {
 			rec := u
-			if w.edges {
-				rec = j
+			if edges {
+				rec = a + int32(k)
 			}
 			switch level[u] {
 			case -1:
@@ -349,7 +376,7 @@ func (w *brandesWorker) bfs(s int32) int {
 				ns++
 			}
 		}
-		succOff[head+1] = ns
+		succOff[head+1] = int32(ns)
 	}
 	return tail
 }
@@ -357,7 +384,7 @@ func (w *brandesWorker) bfs(s int32) int {
 // accumulateHops computes δ_s(v) in reverse BFS order by pulling from v's
 // successors w: δ_s(v) = σ_sv · Σ_w (1+δ_s(w))/σ_sw. The source order[0]
 // gets nothing.
-func (w *brandesWorker) accumulateHops(reached int) {
+func (w *brandesWorker) accumulateHops(reached int, mult float64) {
 	sigma, coef, bc, succ, succOff := w.sigma, w.coef, w.bc, w.succ, w.succOff
 	for i := reached - 1; i > 0; i-- {
 		v := w.order[i]
@@ -368,14 +395,14 @@ func (w *brandesWorker) accumulateHops(reached int) {
 		sv := sigma[v]
 		d := sv * sum
 		coef[v] = (1 + d) / sv
-		bc[v] += d
+		bc[v] += mult * d
 	}
 }
 
 // accumulateHopsEdges is accumulateHops that also credits each DAG edge
 // v→w with σ_sv/σ_sw · (1+δ_s(w)).
 func (w *brandesWorker) accumulateHopsEdges(reached int) {
-	adj, edg := w.g.OutAdj, w.g.OutEdg
+	adj, edg := w.g.adj, w.g.edg
 	sigma, coef, bc, eb, succ, succOff := w.sigma, w.coef, w.bc, w.eb, w.succ, w.succOff
 	for i := reached - 1; i >= 0; i-- {
 		v := w.order[i]
@@ -398,7 +425,7 @@ func (w *brandesWorker) accumulateHopsEdges(reached int) {
 // v's position there. As in networkx, a path is shortest when its float64
 // length equals the best found exactly.
 func (w *brandesWorker) dijkstra(s int32) int {
-	off, adj, lens := w.g.OutOff, w.g.OutAdj, w.lens
+	off, adj, lens := w.g.off, w.g.adj, w.lens
 	dist, sigma, pos, order := w.dist, w.sigma, w.level, w.order
 	h := &w.heap
 	dist[s], sigma[s] = 0, 1
@@ -433,7 +460,7 @@ func (w *brandesWorker) dijkstra(s int32) int {
 // accumulateLengths is accumulateHops for Dijkstra: w succeeds v when it
 // settled after v and dist(w) = dist(v) + len(v,w) exactly.
 func (w *brandesWorker) accumulateLengths(reached int) {
-	off, adj, lens := w.g.OutOff, w.g.OutAdj, w.lens
+	off, adj, lens := w.g.off, w.g.adj, w.lens
 	pos, dist, sigma, coef, bc := w.level, w.dist, w.sigma, w.coef, w.bc
 	for i := reached - 1; i > 0; i-- {
 		v := w.order[i]
@@ -453,7 +480,7 @@ func (w *brandesWorker) accumulateLengths(reached int) {
 
 // accumulateLengthsEdges is accumulateLengths crediting DAG edges too.
 func (w *brandesWorker) accumulateLengthsEdges(reached int) {
-	off, adj, edg, lens := w.g.OutOff, w.g.OutAdj, w.g.OutEdg, w.lens
+	off, adj, edg, lens := w.g.off, w.g.adj, w.g.edg, w.lens
 	pos, dist, sigma, coef, bc, eb := w.level, w.dist, w.sigma, w.coef, w.bc, w.eb
 	for i := reached - 1; i >= 0; i-- {
 		v := w.order[i]

@@ -18,12 +18,12 @@ import (
 
 // Reference values: networkx's, for every shared dataset, written by
 // scripts/reference/centrality.py to testdata/reference/centrality_*.json.
-// Every node (and edge) must match to refTol, relative and absolute.
-const refTol = 1e-9
+// Every node (and edge) must match to centRefTol, relative and absolute.
+const centRefTol = 1e-9
 
-// datasets returns the shared datasets directory, skipping the test when
+// centDatasets returns the shared datasets directory, skipping the test when
 // it is not on this machine.
-func datasets(tb testing.TB) string {
+func centDatasets(tb testing.TB) string {
 	tb.Helper()
 	dir := os.Getenv("PARTNERGRAPH_DATASETS")
 	if dir == "" {
@@ -35,7 +35,7 @@ func datasets(tb testing.TB) string {
 	return dir
 }
 
-type reference struct {
+type centReference struct {
 	Dataset  string
 	Directed bool
 	Weighted bool
@@ -44,40 +44,40 @@ type reference struct {
 
 	Betweenness              map[string]float64
 	BetweennessWeighted      map[string]float64 `json:"betweenness_weighted"`
-	EdgeBetweenness          []edgeValue        `json:"edge_betweenness"`
-	EdgeBetweennessWeighted  []edgeValue        `json:"edge_betweenness_weighted"`
+	EdgeBetweenness          []centEdgeValue    `json:"edge_betweenness"`
+	EdgeBetweennessWeighted  []centEdgeValue    `json:"edge_betweenness_weighted"`
 	Degree                   map[string]float64
 	Harmonic                 map[string]float64
 	HarmonicWeighted         map[string]float64 `json:"harmonic_weighted"`
-	Eigenvector              eigenReference
-	EigenvectorWeighted      *eigenReference `json:"eigenvector_weighted"`
-	EigenvectorExact         eigenReference  `json:"eigenvector_exact"`
-	EigenvectorExactWeighted *eigenReference `json:"eigenvector_exact_weighted"`
-	Sampled                  *sampledReference
-	SampledWeighted          *sampledReference `json:"sampled_weighted"`
+	Eigenvector              centEigenReference
+	EigenvectorWeighted      *centEigenReference `json:"eigenvector_weighted"`
+	EigenvectorExact         centEigenReference  `json:"eigenvector_exact"`
+	EigenvectorExactWeighted *centEigenReference `json:"eigenvector_exact_weighted"`
+	Sampled                  *centSampledReference
+	SampledWeighted          *centSampledReference `json:"sampled_weighted"`
 }
 
-type eigenReference struct {
+type centEigenReference struct {
 	Values  map[string]float64
 	Error   string // networkx's exception, e.g. PowerIterationFailedConvergence
 	Skipped string // why no exact vector: it is not unique
 }
 
-type sampledReference struct {
+type centSampledReference struct {
 	K               int
 	Seed            int
 	Sources         []string
 	Betweenness     map[string]float64
-	EdgeBetweenness []edgeValue `json:"edge_betweenness"`
+	EdgeBetweenness []centEdgeValue `json:"edge_betweenness"`
 }
 
-// edgeValue is a row [u, v, value] with u < v for undirected graphs.
-type edgeValue struct {
+// centEdgeValue is a row [u, v, value] with u < v for undirected graphs.
+type centEdgeValue struct {
 	U, V  string
 	Value float64
 }
 
-func (e *edgeValue) UnmarshalJSON(b []byte) error {
+func (e *centEdgeValue) UnmarshalJSON(b []byte) error {
 	var row [3]json.RawMessage
 	if err := json.Unmarshal(b, &row); err != nil {
 		return err
@@ -85,7 +85,7 @@ func (e *edgeValue) UnmarshalJSON(b []byte) error {
 	return errors.Join(json.Unmarshal(row[0], &e.U), json.Unmarshal(row[1], &e.V), json.Unmarshal(row[2], &e.Value))
 }
 
-func loadReferences(t *testing.T) []string {
+func centLoadReferences(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", "reference", "centrality_*.json"))
 	if err != nil || len(files) == 0 {
@@ -94,17 +94,17 @@ func loadReferences(t *testing.T) []string {
 	return files
 }
 
-func readReference(t *testing.T, file string) (*reference, *analysis.Graph) {
+func centReadReference(t *testing.T, file string) (*centReference, *analysis.Graph) {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var ref reference
+	var ref centReference
 	if err := json.Unmarshal(b, &ref); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	g, err := netfile.LoadGraph(filepath.Join(datasets(t), ref.Dataset), false, ref.Weighted)
+	g, err := netfile.LoadGraph(filepath.Join(centDatasets(t), ref.Dataset), false, ref.Weighted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,48 +115,48 @@ func readReference(t *testing.T, file string) (*reference, *analysis.Graph) {
 }
 
 func TestCentralityReference(t *testing.T) {
-	for _, file := range loadReferences(t) {
+	for _, file := range centLoadReferences(t) {
 		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(file), "centrality_"), ".json")
 		t.Run(name, func(t *testing.T) {
-			ref, g := readReference(t, file)
-			checkBetweenness(t, g, ref)
-			t.Run("Degree", func(t *testing.T) { compareNodes(t, g, analysis.Degree(g), ref.Degree) })
+			ref, g := centReadReference(t, file)
+			centCheckBetweenness(t, g, ref)
+			t.Run("Degree", func(t *testing.T) { centCompareNodes(t, g, analysis.Degree(g), ref.Degree) })
 			t.Run("Harmonic", func(t *testing.T) {
 				got, err := analysis.Closeness(context.Background(), g, analysis.ClosenessOptions{})
-				must(t, err)
-				compareNodes(t, g, got, ref.Harmonic)
+				centMust(t, err)
+				centCompareNodes(t, g, got, ref.Harmonic)
 			})
 			if ref.Weighted {
 				t.Run("HarmonicWeighted", func(t *testing.T) {
 					got, err := analysis.Closeness(context.Background(), g, analysis.ClosenessOptions{Weighted: true})
-					must(t, err)
-					compareNodes(t, g, got, ref.HarmonicWeighted)
+					centMust(t, err)
+					centCompareNodes(t, g, got, ref.HarmonicWeighted)
 				})
 			}
-			t.Run("Eigenvector", func(t *testing.T) { checkEigenvector(t, g, false, ref.Eigenvector, ref.EigenvectorExact) })
+			t.Run("Eigenvector", func(t *testing.T) { centCheckEigenvector(t, g, false, ref.Eigenvector, ref.EigenvectorExact) })
 			if ref.Weighted {
 				t.Run("EigenvectorWeighted", func(t *testing.T) {
-					checkEigenvector(t, g, true, *ref.EigenvectorWeighted, *ref.EigenvectorExactWeighted)
+					centCheckEigenvector(t, g, true, *ref.EigenvectorWeighted, *ref.EigenvectorExactWeighted)
 				})
 			}
 		})
 	}
 }
 
-func checkBetweenness(t *testing.T, g *analysis.Graph, ref *reference) {
+func centCheckBetweenness(t *testing.T, g *analysis.Graph, ref *centReference) {
 	ctx := context.Background()
 	type variant struct {
 		name  string
 		opt   analysis.BetweennessOptions
 		nodes map[string]float64
-		edges []edgeValue
+		edges []centEdgeValue
 	}
 	vs := []variant{{"Betweenness", analysis.BetweennessOptions{Normalized: true}, ref.Betweenness, ref.EdgeBetweenness}}
 	if ref.Weighted {
 		vs = append(vs, variant{"BetweennessWeighted", analysis.BetweennessOptions{Normalized: true, Weighted: true},
 			ref.BetweennessWeighted, ref.EdgeBetweennessWeighted})
 	}
-	for i, s := range []*sampledReference{ref.Sampled, ref.SampledWeighted} {
+	for i, s := range []*centSampledReference{ref.Sampled, ref.SampledWeighted} {
 		if s == nil {
 			continue
 		}
@@ -170,18 +170,18 @@ func checkBetweenness(t *testing.T, g *analysis.Graph, ref *reference) {
 	for _, v := range vs {
 		t.Run(v.name, func(t *testing.T) {
 			got, err := analysis.Betweenness(ctx, g, v.opt)
-			must(t, err)
-			compareNodes(t, g, got, v.nodes)
+			centMust(t, err)
+			centCompareNodes(t, g, got, v.nodes)
 			eb, err := analysis.EdgeBetweenness(ctx, g, v.opt)
-			must(t, err)
-			compareEdges(t, g, eb, v.edges)
+			centMust(t, err)
+			centCompareEdges(t, g, eb, v.edges)
 		})
 	}
 }
 
-// checkEigenvector compares networkx's defaults with networkx's power
+// centCheckEigenvector compares networkx's defaults with networkx's power
 // iteration, and a tight tolerance with the exact (ARPACK) eigenvector.
-func checkEigenvector(t *testing.T, g *analysis.Graph, weighted bool, power, exact eigenReference) {
+func centCheckEigenvector(t *testing.T, g *analysis.Graph, weighted bool, power, exact centEigenReference) {
 	ctx := context.Background()
 	got, err := analysis.Eigenvector(ctx, g, analysis.EigenvectorOptions{Weighted: weighted})
 	switch {
@@ -190,30 +190,30 @@ func checkEigenvector(t *testing.T, g *analysis.Graph, weighted bool, power, exa
 			t.Errorf("networkx: %s; got error %v, want ErrNotConverged", power.Error, err)
 		}
 	default:
-		must(t, err)
-		compareNodes(t, g, got, power.Values)
+		centMust(t, err)
+		centCompareNodes(t, g, got, power.Values)
 	}
 	if exact.Values == nil {
 		t.Logf("no exact vector: %s", exact.Skipped)
 		return
 	}
 	got, err = analysis.Eigenvector(ctx, g, analysis.EigenvectorOptions{Weighted: weighted, Tol: 1e-15, MaxIter: 100000})
-	must(t, err)
-	compareNodes(t, g, got, exact.Values)
+	centMust(t, err)
+	centCompareNodes(t, g, got, exact.Values)
 }
 
-func must(t *testing.T, err error) {
+func centMust(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
 }
 
-func near(got, want float64) bool {
-	return math.Abs(got-want) <= refTol*(1+math.Abs(want))
+func centNear(got, want float64) bool {
+	return math.Abs(got-want) <= centRefTol*(1+math.Abs(want))
 }
 
-func compareNodes(t *testing.T, g *analysis.Graph, got []float64, want map[string]float64) {
+func centCompareNodes(t *testing.T, g *analysis.Graph, got []float64, want map[string]float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("got %d values, want %d", len(got), len(want))
@@ -224,7 +224,7 @@ func compareNodes(t *testing.T, g *analysis.Graph, got []float64, want map[strin
 		if !ok {
 			t.Fatalf("node %q not in reference", key)
 		}
-		if !near(got[i], w) {
+		if !centNear(got[i], w) {
 			if bad++; bad <= 5 {
 				t.Errorf("node %q: got %.17g, want %.17g (diff %.3g)", key, got[i], w, got[i]-w)
 			}
@@ -235,7 +235,7 @@ func compareNodes(t *testing.T, g *analysis.Graph, got []float64, want map[strin
 	}
 }
 
-func compareEdges(t *testing.T, g *analysis.Graph, got []float64, want []edgeValue) {
+func centCompareEdges(t *testing.T, g *analysis.Graph, got []float64, want []centEdgeValue) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("got %d edges, want %d", len(got), len(want))
@@ -254,7 +254,7 @@ func compareEdges(t *testing.T, g *analysis.Graph, got []float64, want []edgeVal
 		if !ok {
 			t.Fatalf("edge %q-%q not in reference", u, v)
 		}
-		if !near(got[i], w) {
+		if !centNear(got[i], w) {
 			bad = append(bad, fmt.Sprintf("edge %q-%q: got %.17g, want %.17g", u, v, got[i], w))
 		}
 	}
