@@ -180,7 +180,7 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 			return false, err
 		}
 		if old == nil {
-			return false, graph.Errorf(graph.ENOTFOUND, "id", "actor %q not found", u.ID)
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "no actor with %s", graph.Describe(u.ID))
 		}
 		if a, err = validActor(u.Apply(old)); err != nil {
 			return false, err
@@ -207,7 +207,7 @@ func (s *Store) DeleteActor(ctx context.Context, id string) error {
 			return false, err
 		}
 		if a == nil {
-			return false, graph.Errorf(graph.ENOTFOUND, "id", "actor %q not found", id)
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "no actor with %s", graph.Describe(id))
 		}
 		params := map[string]any{"id": id}
 		for _, q := range []string{
@@ -235,7 +235,7 @@ func checkParent(a *graph.Actor, get func(id string) (*graph.Actor, error)) erro
 	seen := map[string]bool{}
 	for id := a.ParentID; id != "" && !seen[id]; {
 		if id == a.ID {
-			return graph.Errorf(graph.EINVALID, "parentId", "parent %q would make a cycle", a.ParentID)
+			return graph.Errorf(graph.EINVALID, "parentId", "parentId: %s would make a cycle", graph.Describe(a.ParentID))
 		}
 		seen[id] = true
 		p, err := get(id)
@@ -243,7 +243,7 @@ func checkParent(a *graph.Actor, get func(id string) (*graph.Actor, error)) erro
 			return err
 		}
 		if p == nil || p.Kind != graph.KindOrganisation {
-			return graph.Errorf(graph.EINVALID, "parentId", "parent organisation %q does not exist", id)
+			return graph.Errorf(graph.EINVALID, "parentId", "parentId: no organisation with %s", graph.Describe(id))
 		}
 		id = p.ParentID
 	}

@@ -68,7 +68,7 @@ func validBatch(b *graph.Batch) (*graph.Batch, error) {
 	}
 	for i, p := range b.Participations {
 		if v.Participations[i], err = validParticipation(p); err != nil {
-			return nil, itemError("participations", i, p.ActorID+" in "+p.ProgrammeID, err)
+			return nil, itemError("participations", i, participationName(p), err)
 		}
 	}
 	for i, l := range b.Links {
@@ -328,12 +328,12 @@ func (ap *applier) applyParticipations() error {
 	var rows []any
 	dirty := map[pair]int{}
 	for i, p := range ap.b.Participations {
-		what := p.ActorID + " in " + p.ProgrammeID
+		what := participationName(p)
 		if !ap.actorExists(p.ActorID) {
-			return itemError("participations", i, what, graph.Errorf(graph.EINVALID, "actorId", "actorId %q does not exist", p.ActorID))
+			return itemError("participations", i, what, graph.Errorf(graph.EINVALID, "actorId", "actorId: %s does not exist", graph.Describe(p.ActorID)))
 		}
 		if !ap.programmeExists(p.ProgrammeID) {
-			return itemError("participations", i, what, graph.Errorf(graph.EINVALID, "programmeId", "programmeId %q does not exist", p.ProgrammeID))
+			return itemError("participations", i, what, graph.Errorf(graph.EINVALID, "programmeId", "programmeId: %s does not exist", graph.Describe(p.ProgrammeID)))
 		}
 		k := pair{p.ActorID, p.ProgrammeID}
 		prev := old[k]

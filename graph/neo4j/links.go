@@ -201,7 +201,7 @@ func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link
 			return false, err
 		}
 		if old == nil {
-			return false, graph.Errorf(graph.ENOTFOUND, "id", "link %q not found", u.ID)
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "no link with %s", graph.Describe(u.ID))
 		}
 		if l, err = validLink(u.Apply(old)); err != nil {
 			return false, err
@@ -226,7 +226,7 @@ func (s *Store) DeleteLink(ctx context.Context, id string) error {
 			return false, err
 		}
 		if n == 0 {
-			return false, graph.Errorf(graph.ENOTFOUND, "id", "link %q not found", id)
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "no link with %s", graph.Describe(id))
 		}
 		return true, nil
 	})
@@ -257,7 +257,7 @@ func linkRefs(l *graph.Link, actor, programme func(id string) bool) error {
 		{"brokeredById", l.BrokeredByID, actor}, {"programmeId", l.ProgrammeID, programme},
 	} {
 		if ref.id != "" && !ref.ok(ref.id) {
-			return graph.Errorf(graph.EINVALID, ref.field, "%s %q does not exist", ref.field, ref.id)
+			return graph.Errorf(graph.EINVALID, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
 		}
 	}
 	return nil

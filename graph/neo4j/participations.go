@@ -65,12 +65,26 @@ func participationRow(p *graph.Participation) map[string]any {
 	return map[string]any{"actorId": p.ActorID, "programmeId": p.ProgrammeID, "props": participationProps(p)}
 }
 
+// participationName names a participation in messages: "actor-key in
+// programme-key".
+func participationName(p *graph.Participation) string {
+	return keyOf(p.ActorID) + " in " + keyOf(p.ProgrammeID)
+}
+
+// keyOf returns the key an ID carries, or the ID if it is not one of ours.
+func keyOf(id string) string {
+	if _, key, err := graph.ParseID(id); err == nil {
+		return key
+	}
+	return id
+}
+
 func participationRefs(p *graph.Participation, actors, programmes map[string]bool) error {
 	if !actors[p.ActorID] {
-		return graph.Errorf(graph.EINVALID, "actorId", "actorId %q does not exist", p.ActorID)
+		return graph.Errorf(graph.EINVALID, "actorId", "actorId: %s does not exist", graph.Describe(p.ActorID))
 	}
 	if !programmes[p.ProgrammeID] {
-		return graph.Errorf(graph.EINVALID, "programmeId", "programmeId %q does not exist", p.ProgrammeID)
+		return graph.Errorf(graph.EINVALID, "programmeId", "programmeId: %s does not exist", graph.Describe(p.ProgrammeID))
 	}
 	return nil
 }
@@ -84,7 +98,7 @@ func (s *Store) RemoveParticipation(ctx context.Context, actorID, programmeID st
 			return false, err
 		}
 		if n == 0 {
-			return false, graph.Errorf(graph.ENOTFOUND, "actorId", "actor %q takes no part in programme %q", actorID, programmeID)
+			return false, graph.Errorf(graph.ENOTFOUND, "actorId", "actor with %s takes no part in programme with %s", graph.Describe(actorID), graph.Describe(programmeID))
 		}
 		return true, nil
 	})

@@ -150,7 +150,7 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 			return false, err
 		}
 		if old == nil {
-			return false, graph.Errorf(graph.ENOTFOUND, "id", "programme %q not found", u.ID)
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "no programme with %s", graph.Describe(u.ID))
 		}
 		if p, err = validProgramme(u.Apply(old)); err != nil {
 			return false, err
@@ -173,7 +173,7 @@ func (s *Store) DeleteProgramme(ctx context.Context, id string) error {
 			return false, err
 		}
 		if p == nil {
-			return false, graph.Errorf(graph.ENOTFOUND, "id", "programme %q not found", id)
+			return false, graph.Errorf(graph.ENOTFOUND, "id", "no programme with %s", graph.Describe(id))
 		}
 		params := map[string]any{"id": id}
 		if err := run(ctx, tx, `MATCH ()-[l:LINK {programmeId: $id}]->() REMOVE l.programmeId`, params); err != nil {
