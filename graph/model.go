@@ -93,6 +93,9 @@ type Actor struct {
 	Region   string   `json:"region,omitempty"`
 	ParentID string   `json:"parentId,omitempty"` // the organisation this one belongs to
 	Evidence Evidence `json:"evidence,omitzero"`
+	// Attrs keeps what the model has no field for, such as the node
+	// attributes of an imported research network (age, department…).
+	Attrs map[string]string `json:"attrs,omitempty"`
 }
 
 // Validate checks a. Returns EINVALID naming the field at fault.
@@ -126,6 +129,10 @@ func (a *Actor) Validate() error {
 		}
 	default:
 		return Errorf(EINVALID, "kind", "kind %q is not Person or Organisation", a.Kind)
+	}
+	var err error
+	if a.Attrs, err = checkAttrs(a.Attrs, ActorFields); err != nil {
+		return err
 	}
 	a.ID = NewID(a.Kind, a.Key)
 	return nil
@@ -194,6 +201,9 @@ type Link struct {
 	ProgrammeID  string   `json:"programmeId,omitempty"`
 	BrokeredByID string   `json:"brokeredById,omitempty"` // the intermediary who made the link happen
 	Evidence     Evidence `json:"evidence,omitzero"`
+	// Attrs keeps what the model has no field for (edge attributes of an
+	// imported network).
+	Attrs map[string]string `json:"attrs,omitempty"`
 }
 
 // Validate checks l and fills defaults (weight 1, a key derived from the link's
@@ -221,6 +231,10 @@ func (l *Link) Validate() error {
 		return Errorf(EINVALID, "brokeredById", "a link cannot be brokered by one of its own ends")
 	}
 	if err := l.Interval.validate("from", "to"); err != nil {
+		return err
+	}
+	var err error
+	if l.Attrs, err = checkAttrs(l.Attrs, LinkFields); err != nil {
 		return err
 	}
 	if l.Key == "" {

@@ -1,6 +1,10 @@
 package graph
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"iter"
+)
 
 // Store keeps a partnership network. Every backend implements it and passes
 // the contract suite in graph/storetest. Methods are safe for concurrent use.
@@ -67,6 +71,20 @@ type Store interface {
 	// References inside the batch may point to entities of the batch or of the
 	// store. Returns EINVALID naming the first bad item.
 	Apply(ctx context.Context, b *Batch) (*ApplyResult, error)
+	// ApplyStream upserts items by key in one transaction, all or nothing,
+	// as Apply does, but reads them as it goes: a stream of any length needs
+	// no more memory than a few thousand items. Items apply in order, so a
+	// reference (a link's ends, broker and programme; a participation's
+	// actor and programme) must name an entity earlier in the stream or in
+	// the store; an organisation's parent may also come later. An item with
+	// IfMissing set only creates: an existing entity is left as it is.
+	// items may be ranged over more than once (a backend may retry the
+	// transaction) and must yield the same items each time; an error it
+	// yields stops the stream and is returned as it is. With dryRun,
+	// everything is checked and counted, then rolled back. A store error
+	// about one item is an *ItemError giving its position (EINVALID,
+	// ECONFLICT inside). The version moves only if something changed.
+	ApplyStream(ctx context.Context, items iter.Seq2[Item, error], dryRun bool) (*ApplyResult, error)
 	// Scan streams the whole network, actors first, then programmes,
 	// participations and links, from one consistent read. It stops at the
 	// first error fn returns.
@@ -75,13 +93,30 @@ type Store interface {
 	Close() error
 }
 
-// Item is one element of a Scan or a Batch: exactly one field is set.
+// Item is one element of a Scan or a stream: exactly one of Actor,
+// Programme, Participation and Link is set.
 type Item struct {
 	Actor         *Actor
 	Programme     *Programme
 	Participation *Participation
 	Link          *Link
+	// IfMissing makes an ApplyStream item create only: if an entity with
+	// its key (for a participation, its actor and programme) exists, it is
+	// left as it is and counted unchanged. An edge list names its nodes
+	// and nothing else about them; importing one must not blank out what
+	// the store knows of those actors.
+	IfMissing bool
 }
+
+// ItemError is an error about the item at Index (0-based) of an
+// ApplyStream. Err is a domain error (or the backend's own).
+type ItemError struct {
+	Index int
+	Err   error
+}
+
+func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index, e.Err) }
+func (e *ItemError) Unwrap() error { return e.Err }
 
 // Batch is a set of upserts applied atomically.
 type Batch struct {
@@ -196,6 +231,7 @@ type ActorUpdate struct {
 	Region      *string
 	ParentID    *string // "" clears the parent
 	Evidence    *Evidence
+	Attrs       *map[string]string // replaces every attribute
 }
 
 // Apply returns a copy of a with u's changes.
@@ -212,6 +248,7 @@ func (u ActorUpdate) Apply(a *Actor) *Actor {
 	set(&c.Region, u.Region)
 	set(&c.ParentID, u.ParentID)
 	set(&c.Evidence, u.Evidence)
+	set(&c.Attrs, u.Attrs)
 	return &c
 }
 
@@ -251,6 +288,7 @@ type LinkUpdate struct {
 	ProgrammeID  *string
 	BrokeredByID *string
 	Evidence     *Evidence
+	Attrs        *map[string]string // replaces every attribute
 }
 
 // Apply returns a copy of l with u's changes.
@@ -264,6 +302,7 @@ func (u LinkUpdate) Apply(l *Link) *Link {
 	set(&c.ProgrammeID, u.ProgrammeID)
 	set(&c.BrokeredByID, u.BrokeredByID)
 	set(&c.Evidence, u.Evidence)
+	set(&c.Attrs, u.Attrs)
 	return &c
 }
 

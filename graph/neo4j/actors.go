@@ -20,6 +20,7 @@ func actorProps(a *graph.Actor) props {
 	p.str("region", a.Region)
 	p.str("parentId", a.ParentID)
 	p.evidence(a.Evidence)
+	p.str("attrs", attrsJSON(a.Attrs))
 	return p
 }
 
@@ -29,7 +30,7 @@ func decodeActor(m map[string]any) *graph.Actor {
 		Description: getStr(m, "description"), Title: getStr(m, "title"), Roles: getList(m, "roles"),
 		Email: getStr(m, "email"), Phone: getStr(m, "phone"), OrgType: graph.OrgType(getStr(m, "orgType")),
 		Sector: getStr(m, "sector"), Region: getStr(m, "region"), ParentID: getStr(m, "parentId"),
-		Evidence: getEvidence(m),
+		Evidence: getEvidence(m), Attrs: getAttrs(m),
 	}
 }
 

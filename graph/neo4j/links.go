@@ -16,12 +16,13 @@ func linkProps(l *graph.Link) props {
 	p.str("programmeId", l.ProgrammeID)
 	p.str("brokeredById", l.BrokeredByID)
 	p.evidence(l.Evidence)
+	p.str("attrs", attrsJSON(l.Attrs))
 	return p
 }
 
 // linkKeys are all the properties linkProps may set.
 var linkKeys = []string{"id", "key", "type", "directed", "weight", "validFrom", "validTo", "programmeId",
-	"brokeredById", "evidenceSource", "evidenceQuote", "evidenceNote"}
+	"brokeredById", "evidenceSource", "evidenceQuote", "evidenceNote", "attrs"}
 
 // createLinks creates the link of each row {sourceId, targetId, props}. The
 // properties are written in the CREATE pattern (absent ones are null, so not
@@ -46,6 +47,7 @@ func decodeLink(m map[string]any) *graph.Link {
 		SourceID: getStr(m, "sourceId"), TargetID: getStr(m, "targetId"), Directed: directed, Weight: weight,
 		Interval:    graph.Interval{From: getDate(m, "validFrom"), To: getDate(m, "validTo")},
 		ProgrammeID: getStr(m, "programmeId"), BrokeredByID: getStr(m, "brokeredById"), Evidence: getEvidence(m),
+		Attrs: getAttrs(m),
 	}
 }
 

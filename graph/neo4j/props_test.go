@@ -12,7 +12,7 @@ import (
 func TestLinkKeysCoverLinkProps(t *testing.T) {
 	l := &graph.Link{ID: "i", Key: "k", Type: graph.LinkFunding, SourceID: "s", TargetID: "t", Directed: true, Weight: 2,
 		Interval: graph.Interval{From: graph.MustDate("2020-01-01"), To: graph.MustDate("2021-01-01")}, ProgrammeID: "p",
-		BrokeredByID: "b", Evidence: graph.Evidence{Source: "s", Quote: "q", Note: "n"}}
+		BrokeredByID: "b", Evidence: graph.Evidence{Source: "s", Quote: "q", Note: "n"}, Attrs: map[string]string{"a": "1"}}
 	for k := range linkProps(l) {
 		if !slices.Contains(linkKeys, k) {
 			t.Errorf("linkProps sets %q, which linkKeys lacks", k)

@@ -10,14 +10,17 @@ import (
 )
 
 const linkCols = `id, key, type, source_id, target_id, directed, weight, from_date, to_date,
-	coalesce(programme_id, ''), coalesce(brokered_by_id, ''), evidence`
+	coalesce(programme_id, ''), coalesce(brokered_by_id, ''), evidence, attrs`
 
 func scanLink(r rowScanner) (*graph.Link, error) {
 	var l graph.Link
-	var from, to, evidence string
+	var from, to, evidence, attrs string
 	err := r.Scan(&l.ID, &l.Key, &l.Type, &l.SourceID, &l.TargetID, &l.Directed, &l.Weight, &from, &to,
-		&l.ProgrammeID, &l.BrokeredByID, &evidence)
+		&l.ProgrammeID, &l.BrokeredByID, &evidence, &attrs)
 	if err != nil {
+		return nil, err
+	}
+	if l.Attrs, err = decodeAttrs(attrs); err != nil {
 		return nil, err
 	}
 	if err := l.From.UnmarshalText([]byte(from)); err != nil {
@@ -200,14 +203,20 @@ func exists(ctx context.Context, tx *sql.Tx, table, field, id string) error {
 	return nil
 }
 
-func upsertLink(ctx context.Context, tx *sql.Tx, l *graph.Link) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,
-		programme_id, brokered_by_id, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+// upsertLinkSQL writes a link, replacing the one with its ID.
+const upsertLinkSQL = `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,
+		programme_id, brokered_by_id, evidence, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET type = excluded.type, directed = excluded.directed, weight = excluded.weight,
 		from_date = excluded.from_date, to_date = excluded.to_date, programme_id = excluded.programme_id,
-		brokered_by_id = excluded.brokered_by_id, evidence = excluded.evidence`,
-		l.ID, l.Key, l.Type, l.SourceID, l.TargetID, l.Directed, l.Weight, l.From.String(), l.To.String(),
-		nullable(l.ProgrammeID), nullable(l.BrokeredByID), jsonText(l.Evidence))
+		brokered_by_id = excluded.brokered_by_id, evidence = excluded.evidence, attrs = excluded.attrs`
+
+func linkArgs(l *graph.Link) []any {
+	return []any{l.ID, l.Key, l.Type, l.SourceID, l.TargetID, l.Directed, l.Weight, l.From.String(), l.To.String(),
+		nullable(l.ProgrammeID), nullable(l.BrokeredByID), jsonText(l.Evidence), attrsText(l.Attrs)}
+}
+
+func upsertLink(ctx context.Context, tx *sql.Tx, l *graph.Link) error {
+	_, err := tx.ExecContext(ctx, upsertLinkSQL, linkArgs(l)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: write link: %w", err)
 	}

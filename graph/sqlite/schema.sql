@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS meta (
 	name  TEXT PRIMARY KEY,
 	value INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 1);
+INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 2);
 
 CREATE TABLE IF NOT EXISTS actors (
 	id          TEXT PRIMARY KEY,
@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS actors (
 	sector      TEXT NOT NULL DEFAULT '',
 	region      TEXT NOT NULL DEFAULT '',
 	parent_id   TEXT REFERENCES actors (id) ON DELETE SET NULL,
-	evidence    TEXT NOT NULL DEFAULT '{}'
+	evidence    TEXT NOT NULL DEFAULT '{}',
+	attrs       TEXT NOT NULL DEFAULT '{}' -- free-form attributes, a JSON object (added by migrate.go)
 );
 CREATE INDEX IF NOT EXISTS actors_name ON actors (name, id);
 CREATE INDEX IF NOT EXISTS actors_parent ON actors (parent_id);
@@ -74,7 +75,8 @@ CREATE TABLE IF NOT EXISTS links (
 	to_date        TEXT NOT NULL DEFAULT '',
 	programme_id   TEXT REFERENCES programmes (id) ON DELETE SET NULL,
 	brokered_by_id TEXT REFERENCES actors (id) ON DELETE SET NULL,
-	evidence       TEXT NOT NULL DEFAULT '{}'
+	evidence       TEXT NOT NULL DEFAULT '{}',
+	attrs          TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX IF NOT EXISTS links_source ON links (source_id);
 CREATE INDEX IF NOT EXISTS links_target ON links (target_id);

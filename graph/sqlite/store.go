@@ -57,6 +57,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: create schema: %w", err)
 	}
+	if err := migrate(ctx, w); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -35,6 +35,10 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"Scan", testScan},
 		{"HostileStrings", testHostileStrings},
 		{"ConcurrentWrites", testConcurrentWrites},
+		{"Attrs", testAttrs},
+		{"ApplyStream", testApplyStream},
+		{"ApplyStreamAllOrNothing", testApplyStreamAllOrNothing},
+		{"ApplyStreamLarge", testApplyStreamLarge},
 	} {
 		run(t, tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

@@ -1,0 +1,415 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"reflect"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+// streamChunk is the number of items ApplyStream reads before it writes
+// them with UNWIND statements, all in the one transaction.
+const streamChunk = 5000
+
+// ApplyStream upserts items in one write transaction (one ExecuteWrite),
+// reading them in chunks: each chunk's actors, programmes, participations
+// and links are looked up, compared and written with UNWIND statements
+// before the next chunk is read, so memory holds one chunk and the
+// server's transaction state. A dry run writes, counts and rolls back, so
+// that later chunks see earlier ones as a real run would.
+func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (*graph.ApplyResult, error) {
+	var res graph.ApplyResult
+	var srcErr error // exactly what items yielded
+	err := s.write(ctx, "apply stream", func(tx neo4j.ManagedTransaction) (bool, error) {
+		sa := &streamApplier{ctx: ctx, tx: tx}
+		srcErr = nil
+		err := sa.run(items)
+		if errors.Is(err, errSource) {
+			srcErr = sa.srcErr
+		}
+		res = sa.res
+		if err == nil && dryRun {
+			err = errDryRun // roll back
+		}
+		return res.Created+res.Updated > 0, err
+	})
+	switch {
+	case srcErr != nil:
+		return nil, srcErr
+	case err != nil && !errors.Is(err, errDryRun):
+		return nil, err
+	}
+	return &res, nil
+}
+
+// errSource stops a stream whose items yielded an error.
+var errSource = errors.New("stream source failed")
+
+// streamApplier applies one stream; it is made anew for every try of the
+// transaction.
+type streamApplier struct {
+	ctx     context.Context
+	tx      neo4j.ManagedTransaction
+	res     graph.ApplyResult
+	srcErr  error
+	parents []parentRef // actors with a parent, checked at the end
+}
+
+// parentRef is a stream actor whose parent is checked at the end.
+type parentRef struct {
+	index        int
+	id, parentID string
+}
+
+// streamItem is a validated item and its position in the stream.
+type streamItem struct {
+	index int
+	graph.Item
+}
+
+func (sa *streamApplier) run(items iter.Seq2[graph.Item, error]) error {
+	chunk := make([]streamItem, 0, streamChunk)
+	i := 0
+	for it, err := range items {
+		if err != nil {
+			sa.srcErr = err
+			return errSource
+		}
+		v, err := validItem(it)
+		if err != nil {
+			return &graph.ItemError{Index: i, Err: err}
+		}
+		chunk = append(chunk, streamItem{i, v})
+		i++
+		if len(chunk) == streamChunk {
+			if err := sa.flush(chunk); err != nil {
+				return err
+			}
+			chunk = chunk[:0]
+		}
+	}
+	if err := sa.flush(chunk); err != nil {
+		return err
+	}
+	return sa.checkParents()
+}
+
+// validItem returns a validated copy of it, shaped as it will read back.
+func validItem(it graph.Item) (graph.Item, error) {
+	var err error
+	v := graph.Item{IfMissing: it.IfMissing}
+	switch {
+	case it.Actor != nil:
+		v.Actor, err = validActor(it.Actor)
+	case it.Programme != nil:
+		v.Programme, err = validProgramme(it.Programme)
+	case it.Participation != nil:
+		v.Participation, err = validParticipation(it.Participation)
+	case it.Link != nil:
+		v.Link, err = validLink(it.Link)
+	default:
+		err = graph.Errorf(graph.EINVALID, "", "empty item")
+	}
+	return v, err
+}
+
+// flush writes one chunk: actors, then programmes, participations and
+// links, which may refer to the first two.
+func (sa *streamApplier) flush(chunk []streamItem) error {
+	var actors, progs, parts, links []streamItem
+	for _, it := range chunk {
+		switch {
+		case it.Actor != nil:
+			actors = append(actors, it)
+		case it.Programme != nil:
+			progs = append(progs, it)
+		case it.Participation != nil:
+			parts = append(parts, it)
+		default:
+			links = append(links, it)
+		}
+	}
+	for _, step := range []func() error{
+		func() error { return sa.actors(actors) }, func() error { return sa.programmes(progs) },
+		func() error { return sa.participations(parts) }, func() error { return sa.links(links) },
+	} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// classify counts v against what it replaces (nil: nothing) and reports
+// whether it must be written; an item that only creates is never written
+// over something.
+func (sa *streamApplier) classify(old, v props, ifMissing bool) bool {
+	switch {
+	case old == nil:
+		sa.res.Created++
+	case ifMissing || reflect.DeepEqual(old, v):
+		sa.res.Unchanged++
+		return false
+	default:
+		sa.res.Updated++
+	}
+	return true
+}
+
+func (sa *streamApplier) actors(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = it.Actor.Key
+	}
+	stored := map[string]*graph.Actor{}
+	as, err := actorsByKey(sa.ctx, sa.tx, unique(keys))
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		stored[a.Key] = a
+	}
+	seen := map[string]*graph.Actor{}
+	var rows upserts
+	for _, it := range items {
+		a := it.Actor
+		prev, inChunk := seen[a.Key]
+		if !inChunk {
+			prev = stored[a.Key]
+		}
+		if prev != nil && prev.Kind != a.Kind && !it.IfMissing {
+			return &graph.ItemError{Index: it.index, Err: graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, prev.Kind)}
+		}
+		if !sa.classify(propsOf(prev, actorProps), actorProps(a), it.IfMissing) {
+			continue
+		}
+		seen[a.Key] = a
+		rows.put(a.ID, stored[a.Key] != nil, actorProps(a))
+		if a.ParentID != "" {
+			sa.parents = append(sa.parents, parentRef{it.index, a.ID, a.ParentID})
+		}
+	}
+	return sa.write(rows, `UNWIND $rows AS row CREATE (a:Actor) SET a = row`,
+		`UNWIND $rows AS row MATCH (a:Actor {id: row.id}) SET a = row`)
+}
+
+func (sa *streamApplier) programmes(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.Programme.ID
+	}
+	stored := map[string]*graph.Programme{}
+	ps, err := programmesByID(sa.ctx, sa.tx, unique(ids))
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		stored[p.ID] = p
+	}
+	seen := map[string]*graph.Programme{}
+	var rows upserts
+	for _, it := range items {
+		p := it.Programme
+		prev, inChunk := seen[p.ID]
+		if !inChunk {
+			prev = stored[p.ID]
+		}
+		if sa.classify(propsOf(prev, programmeProps), programmeProps(p), it.IfMissing) {
+			seen[p.ID] = p
+			rows.put(p.ID, stored[p.ID] != nil, programmeProps(p))
+		}
+	}
+	return sa.write(rows, `UNWIND $rows AS row CREATE (p:Programme) SET p = row`,
+		`UNWIND $rows AS row MATCH (p:Programme {id: row.id}) SET p = row`)
+}
+
+func (sa *streamApplier) participations(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	type pair struct{ actor, programme string }
+	var actorIDs, progIDs []string
+	var pairs []any
+	for _, it := range items {
+		p := it.Participation
+		actorIDs, progIDs = append(actorIDs, p.ActorID), append(progIDs, p.ProgrammeID)
+		pairs = append(pairs, map[string]any{"actorId": p.ActorID, "programmeId": p.ProgrammeID})
+	}
+	actors, err := existing(sa.ctx, sa.tx, existingActors, actorIDs)
+	if err != nil {
+		return err
+	}
+	progs, err := existing(sa.ctx, sa.tx, existingProgrammes, progIDs)
+	if err != nil {
+		return err
+	}
+	stored := map[pair]*graph.Participation{}
+	err = each(sa.ctx, sa.tx, `UNWIND $pairs AS pair
+		MATCH (a:Actor {id: pair.actorId})-[r:TAKES_PART]->(p:Programme {id: pair.programmeId})
+		RETURN `+participationReturn, map[string]any{"pairs": pairs}, func(r *neo4j.Record) error {
+		m, _ := r.Values[0].(map[string]any)
+		p := decodeParticipation(m)
+		stored[pair{p.ActorID, p.ProgrammeID}] = p
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var rows []any
+	for _, it := range items {
+		p := it.Participation
+		if err := participationRefs(p, actors, progs); err != nil {
+			return &graph.ItemError{Index: it.index, Err: err}
+		}
+		k := pair{p.ActorID, p.ProgrammeID}
+		if sa.classify(propsOf(stored[k], participationProps), participationProps(p), it.IfMissing) {
+			stored[k] = p
+			rows = append(rows, participationRow(p)) // MERGE: a repeat updates in order
+		}
+	}
+	return sa.writeRows(`UNWIND $rows AS row `+setParticipations, rows)
+}
+
+// links checks and writes a chunk's links. Their ends are left to the
+// statement that creates them, which matches both and counts what it made:
+// if a link is missing, every end is looked up to name the first bad link.
+func (sa *streamApplier) links(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	ids := make([]string, len(items))
+	var refs, progRefs []string
+	for i, it := range items {
+		ids[i] = it.Link.ID
+		refs = append(refs, nonEmpty(it.Link.BrokeredByID)...)
+		progRefs = append(progRefs, nonEmpty(it.Link.ProgrammeID)...)
+	}
+	stored := map[string]*graph.Link{}
+	ls, err := linksByID(sa.ctx, sa.tx, unique(ids))
+	if err != nil {
+		return err
+	}
+	for _, l := range ls {
+		stored[l.ID] = l
+	}
+	brokers, err := existing(sa.ctx, sa.tx, existingActors, refs)
+	if err != nil {
+		return err
+	}
+	progs, err := existing(sa.ctx, sa.tx, existingProgrammes, progRefs)
+	if err != nil {
+		return err
+	}
+	check := func(l *graph.Link) error {
+		// Ends are checked by the statement that creates the link.
+		actor := func(id string) bool { return id == l.SourceID || id == l.TargetID || brokers[id] }
+		return linkRefs(l, actor, func(id string) bool { return progs[id] })
+	}
+	rows, err := sa.checkLinks(items, stored, check)
+	if err != nil {
+		return err
+	}
+	n, err := sa.writeCount(createLinks+` RETURN count(*)`, rows.created)
+	if err != nil {
+		return err
+	}
+	if n != len(rows.created) {
+		return sa.missingEnd(items)
+	}
+	return sa.writeRows(`UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() SET l = row.props`, rows.updated)
+}
+
+// checkLinks counts a chunk's links against the stored ones and returns
+// the rows to write, or the first bad link's error.
+func (sa *streamApplier) checkLinks(items []streamItem, stored map[string]*graph.Link, check func(*graph.Link) error) (upserts, error) {
+	var rows upserts
+	seen := map[string]*graph.Link{}
+	for _, it := range items {
+		l := it.Link
+		prev, inChunk := seen[l.ID]
+		if !inChunk {
+			prev = stored[l.ID]
+		}
+		if prev != nil && !it.IfMissing && (prev.SourceID != l.SourceID || prev.TargetID != l.TargetID) {
+			return rows, &graph.ItemError{Index: it.index, Err: graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key)}
+		}
+		if err := check(l); err != nil {
+			return rows, &graph.ItemError{Index: it.index, Err: err}
+		}
+		if sa.classify(propsOf(prev, linkProps), linkProps(l), it.IfMissing) {
+			seen[l.ID] = l
+			rows.put(l.ID, stored[l.ID] != nil, linkRow(l))
+		}
+	}
+	return rows, nil
+}
+
+// missingEnd names the first link of a chunk whose source or target does not
+// exist. (The transaction rolls back.)
+func (sa *streamApplier) missingEnd(items []streamItem) error {
+	var ids []string
+	for _, it := range items {
+		ids = append(ids, it.Link.SourceID, it.Link.TargetID)
+	}
+	found, err := existing(sa.ctx, sa.tx, existingActors, ids)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		l := it.Link
+		if err := linkRefs(&graph.Link{SourceID: l.SourceID, TargetID: l.TargetID}, func(id string) bool { return found[id] }, nil); err != nil {
+			return &graph.ItemError{Index: it.index, Err: err}
+		}
+	}
+	return fmt.Errorf("neo4j: created fewer links than asked, with every end present")
+}
+
+// checkParents checks, once every actor of the stream is in, that each
+// parent given exists, is an organisation and makes no cycle.
+func (sa *streamApplier) checkParents() error {
+	get := storeActors(sa.ctx, sa.tx)
+	for _, p := range sa.parents {
+		a, err := get(p.id)
+		if err != nil {
+			return err
+		}
+		if a == nil || a.ParentID != p.parentID {
+			continue // a later item replaced it, and was checked
+		}
+		if err := checkParent(a, get); err != nil {
+			return &graph.ItemError{Index: p.index, Err: err}
+		}
+	}
+	return nil
+}
+
+func (sa *streamApplier) write(u upserts, create, update string) error {
+	if err := sa.writeRows(create, u.created); err != nil {
+		return err
+	}
+	return sa.writeRows(update, u.updated)
+}
+
+func (sa *streamApplier) writeRows(q string, rows []any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return run(sa.ctx, sa.tx, q, map[string]any{"rows": rows})
+}
+
+func (sa *streamApplier) writeCount(q string, rows []any) (int, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	return count(sa.ctx, sa.tx, q, map[string]any{"rows": rows})
+}

@@ -1,0 +1,275 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"reflect"
+	"strings"
+
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+// ApplyStream upserts items in one write transaction as it reads them: only
+// the transaction's pages (SQLite spills them to the WAL) and the list of
+// actors whose parents are checked at the end are held.
+func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (*graph.ApplyResult, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: begin: %w", err)
+	}
+	defer tx.Rollback()
+	sa, err := newStreamApplier(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	defer sa.close()
+	i := 0
+	for it, err := range items {
+		if err != nil {
+			return nil, err
+		}
+		if err := sa.apply(i, it); err != nil {
+			return nil, &graph.ItemError{Index: i, Err: err}
+		}
+		i++
+	}
+	if err := sa.checkParents(); err != nil {
+		return nil, err
+	}
+	res := sa.res
+	if dryRun {
+		return &res, nil // the deferred Rollback undoes everything
+	}
+	if res.Created+res.Updated > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE name = 'version'`); err != nil {
+			return nil, fmt.Errorf("sqlite: bump version: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("sqlite: commit: %w", err)
+	}
+	return &res, nil
+}
+
+// streamApplier applies the items of one stream with prepared statements
+// (most of a bulk load's time would otherwise go to parsing SQL).
+type streamApplier struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	res     graph.ApplyResult
+	stmts   []*sql.Stmt
+	parents []parentRef // actors with a parent, checked once all are in
+
+	actorByKey, putActor, createActor, linkByID, putLink, actorExists *sql.Stmt
+}
+
+// parentRef is a stream actor whose parent is checked at the end.
+type parentRef struct {
+	index int
+	actor *graph.Actor // only ID and ParentID are kept
+}
+
+func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
+	// An organisation's parent may come later in the stream: foreign keys
+	// are checked at commit, and checkParents names a missing one first.
+	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		return nil, fmt.Errorf("sqlite: defer foreign keys: %w", err)
+	}
+	sa := &streamApplier{ctx: ctx, tx: tx}
+	cols := strings.ReplaceAll(actorCols, "coalesce(parent_id, '')", "parent_id")
+	insert := `INSERT INTO actors (` + cols + `) VALUES (` + placeholders(15) + `)`
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&sa.actorByKey, `SELECT ` + actorCols + ` FROM actors WHERE key = ?`},
+		{&sa.putActor, insert + ` ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
+			title = excluded.title, roles = excluded.roles, email = excluded.email, phone = excluded.phone,
+			org_type = excluded.org_type, sector = excluded.sector, region = excluded.region,
+			parent_id = excluded.parent_id, evidence = excluded.evidence, attrs = excluded.attrs`},
+		{&sa.createActor, insert + ` ON CONFLICT DO NOTHING`},
+		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE id = ?`},
+		{&sa.putLink, upsertLinkSQL},
+		{&sa.actorExists, `SELECT count(*) FROM actors WHERE id = ?`},
+	} {
+		st, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			sa.close()
+			return nil, fmt.Errorf("sqlite: prepare: %w", err)
+		}
+		*p.dst = st
+		sa.stmts = append(sa.stmts, st)
+	}
+	return sa, nil
+}
+
+func (sa *streamApplier) close() {
+	for _, st := range sa.stmts {
+		st.Close()
+	}
+}
+
+func (sa *streamApplier) apply(i int, it graph.Item) error {
+	switch {
+	case it.Actor != nil:
+		return sa.applyActor(i, clone(it.Actor), it.IfMissing)
+	case it.Programme != nil:
+		p := clone(it.Programme)
+		if it.IfMissing {
+			return ifMissing(sa, func() (bool, error) {
+				if err := p.Validate(); err != nil {
+					return false, err
+				}
+				old, err := getProgramme(sa.ctx, sa.tx, p.ID)
+				return old != nil, err
+			}, func() error { return upsertProgramme(sa.ctx, sa.tx, p) })
+		}
+		return applyProgramme(sa.ctx, sa.tx, &sa.res, p)
+	case it.Participation != nil:
+		p := clone(it.Participation)
+		if it.IfMissing {
+			return ifMissing(sa, func() (bool, error) {
+				if err := p.Validate(); err != nil {
+					return false, err
+				}
+				var n int
+				err := sa.tx.QueryRowContext(sa.ctx, `SELECT count(*) FROM participations WHERE actor_id = ? AND programme_id = ?`,
+					p.ActorID, p.ProgrammeID).Scan(&n)
+				return n > 0, err
+			}, func() error { return setParticipation(sa.ctx, sa.tx, p) })
+		}
+		return applyParticipation(sa.ctx, sa.tx, &sa.res, p)
+	case it.Link != nil:
+		return sa.applyLink(clone(it.Link), it.IfMissing)
+	}
+	return graph.Errorf(graph.EINVALID, "", "empty item")
+}
+
+// ifMissing counts an item that only creates: unchanged if exists says so,
+// else created by put.
+func ifMissing(sa *streamApplier, exists func() (bool, error), put func() error) error {
+	ok, err := exists()
+	if err != nil || ok {
+		if ok {
+			sa.res.Unchanged++
+		}
+		return err
+	}
+	sa.res.Created++
+	return put()
+}
+
+func (sa *streamApplier) applyActor(i int, a *graph.Actor, onlyCreate bool) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if onlyCreate {
+		res, err := sa.createActor.ExecContext(sa.ctx, actorArgs(a)...)
+		if err != nil {
+			return fmt.Errorf("sqlite: write actor: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			sa.res.Unchanged++
+			return nil
+		}
+		sa.res.Created++
+	} else {
+		old, err := scanActor(sa.actorByKey.QueryRowContext(sa.ctx, a.Key))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			old = nil
+		case err != nil:
+			return fmt.Errorf("sqlite: get actor: %w", err)
+		case old.Kind != a.Kind:
+			return graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, old.Kind)
+		}
+		err = count(&sa.res, old, a, func() error {
+			_, err := sa.putActor.ExecContext(sa.ctx, actorArgs(a)...)
+			if err != nil {
+				return fmt.Errorf("sqlite: write actor: %w", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if a.ParentID != "" {
+		sa.parents = append(sa.parents, parentRef{i, &graph.Actor{ID: a.ID, ParentID: a.ParentID}})
+	}
+	return nil
+}
+
+// checkParents checks, once every actor of the stream is in, that each
+// parent given exists, is an organisation and makes no cycle.
+func (sa *streamApplier) checkParents() error {
+	for _, p := range sa.parents {
+		a, err := getActor(sa.ctx, sa.tx, p.actor.ID)
+		if err != nil {
+			return err
+		}
+		if a == nil || a.ParentID != p.actor.ParentID {
+			continue // a later item of the stream replaced it, and was checked
+		}
+		if err := checkParent(sa.ctx, sa.tx, a); err != nil {
+			return &graph.ItemError{Index: p.index, Err: err}
+		}
+	}
+	return nil
+}
+
+func (sa *streamApplier) applyLink(l *graph.Link, onlyCreate bool) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	old, err := scanLink(sa.linkByID.QueryRowContext(sa.ctx, l.ID))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		old = nil
+	case err != nil:
+		return fmt.Errorf("sqlite: get link: %w", err)
+	case onlyCreate:
+		sa.res.Unchanged++
+		return nil
+	case old.SourceID != l.SourceID || old.TargetID != l.TargetID:
+		return graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key)
+	case reflect.DeepEqual(old, l):
+		sa.res.Unchanged++
+		return nil
+	}
+	if err := sa.checkLinkRefs(l); err != nil {
+		return err
+	}
+	if old == nil {
+		sa.res.Created++
+	} else {
+		sa.res.Updated++
+	}
+	if _, err := sa.putLink.ExecContext(sa.ctx, linkArgs(l)...); err != nil {
+		return fmt.Errorf("sqlite: write link: %w", err)
+	}
+	return nil
+}
+
+// checkLinkRefs is checkLinkRefs with the prepared statement for the
+// actors, which every link names.
+func (sa *streamApplier) checkLinkRefs(l *graph.Link) error {
+	for _, ref := range []struct{ field, id string }{
+		{"sourceId", l.SourceID}, {"targetId", l.TargetID}, {"brokeredById", l.BrokeredByID},
+	} {
+		if ref.id == "" {
+			continue
+		}
+		var n int
+		if err := sa.actorExists.QueryRowContext(sa.ctx, ref.id).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: check %s: %w", ref.field, err)
+		}
+		if n == 0 {
+			return graph.Errorf(graph.EINVALID, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
+		}
+	}
+	return exists(sa.ctx, sa.tx, "programmes", "programmeId", l.ProgrammeID)
+}
