@@ -1,0 +1,98 @@
+// GraphQL over fetch, with the optional API key the service may ask for.
+
+const KEY_STORAGE = "partnergraph.apiKey";
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+  /** The service wants an API key, or a different one. */
+  get needsKey(): boolean {
+    return this.status === 401 || this.status === 403 || this.code === "UNAUTHENTICATED" || this.code === "FORBIDDEN";
+  }
+}
+
+let apiKey = readStoredKey();
+
+function readStoredKey(): string {
+  try {
+    return localStorage.getItem(KEY_STORAGE) ?? "";
+  } catch {
+    return ""; // storage disabled: the key lives for this page only
+  }
+}
+
+export function getApiKey(): string {
+  return apiKey;
+}
+
+export function isKeyRemembered(): boolean {
+  return readStoredKey() !== "";
+}
+
+/** Uses key for every request; remember keeps it in this browser's localStorage. */
+export function setApiKey(key: string, remember: boolean): void {
+  apiKey = key.trim();
+  try {
+    if (remember && apiKey) localStorage.setItem(KEY_STORAGE, apiKey);
+    else localStorage.removeItem(KEY_STORAGE);
+  } catch {
+    // storage disabled
+  }
+}
+
+interface GraphQLResponse<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** Runs a GraphQL operation against the service that served the page. */
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
+  if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+  const res = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }), signal });
+  let body: GraphQLResponse<T> | undefined;
+  try {
+    body = (await res.json()) as GraphQLResponse<T>;
+  } catch {
+    // not JSON: reported below by status
+  }
+  const err = body?.errors?.[0];
+  if (res.status === 401 || res.status === 403) {
+    throw new ApiError(err?.message ?? "The service needs an API key: enter it under “API key”.", err?.extensions?.code, res.status);
+  }
+  if (err) throw new ApiError(err.message, err.extensions?.code, res.status);
+  if (!res.ok || !body?.data) throw new ApiError(`The service answered ${res.status} ${res.statusText}`.trim(), undefined, res.status);
+  return body.data;
+}
+
+interface Page<T> {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: T[];
+}
+
+/**
+ * Fetches every node of a Relay connection, page after page. query takes
+ * $after and selects the connection as field; onPage reports progress.
+ */
+export async function fetchAll<T>(
+  query: string,
+  field: string,
+  onPage: (loaded: number, total: number) => void = () => {},
+): Promise<T[]> {
+  const all: T[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const data: Record<string, Page<T>> = await gql<Record<string, Page<T>>>(query, { after });
+    const page = data[field];
+    all.push(...page.nodes);
+    onPage(all.length, page.totalCount);
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return all;
+    after = page.pageInfo.endCursor;
+  }
+}

@@ -1,0 +1,277 @@
+// The network explorer: loads the whole network, draws it, and wires the
+// panels (search, actor card, scope, brokers, summary, paths, removal).
+
+import { ApiError, getApiKey, isKeyRemembered, setApiKey } from "./api";
+import { byId, debounce, fill, h, num, swatch } from "./dom";
+import { fetchActor, fetchProfile, renderCard, type Profile } from "./card";
+import { fetchScores, fetchSummary, renderBrokers, renderSummary } from "./insights";
+import { Layout } from "./layout";
+import { NetworkMap } from "./map";
+import { GROUP_BY, METRICS, Scope, scopeInput } from "./model";
+import { colourNodes, dateRange, linkTypeCounts, loadNetwork, sizeNodes, type Network } from "./network";
+import { PathsPanel } from "./paths";
+import { actorPicker, type ActorRef } from "./picker";
+import { RemovalPanel } from "./removal";
+import { ScopeBar } from "./scope";
+
+/** What the browser tests and the curious can inspect: window.explorer. */
+interface Explorer {
+  timings: Record<string, number>;
+  graph?: Network;
+  map?: NetworkMap;
+  layout?: Layout;
+  /** Resolves once the network is drawn and the brokers are sized. */
+  ready: Promise<void>;
+}
+
+let resolveReady: () => void = () => {};
+const explorer: Explorer = { timings: {}, ready: new Promise((r) => (resolveReady = r)) };
+(window as unknown as { explorer: Explorer }).explorer = explorer;
+
+const statusEl = byId("status");
+let pending = 0;
+
+function status(text: string, kind: "info" | "error" = "info"): void {
+  statusEl.textContent = text;
+  statusEl.classList.toggle("error", kind === "error");
+}
+
+function showError(e: unknown): void {
+  const msg = e instanceof Error ? e.message : String(e);
+  status(msg, "error");
+  if (e instanceof ApiError && e.needsKey) {
+    const access = byId<HTMLDetailsElement>("access");
+    access.open = true;
+    byId("api-key").focus();
+  }
+}
+
+async function busy<T>(what: string, work: Promise<T>): Promise<T> {
+  pending++;
+  status(what);
+  try {
+    return await work;
+  } finally {
+    if (--pending === 0 && !statusEl.classList.contains("error")) status("");
+  }
+}
+
+const nextFrame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
+
+function setupAccess(onKey: () => void): void {
+  const key = byId<HTMLInputElement>("api-key");
+  const remember = byId<HTMLInputElement>("api-remember");
+  key.value = getApiKey();
+  remember.checked = isKeyRemembered();
+  byId("access-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    setApiKey(key.value, remember.checked);
+    byId<HTMLDetailsElement>("access").open = false;
+    status(key.value ? "API key set." : "API key cleared.");
+    onKey();
+  });
+}
+
+function setupTabs(): (name: "card" | "paths" | "removal") => void {
+  const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+  const show = (tab: HTMLButtonElement, focus = false) => {
+    for (const t of tabs) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1;
+      byId(t.getAttribute("aria-controls")!).hidden = !on;
+    }
+    if (focus) tab.focus();
+  };
+  tabs.forEach((t, i) => {
+    t.addEventListener("click", () => show(t));
+    t.addEventListener("keydown", (e) => {
+      const j = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1 : null;
+      if (j === null) return;
+      e.preventDefault();
+      show(tabs[(j + tabs.length) % tabs.length], true);
+    });
+  });
+  return (name) => show(byId<HTMLButtonElement>(`tab-${name}`));
+}
+
+function fillSelect(select: HTMLSelectElement, options: Record<string, string>, value: string): void {
+  select.replaceChildren(...Object.entries(options).map(([v, label]) => h("option", { value: v }, label)));
+  select.value = value;
+}
+
+function renderLegend(el: HTMLElement, actors: { label: string; color: string; count: number }[], metric: string): void {
+  fill(el, actors.map((a) => h("li", {}, swatch(a.color), ` ${a.label} `, h("span", { class: "count" }, num(a.count)))));
+  byId("map-caption").textContent = `Size: ${METRICS[metric].label.toLowerCase()} · bold: the top 10 brokers (the top 5 always labelled)`;
+}
+
+async function start(): Promise<void> {
+  status("Loading the network…");
+  const progress = { actors: "", links: "" };
+  const loaded = await loadNetwork((what, n, total) => {
+    progress[what] = `${n.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${what}`;
+    status(`Loading ${[progress.actors, progress.links].filter(Boolean).join(", ")}…`);
+  });
+  explorer.timings.loaded = performance.now();
+  const g = loaded.graph;
+  explorer.graph = g;
+
+  let metric = "BETWEENNESS";
+  let groupBy = "SECTOR";
+  let colourBy: "sector" | "type" = "sector";
+  let selected: ActorRef | null = null;
+  let profile: Profile | Error | null = null;
+
+  const legendEl = byId("legend");
+  let legend = colourNodes(g, colourBy);
+  renderLegend(legendEl, legend, metric);
+
+  const showTab = setupTabs();
+  const removal: RemovalPanel = new RemovalPanel({
+    scope: () => scopeInput(scopeBar.current()),
+    marked: (ids) => map.setMarked(ids),
+    show: (removed, isolated) => map.setRemoval(removed, isolated),
+    open: (a) => void openCard(a, true),
+    error: showError,
+    busy,
+  });
+  const map = new NetworkMap(g, byId("graph"), {
+    pick: (id, add) => {
+      const a = { id, name: g.getNodeAttribute(id, "label") };
+      if (add) {
+        removal.toggle(a);
+        showTab("removal");
+      } else void openCard(a, false);
+    },
+  });
+  explorer.map = map;
+  await nextFrame();
+  explorer.timings.firstRender = performance.now();
+  status("");
+
+  const layoutButton = byId<HTMLButtonElement>("layout-toggle");
+  const layout = new Layout(g, (running) => {
+    layoutButton.textContent = running ? "Pause layout" : "Run layout";
+    layoutButton.setAttribute("aria-pressed", String(running));
+    if (!running && !explorer.timings.layoutDone) explorer.timings.layoutDone = performance.now();
+  }, () => map.interacting());
+  explorer.layout = layout;
+  layoutButton.addEventListener("click", () => (layout.isRunning() ? layout.stop() : layout.start()));
+  layout.start();
+  byId("zoom-in").addEventListener("click", () => map.zoomIn());
+  byId("zoom-out").addEventListener("click", () => map.zoomOut());
+  byId("zoom-fit").addEventListener("click", () => map.fit());
+
+  const cardEl = byId("card");
+  let cardSeq = 0;
+  const drawCard = async (a: ActorRef, seq: number, focus: boolean) => {
+    const actor = await fetchActor(a.id);
+    if (seq !== cardSeq) return;
+    if (!actor) {
+      fill(cardEl, h("p", { class: "error" }, `${a.name} is no longer in the network.`));
+      return;
+    }
+    fill(cardEl, renderCard(actor, profile, groupBy, cardActions));
+    if (focus) cardEl.querySelector<HTMLElement>("#card-name")?.focus({ preventScroll: true });
+  };
+  const openCard = async (a: ActorRef, focus: boolean) => {
+    const seq = ++cardSeq;
+    selected = a;
+    profile = null;
+    map.select(a.id);
+    showTab("card");
+    if (focus) map.centreOn(a.id);
+    fill(cardEl, h("p", { class: "hint" }, `Loading ${a.name}…`));
+    const profileP = fetchProfile(a.id, scopeInput(scopeBar.current()), groupBy).catch((e: Error) => e);
+    try {
+      await busy(`Loading ${a.name}…`, drawCard(a, seq, focus));
+      profile = await profileP;
+      if (seq === cardSeq) await drawCard(a, seq, false);
+    } catch (e) {
+      showError(e);
+    }
+  };
+  const cardActions = {
+    open: (a: ActorRef) => void openCard(a, true),
+    centre: (id: string) => map.centreOn(id),
+    traceFrom: (a: ActorRef) => { paths.setFrom(a); showTab("paths"); byId("path-to").focus(); },
+    traceTo: (a: ActorRef) => { paths.setTo(a); showTab("paths"); byId("path-from").focus(); },
+    toggleRemoval: (a: ActorRef) => removal.toggle(a),
+    inRemoval: (id: string) => removal.has(id),
+  };
+
+  const paths = new PathsPanel({
+    scope: () => scopeInput(scopeBar.current()),
+    show: (p) => map.setPaths(p),
+    frame: (ids) => map.frame(ids),
+    focus: (i) => map.focusPath(i),
+    open: (a) => void openCard(a, true),
+    error: showError,
+    busy,
+  });
+
+  const searchPicker = actorPicker(byId<HTMLInputElement>("search"), (a) => void openCard(a, true), showError);
+  void searchPicker;
+
+  let analyticsSeq = 0;
+  const refreshAnalytics = async () => {
+    const seq = ++analyticsSeq;
+    const scope = scopeInput(scopeBar.current());
+    try {
+      const [scores, summary] = await busy("Ranking brokers…", Promise.all([
+        fetchScores(scope, metric, groupBy, g.order), fetchSummary(scope)]));
+      if (seq !== analyticsSeq) return;
+      sizeNodes(g, scores, !!METRICS[metric].ascending);
+      const top = scores.slice(0, 10);
+      map.setBrokers(top.map((b) => b.id), 5);
+      renderBrokers(byId<HTMLOListElement>("brokers"), top, metric, (a) => void openCard(a, true));
+      renderSummary(byId("summary"), summary);
+      map.reindex();
+      if (selected) void openCard(selected, false);
+    } catch (e) {
+      showError(e);
+    }
+  };
+  const refreshLater = debounce(() => void refreshAnalytics(), 300);
+
+  const scopeBar: ScopeBar = new ScopeBar(linkTypeCounts(g), dateRange(g), loaded.programmes, (s: Scope) => {
+    map.setScope(s);
+    refreshLater();
+  });
+
+  const metricSelect = byId<HTMLSelectElement>("metric");
+  fillSelect(metricSelect, Object.fromEntries(Object.entries(METRICS).map(([k, m]) => [k, m.label])), metric);
+  byId("metric-help").textContent = METRICS[metric].help;
+  metricSelect.addEventListener("change", () => {
+    metric = metricSelect.value;
+    byId("metric-help").textContent = METRICS[metric].help;
+    renderLegend(legendEl, legend, metric);
+    void refreshAnalytics();
+  });
+  const colourSelect = byId<HTMLSelectElement>("colour-by");
+  colourSelect.addEventListener("change", () => {
+    colourBy = colourSelect.value as "sector" | "type";
+    legend = colourNodes(g, colourBy);
+    renderLegend(legendEl, legend, metric);
+  });
+  const groupSelect = byId<HTMLSelectElement>("group-by");
+  fillSelect(groupSelect, GROUP_BY, groupBy);
+  groupSelect.addEventListener("change", () => {
+    groupBy = groupSelect.value;
+    void refreshAnalytics();
+  });
+
+  await refreshAnalytics();
+  explorer.timings.ready = performance.now();
+  resolveReady();
+}
+
+let started = false;
+function run(): void {
+  start().then(() => (started = true), (e) => showError(e));
+}
+
+setupAccess(() => {
+  if (!started) run();
+});
+run();

@@ -1,0 +1,321 @@
+// The network map: sigma.js (WebGL) over the graphology graph, with what the
+// panels ask it to show — a selected actor, traced paths, a removal — folded
+// into sigma's reducers so nothing is copied.
+
+import Sigma from "sigma";
+import type { NodeDisplayData, PartialButFor } from "sigma/types";
+import type { Settings } from "sigma/settings";
+import { DIM_EDGE, DIM_NODE, ISOLATED_COLOR, PATH_COLORS, REMOVED_COLOR, type Scope, linkInScope } from "./model";
+import type { EdgeAttrs, Network, NodeAttrs } from "./network";
+
+/** The whole network, with a margin. */
+const HOME = { x: 0.5, y: 0.5, ratio: 1.05, angle: 0 };
+
+export interface MapPath {
+  actors: string[];
+  links: string[];
+}
+
+export interface MapEvents {
+  /** An actor was clicked (or tapped); add means shift/ctrl/cmd was held. */
+  pick(id: string, add: boolean): void;
+}
+
+export class NetworkMap {
+  readonly sigma: Sigma<NodeAttrs, EdgeAttrs>;
+  private hovered: string | null = null;
+  private hoverNeighbours = new Set<string>();
+  private selected: string | null = null;
+  private brokers = new Set<string>(); // drawn in bold when labelled
+  private labelled = new Set<string>(); // always labelled
+  private pathNodes = new Map<string, number[]>(); // actor → the paths it is on
+  private pathEdges = new Map<string, number[]>(); // link → the paths that use it
+  private focusedPath: number | null = null;
+  private removed = new Set<string>();
+  private marked = new Set<string>(); // chosen for a removal, not yet computed
+  private isolated = new Set<string>();
+  private outOfScope = { actors: new Set<string>(), links: new Set<string>() };
+  private lastInput = -Infinity;
+  private pointerDown = false;
+
+  constructor(
+    private graph: Network,
+    container: HTMLElement,
+    events: MapEvents,
+  ) {
+    const large = graph.size > 5000;
+    this.sigma = new Sigma<NodeAttrs, EdgeAttrs>(graph, container, {
+      zIndex: true,
+      hideEdgesOnMove: large,
+      labelFont: "system-ui, 'DejaVu Sans', sans-serif",
+      labelSize: 13,
+      labelWeight: "500",
+      labelRenderedSizeThreshold: graph.order < 200 ? 9 : 7,
+      labelDensity: graph.order < 200 ? 1 : 0.4,
+      minEdgeThickness: 0.8,
+      defaultDrawNodeLabel: drawLabel,
+      nodeReducer: (id, a) => this.reduceNode(id, a),
+      edgeReducer: (id, a) => this.reduceEdge(id, a),
+    });
+    this.sigma.on("clickNode", ({ node, event }) => {
+      const o = event.original as MouseEvent;
+      events.pick(node, o.shiftKey || o.ctrlKey || o.metaKey);
+    });
+    this.sigma.on("enterNode", ({ node }) => this.hover(node));
+    this.sigma.on("leaveNode", () => this.hover(null));
+    container.addEventListener("keydown", (e) => this.key(e));
+    // When did someone last pan or zoom (see interacting)?
+    const touch = () => (this.lastInput = performance.now());
+    for (const type of ["pointerdown", "wheel", "touchmove"]) container.addEventListener(type, touch, { passive: true });
+    container.addEventListener("pointerdown", () => (this.pointerDown = true));
+    window.addEventListener("pointerup", () => (this.pointerDown = false));
+    this.sigma.getCamera().setState(HOME);
+  }
+
+  private reduceNode(id: string, a: NodeAttrs): NodeAttrs {
+    // Display data on top of the attributes; a null label hides it.
+    const d = { ...a } as Omit<NodeAttrs, "label"> & Partial<NodeDisplayData> & { broker?: boolean };
+    const onPath = this.pathNodes.has(id);
+    if (this.outOfScope.actors.has(id) && !onPath && id !== this.selected) d.hidden = true;
+    if (this.brokers.has(id)) {
+      d.forceLabel = this.labelled.has(id);
+      d.broker = true;
+      d.zIndex = 1;
+    }
+    if (this.pathNodes.size) {
+      if (onPath && this.showsPath(this.pathNodes.get(id)!)) {
+        d.forceLabel = true;
+        d.zIndex = 2;
+      } else {
+        d.color = DIM_NODE;
+        d.forceLabel = false;
+        d.label = null;
+      }
+    } else if (this.hovered) {
+      if (id !== this.hovered && !this.hoverNeighbours.has(id)) {
+        d.color = DIM_NODE;
+        d.label = null;
+        d.forceLabel = false;
+      } else {
+        d.forceLabel = true;
+        d.zIndex = 2;
+      }
+    }
+    if (this.removed.has(id) || this.marked.has(id)) {
+      d.color = REMOVED_COLOR;
+      d.forceLabel = true;
+      d.zIndex = 3;
+    } else if (this.isolated.has(id)) {
+      d.color = ISOLATED_COLOR;
+      d.forceLabel = true;
+      d.zIndex = 3;
+    }
+    if (id === this.selected) {
+      d.highlighted = true;
+      d.zIndex = 4;
+    }
+    return d as NodeAttrs;
+  }
+
+  private reduceEdge(id: string, a: EdgeAttrs): Partial<EdgeAttrs> & { hidden?: boolean; zIndex?: number } {
+    const d: Partial<EdgeAttrs> & { hidden?: boolean; zIndex?: number } = { ...a };
+    const paths = this.pathEdges.get(id);
+    if (this.outOfScope.links.has(id) && !paths) {
+      d.hidden = true;
+      return d;
+    }
+    const [s, t] = this.graph.extremities(id);
+    if (this.pathEdges.size) {
+      if (paths && this.showsPath(paths)) {
+        d.color = PATH_COLORS[(this.focusedPath ?? paths[0]) % PATH_COLORS.length];
+        d.size = 5;
+        d.zIndex = 2;
+      } else {
+        d.color = DIM_EDGE;
+      }
+    } else if (this.hovered) {
+      if (s !== this.hovered && t !== this.hovered) d.color = DIM_EDGE;
+      else d.size = (a.size ?? 1) + 1.5;
+    } else if (this.selected && (s === this.selected || t === this.selected)) {
+      d.size = (a.size ?? 1) + 1.5;
+      d.zIndex = 1;
+    }
+    if (this.removed.has(s) || this.removed.has(t)) d.color = DIM_EDGE;
+    return d;
+  }
+
+  /** Is an actor or link on these paths drawn (all paths, or the focused one)? */
+  private showsPath(paths: number[]): boolean {
+    return this.focusedPath === null || paths.includes(this.focusedPath);
+  }
+
+  private hover(id: string | null): void {
+    this.hovered = id;
+    this.hoverNeighbours = new Set(id ? this.graph.neighbors(id) : []);
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
+  /** Arrow keys pan, + and − zoom, 0 fits the whole network, Escape clears highlights. */
+  private key(e: KeyboardEvent): void {
+    const camera = this.sigma.getCamera();
+    const { x, y, ratio } = camera.getState();
+    const step = 0.1 * ratio;
+    const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    if (moves[e.key]) camera.animate({ x: x + moves[e.key][0], y: y + moves[e.key][1] }, { duration: 150 });
+    else if (e.key === "+" || e.key === "=") camera.animatedZoom({ duration: 200 });
+    else if (e.key === "-" || e.key === "_") camera.animatedUnzoom({ duration: 200 });
+    else if (e.key === "0") camera.animate(HOME, { duration: 300 });
+    else return;
+    e.preventDefault();
+  }
+
+  /**
+   * Hides the links outside the scope, and the actors left with none (when
+   * the scope narrows anything). Kept here, not in the graph: sigma repaints
+   * attribute updates in place, which it cannot do for hidden items.
+   */
+  setScope(scope: Scope): void {
+    const links = new Set<string>();
+    const active = new Set<string>();
+    this.graph.forEachEdge((id, a, source, target) => {
+      if (linkInScope({ type: a.linkType, from: a.from, to: a.to, programme: a.programme }, scope)) {
+        active.add(source);
+        active.add(target);
+      } else links.add(id);
+    });
+    const actors = new Set<string>();
+    if (links.size || scope.linkTypes || scope.programmeId || scope.from || scope.to) {
+      this.graph.forEachNode((id) => {
+        if (!active.has(id)) actors.add(id);
+      });
+    }
+    this.outOfScope = { actors, links };
+    this.reindex();
+  }
+
+  /** Is someone panning or zooming, or was a moment ago? */
+  interacting(): boolean {
+    return this.pointerDown || performance.now() - this.lastInput < 250 || this.sigma.getCamera().isAnimated();
+  }
+
+  zoomIn(): void {
+    this.sigma.getCamera().animatedZoom({ duration: 200 });
+  }
+  zoomOut(): void {
+    this.sigma.getCamera().animatedUnzoom({ duration: 200 });
+  }
+  fit(): void {
+    this.sigma.getCamera().animate(HOME, { duration: 300 });
+  }
+
+  /** Moves the camera to an actor, zooming in if the view is wide. */
+  centreOn(id: string): void {
+    const d = this.sigma.getNodeDisplayData(id);
+    if (!d) return;
+    const camera = this.sigma.getCamera();
+    camera.animate({ x: d.x, y: d.y, ratio: Math.min(camera.getState().ratio, 0.5) }, { duration: 400 });
+  }
+
+  /** Moves the camera to show these actors, with a margin. */
+  frame(ids: string[]): void {
+    const points = ids.map((id) => this.sigma.getNodeDisplayData(id)).filter((d) => d !== undefined);
+    if (!points.length) return;
+    const xs = points.map((p) => p.x);
+    const ys = points.map((p) => p.y);
+    const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    // A camera ratio of 1 shows the whole (normalised) network.
+    const ratio = Math.min(1, Math.max(0.2, Math.max(x1 - x0, y1 - y0) * 1.5));
+    this.sigma.getCamera().animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 500 });
+  }
+
+  select(id: string | null): void {
+    this.selected = id;
+    this.refresh();
+  }
+
+  /** The top brokers, best first: all in bold, the first few always labelled. */
+  setBrokers(ids: string[], labelled: number): void {
+    this.brokers = new Set(ids);
+    this.labelled = new Set(ids.slice(0, labelled));
+    this.refresh();
+  }
+
+  /** Highlights traced paths (the first in the first colour); [] clears them. */
+  setPaths(paths: MapPath[]): void {
+    this.pathNodes.clear();
+    this.pathEdges.clear();
+    this.focusedPath = null;
+    const add = (m: Map<string, number[]>, key: string, i: number) => m.set(key, [...(m.get(key) ?? []), i]);
+    paths.forEach((p, i) => {
+      for (const a of p.actors) add(this.pathNodes, a, i);
+      for (const l of p.links) add(this.pathEdges, l, i);
+    });
+    this.refresh();
+  }
+
+  /** Shows one traced path only; null shows them all. */
+  focusPath(i: number | null): void {
+    this.focusedPath = i;
+    this.refresh();
+  }
+
+  highlightedLinks(): string[] {
+    return [...this.pathEdges.keys()];
+  }
+
+  /** Actors chosen for a removal (drawn dark until the impact is computed). */
+  setMarked(ids: Iterable<string>): void {
+    this.marked = new Set(ids);
+    this.refresh();
+  }
+
+  /** The outcome of a removal: who left and who is left without ties. */
+  setRemoval(removed: string[], isolated: string[]): void {
+    this.removed = new Set(removed);
+    this.isolated = new Set(isolated);
+    this.refresh();
+  }
+
+  refresh(): void {
+    this.sigma.refresh({ skipIndexation: true });
+  }
+
+  /** Re-reads positions and sizes after the graph changed. */
+  reindex(): void {
+    this.sigma.refresh();
+  }
+}
+
+/**
+ * Labels with a white halo, so they stay readable over links; brokers in
+ * bold. A label that would run off the right edge goes left of its node,
+ * or is shortened if it fits neither side.
+ */
+function drawLabel(
+  ctx: CanvasRenderingContext2D,
+  data: PartialButFor<NodeDisplayData, "x" | "y" | "size" | "label" | "color">,
+  settings: Settings<NodeAttrs, EdgeAttrs>,
+): void {
+  if (!data.label) return;
+  const size = settings.labelSize;
+  ctx.font = `${data.broker ? "700" : settings.labelWeight} ${size}px ${settings.labelFont}`;
+  const viewport = ctx.canvas.width / (window.devicePixelRatio || 1);
+  const right = viewport - 4 - (data.x + data.size + 3); // room on each side
+  const left = data.x - data.size - 3 - 4;
+  let label = data.label;
+  let width = ctx.measureText(label).width;
+  const onLeft = width > right && left > right;
+  const room = Math.max(onLeft ? left : right, 40);
+  while (width > room && label.length > 4) {
+    label = label.slice(0, Math.max(3, Math.floor(label.length * (room / width)) - 2)) + "…";
+    width = ctx.measureText(label).width;
+  }
+  const x = onLeft ? data.x - data.size - 3 - width : data.x + data.size + 3;
+  const y = data.y + size / 3;
+  ctx.lineJoin = "round";
+  ctx.lineWidth = 3.5;
+  ctx.strokeStyle = "rgba(255, 255, 255, 0.92)";
+  ctx.strokeText(label, x, y);
+  ctx.fillStyle = "#1b1f24";
+  ctx.fillText(label, x, y);
+}
