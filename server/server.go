@@ -96,6 +96,7 @@ func (s *Server) Handler() http.Handler {
 		w.Write([]byte("ok\n"))
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
+	routeExplore(mux) // the network explorer page at /explore (explore.go)
 	return s.logRequests(mux)
 }
 
