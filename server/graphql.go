@@ -24,13 +24,14 @@ import (
 // domain messages with an extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
 	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, 64), PathBudget: cfg.PathBudget}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: costs()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
-	srv.Use(extension.FixedComplexityLimit(cfg.ComplexityLimit))
+	useLimits(srv, cfg)                      // depth, page size and cost (limits.go, costs.go)
+	cfg.metrics.observe(srv, root.Snapshots) // metrics.go
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		op := graphql.GetOperationContext(ctx)
 		if info := requestInfoFrom(ctx); info != nil {

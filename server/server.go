@@ -25,6 +25,10 @@ type Config struct {
 	ComplexityLimit int           // maximum GraphQL query complexity
 	MaxBodyBytes    int64         // maximum request body size
 	PathBudget      time.Duration // time a path search may take
+	Limits          Limits        // depth, page size, rate and time limits (limits.go)
+
+	metrics *metrics     // set by New (metrics.go)
+	rates   *rateLimiter // set by New (limits.go)
 }
 
 // Server serves the API until Close.
@@ -38,7 +42,7 @@ type Server struct {
 // New returns a server for cfg, with defaults for zero limits.
 func New(cfg Config) *Server {
 	if cfg.ComplexityLimit == 0 {
-		cfg.ComplexityLimit = 5000
+		cfg.ComplexityLimit = DefaultComplexityLimit // costs.go
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
@@ -46,7 +50,7 @@ func New(cfg Config) *Server {
 	if cfg.PathBudget == 0 {
 		cfg.PathBudget = 10 * time.Second
 	}
-	s := &Server{cfg: cfg}
+	s := &Server{cfg: withOperations(cfg)}
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	return s
 }
@@ -84,7 +88,8 @@ var graphiqlAssets embed.FS
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	gql := newGraphQL(s.cfg)
-	mux.Handle("/graphql", http.MaxBytesHandler(gql, s.cfg.MaxBodyBytes))
+	mux.Handle("/graphql", guard(gql, s.cfg)) // limits.go
+	mux.Handle("GET /metrics", s.cfg.metrics.handler())
 	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlAssets))
 	mux.Handle("GET /{$}", playground.Handler("partnergraph", "/graphql",
 		playground.WithGraphiqlVersion("/graphiql/graphiql.min.js", "/graphiql/graphiql.min.css",
@@ -97,7 +102,7 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
 	routeExplore(mux) // the network explorer page at /explore (explore.go)
-	return s.logRequests(mux)
+	return s.logRequests(s.cfg.metrics.countRequests(mux))
 }
 
 // ready answers 200 when the store answers, 503 otherwise.

@@ -1,0 +1,158 @@
+package server
+
+import (
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/resolvers/generated"
+	"github.com/partnergraph/partnergraph/resolvers/model"
+)
+
+// A query's cost (its GraphQL complexity) estimates the work it asks for in
+// units of one plain field. Lists with `first` cost their children once per
+// item they may return, so the cost bounds the size of the answer; analytics
+// and path searches add a fixed price for the computation behind them.
+// Server.Config.ComplexityLimit caps the total (DefaultComplexityLimit).
+const (
+	// costAnalytics prices one whole-scope computation on a snapshot, such
+	// as betweenness (Brandes: O(nm)) or Gould–Fernandez brokerage.
+	costAnalytics = 10_000
+	// costPath prices one bounded search between two actors.
+	costPath = 2_000
+	// assumedItems stands for the length of an answer that has no `first`
+	// (a neighbourhood's actors and links).
+	assumedItems = 100
+)
+
+// DefaultComplexityLimit admits, for example, a page of 100 organisations
+// with 100 links each and their ends (about 200,000), or 25 analytics fields
+// (250,000), but not an unbounded mix of them.
+const DefaultComplexityLimit = 250_000
+
+// costs returns the complexity functions of the fields that cost more than
+// gqlgen's default (1 + the cost of the selected children).
+func costs() generated.ComplexityRoot {
+	var c generated.ComplexityRoot
+	costConnections(&c)
+	costAnalyticsFields(&c)
+	costPathFields(&c)
+	return c
+}
+
+// costConnections scales every Relay connection by the page it asks for.
+func costConnections(c *generated.ComplexityRoot) {
+	q := &c.Query
+	q.Actors = func(child int, _ *string, _ *model.ActorFilter, first *int32, _ *string) int {
+		return page(child, first, graph.DefaultPageSize)
+	}
+	q.People = func(child int, _ *string, first *int32, _ *string) int {
+		return page(child, first, graph.DefaultPageSize)
+	}
+	q.Organisations = func(child int, _ *string, _ *model.OrganisationFilter, first *int32, _ *string) int {
+		return page(child, first, graph.DefaultPageSize)
+	}
+	q.Programmes = func(child int, _, _ *string, first *int32, _ *string) int {
+		return page(child, first, graph.DefaultPageSize)
+	}
+	q.Links = func(child int, _ *model.LinkFilter, first *int32, _ *string) int {
+		return page(child, first, graph.DefaultPageSize)
+	}
+	links := func(child int, _ *model.LinkFilter, first *int32, _ *string) int {
+		return page(child, first, graph.DefaultPageSize)
+	}
+	connection := func(child int, first *int32, _ *string) int { return page(child, first, graph.DefaultPageSize) }
+	c.Person.Links, c.Organisation.Links = links, links
+	c.Person.Brokered, c.Organisation.Brokered = connection, connection
+	c.Organisation.Units, c.Programme.Links = connection, connection
+}
+
+// costAnalyticsFields prices the brokerage and network measures.
+func costAnalyticsFields(c *generated.ComplexityRoot) {
+	q := &c.Query
+	q.Brokers = func(child int, _ *model.Scope, _ *model.Metric, _ *model.GroupBy, first *int32) int {
+		return add(costAnalytics, page(child, first, 10))
+	}
+	q.BrokerageRoles = func(child int, _ *model.Scope, _ *model.GroupBy, first *int32) int {
+		return add(costAnalytics, page(child, first, 50))
+	}
+	q.StructuralHoles = func(child int, _ *model.Scope, first *int32) int {
+		return add(costAnalytics, page(child, first, 50))
+	}
+	q.Cutpoints = func(child int, _ *model.Scope) int { return add(costAnalytics/10, child) }
+	q.Bridges = func(child int, _ *model.Scope) int { return add(costAnalytics/10, child) }
+	// Distances and components before and after the removal.
+	q.RemovalImpact = func(child int, _ []string, _ *model.Scope) int { return add(2*costAnalytics, child) }
+	q.NetworkSummary = func(child int, _ *model.Scope) int { return add(costAnalytics, child) }
+	c.NetworkSummary.TopBrokers = func(child int, _ *model.Metric, first *int32) int {
+		return add(costAnalytics, page(child, first, 5))
+	}
+	q.BrokerProfile = func(child int, _ string, _ *model.Scope) int { return add(costAnalytics, child) }
+	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return add(costAnalytics, child) }
+	c.BrokerProfile.BridgedPairs = func(child int, first *int32) int { return page(child, first, 20) }
+	c.BrokerProfile.Substitutes = func(child int, first *int32) int { return page(child, first, 10) }
+	// One computation per yearly window.
+	q.BrokerHistory = func(child int, _ string, _ *model.Metric, from, to graph.Date, _ *model.Step, _ *model.Scope) int {
+		windows := max(to.Year()-from.Year()+1, 1)
+		return mul(windows, add(costAnalytics, child))
+	}
+}
+
+// costPathFields prices the path searches: knowledgePaths by the k paths it
+// asks for and the legs its via actors add.
+func costPathFields(c *generated.ComplexityRoot) {
+	q := &c.Query
+	q.KnowledgePaths = func(child int, _, _ string, _ *model.Scope, k, _ *int32, _ *model.PathCost, _ *bool, via, _ []string) int {
+		n := count(k, 1)
+		return mul(n, add(mul(costPath, len(via)+1), child))
+	}
+	q.AllShortestPaths = func(child int, _, _ string, _ *model.Scope, first *int32) int {
+		return add(costPath, page(child, first, 10))
+	}
+	q.Introducers = func(child int, _, _ string, _ *model.Scope, first *int32) int {
+		return add(costPath, page(child, first, 10))
+	}
+	// Disjoint paths by repeated augmenting searches (Menger).
+	q.ConnectionResilience = func(child int, _, _ string, _ *model.Scope) int { return add(5*costPath, child) }
+	q.Reach = func(child int, _ string, maxHops *int32, _ *model.Scope, first *int32) int {
+		return add(mul(costPath, count(maxHops, 2)), page(child, first, 100))
+	}
+	q.Neighbourhood = func(child int, _ string, hops *int32, _ *model.Scope) int {
+		return add(mul(costPath, count(hops, 1)), mul(assumedItems, child))
+	}
+}
+
+// page is the cost of a list of up to first items (def when absent).
+func page(child int, first *int32, def int) int {
+	return add(1, mul(count(first, def), child))
+}
+
+// count reads a positive count argument; absent or out of range counts as
+// def or 1, since such requests fail validation or their resolver anyway.
+func count(v *int32, def int) int {
+	switch {
+	case v == nil:
+		return def
+	case *v < 1:
+		return 1
+	}
+	return int(*v)
+}
+
+const maxCost = int(^uint(0) >> 1)
+
+// add and mul saturate instead of overflowing, so no query can wrap its cost
+// around to a small number.
+func add(a, b int) int {
+	if a > maxCost-b {
+		return maxCost
+	}
+	return a + b
+}
+
+func mul(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > maxCost/b {
+		return maxCost
+	}
+	return a * b
+}

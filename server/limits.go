@@ -1,0 +1,350 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/complexity"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"golang.org/x/time/rate"
+)
+
+// Limits bound the work one request, or one client, can cause. Zero fields
+// take the defaults of DefaultLimits.
+type Limits struct {
+	MaxDepth    int // deepest nesting of fields a document may have
+	MaxPageSize int // largest `first` a field accepts (at most graph.MaxPageSize)
+	// RequestTimeout is the time a GraphQL request may take; its store calls
+	// and analytics are cancelled then and it answers TIMEOUT.
+	RequestTimeout time.Duration
+	// StoreTimeout is the time one store call may take. Neo4j receives it as
+	// the transaction's timeout (graph/neo4j passes the deadline to the
+	// driver's per-transaction timeout), so the server stops work too.
+	StoreTimeout time.Duration
+	// RateLimit is each client's sustained rate of GraphQL requests per
+	// second, RateBurst how many it may send at once; rate.Inf turns the
+	// limit off.
+	RateLimit rate.Limit
+	RateBurst int
+}
+
+// DefaultLimits returns the limits a server uses unless told otherwise.
+func DefaultLimits() Limits {
+	return Limits{MaxDepth: 15, MaxPageSize: graph.MaxPageSize, RequestTimeout: 30 * time.Second,
+		StoreTimeout: 15 * time.Second, RateLimit: 50, RateBurst: 100}
+}
+
+// withDefaults fills zero fields from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxPageSize <= 0 || l.MaxPageSize > graph.MaxPageSize {
+		l.MaxPageSize = d.MaxPageSize
+	}
+	if l.RequestTimeout <= 0 {
+		l.RequestTimeout = d.RequestTimeout
+	}
+	if l.StoreTimeout <= 0 {
+		l.StoreTimeout = d.StoreTimeout
+	}
+	if l.RateLimit <= 0 {
+		l.RateLimit = d.RateLimit
+	}
+	if l.RateBurst <= 0 {
+		l.RateBurst = max(d.RateBurst, int(math.Min(2*float64(l.RateLimit), 1e6)))
+	}
+	return l
+}
+
+// Codes of refusals (extensions.code), besides graph's domain codes.
+const (
+	codeDepth      = "DEPTH_LIMIT_EXCEEDED"
+	codeComplexity = "COMPLEXITY_LIMIT_EXCEEDED" // gqlgen's own name for it
+	codeRate       = "RATE_LIMITED"
+	codeTooLarge   = "REQUEST_TOO_LARGE"
+)
+
+// withOperations completes cfg with what New adds around the store and the
+// handlers: default limits, metrics, the metered store and the rate limiter.
+func withOperations(cfg Config) Config {
+	cfg.Limits = cfg.Limits.withDefaults()
+	cfg.metrics = newMetrics()
+	cfg.Store = newMeteredStore(cfg.Store, cfg.metrics, cfg.Limits.StoreTimeout)
+	cfg.rates = newRateLimiter(cfg.Limits.RateLimit, cfg.Limits.RateBurst)
+	return cfg
+}
+
+// guard wraps the GraphQL handler in the per-request limits — the client's
+// rate, the body size, the request's deadline — and its latency metric.
+func guard(next http.Handler, cfg Config) http.Handler {
+	lim, maxBody, m := cfg.Limits, cfg.MaxBodyBytes, cfg.metrics
+	next = m.timeRequests(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ok, wait := cfg.rates.allow(clientKey(r), time.Now()); !ok {
+			secs := int(math.Ceil(wait.Seconds()))
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			refuse(w, m, http.StatusTooManyRequests, codeRate,
+				fmt.Sprintf("too many requests: this client may send %g a second (%d at once); retry after %d s", float64(lim.RateLimit), lim.RateBurst, secs))
+			return
+		}
+		if r.Body != nil && r.Method == http.MethodPost {
+			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+			var tooLarge *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooLarge):
+				refuse(w, m, http.StatusRequestEntityTooLarge, codeTooLarge,
+					fmt.Sprintf("the request body is larger than the limit of %d bytes", maxBody))
+				return
+			case err != nil:
+				refuse(w, m, http.StatusBadRequest, graph.EINVALID, "could not read the request body")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), lim.RequestTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// clientKey names the client a rate limit applies to: its IPv4 address, or
+// its IPv6 /64 (what one host or home network is usually given).
+// TODO(auth): key by the caller's identity once requests carry one
+// (server/auth.go), so that clients behind one proxy are told apart.
+func clientKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ip := net.ParseIP(host)
+	switch {
+	case err != nil || ip == nil:
+		return r.RemoteAddr
+	case ip.To4() == nil:
+		return ip.Mask(net.CIDRMask(64, 128)).String()
+	}
+	return ip.String()
+}
+
+// refuse answers a request the limits turn away with a GraphQL-shaped JSON
+// error, so clients read every refusal the same way.
+func refuse(w http.ResponseWriter, m *metrics, status int, code, msg string) {
+	m.countError(code)
+	b, _ := json.Marshal(graphql.Response{Errors: gqlerror.List{{Message: msg, Extensions: map[string]any{"code": code}}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// rateLimiter keeps one token bucket per client.
+type rateLimiter struct {
+	limit     rate.Limit
+	burst     int
+	mu        sync.Mutex
+	clients   map[string]*rateClient
+	lastSweep time.Time
+}
+
+type rateClient struct {
+	bucket *rate.Limiter
+	seen   time.Time
+}
+
+func newRateLimiter(limit rate.Limit, burst int) *rateLimiter {
+	return &rateLimiter{limit: limit, burst: burst, clients: map[string]*rateClient{}}
+}
+
+// allow takes a token from key's bucket at now, or says how long until one
+// is there.
+func (l *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
+	if l.limit == rate.Inf {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.clients[key]
+	if c == nil {
+		l.sweep(now)
+		c = &rateClient{bucket: rate.NewLimiter(l.limit, l.burst)}
+		l.clients[key] = c
+	}
+	c.seen = now
+	res := c.bucket.ReserveN(now, 1)
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// sweep forgets, at most once a minute, clients whose buckets have filled up
+// again: a new bucket is full too, so forgetting them changes nothing.
+func (l *rateLimiter) sweep(now time.Time) {
+	if now.Sub(l.lastSweep) < time.Minute {
+		return
+	}
+	l.lastSweep = now
+	refill := time.Duration(float64(l.burst) / float64(l.limit) * float64(time.Second))
+	for k, c := range l.clients {
+		if now.Sub(c.seen) > refill {
+			delete(l.clients, k)
+		}
+	}
+}
+
+// useLimits installs the document limits — depth, page size, cost — on srv.
+// A request whose deadline passed before its operation started answers
+// TIMEOUT (gqlgen would answer null).
+func useLimits(srv *handler.Server, cfg Config) {
+	srv.Use(&documentLimits{depth: cfg.Limits.MaxDepth, page: cfg.Limits.MaxPageSize, cost: cfg.ComplexityLimit})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if ctx.Err() != nil {
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{Message: "the request took too long and was stopped",
+				Extensions: map[string]any{"code": graph.ETIMEOUT}}}})
+		}
+		return next(ctx)
+	})
+}
+
+// documentLimits refuses operations that are too deep, ask for pages larger
+// than the limit, or cost more than the complexity limit.
+type documentLimits struct {
+	depth, page, cost int
+	es                graphql.ExecutableSchema
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = (*documentLimits)(nil)
+
+func (*documentLimits) ExtensionName() string { return "DocumentLimits" }
+
+func (d *documentLimits) Validate(es graphql.ExecutableSchema) error {
+	d.es = es
+	return nil
+}
+
+// MutateOperationContext measures the operation once, with each fragment
+// measured once however often it is spread, before gqlgen's cost walk (which
+// expands every spread) is allowed to run.
+func (d *documentLimits) MutateOperationContext(ctx context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	m := &measurer{vars: op.Variables, maxPage: d.page, frags: map[string]shape{}}
+	s := m.selections(op.Operation.SelectionSet)
+	switch {
+	case m.badPage != nil:
+		return m.badPage
+	case s.depth > d.depth:
+		return refusal(codeDepth, "the query nests fields %d deep, deeper than the limit of %d: split it into several queries", s.depth, d.depth)
+	case s.fields > d.cost:
+		return refusal(codeComplexity, "the query selects %d fields, more than its cost limit of %d allows", s.fields, d.cost)
+	}
+	if c := complexity.Calculate(ctx, d.es, op.Operation, op.Variables); c > d.cost {
+		return refusal(codeComplexity, "the query costs %d, more than the limit of %d: ask for fewer items (first, k) or fewer analytics, or split it", c, d.cost)
+	}
+	return nil
+}
+
+func refusal(code, format string, args ...any) *gqlerror.Error {
+	err := gqlerror.Errorf(format, args...)
+	err.Extensions = map[string]any{"code": code}
+	return err
+}
+
+// shape is what measurer learns about a selection set: its depth and the
+// fields it selects once expanded.
+type shape struct{ depth, fields int }
+
+// measurer walks an operation, remembering each fragment's shape, so that a
+// document whose spreads would expand exponentially is measured in linear time.
+type measurer struct {
+	vars    map[string]any
+	maxPage int
+	frags   map[string]shape
+	badPage *gqlerror.Error
+}
+
+func (m *measurer) selections(set ast.SelectionSet) shape {
+	var s shape
+	for _, sel := range set {
+		var c shape
+		switch sel := sel.(type) {
+		case *ast.Field:
+			c = m.field(sel)
+		case *ast.InlineFragment:
+			c = m.selections(sel.SelectionSet)
+		case *ast.FragmentSpread:
+			c = m.fragment(sel)
+		}
+		s.depth = max(s.depth, c.depth)
+		s.fields = add(s.fields, c.fields)
+	}
+	return s
+}
+
+func (m *measurer) fragment(sp *ast.FragmentSpread) shape {
+	if s, ok := m.frags[sp.Name]; ok {
+		return s
+	}
+	if sp.Definition == nil {
+		return shape{}
+	}
+	m.frags[sp.Name] = shape{} // validation has rejected cycles; this only guards
+	s := m.selections(sp.Definition.SelectionSet)
+	m.frags[sp.Name] = s
+	return s
+}
+
+func (m *measurer) field(f *ast.Field) shape {
+	m.checkPage(f)
+	s := m.selections(f.SelectionSet)
+	s.depth++
+	s.fields = add(s.fields, 1)
+	return s
+}
+
+// checkPage records the first `first` argument above the page size limit.
+func (m *measurer) checkPage(f *ast.Field) {
+	arg := f.Arguments.ForName("first")
+	if arg == nil || m.badPage != nil {
+		return
+	}
+	v, err := arg.Value.Value(m.vars)
+	if err != nil {
+		return
+	}
+	if n, ok := toInt(v); ok && n > int64(m.maxPage) {
+		m.badPage = gqlerror.Errorf("first is %d on %s, more than the largest page of %d: page with after", n, f.Alias, m.maxPage)
+		m.badPage.Extensions = map[string]any{"code": graph.EINVALID, "field": "first"}
+	}
+}
+
+func toInt(v any) (int64, bool) {
+	switch v := v.(type) {
+	case int:
+		return int64(v), true
+	case int32:
+		return int64(v), true
+	case int64:
+		return v, true
+	case float64:
+		return int64(min(v, math.MaxInt64)), true
+	case json.Number:
+		n, err := v.Int64()
+		return n, err == nil
+	}
+	return 0, false
+}

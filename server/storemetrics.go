@@ -1,0 +1,133 @@
+package server
+
+import (
+	"context"
+	"time"
+
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+// meteredStore times every store call, counts those under way, and gives
+// each a deadline of at most timeout (on Neo4j, the transaction's timeout).
+// Methods it does not define pass through the embedded Store untimed.
+type meteredStore struct {
+	graph.Store
+	m       *metrics
+	timeout time.Duration
+}
+
+func newMeteredStore(s graph.Store, m *metrics, timeout time.Duration) *meteredStore {
+	return &meteredStore{Store: s, m: m, timeout: timeout}
+}
+
+// call runs fn under the store timeout and records how long it took.
+func (s *meteredStore) call(ctx context.Context, method string, fn func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	s.m.inFlight.Inc()
+	defer s.m.inFlight.Dec()
+	start := time.Now()
+	err := fn(ctx)
+	s.m.store.WithLabelValues(method, outcome(err)).Observe(time.Since(start).Seconds())
+	return err
+}
+
+// timed calls fn through call and returns its value.
+func timed[T any](s *meteredStore, ctx context.Context, method string, fn func(context.Context) (T, error)) (T, error) {
+	var v T
+	err := s.call(ctx, method, func(ctx context.Context) (err error) {
+		v, err = fn(ctx)
+		return err
+	})
+	return v, err
+}
+
+func (s *meteredStore) Version(ctx context.Context) (int64, error) {
+	return timed(s, ctx, "Version", s.Store.Version)
+}
+
+func (s *meteredStore) ActorsByID(ctx context.Context, ids []string) ([]*graph.Actor, error) {
+	return timed(s, ctx, "ActorsByID", func(ctx context.Context) ([]*graph.Actor, error) { return s.Store.ActorsByID(ctx, ids) })
+}
+
+func (s *meteredStore) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.ActorPage, error) {
+	return timed(s, ctx, "FindActors", func(ctx context.Context) (*graph.ActorPage, error) { return s.Store.FindActors(ctx, f, p) })
+}
+
+func (s *meteredStore) CreateActor(ctx context.Context, a *graph.Actor) (*graph.Actor, error) {
+	return timed(s, ctx, "CreateActor", func(ctx context.Context) (*graph.Actor, error) { return s.Store.CreateActor(ctx, a) })
+}
+
+func (s *meteredStore) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Actor, error) {
+	return timed(s, ctx, "UpdateActor", func(ctx context.Context) (*graph.Actor, error) { return s.Store.UpdateActor(ctx, u) })
+}
+
+func (s *meteredStore) DeleteActor(ctx context.Context, id string) error {
+	return s.call(ctx, "DeleteActor", func(ctx context.Context) error { return s.Store.DeleteActor(ctx, id) })
+}
+
+func (s *meteredStore) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Programme, error) {
+	return timed(s, ctx, "ProgrammesByID", func(ctx context.Context) ([]*graph.Programme, error) { return s.Store.ProgrammesByID(ctx, ids) })
+}
+
+func (s *meteredStore) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.ProgrammePage, error) {
+	return timed(s, ctx, "FindProgrammes", func(ctx context.Context) (*graph.ProgrammePage, error) { return s.Store.FindProgrammes(ctx, f, p) })
+}
+
+func (s *meteredStore) CreateProgramme(ctx context.Context, p *graph.Programme) (*graph.Programme, error) {
+	return timed(s, ctx, "CreateProgramme", func(ctx context.Context) (*graph.Programme, error) { return s.Store.CreateProgramme(ctx, p) })
+}
+
+func (s *meteredStore) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*graph.Programme, error) {
+	return timed(s, ctx, "UpdateProgramme", func(ctx context.Context) (*graph.Programme, error) { return s.Store.UpdateProgramme(ctx, u) })
+}
+
+func (s *meteredStore) DeleteProgramme(ctx context.Context, id string) error {
+	return s.call(ctx, "DeleteProgramme", func(ctx context.Context) error { return s.Store.DeleteProgramme(ctx, id) })
+}
+
+func (s *meteredStore) LinksByID(ctx context.Context, ids []string) ([]*graph.Link, error) {
+	return timed(s, ctx, "LinksByID", func(ctx context.Context) ([]*graph.Link, error) { return s.Store.LinksByID(ctx, ids) })
+}
+
+func (s *meteredStore) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+	return timed(s, ctx, "FindLinks", func(ctx context.Context) (*graph.LinkPage, error) { return s.Store.FindLinks(ctx, f, p) })
+}
+
+func (s *meteredStore) LinksOfActors(ctx context.Context, ids []string, f graph.LinkFilter) ([][]*graph.Link, error) {
+	return timed(s, ctx, "LinksOfActors", func(ctx context.Context) ([][]*graph.Link, error) { return s.Store.LinksOfActors(ctx, ids, f) })
+}
+
+func (s *meteredStore) CreateLink(ctx context.Context, l *graph.Link) (*graph.Link, error) {
+	return timed(s, ctx, "CreateLink", func(ctx context.Context) (*graph.Link, error) { return s.Store.CreateLink(ctx, l) })
+}
+
+func (s *meteredStore) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link, error) {
+	return timed(s, ctx, "UpdateLink", func(ctx context.Context) (*graph.Link, error) { return s.Store.UpdateLink(ctx, u) })
+}
+
+func (s *meteredStore) DeleteLink(ctx context.Context, id string) error {
+	return s.call(ctx, "DeleteLink", func(ctx context.Context) error { return s.Store.DeleteLink(ctx, id) })
+}
+
+func (s *meteredStore) SetParticipation(ctx context.Context, p *graph.Participation) (*graph.Participation, error) {
+	return timed(s, ctx, "SetParticipation", func(ctx context.Context) (*graph.Participation, error) { return s.Store.SetParticipation(ctx, p) })
+}
+
+func (s *meteredStore) RemoveParticipation(ctx context.Context, actorID, programmeID string) error {
+	return s.call(ctx, "RemoveParticipation", func(ctx context.Context) error {
+		return s.Store.RemoveParticipation(ctx, actorID, programmeID)
+	})
+}
+
+func (s *meteredStore) ParticipationsOf(ctx context.Context, ids []string) ([][]*graph.Participation, error) {
+	return timed(s, ctx, "ParticipationsOf", func(ctx context.Context) ([][]*graph.Participation, error) { return s.Store.ParticipationsOf(ctx, ids) })
+}
+
+func (s *meteredStore) Apply(ctx context.Context, b *graph.Batch) (*graph.ApplyResult, error) {
+	return timed(s, ctx, "Apply", func(ctx context.Context) (*graph.ApplyResult, error) { return s.Store.Apply(ctx, b) })
+}
+
+func (s *meteredStore) Scan(ctx context.Context, fn func(graph.Item) error) (int64, error) {
+	return timed(s, ctx, "Scan", func(ctx context.Context) (int64, error) { return s.Store.Scan(ctx, fn) })
+}
