@@ -40,6 +40,10 @@ type Limits struct {
 	// limit off.
 	RateLimit rate.Limit
 	RateBurst int
+	// RateLimitLoopback limits clients on loopback addresses too. They are
+	// exempt by default: local tools and tests, and a reverse proxy on the
+	// same host, whose clients would all share its address and one bucket.
+	RateLimitLoopback bool
 }
 
 // DefaultLimits returns the limits a server uses unless told otherwise.
@@ -96,7 +100,7 @@ func guard(next http.Handler, cfg Config) http.Handler {
 	lim, maxBody, m := cfg.Limits, cfg.MaxBodyBytes, cfg.metrics
 	next = m.timeRequests(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := cfg.rates.allow(clientKey(r), time.Now()); !ok {
+		if ok, wait := cfg.rates.allow(clientKey(r, lim.RateLimitLoopback), time.Now()); !ok {
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			refuse(w, m, http.StatusTooManyRequests, codeRate,
@@ -124,15 +128,18 @@ func guard(next http.Handler, cfg Config) http.Handler {
 }
 
 // clientKey names the client a rate limit applies to: its IPv4 address, or
-// its IPv6 /64 (what one host or home network is usually given).
+// its IPv6 /64 (what one host or home network is usually given); "" (no
+// limit) for loopback addresses unless loopback is limited too.
 // TODO(auth): key by the caller's identity once requests carry one
 // (server/auth.go), so that clients behind one proxy are told apart.
-func clientKey(r *http.Request) string {
+func clientKey(r *http.Request, loopback bool) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	ip := net.ParseIP(host)
 	switch {
 	case err != nil || ip == nil:
 		return r.RemoteAddr
+	case ip.IsLoopback() && !loopback:
+		return ""
 	case ip.To4() == nil:
 		return ip.Mask(net.CIDRMask(64, 128)).String()
 	}
@@ -168,9 +175,9 @@ func newRateLimiter(limit rate.Limit, burst int) *rateLimiter {
 }
 
 // allow takes a token from key's bucket at now, or says how long until one
-// is there.
+// is there. The key "" is not limited.
 func (l *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
-	if l.limit == rate.Inf {
+	if l.limit == rate.Inf || key == "" {
 		return true, 0
 	}
 	l.mu.Lock()

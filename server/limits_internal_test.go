@@ -34,15 +34,22 @@ func TestRateLimiter(t *testing.T) {
 }
 
 func TestClientKey(t *testing.T) {
-	for addr, want := range map[string]string{
-		"192.0.2.7:4000":              "192.0.2.7",
-		"[2001:db8:1:2:3:4:5:6]:4000": "2001:db8:1:2::",
-		"[2001:db8:1:2:ff::1]:1":      "2001:db8:1:2::",
-		"[::ffff:192.0.2.7]:4000":     "192.0.2.7",
-		"not an address":              "not an address",
+	for _, tc := range []struct {
+		addr     string
+		loopback bool
+		want     string
+	}{
+		{"192.0.2.7:4000", false, "192.0.2.7"},
+		{"[2001:db8:1:2:3:4:5:6]:4000", false, "2001:db8:1:2::"},
+		{"[2001:db8:1:2:ff::1]:1", false, "2001:db8:1:2::"},
+		{"[::ffff:192.0.2.7]:4000", false, "192.0.2.7"},
+		{"127.0.0.1:4000", false, ""},
+		{"[::1]:4000", false, ""},
+		{"127.0.0.2:4000", true, "127.0.0.2"},
+		{"not an address", false, "not an address"},
 	} {
-		if got := clientKey(&http.Request{RemoteAddr: addr}); got != want {
-			t.Errorf("clientKey(%q) = %q, want %q", addr, got, want)
+		if got := clientKey(&http.Request{RemoteAddr: tc.addr}, tc.loopback); got != tc.want {
+			t.Errorf("clientKey(%q, loopback %v) = %q, want %q", tc.addr, tc.loopback, got, tc.want)
 		}
 	}
 }

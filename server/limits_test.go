@@ -86,8 +86,8 @@ func TestDepthLimit(t *testing.T) {
 	}{
 		"OK":                  {`{ people(first: 5) { nodes { links(first: 5) { nodes { source { name } } } } } }`, ""},
 		"GraphiQLIntrospects": {graphiqlIntrospection, ""},
-		"OKAtTheLimit": {nested(15), ""},
-		"ErrTooDeep":   {nested(16), "DEPTH_LIMIT_EXCEEDED"},
+		"OKAtTheLimit":        {nested(15), ""},
+		"ErrTooDeep":          {nested(16), "DEPTH_LIMIT_EXCEEDED"},
 		"ErrTooDeepThroughFragments": {`{ people(first: 1) { nodes { ...L } } } fragment L on Person { links(first: 1) { nodes { source { ...M } } } }
 			fragment M on Actor { links(first: 1) { nodes { target { links(first: 1) { nodes { source { links(first: 1) { nodes { target {
 			links(first: 1) { nodes { key } } } } } } } } } } } }`, "DEPTH_LIMIT_EXCEEDED"},
@@ -213,7 +213,7 @@ func clientFrom(ip string) *http.Client {
 }
 
 func TestRateLimit(t *testing.T) {
-	ts := limitedServer(t, openStore(t), server.Config{Limits: server.Limits{RateLimit: 0.5, RateBurst: 3}})
+	ts := limitedServer(t, openStore(t), server.Config{Limits: server.Limits{RateLimit: 0.5, RateBurst: 3, RateLimitLoopback: true}})
 	a, b := clientFrom("127.0.0.1"), clientFrom("127.0.0.2")
 	query := `{ people { totalCount } }`
 	for i := range 3 {
@@ -231,6 +231,13 @@ func TestRateLimit(t *testing.T) {
 	// Another client has its own bucket.
 	if status, _, r := post(t, b, ts.URL, gqlBody(query, nil)); status != 200 || r.code() != "" {
 		t.Errorf("another client: %d %+v", status, r.Errors)
+	}
+	// Loopback clients are exempt unless limited explicitly.
+	exempt := limitedServer(t, openStore(t), server.Config{Limits: server.Limits{RateLimit: 0.5, RateBurst: 1}})
+	for i := range 3 {
+		if status, _, r := post(t, a, exempt.URL, gqlBody(query, nil)); status != 200 || r.code() != "" {
+			t.Fatalf("loopback request %d: %d %+v", i, status, r.Errors)
+		}
 	}
 	// Probes are not rate limited.
 	res, err := a.Get(ts.URL + "/healthz")

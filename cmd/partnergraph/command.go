@@ -75,6 +75,7 @@ type Main struct {
 	Store StoreFlags
 	Addr  string
 	Demo  bool
+	Serve ServeFlags // limits and TLS (serveflags.go)
 
 	Logger zerolog.Logger
 	store  graph.Store
@@ -83,11 +84,14 @@ type Main struct {
 
 // NewMain returns a Main with defaults and JSON logs on standard error.
 func NewMain() *Main {
-	return &Main{Store: newStoreFlags(), Addr: env("PARTNERGRAPH_ADDR", "127.0.0.1:8080"), Logger: zerolog.New(os.Stderr).With().Timestamp().Logger()}
+	return &Main{Store: newStoreFlags(), Serve: newServeFlags(), Addr: env("PARTNERGRAPH_ADDR", "127.0.0.1:8080"), Logger: zerolog.New(os.Stderr).With().Timestamp().Logger()}
 }
 
 // Run opens the store, loads the demo network if asked, and starts serving.
 func (m *Main) Run(ctx context.Context) error {
+	if err := m.Serve.check(); err != nil {
+		return err
+	}
 	s, err := m.Store.Open(ctx)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
@@ -100,8 +104,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.Logger.Info().Int("created", res.Created).Int("updated", res.Updated).Int("unchanged", res.Unchanged).Msg("demo network loaded")
 	}
-	m.server = server.New(server.Config{Store: s, Logger: m.Logger})
-	if err := m.server.Open(m.Addr); err != nil {
+	m.server = server.New(m.Serve.config(s, m.Logger))
+	if err := m.Serve.open(m.server, m.Addr); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	m.Logger.Info().Str("addr", m.server.Addr()).Msg("serving GraphQL at /graphql, GraphiQL at /")
@@ -109,7 +113,7 @@ func (m *Main) Run(ctx context.Context) error {
 }
 
 // URL returns the server's base URL.
-func (m *Main) URL() string { return "http://" + m.server.Addr() }
+func (m *Main) URL() string { return m.Serve.scheme() + "://" + m.server.Addr() }
 
 // Close finishes in-flight requests (up to 30 s) and closes the store.
 func (m *Main) Close() error {
@@ -144,6 +148,7 @@ func newServeCommand() *cobra.Command {
 		},
 	}
 	m.Store.register(cmd)
+	m.Serve.register(cmd)
 	cmd.Flags().StringVar(&m.Addr, "addr", m.Addr, "address to listen on, HOST:PORT (env PARTNERGRAPH_ADDR)")
 	cmd.Flags().BoolVar(&m.Demo, "demo", false, "load the demo network from the seed documents (idempotent)")
 	return cmd

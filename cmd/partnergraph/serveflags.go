@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/server"
+	"github.com/rs/zerolog"
+	"github.com/spf13/cobra"
+	"golang.org/x/time/rate"
+)
+
+// ServeFlags are serve's limits and TLS settings. Environment variables give
+// the defaults (see the README's configuration table); flags override them.
+type ServeFlags struct {
+	MaxDepth        int
+	MaxComplexity   int
+	MaxPageSize     int
+	MaxBodyBytes    int64
+	RateLimit       float64 // requests a second per client; 0 turns the limit off
+	RateBurst       int
+	RateLoopback    bool // limit loopback clients too
+	RequestTimeout  time.Duration
+	StoreTimeout    time.Duration
+	PathBudget      time.Duration
+	TLSCert, TLSKey string
+
+	envErrs []error // malformed environment variables, reported by check
+}
+
+// newServeFlags returns the server's defaults, from the environment where set.
+func newServeFlags() ServeFlags {
+	d := server.DefaultLimits()
+	f := ServeFlags{TLSCert: os.Getenv("PARTNERGRAPH_TLS_CERT"), TLSKey: os.Getenv("PARTNERGRAPH_TLS_KEY")}
+	f.MaxDepth = envValue(&f, "PARTNERGRAPH_MAX_DEPTH", d.MaxDepth, strconv.Atoi)
+	f.MaxComplexity = envValue(&f, "PARTNERGRAPH_MAX_COMPLEXITY", server.DefaultComplexityLimit, strconv.Atoi)
+	f.MaxPageSize = envValue(&f, "PARTNERGRAPH_MAX_PAGE_SIZE", d.MaxPageSize, strconv.Atoi)
+	f.MaxBodyBytes = envValue(&f, "PARTNERGRAPH_MAX_BODY_BYTES", 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
+	f.RateLimit = envValue(&f, "PARTNERGRAPH_RATE_LIMIT", float64(d.RateLimit), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
+	f.RateBurst = envValue(&f, "PARTNERGRAPH_RATE_BURST", d.RateBurst, strconv.Atoi)
+	f.RateLoopback = envValue(&f, "PARTNERGRAPH_RATE_LIMIT_LOOPBACK", false, strconv.ParseBool)
+	f.RequestTimeout = envValue(&f, "PARTNERGRAPH_REQUEST_TIMEOUT", d.RequestTimeout, time.ParseDuration)
+	f.StoreTimeout = envValue(&f, "PARTNERGRAPH_STORE_TIMEOUT", d.StoreTimeout, time.ParseDuration)
+	f.PathBudget = envValue(&f, "PARTNERGRAPH_PATH_BUDGET", 10*time.Second, time.ParseDuration)
+	return f
+}
+
+// envValue parses the variable name if it is set, or returns def; a value
+// that does not parse is kept for check to report.
+func envValue[T any](f *ServeFlags, name string, def T, parse func(string) (T, error)) T {
+	s, ok := os.LookupEnv(name)
+	if !ok {
+		return def
+	}
+	v, err := parse(s)
+	if err != nil {
+		f.envErrs = append(f.envErrs, fmt.Errorf("%s=%q: not a valid value", name, s))
+		return def
+	}
+	return v
+}
+
+func (f *ServeFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.IntVar(&f.MaxDepth, "max-depth", f.MaxDepth, "deepest nesting of fields a query may have (env PARTNERGRAPH_MAX_DEPTH)")
+	fl.IntVar(&f.MaxComplexity, "max-complexity", f.MaxComplexity, "largest cost a query may have; a field costs 1, lists times their first, analytics and paths more (env PARTNERGRAPH_MAX_COMPLEXITY)")
+	fl.IntVar(&f.MaxPageSize, "max-page-size", f.MaxPageSize, fmt.Sprintf("largest first a query may ask for, at most %d (env PARTNERGRAPH_MAX_PAGE_SIZE)", graph.MaxPageSize))
+	fl.Int64Var(&f.MaxBodyBytes, "max-body-bytes", f.MaxBodyBytes, "largest request body, in bytes (env PARTNERGRAPH_MAX_BODY_BYTES)")
+	fl.Float64Var(&f.RateLimit, "rate-limit", f.RateLimit, "GraphQL requests a second each client may send, 0 for no limit (env PARTNERGRAPH_RATE_LIMIT)")
+	fl.IntVar(&f.RateBurst, "rate-burst", f.RateBurst, "requests a client may send at once above the rate (env PARTNERGRAPH_RATE_BURST)")
+	fl.BoolVar(&f.RateLoopback, "rate-limit-loopback", f.RateLoopback, "rate-limit clients on loopback addresses too (env PARTNERGRAPH_RATE_LIMIT_LOOPBACK)")
+	fl.DurationVar(&f.RequestTimeout, "request-timeout", f.RequestTimeout, "time a GraphQL request may take (env PARTNERGRAPH_REQUEST_TIMEOUT)")
+	fl.DurationVar(&f.StoreTimeout, "store-timeout", f.StoreTimeout, "time one store call may take; Neo4j's transaction timeout (env PARTNERGRAPH_STORE_TIMEOUT)")
+	fl.DurationVar(&f.PathBudget, "path-budget", f.PathBudget, "time a path search may take (env PARTNERGRAPH_PATH_BUDGET)")
+	fl.StringVar(&f.TLSCert, "tls-cert", f.TLSCert, "serve HTTPS with this PEM certificate chain (env PARTNERGRAPH_TLS_CERT; needs --tls-key)")
+	fl.StringVar(&f.TLSKey, "tls-key", f.TLSKey, "PEM private key of --tls-cert (env PARTNERGRAPH_TLS_KEY)")
+}
+
+// check reports malformed environment variables and values out of range.
+func (f *ServeFlags) check() error {
+	errs := append([]error(nil), f.envErrs...)
+	positive := func(name string, ok bool) {
+		if !ok {
+			errs = append(errs, fmt.Errorf("--%s must be positive", name))
+		}
+	}
+	positive("max-depth", f.MaxDepth > 0)
+	positive("max-complexity", f.MaxComplexity > 0)
+	positive("max-body-bytes", f.MaxBodyBytes > 0)
+	positive("rate-burst", f.RateBurst > 0)
+	positive("request-timeout", f.RequestTimeout > 0)
+	positive("store-timeout", f.StoreTimeout > 0)
+	positive("path-budget", f.PathBudget > 0)
+	if f.MaxPageSize < 1 || f.MaxPageSize > graph.MaxPageSize {
+		errs = append(errs, fmt.Errorf("--max-page-size must be between 1 and %d", graph.MaxPageSize))
+	}
+	if f.RateLimit < 0 {
+		errs = append(errs, errors.New("--rate-limit must not be negative (0 turns it off)"))
+	}
+	if (f.TLSCert == "") != (f.TLSKey == "") {
+		errs = append(errs, errors.New("--tls-cert and --tls-key go together"))
+	}
+	return errors.Join(errs...)
+}
+
+// config returns the server's configuration over store.
+func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config {
+	lim := server.Limits{MaxDepth: f.MaxDepth, MaxPageSize: f.MaxPageSize, RequestTimeout: f.RequestTimeout,
+		StoreTimeout: f.StoreTimeout, RateLimit: rate.Limit(f.RateLimit), RateBurst: f.RateBurst, RateLimitLoopback: f.RateLoopback}
+	if f.RateLimit == 0 {
+		lim.RateLimit = rate.Inf
+	}
+	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
+		PathBudget: f.PathBudget, Limits: lim}
+}
+
+// open starts s on addr, over TLS if a certificate is set.
+func (f *ServeFlags) open(s *server.Server, addr string) error {
+	if f.TLSCert != "" {
+		return s.OpenTLS(addr, f.TLSCert, f.TLSKey)
+	}
+	return s.Open(addr)
+}
+
+// scheme is the URL scheme the server answers.
+func (f *ServeFlags) scheme() string {
+	if f.TLSCert != "" {
+		return "https"
+	}
+	return "http"
+}
