@@ -23,19 +23,20 @@ type Document struct {
 }
 
 type DocActor struct {
-	Key         string         `json:"key"`
-	Kind        graph.Kind     `json:"kind"`
-	Name        string         `json:"name"`
-	Description string         `json:"description,omitempty"`
-	Title       string         `json:"title,omitempty"`
-	Roles       []string       `json:"roles,omitempty"`
-	Email       string         `json:"email,omitempty"`
-	Phone       string         `json:"phone,omitempty"`
-	Type        graph.OrgType  `json:"type,omitempty"`
-	Sector      string         `json:"sector,omitempty"`
-	Region      string         `json:"region,omitempty"`
-	Parent      string         `json:"parent,omitempty"`
-	Evidence    graph.Evidence `json:"evidence,omitzero"`
+	Key         string            `json:"key"`
+	Kind        graph.Kind        `json:"kind"`
+	Name        string            `json:"name"`
+	Description string            `json:"description,omitempty"`
+	Title       string            `json:"title,omitempty"`
+	Roles       []string          `json:"roles,omitempty"`
+	Email       string            `json:"email,omitempty"`
+	Phone       string            `json:"phone,omitempty"`
+	Type        graph.OrgType     `json:"type,omitempty"`
+	Sector      string            `json:"sector,omitempty"`
+	Region      string            `json:"region,omitempty"`
+	Parent      string            `json:"parent,omitempty"`
+	Evidence    graph.Evidence    `json:"evidence,omitzero"`
+	Attrs       map[string]string `json:"attrs,omitempty"`
 }
 
 type DocProgramme struct {
@@ -57,17 +58,18 @@ type DocParticipation struct {
 }
 
 type DocLink struct {
-	Key        string         `json:"key,omitempty"`
-	Type       graph.LinkType `json:"type"`
-	Source     string         `json:"source"`
-	Target     string         `json:"target"`
-	Directed   bool           `json:"directed,omitempty"`
-	Weight     float64        `json:"weight,omitempty"`
-	From       graph.Date     `json:"from,omitzero"`
-	To         graph.Date     `json:"to,omitzero"`
-	Programme  string         `json:"programme,omitempty"`
-	BrokeredBy string         `json:"brokeredBy,omitempty"`
-	Evidence   graph.Evidence `json:"evidence,omitzero"`
+	Key        string            `json:"key,omitempty"`
+	Type       graph.LinkType    `json:"type"`
+	Source     string            `json:"source"`
+	Target     string            `json:"target"`
+	Directed   bool              `json:"directed,omitempty"`
+	Weight     float64           `json:"weight,omitempty"`
+	From       graph.Date        `json:"from,omitzero"`
+	To         graph.Date        `json:"to,omitzero"`
+	Programme  string            `json:"programme,omitempty"`
+	BrokeredBy string            `json:"brokeredBy,omitempty"`
+	Evidence   graph.Evidence    `json:"evidence,omitzero"`
+	Attrs      map[string]string `json:"attrs,omitempty"`
 }
 
 // ReadDocument decodes a Document, rejecting unknown fields and formats.
@@ -93,7 +95,7 @@ func (d *Document) Batch() *graph.Batch {
 	for _, a := range d.Actors {
 		b.Actors = append(b.Actors, &graph.Actor{Key: a.Key, Kind: a.Kind, Name: a.Name, Description: a.Description,
 			Title: a.Title, Roles: a.Roles, Email: a.Email, Phone: a.Phone, OrgType: a.Type, Sector: a.Sector,
-			Region: a.Region, ParentID: actor(a.Parent), Evidence: a.Evidence})
+			Region: a.Region, ParentID: actor(a.Parent), Evidence: a.Evidence, Attrs: a.Attrs})
 	}
 	for _, p := range d.Programmes {
 		b.Programmes = append(b.Programmes, &graph.Programme{Key: p.Key, Name: p.Name, Description: p.Description,
@@ -106,7 +108,7 @@ func (d *Document) Batch() *graph.Batch {
 	for _, l := range d.Links {
 		b.Links = append(b.Links, &graph.Link{Key: l.Key, Type: l.Type, SourceID: actor(l.Source), TargetID: actor(l.Target),
 			Directed: l.Directed, Weight: l.Weight, Interval: graph.Interval{From: l.From, To: l.To},
-			ProgrammeID: prog(l.Programme), BrokeredByID: actor(l.BrokeredBy), Evidence: l.Evidence})
+			ProgrammeID: prog(l.Programme), BrokeredByID: actor(l.BrokeredBy), Evidence: l.Evidence, Attrs: l.Attrs})
 	}
 	return b
 }
@@ -131,7 +133,7 @@ func (d *Document) Add(it graph.Item) {
 		a := it.Actor
 		d.Actors = append(d.Actors, DocActor{Key: a.Key, Kind: a.Kind, Name: a.Name, Description: a.Description,
 			Title: a.Title, Roles: a.Roles, Email: a.Email, Phone: a.Phone, Type: a.OrgType, Sector: a.Sector,
-			Region: a.Region, Parent: key(a.ParentID), Evidence: a.Evidence})
+			Region: a.Region, Parent: key(a.ParentID), Evidence: a.Evidence, Attrs: a.Attrs})
 	case it.Programme != nil:
 		p := it.Programme
 		d.Programmes = append(d.Programmes, DocProgramme{Key: p.Key, Name: p.Name, Description: p.Description,
@@ -144,7 +146,7 @@ func (d *Document) Add(it graph.Item) {
 		l := it.Link
 		d.Links = append(d.Links, DocLink{Key: l.Key, Type: l.Type, Source: key(l.SourceID), Target: key(l.TargetID),
 			Directed: l.Directed, Weight: l.Weight, From: l.From, To: l.To, Programme: key(l.ProgrammeID),
-			BrokeredBy: key(l.BrokeredByID), Evidence: l.Evidence})
+			BrokeredBy: key(l.BrokeredByID), Evidence: l.Evidence, Attrs: l.Attrs})
 	}
 }
 
