@@ -274,14 +274,20 @@ type brandesWorker struct {
 	edges bool      // accumulate edge betweenness too
 
 	order []int32   // nodes in order of discovery (BFS queue) or settling
-	level []int32   // BFS: hops from s; Dijkstra: settling position; -1 = not reached
-	dist  []float64 // Dijkstra: distance from s; +Inf = not reached
-	sigma []float64 // σ_sv, the number of shortest s–v paths
 	coef  []float64 // (1 + δ_s(v)) / σ_sv, once v's dependency is final
-	heap  centralityHeap
 
-	succ    []int32 // BFS: the shortest-path DAG's successor lists (see bfs)
-	succOff []int32
+	// Breadth-first search: hops and path counts side by side, so that
+	// reading a neighbour's level brings its σ into the cache too, and the
+	// shortest-path DAG's successor lists (see bfs).
+	hop     []bcHop
+	buf     []int32 // the BFS order, then the successor lists
+	succOff []int32 // node i's successors are buf[succOff[i]:succOff[i+1]]
+
+	// Dijkstra.
+	level []int32   // settling position; -1 = not settled
+	dist  []float64 // distance from s; +Inf = not reached
+	sigma []float64 // σ_sv, the number of shortest s–v paths
+	heap  centralityHeap
 
 	bc, eb []float64 // this worker's raw sums
 }
@@ -290,25 +296,26 @@ func newBrandesWorker(g *bcLayout, edges int, lens []float64, withEdges bool) *b
 	n := len(g.perm)
 	w := &brandesWorker{
 		g: g, lens: lens, edges: withEdges,
-		order: make([]int32, n), level: make([]int32, n),
-		sigma: make([]float64, n), coef: make([]float64, n),
-		bc: make([]float64, n),
-	}
-	for i := range w.level {
-		w.level[i] = -1
+		coef: make([]float64, n), bc: make([]float64, n),
 	}
 	if withEdges {
 		w.eb = make([]float64, edges)
 	}
 	if lens == nil {
-		w.succ, w.succOff = make([]int32, len(g.adj)), make([]int32, n+1)
-	} else {
-		w.dist = make([]float64, n)
-		for i := range w.dist {
-			w.dist[i] = math.Inf(1)
+		w.hop = make([]bcHop, n)
+		for i := range w.hop {
+			w.hop[i].level = -1
 		}
-		w.heap = newCentralityHeap(n)
+		w.buf, w.succOff = make([]int32, n+len(g.adj)), make([]int32, n+1)
+		w.order = w.buf[:n]
+		return w
 	}
+	w.order = make([]int32, n)
+	w.level, w.sigma, w.dist = make([]int32, n), make([]float64, n), make([]float64, n)
+	for i := range w.dist {
+		w.level[i], w.dist[i] = -1, math.Inf(1)
+	}
+	w.heap = newCentralityHeap(n)
 	return w
 }
 
@@ -323,7 +330,7 @@ func (w *brandesWorker) source(s int32, mult float64, leaves int32) {
 		w.accumulateHops(reached, mult)
 		w.bc[s] += float64(leaves) * float64(reached-2)
 	case w.lens == nil:
-		reached = w.bfs(s)
+		reached = w.bfsEdges(s)
 		w.accumulateHopsEdges(reached)
 	case !w.edges:
 		reached = w.dijkstra(s)
@@ -332,67 +339,110 @@ func (w *brandesWorker) source(s int32, mult float64, leaves int32) {
 		reached = w.dijkstra(s)
 		w.accumulateLengthsEdges(reached)
 	}
-	for _, v := range w.order[:reached] {
-		w.level[v] = -1
-	}
-	if w.dist != nil {
+	if w.lens == nil {
 		for _, v := range w.order[:reached] {
-			w.dist[v] = math.Inf(1)
+			w.hop[v].level = -1
 		}
+		return
 	}
+	for _, v := range w.order[:reached] {
+		w.level[v], w.dist[v] = -1, math.Inf(1)
+	}
+}
+
+// bcHop is a node's state in a breadth-first search from s.
+type bcHop struct {
+	level int32   // hops from s; -1 = not reached
+	sigma float64 // σ_sv, the number of shortest s–v paths
 }
 
 // bfs counts shortest paths from s by hops and returns how many nodes it
 // reached; order[:reached] lists them by nondecreasing distance. It also
 // records the shortest-path DAG: the successors of the i-th node reached
 // (its neighbours one hop further from s) are succ[succOff[i]:succOff[i+1]],
-// as node indices, or as adjacency positions when edges are accumulated, so
-// that the backward pass reads only DAG edges, without level checks.
+// so that the backward pass reads only DAG edges, without level checks.
+// The inner loop keeps few values live: more would spill to the stack.
 func (w *brandesWorker) bfs(s int32) int {
 	off, adj := w.g.off, w.g.adj
-	level, sigma, order, succ, succOff := w.level, w.sigma, w.order, w.succ, w.succOff
-	edges := w.edges
-	level[s], sigma[s], order[0] = 0, 1, s
-	tail, ns := 1, 0
-	for head := 0; head < tail; head++ {
-		v := order[head]
-		next, sv := level[v]+1, sigma[v]
-		a := off[v]
-		for k, u := range adj[a:off[v+1]] {
-			rec := u
-			if edges {
-				rec = a + int32(k)
-			}
-			switch level[u] {
+	// order and succ share one buffer, order first, and succOff holds
+	// positions in it: fewer values live in the inner loop, fewer spills.
+	hop, buf, succOff := w.hop, w.buf, w.succOff
+	hop[s] = bcHop{0, 1}
+	buf[0] = s
+	tail, ns := int32(1), int32(len(hop))
+	succOff[0] = ns
+	for head := int32(0); head < tail; head++ {
+		v := buf[head]
+		next, sv := hop[v].level+1, hop[v].sigma
+		for _, u := range adj[off[v]:off[v+1]] {
+			h := &hop[u]
+			switch h.level {
 			case -1:
-				level[u], sigma[u] = next, sv
-				order[tail] = u
+				*h = bcHop{next, sv}
+				buf[tail] = u
 				tail++
-				succ[ns] = rec
+				buf[ns] = u
 				ns++
 			case next:
-				sigma[u] += sv
-				succ[ns] = rec
+				h.sigma += sv
+				buf[ns] = u
 				ns++
 			}
 		}
-		succOff[head+1] = int32(ns)
+		succOff[head+1] = ns
 	}
-	return tail
+	return int(tail)
+}
+
+// bfsEdges is bfs recording adjacency positions instead of nodes, so that
+// the backward pass knows each DAG edge's index.
+func (w *brandesWorker) bfsEdges(s int32) int {
+	off, adj := w.g.off, w.g.adj
+	hop, buf, succOff := w.hop, w.buf, w.succOff
+	hop[s] = bcHop{0, 1}
+	buf[0] = s
+	tail, ns := int32(1), int32(len(hop))
+	succOff[0] = ns
+	for head := int32(0); head < tail; head++ {
+		v := buf[head]
+		next, sv := hop[v].level+1, hop[v].sigma
+		for j := off[v]; j < off[v+1]; j++ {
+			u := adj[j]
+			h := &hop[u]
+			switch h.level {
+			case -1:
+				*h = bcHop{next, sv}
+				buf[tail] = u
+				tail++
+				buf[ns] = j
+				ns++
+			case next:
+				h.sigma += sv
+				buf[ns] = j
+				ns++
+			}
+		}
+		succOff[head+1] = ns
+	}
+	return int(tail)
 }
 
 // accumulateHops computes δ_s(v) in reverse BFS order by pulling from v's
 // successors w: δ_s(v) = σ_sv · Σ_w (1+δ_s(w))/σ_sw. The source order[0]
 // gets nothing.
 func (w *brandesWorker) accumulateHops(reached int, mult float64) {
-	sigma, coef, bc, succ, succOff := w.sigma, w.coef, w.bc, w.succ, w.succOff
+	hop, coef, bc, buf, succOff := w.hop, w.coef, w.bc, w.buf, w.succOff
+	// The successor lists lie end to end in BFS order: walk them backwards.
+	hi := succOff[reached]
 	for i := reached - 1; i > 0; i-- {
-		v := w.order[i]
+		v := buf[i]
+		lo := succOff[i]
 		sum := 0.0
-		for _, u := range succ[succOff[i]:succOff[i+1]] {
+		for _, u := range buf[lo:hi] {
 			sum += coef[u]
 		}
-		sv := sigma[v]
+		hi = lo
+		sv := hop[v].sigma
 		d := sv * sum
 		coef[v] = (1 + d) / sv
 		bc[v] += mult * d
@@ -403,12 +453,12 @@ func (w *brandesWorker) accumulateHops(reached int, mult float64) {
 // v→w with σ_sv/σ_sw · (1+δ_s(w)).
 func (w *brandesWorker) accumulateHopsEdges(reached int) {
 	adj, edg := w.g.adj, w.g.edg
-	sigma, coef, bc, eb, succ, succOff := w.sigma, w.coef, w.bc, w.eb, w.succ, w.succOff
+	hop, coef, bc, eb, buf, succOff := w.hop, w.coef, w.bc, w.eb, w.buf, w.succOff
 	for i := reached - 1; i >= 0; i-- {
-		v := w.order[i]
-		sv := sigma[v]
+		v := buf[i]
+		sv := hop[v].sigma
 		d := 0.0
-		for _, j := range succ[succOff[i]:succOff[i+1]] {
+		for _, j := range buf[succOff[i]:succOff[i+1]] {
 			c := sv * coef[adj[j]]
 			eb[edg[j]] += c
 			d += c
