@@ -489,3 +489,25 @@ func trueSlice(n int) []bool {
 	}
 	return out
 }
+
+// removalImpact answers removalImpact; its parameter is not called actors
+// (the schema's name, which gqlgen gives the resolver) so that the actors
+// helper stays in scope.
+func (r *Resolver) removalImpact(ctx context.Context, ids []string, scope *model.Scope) (*model.RemovalImpact, error) {
+	s, err := r.snapshot(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := s.Nodes("actors", ids)
+	if err != nil {
+		return nil, err
+	}
+	im, err := analysis.RemovalImpact(ctx, s.G, nodes)
+	if err != nil {
+		return nil, err
+	}
+	return &model.RemovalImpact{Removed: actors(s, im.Removed), Before: networkState(im.Before), After: networkState(im.After),
+		DisconnectedPairs: float64(im.DisconnectedPairs), ConnectedPairs: float64(im.ConnectedPairs),
+		AverageDistanceBefore: im.DistanceBefore, AverageDistanceAfter: im.DistanceAfter,
+		AverageDistanceChange: im.DistanceChange(), Isolated: actors(s, im.Isolated)}, nil
+}

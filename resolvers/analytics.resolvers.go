@@ -7,9 +7,9 @@ package resolvers
 
 import (
 	"context"
-	"github.com/partnergraph/partnergraph/graph/analysis"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/resolvers/generated"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
@@ -121,23 +121,8 @@ func (r *queryResolver) Bridges(ctx context.Context, scope *model.Scope) ([]*mod
 	return out, nil
 }
 
-func (r *queryResolver) RemovalImpact(ctx context.Context, ids []string, scope *model.Scope) (*model.RemovalImpact, error) {
-	s, err := r.snapshot(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	nodes, err := s.Nodes("actors", ids)
-	if err != nil {
-		return nil, err
-	}
-	im, err := analysis.RemovalImpact(ctx, s.G, nodes)
-	if err != nil {
-		return nil, err
-	}
-	return &model.RemovalImpact{Removed: actors(s, im.Removed), Before: networkState(im.Before), After: networkState(im.After),
-		DisconnectedPairs: float64(im.DisconnectedPairs), ConnectedPairs: float64(im.ConnectedPairs),
-		AverageDistanceBefore: im.DistanceBefore, AverageDistanceAfter: im.DistanceAfter,
-		AverageDistanceChange: im.DistanceChange(), Isolated: actors(s, im.Isolated)}, nil
+func (r *queryResolver) RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error) {
+	return r.removalImpact(ctx, actors, scope)
 }
 
 func (r *queryResolver) NetworkSummary(ctx context.Context, scope *model.Scope) (*model.NetworkSummary, error) {

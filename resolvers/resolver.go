@@ -14,4 +14,6 @@ type Resolver struct {
 	Store      graph.Store
 	Snapshots  *snapshot.Cache
 	PathBudget time.Duration // time a path search may take before it stops
+	// Admin keeps API keys and the audit log; nil uses Store's if it has them.
+	Admin graph.AdminStore
 }

@@ -23,8 +23,8 @@ import (
 // complexity limit, per-operation loaders, and errors that show users only
 // domain messages with an extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
-	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, 64), PathBudget: cfg.PathBudget}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: costs()}))
+	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, 64), PathBudget: cfg.PathBudget, Admin: cfg.Admin}
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: costs(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -39,6 +39,7 @@ func newGraphQL(cfg Config) *handler.Server {
 		}
 		return next(resolvers.WithLoaders(ctx, resolvers.NewLoaders(cfg.Store)))
 	})
+	srv.AroundFields(resolvers.AuthorizeFields) // roles, with the schema's @requires and @personal
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		zerolog.Ctx(ctx).Error().Str("panic", fmt.Sprint(p)).Msg("resolver panic")

@@ -26,6 +26,12 @@ type Config struct {
 	MaxBodyBytes    int64         // maximum request body size
 	PathBudget      time.Duration // time a path search may take
 	Limits          Limits        // depth, page size, rate and time limits (limits.go)
+	// Admin keeps API keys and the audit log; nil takes Store's own if it
+	// has them (auth.go).
+	Admin graph.AdminStore
+	// Auth turns access control on for /graphql (auth.go); nil lets every
+	// request do everything, as the demo does.
+	Auth *Auth
 
 	metrics *metrics     // set by New (metrics.go)
 	rates   *rateLimiter // set by New (limits.go)
@@ -50,7 +56,7 @@ func New(cfg Config) *Server {
 	if cfg.PathBudget == 0 {
 		cfg.PathBudget = 10 * time.Second
 	}
-	s := &Server{cfg: withOperations(cfg)}
+	s := &Server{cfg: withOperations(withAdmin(cfg))}
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	return s
 }
@@ -88,7 +94,7 @@ var graphiqlAssets embed.FS
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	gql := newGraphQL(s.cfg)
-	mux.Handle("/graphql", guard(gql, s.cfg)) // limits.go
+	mux.Handle("/graphql", guard(s.authenticate(gql), s.cfg)) // limits.go, auth.go
 	mux.Handle("GET /metrics", s.cfg.metrics.handler())
 	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlAssets))
 	mux.Handle("GET /{$}", playground.Handler("partnergraph", "/graphql",
@@ -123,6 +129,7 @@ type requestInfoKey struct{}
 type requestInfo struct {
 	operation string
 	status    int
+	caller    string // who the request acts for (auth.go)
 }
 
 func requestInfoFrom(ctx context.Context) *requestInfo {
@@ -153,7 +160,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 			ev = log.Error()
 		}
 		ev.Str("method", r.Method).Str("path", r.URL.Path).Int("status", info.status).
-			Str("operation", info.operation).Dur("duration", time.Since(start)).Msg("request")
+			Str("operation", info.operation).Str("caller", info.caller).Dur("duration", time.Since(start)).Msg("request")
 	})
 }
 

@@ -52,6 +52,43 @@ type AllShortestPaths struct {
 	Paths []*KnowledgePath `json:"paths"`
 }
 
+// An API key. Its secret is shown once, when it is created, and stored only as a SHA-256 hash.
+type APIKey struct {
+	ID   string     `json:"id"`
+	Name *string    `json:"name,omitempty"`
+	Role AccessRole `json:"role"`
+	// When the key was created, RFC 3339 in UTC.
+	Created string `json:"created"`
+	// When the key was revoked, RFC 3339 in UTC; null while it is valid.
+	Revoked *string `json:"revoked,omitempty"`
+}
+
+// One audited operation.
+type AuditEntry struct {
+	ID string `json:"id"`
+	// When, RFC 3339 in UTC.
+	At string `json:"at"`
+	// Who: the caller's subject (key:ID, jwt:SUBJECT, cli:USER), never a secret.
+	Actor  string      `json:"actor"`
+	Action AuditAction `json:"action"`
+	// What: an API key's ID; for an erasure, a salted SHA-256 reference to the
+	// erased ID (sha256:SALT:HASH) that confirms a given ID was erased without
+	// revealing whose it was.
+	Target string `json:"target"`
+}
+
+type AuditEntryConnection struct {
+	Edges      []*AuditEntryEdge `json:"edges"`
+	Nodes      []*AuditEntry     `json:"nodes"`
+	PageInfo   *graph.PageInfo   `json:"pageInfo"`
+	TotalCount int32             `json:"totalCount"`
+}
+
+type AuditEntryEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   *AuditEntry `json:"node"`
+}
+
 type Bridge struct {
 	Source Actor `json:"source"`
 	Target Actor `json:"target"`
@@ -91,6 +128,16 @@ type BrokeredPair struct {
 	Links []*Link `json:"links"`
 	// Other actors tied to both a and b: who could stand in.
 	Alternatives []Actor `json:"alternatives"`
+}
+
+// Who a request acts for.
+type Caller struct {
+	// key:ID for an API key, jwt:SUBJECT for a bearer token, anonymous without credentials.
+	Subject string `json:"subject"`
+	// An API key's name.
+	Name *string `json:"name,omitempty"`
+	// Null for a token that carries no known role.
+	Role *AccessRole `json:"role,omitempty"`
 }
 
 type ConnectionResilience struct {
@@ -221,6 +268,13 @@ type NetworkState struct {
 	LargestComponentShare float64 `json:"largestComponentShare"`
 	// Pairs of actors with no path between them.
 	UnreachablePairs float64 `json:"unreachablePairs"`
+}
+
+// A new API key and its secret.
+type NewAPIKey struct {
+	Key *APIKey `json:"key"`
+	// The key itself, shown only now: send it as the header Authorization: Bearer SECRET.
+	Secret string `json:"secret"`
 }
 
 type OrganisationConnection struct {
@@ -399,6 +453,124 @@ type UpdateProgrammeInput struct {
 	End         graphql.Omittable[*graph.Date]    `json:"end,omitempty"`
 	Tags        graphql.Omittable[[]string]       `json:"tags,omitempty"`
 	Evidence    graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
+}
+
+// What a caller may do; each role includes the ones before it.
+type AccessRole string
+
+const (
+	// Reads the network, without personal contact data.
+	AccessRoleViewer AccessRole = "VIEWER"
+	// Also creates, updates and deletes; sees personal contact data.
+	AccessRoleEditor AccessRole = "EDITOR"
+	// Also manages API keys, imports, erases people and reads the audit log.
+	AccessRoleAdmin AccessRole = "ADMIN"
+)
+
+var AllAccessRole = []AccessRole{
+	AccessRoleViewer,
+	AccessRoleEditor,
+	AccessRoleAdmin,
+}
+
+func (e AccessRole) IsValid() bool {
+	switch e {
+	case AccessRoleViewer, AccessRoleEditor, AccessRoleAdmin:
+		return true
+	}
+	return false
+}
+
+func (e AccessRole) String() string {
+	return string(e)
+}
+
+func (e *AccessRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AccessRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AccessRole", str)
+	}
+	return nil
+}
+
+func (e AccessRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AccessRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AccessRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type AuditAction string
+
+const (
+	AuditActionErasePerson AuditAction = "ERASE_PERSON"
+	AuditActionCreateKey   AuditAction = "CREATE_KEY"
+	AuditActionRevokeKey   AuditAction = "REVOKE_KEY"
+)
+
+var AllAuditAction = []AuditAction{
+	AuditActionErasePerson,
+	AuditActionCreateKey,
+	AuditActionRevokeKey,
+}
+
+func (e AuditAction) IsValid() bool {
+	switch e {
+	case AuditActionErasePerson, AuditActionCreateKey, AuditActionRevokeKey:
+		return true
+	}
+	return false
+}
+
+func (e AuditAction) String() string {
+	return string(e)
+}
+
+func (e *AuditAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AuditAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AuditAction", str)
+	}
+	return nil
+}
+
+func (e AuditAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AuditAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AuditAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // The group attribute Gould–Fernandez brokerage compares. People take the groups of their organisation (the first they are affiliated with).

@@ -1,0 +1,137 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/rs/zerolog"
+)
+
+// Auth turns access control on for /graphql. Requests then authenticate with
+// `Authorization: Bearer CREDENTIAL`, an API key (kept by Config.Admin) or a
+// JWT from an identity provider (JWT). Missing or bad credentials are
+// refused with 401 before any GraphQL runs; what an authenticated caller may
+// do is decided per field by its role (resolvers/access.go). Health,
+// readiness, metrics and the GraphiQL and explorer pages stay open.
+type Auth struct {
+	// PublicRead lets requests without credentials read as viewers (without
+	// personal contact data). Bad credentials are still refused.
+	PublicRead bool
+	// JWT accepts bearer tokens; nil accepts API keys only.
+	JWT *JWTVerifier
+}
+
+// codeUnauthenticated is the extensions.code of a 401 answer.
+const codeUnauthenticated = "UNAUTHENTICATED"
+
+// withAdmin takes Config.Admin from the store when it has an administrative
+// side and none was given (before New wraps the store in metrics).
+func withAdmin(cfg Config) Config {
+	if cfg.Admin == nil {
+		cfg.Admin, _ = cfg.Store.(graph.AdminStore)
+	}
+	return cfg
+}
+
+// authError is why a request's credentials were refused, in words safe to
+// send back.
+type authError struct {
+	msg       string
+	presented bool // credentials were sent (and are invalid), not missing
+	status    int  // 401, or 503 when they could not be checked
+}
+
+func (e *authError) Error() string { return e.msg }
+
+// authenticate puts the request's graph.Caller into its context and its
+// identity into every log line, or refuses the request.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.caller(r)
+		log := zerolog.Ctx(r.Context())
+		if err != nil {
+			var ae *authError
+			errors.As(err, &ae)
+			log.Info().Str("reason", ae.msg).Msg("authentication failed")
+			if ae.status == http.StatusUnauthorized {
+				challenge := `Bearer realm="partnergraph"`
+				if ae.presented {
+					challenge += `, error="invalid_token"`
+				}
+				w.Header().Set("WWW-Authenticate", challenge)
+			}
+			refuse(w, s.cfg.metrics, ae.status, codeUnauthenticated, ae.msg)
+			return
+		}
+		if info := requestInfoFrom(r.Context()); info != nil {
+			info.caller = c.Subject
+		}
+		log.UpdateContext(func(l zerolog.Context) zerolog.Context {
+			l = l.Str("caller", c.Subject).Str("role", string(c.Role))
+			if c.Name != "" {
+				l = l.Str("caller_name", c.Name)
+			}
+			return l
+		})
+		next.ServeHTTP(w, r.WithContext(graph.WithCaller(r.Context(), c)))
+	})
+}
+
+// caller returns who r acts for. Without access control, everyone is an
+// administrator (the demo runs so); with it, the bearer credential decides.
+func (s *Server) caller(r *http.Request) (graph.Caller, error) {
+	auth := s.cfg.Auth
+	if auth == nil {
+		return graph.Caller{Subject: "anonymous", Role: graph.AccessAdmin}, nil
+	}
+	h := r.Header.Get("Authorization")
+	switch {
+	case h == "" && (auth.PublicRead || r.Method == http.MethodOptions):
+		// A CORS preflight carries no credentials and runs nothing.
+		role := graph.AccessNone
+		if auth.PublicRead {
+			role = graph.AccessViewer
+		}
+		return graph.Caller{Subject: "anonymous", Role: role}, nil
+	case h == "":
+		return graph.Caller{}, &authError{msg: "authentication required: send Authorization: Bearer with an API key or token", status: http.StatusUnauthorized}
+	}
+	scheme, cred, _ := strings.Cut(h, " ")
+	cred = strings.TrimSpace(cred)
+	if !strings.EqualFold(scheme, "Bearer") || cred == "" {
+		return graph.Caller{}, &authError{msg: "the Authorization header must be Bearer followed by an API key or token", presented: true, status: http.StatusUnauthorized}
+	}
+	if graph.IsAPIKey(cred) {
+		return s.keyCaller(r.Context(), cred)
+	}
+	if auth.JWT == nil {
+		return graph.Caller{}, &authError{msg: "the credential is not a valid API key", presented: true, status: http.StatusUnauthorized}
+	}
+	c, err := auth.JWT.Verify(cred)
+	if err != nil {
+		return graph.Caller{}, &authError{msg: err.Error(), presented: true, status: http.StatusUnauthorized}
+	}
+	return c, nil
+}
+
+// keyCaller looks an API key up by the hash of its secret.
+func (s *Server) keyCaller(ctx context.Context, secret string) (graph.Caller, error) {
+	invalid := &authError{msg: "the API key is not valid (unknown or revoked)", presented: true, status: http.StatusUnauthorized}
+	if s.cfg.Admin == nil {
+		return graph.Caller{}, invalid
+	}
+	k, err := s.cfg.Admin.KeyByHash(ctx, graph.HashAPIKey(secret))
+	switch {
+	case graph.ErrorCode(err) == graph.ENOTFOUND:
+		return graph.Caller{}, invalid
+	case err != nil:
+		zerolog.Ctx(ctx).Error().Err(err).Msg("look up API key")
+		return graph.Caller{}, &authError{msg: "credentials could not be checked; try again", status: http.StatusServiceUnavailable}
+	case !k.Revoked.IsZero():
+		return graph.Caller{}, invalid
+	}
+	return k.Caller(), nil
+}
