@@ -1,6 +1,7 @@
 package analysis_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -87,10 +88,12 @@ func BenchmarkCentrality(b *testing.B) {
 }
 
 // TestSnapshotMemory builds a snapshot of one million links (a random
-// collaboration-like network: 200,000 nodes, degrees skewed) through the
-// Builder, as a store would, with link identifiers, then runs sampled
-// betweenness on it, and reports the heap the snapshot keeps and the peak
-// heap while building and analysing. The budget is 200 MB.
+// network of 200,000 nodes with skewed degrees) through the Builder, as a
+// store would, with link identifiers, then runs sampled betweenness on it
+// (exact betweenness at this size takes hours; sampling is what the service
+// runs), and reports the heap the snapshot keeps and the peak heap in use
+// (live data plus garbage not yet collected) while building and analysing.
+// The budget is 200 MB.
 func TestSnapshotMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a million-link snapshot")
@@ -103,15 +106,18 @@ func TestSnapshotMemory(t *testing.T) {
 	base := centHeapInUse()
 	peak := centTrackPeak()
 	g := centBuildRandom(keys, links)
+	buildPeak := peak() - base
 	kept := centHeapInUse() - base
+	peak = centTrackPeak()
 	_, err := analysis.Betweenness(context.Background(), g, analysis.BetweennessOptions{Normalized: true, Samples: 16, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	high := peak() - base
-	t.Logf("snapshot of %d links, %d merged edges, %d nodes: %.1f MB kept, %.1f MB peak heap (build and sampled betweenness); budget %d MB",
-		links, len(g.Edges), g.N(), float64(kept)/(1<<20), float64(high)/(1<<20), budget>>20)
-	if kept > budget || high > budget {
+	runPeak := peak() - base
+	mb := func(b uint64) float64 { return float64(b) / (1 << 20) }
+	t.Logf("snapshot of %d links (%d merged edges, %d nodes): %.1f MB kept; peak heap in use %.1f MB while building, %.1f MB during sampled betweenness (GOGC=%s); budget %d MB",
+		links, len(g.Edges), g.N(), mb(kept), mb(buildPeak), mb(runPeak), cmp.Or(os.Getenv("GOGC"), "100"), budget>>20)
+	if kept > budget || buildPeak > budget || runPeak > budget {
 		t.Errorf("over the %d MB budget", budget>>20)
 	}
 	runtime.KeepAlive(keys)

@@ -116,7 +116,7 @@ func brandes(ctx context.Context, g *Graph, opt BetweennessOptions, edges bool) 
 			r.isSource[s] = true
 		}
 	}
-	l := newBCLayout(g)
+	l := newBCLayout(g, edges || opt.Weighted)
 	var lens []float64
 	if opt.Weighted {
 		if lens, err = centralityLengths(g, l.edg); err != nil {

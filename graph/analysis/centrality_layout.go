@@ -8,28 +8,35 @@ import "slices"
 // memory: the per-source arrays are read at neighbours' indices, and after
 // renumbering those indices are close, so more reads hit the cache.
 type bcLayout struct {
-	off, adj, edg []int32
-	perm          []int32 // perm[i] is the graph node numbered i
-	rank          []int32 // rank[v] is node v's number
+	off, adj []int32
+	edg      []int32 // edge indices, when edges or weights are needed
+	perm     []int32 // perm[i] is the graph node numbered i
+	rank     []int32 // rank[v] is node v's number
 }
 
-func newBCLayout(g *Graph) *bcLayout {
+func newBCLayout(g *Graph, withEdges bool) *bcLayout {
 	n := g.N()
 	perm, rank := bfsOrder(g), make([]int32, n)
 	for i, v := range perm {
 		rank[v] = int32(i)
 	}
-	l := &bcLayout{perm: perm, rank: rank, off: make([]int32, n+1),
-		adj: make([]int32, len(g.OutAdj)), edg: make([]int32, len(g.OutEdg))}
+	l := &bcLayout{perm: perm, rank: rank, off: make([]int32, n+1), adj: make([]int32, len(g.OutAdj))}
+	if withEdges {
+		l.edg = make([]int32, len(g.OutEdg))
+	}
 	for i, v := range perm {
 		a, b := g.OutOff[v], g.OutOff[v+1]
-		lo := l.off[i]
-		l.off[i+1] = lo + (b - a)
-		adj, edg := l.adj[lo:l.off[i+1]], l.edg[lo:l.off[i+1]]
-		for j := range adj {
-			adj[j], edg[j] = rank[g.OutAdj[a+int32(j)]], g.OutEdg[a+int32(j)]
+		lo, hi := l.off[i], l.off[i]+(b-a)
+		l.off[i+1] = hi
+		for j := range b - a {
+			l.adj[lo+j] = rank[g.OutAdj[a+j]]
 		}
-		sortPairs(adj, edg)
+		if withEdges {
+			copy(l.edg[lo:hi], g.OutEdg[a:b])
+			sortPairs(l.adj[lo:hi], l.edg[lo:hi])
+		} else {
+			slices.Sort(l.adj[lo:hi])
+		}
 	}
 	return l
 }

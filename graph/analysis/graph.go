@@ -131,19 +131,31 @@ func (b *Builder) Build() *Graph {
 	slices.SortStableFunc(b.edges, func(x, y rawEdge) int {
 		return cmp.Or(cmp.Compare(x.u, y.u), cmp.Compare(x.v, y.v), cmp.Compare(y.w, x.w))
 	})
+	// Edges and their link lists are allocated once, at their final size:
+	// growing them by appending would leave as much again in garbage, which
+	// a million-link snapshot cannot afford. Each edge's Links is a capped
+	// window on one shared array.
+	distinct, nlinks := 0, 0
 	for i, e := range b.edges {
-		if i > 0 && e.u == b.edges[i-1].u && e.v == b.edges[i-1].v {
-			last := &g.Edges[len(g.Edges)-1]
-			if e.link >= 0 {
-				last.Links = append(last.Links, e.link)
-			}
-			continue
+		if i == 0 || e.u != b.edges[i-1].u || e.v != b.edges[i-1].v {
+			distinct++
 		}
-		ed := Edge{U: e.u, V: e.v, Weight: e.w}
 		if e.link >= 0 {
-			ed.Links = []int32{e.link}
+			nlinks++
 		}
-		g.Edges = append(g.Edges, ed)
+	}
+	g.Edges = make([]Edge, 0, distinct)
+	links := make([]int32, 0, nlinks)
+	start := 0 // where the current edge's links begin
+	for i, e := range b.edges {
+		if i == 0 || e.u != b.edges[i-1].u || e.v != b.edges[i-1].v {
+			g.Edges = append(g.Edges, Edge{U: e.u, V: e.v, Weight: e.w})
+			start = len(links)
+		}
+		if e.link >= 0 {
+			links = append(links, e.link)
+			g.Edges[len(g.Edges)-1].Links = links[start:len(links):len(links)]
+		}
 	}
 	b.edges = nil
 	g.OutOff, g.OutAdj, g.OutEdg = csr(n, g.Edges, b.directed, false)
