@@ -42,7 +42,11 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(10000)"} {
 		q.Add("_pragma", p)
 	}
-	w, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode()+"&_txlock=immediate")
+	// The one writer keeps statement journals in memory and a 32 MiB page
+	// cache, so a large transaction (an import) neither writes a temporary
+	// file per statement nor spills pages to the WAL early.
+	wq := url.Values{"_pragma": append(q["_pragma"][:len(q["_pragma"]):len(q["_pragma"])], "temp_store(MEMORY)", "cache_size(-32768)")}
+	w, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode()+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
