@@ -24,6 +24,7 @@ func NewCommand() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newServeCommand(), newAnalyzeCommand(), newPathsCommand(), newImportCommand(), newExportCommand())
+	root.AddCommand(newKeysCommand(), newEraseCommand()) // keys.go
 	return root
 }
 
@@ -76,6 +77,7 @@ type Main struct {
 	Addr  string
 	Demo  bool
 	Serve ServeFlags // limits and TLS (serveflags.go)
+	Auth  AuthFlags  // access control (auth.go)
 
 	Logger zerolog.Logger
 	store  graph.Store
@@ -84,12 +86,16 @@ type Main struct {
 
 // NewMain returns a Main with defaults and JSON logs on standard error.
 func NewMain() *Main {
-	return &Main{Store: newStoreFlags(), Serve: newServeFlags(), Addr: env("PARTNERGRAPH_ADDR", "127.0.0.1:8080"), Logger: zerolog.New(os.Stderr).With().Timestamp().Logger()}
+	return &Main{Store: newStoreFlags(), Serve: newServeFlags(), Auth: newAuthFlags(), Addr: env("PARTNERGRAPH_ADDR", "127.0.0.1:8080"), Logger: zerolog.New(os.Stderr).With().Timestamp().Logger()}
 }
 
 // Run opens the store, loads the demo network if asked, and starts serving.
 func (m *Main) Run(ctx context.Context) error {
 	if err := m.Serve.check(); err != nil {
+		return err
+	}
+	auth, err := m.Auth.config(m.Logger)
+	if err != nil {
 		return err
 	}
 	s, err := m.Store.Open(ctx)
@@ -104,7 +110,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.Logger.Info().Int("created", res.Created).Int("updated", res.Updated).Int("unchanged", res.Unchanged).Msg("demo network loaded")
 	}
-	m.server = server.New(m.Serve.config(s, m.Logger))
+	cfg := m.Serve.config(s, m.Logger)
+	cfg.Auth = auth
+	m.server = server.New(cfg)
 	if err := m.Serve.open(m.server, m.Addr); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -149,6 +157,7 @@ func newServeCommand() *cobra.Command {
 	}
 	m.Store.register(cmd)
 	m.Serve.register(cmd)
+	m.Auth.register(cmd)
 	cmd.Flags().StringVar(&m.Addr, "addr", m.Addr, "address to listen on, HOST:PORT (env PARTNERGRAPH_ADDR)")
 	cmd.Flags().BoolVar(&m.Demo, "demo", false, "load the demo network from the seed documents (idempotent)")
 	return cmd
