@@ -78,12 +78,12 @@ interface Page<T> {
 
 /**
  * Fetches every node of a Relay connection, page after page. query takes
- * $after and selects the connection as field; onPage reports progress.
+ * $after and selects the connection as field; onPage hears each page.
  */
 export async function fetchAll<T>(
   query: string,
   field: string,
-  onPage: (loaded: number, total: number) => void = () => {},
+  onPage: (nodes: T[], loaded: number, total: number) => void = () => {},
 ): Promise<T[]> {
   const all: T[] = [];
   let after: string | null = null;
@@ -91,7 +91,7 @@ export async function fetchAll<T>(
     const data: Record<string, Page<T>> = await gql<Record<string, Page<T>>>(query, { after });
     const page = data[field];
     all.push(...page.nodes);
-    onPage(all.length, page.totalCount);
+    onPage(page.nodes, all.length, page.totalCount);
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return all;
     after = page.pageInfo.endCursor;
   }

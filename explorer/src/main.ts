@@ -8,7 +8,7 @@ import { fetchScores, fetchSummary, renderBrokers, renderSummary } from "./insig
 import { Layout } from "./layout";
 import { NetworkMap } from "./map";
 import { GROUP_BY, METRICS, Scope, scopeInput } from "./model";
-import { colourNodes, dateRange, linkTypeCounts, loadNetwork, sizeNodes, type Network } from "./network";
+import { colourNodes, dateRange, inheritSectors, linkTypeCounts, loadNetwork, sizeNodes, type Network } from "./network";
 import { PathsPanel } from "./paths";
 import { actorPicker, type ActorRef } from "./picker";
 import { RemovalPanel } from "./removal";
@@ -106,64 +106,49 @@ function renderLegend(el: HTMLElement, actors: { label: string; color: string; c
 }
 
 async function start(): Promise<void> {
-  status("Loading the network…");
-  const progress = { actors: "", links: "" };
-  const loaded = await loadNetwork((what, n, total) => {
-    progress[what] = `${n.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${what}`;
-    status(`Loading ${[progress.actors, progress.links].filter(Boolean).join(", ")}…`);
-  });
-  explorer.timings.loaded = performance.now();
-  const g = loaded.graph;
-  explorer.graph = g;
-
   let metric = "BETWEENNESS";
   let groupBy = "SECTOR";
   let colourBy: "sector" | "type" = "sector";
   let selected: ActorRef | null = null;
   let profile: Profile | Error | null = null;
-
-  const legendEl = byId("legend");
-  let legend = colourNodes(g, colourBy);
-  renderLegend(legendEl, legend, metric);
+  // Set once every actor is in (the panels below only use them after that).
+  let g: Network | undefined;
+  let map: NetworkMap | undefined;
+  let scopeBar: ScopeBar | undefined;
+  const scope = () => scopeInput(scopeBar?.current() ?? {});
 
   const showTab = setupTabs();
-  const removal: RemovalPanel = new RemovalPanel({
-    scope: () => scopeInput(scopeBar.current()),
-    marked: (ids) => map.setMarked(ids),
-    show: (removed, isolated) => map.setRemoval(removed, isolated),
+  const legendEl = byId("legend");
+  let legend: ReturnType<typeof colourNodes> = [];
+
+  const removal = new RemovalPanel({
+    scope,
+    marked: (ids) => map?.setMarked(ids),
+    show: (removed, isolated) => map?.setRemoval(removed, isolated),
     open: (a) => void openCard(a, true),
     error: showError,
     busy,
   });
-  const map = new NetworkMap(g, byId("graph"), {
-    pick: (id, add) => {
-      const a = { id, name: g.getNodeAttribute(id, "label") };
-      if (add) {
-        removal.toggle(a);
-        showTab("removal");
-      } else void openCard(a, false);
-    },
+  const paths = new PathsPanel({
+    scope,
+    show: (p) => map?.setPaths(p),
+    frame: (ids) => map?.frame(ids),
+    focus: (i) => map?.focusPath(i),
+    open: (a) => void openCard(a, true),
+    error: showError,
+    busy,
   });
-  explorer.map = map;
-  await nextFrame();
-  explorer.timings.firstRender = performance.now();
-  status("");
-
-  const layoutButton = byId<HTMLButtonElement>("layout-toggle");
-  const layout = new Layout(g, (running) => {
-    layoutButton.textContent = running ? "Pause layout" : "Run layout";
-    layoutButton.setAttribute("aria-pressed", String(running));
-    if (!running && !explorer.timings.layoutDone) explorer.timings.layoutDone = performance.now();
-  }, () => map.interacting());
-  explorer.layout = layout;
-  layoutButton.addEventListener("click", () => (layout.isRunning() ? layout.stop() : layout.start()));
-  layout.start();
-  byId("zoom-in").addEventListener("click", () => map.zoomIn());
-  byId("zoom-out").addEventListener("click", () => map.zoomOut());
-  byId("zoom-fit").addEventListener("click", () => map.fit());
 
   const cardEl = byId("card");
   let cardSeq = 0;
+  const cardActions = {
+    open: (a: ActorRef) => void openCard(a, true),
+    centre: (id: string) => map?.centreOn(id),
+    traceFrom: (a: ActorRef) => { paths.setFrom(a); showTab("paths"); byId("path-to").focus(); },
+    traceTo: (a: ActorRef) => { paths.setTo(a); showTab("paths"); byId("path-from").focus(); },
+    toggleRemoval: (a: ActorRef) => removal.toggle(a),
+    inRemoval: (id: string) => removal.has(id),
+  };
   const drawCard = async (a: ActorRef, seq: number, focus: boolean) => {
     const actor = await fetchActor(a.id);
     if (seq !== cardSeq) return;
@@ -174,15 +159,15 @@ async function start(): Promise<void> {
     fill(cardEl, renderCard(actor, profile, groupBy, cardActions));
     if (focus) cardEl.querySelector<HTMLElement>("#card-name")?.focus({ preventScroll: true });
   };
-  const openCard = async (a: ActorRef, focus: boolean) => {
+  async function openCard(a: ActorRef, focus: boolean): Promise<void> {
     const seq = ++cardSeq;
     selected = a;
     profile = null;
-    map.select(a.id);
+    map?.select(a.id);
     showTab("card");
-    if (focus) map.centreOn(a.id);
+    if (focus) map?.centreOn(a.id);
     fill(cardEl, h("p", { class: "hint" }, `Loading ${a.name}…`));
-    const profileP = fetchProfile(a.id, scopeInput(scopeBar.current()), groupBy).catch((e: Error) => e);
+    const profileP = fetchProfile(a.id, scope(), groupBy).catch((e: Error) => e);
     try {
       await busy(`Loading ${a.name}…`, drawCard(a, seq, focus));
       profile = await profileP;
@@ -190,37 +175,19 @@ async function start(): Promise<void> {
     } catch (e) {
       showError(e);
     }
-  };
-  const cardActions = {
-    open: (a: ActorRef) => void openCard(a, true),
-    centre: (id: string) => map.centreOn(id),
-    traceFrom: (a: ActorRef) => { paths.setFrom(a); showTab("paths"); byId("path-to").focus(); },
-    traceTo: (a: ActorRef) => { paths.setTo(a); showTab("paths"); byId("path-from").focus(); },
-    toggleRemoval: (a: ActorRef) => removal.toggle(a),
-    inRemoval: (id: string) => removal.has(id),
-  };
+  }
+  actorPicker(byId<HTMLInputElement>("search"), (a) => void openCard(a, true), showError);
 
-  const paths = new PathsPanel({
-    scope: () => scopeInput(scopeBar.current()),
-    show: (p) => map.setPaths(p),
-    frame: (ids) => map.frame(ids),
-    focus: (i) => map.focusPath(i),
-    open: (a) => void openCard(a, true),
-    error: showError,
-    busy,
-  });
-
-  const searchPicker = actorPicker(byId<HTMLInputElement>("search"), (a) => void openCard(a, true), showError);
-  void searchPicker;
-
+  // The brokers are ranked while the network loads.
+  const rank = () => Promise.all([fetchScores(scope(), metric, groupBy, g?.order ?? 1000), fetchSummary(scope())]);
+  let ranking = rank();
   let analyticsSeq = 0;
-  const refreshAnalytics = async () => {
+  const refreshAnalytics = async (fresh = true) => {
     const seq = ++analyticsSeq;
-    const scope = scopeInput(scopeBar.current());
+    if (fresh) ranking = rank();
     try {
-      const [scores, summary] = await busy("Ranking brokers…", Promise.all([
-        fetchScores(scope, metric, groupBy, g.order), fetchSummary(scope)]));
-      if (seq !== analyticsSeq) return;
+      const [scores, summary] = await busy("Ranking brokers…", ranking);
+      if (seq !== analyticsSeq || !g || !map) return;
       sizeNodes(g, scores, !!METRICS[metric].ascending);
       const top = scores.slice(0, 10);
       map.setBrokers(top.map((b) => b.id), 5);
@@ -234,8 +201,53 @@ async function start(): Promise<void> {
   };
   const refreshLater = debounce(() => void refreshAnalytics(), 300);
 
-  const scopeBar: ScopeBar = new ScopeBar(linkTypeCounts(g), dateRange(g), loaded.programmes, (s: Scope) => {
-    map.setScope(s);
+  status("Loading the network…");
+  const progress = { actors: "", links: "" };
+  const loaded = await loadNetwork((what, n, total) => {
+    progress[what] = `${n.toLocaleString("en-GB")} of ${total.toLocaleString("en-GB")} ${what}`;
+    status(`Loading ${[progress.actors, progress.links].filter(Boolean).join(", ")}…`);
+  }, (graph) => {
+    // Every actor is in: draw them now, links follow as they arrive.
+    g = explorer.graph = graph;
+    legend = colourNodes(graph, colourBy);
+    renderLegend(legendEl, legend, metric);
+    map = explorer.map = new NetworkMap(graph, byId("graph"), {
+      pick: (id, add) => {
+        const a = { id, name: graph.getNodeAttribute(id, "label") };
+        if (add) {
+          removal.toggle(a);
+          showTab("removal");
+        } else void openCard(a, false);
+      },
+    });
+    requestAnimationFrame(() => (explorer.timings.firstRender = performance.now()));
+  });
+  explorer.timings.loaded = performance.now();
+  await nextFrame();
+  explorer.timings.networkDrawn = performance.now();
+  status("");
+  const graph = loaded.graph;
+  const theMap = map!;
+  theMap.loaded();
+  inheritSectors(graph);
+  legend = colourNodes(graph, colourBy);
+  renderLegend(legendEl, legend, metric);
+
+  const layoutButton = byId<HTMLButtonElement>("layout-toggle");
+  const layout = new Layout(graph, (running) => {
+    layoutButton.textContent = running ? "Pause layout" : "Run layout";
+    layoutButton.setAttribute("aria-pressed", String(running));
+    if (!running && !explorer.timings.layoutDone) explorer.timings.layoutDone = performance.now();
+  }, () => theMap.interacting());
+  explorer.layout = layout;
+  layoutButton.addEventListener("click", () => (layout.isRunning() ? layout.stop() : layout.start()));
+  layout.start();
+  byId("zoom-in").addEventListener("click", () => theMap.zoomIn());
+  byId("zoom-out").addEventListener("click", () => theMap.zoomOut());
+  byId("zoom-fit").addEventListener("click", () => theMap.fit());
+
+  scopeBar = new ScopeBar(linkTypeCounts(graph), dateRange(graph), loaded.programmes, (s: Scope) => {
+    theMap.setScope(s);
     refreshLater();
   });
 
@@ -251,7 +263,7 @@ async function start(): Promise<void> {
   const colourSelect = byId<HTMLSelectElement>("colour-by");
   colourSelect.addEventListener("change", () => {
     colourBy = colourSelect.value as "sector" | "type";
-    legend = colourNodes(g, colourBy);
+    legend = colourNodes(graph, colourBy);
     renderLegend(legendEl, legend, metric);
   });
   const groupSelect = byId<HTMLSelectElement>("group-by");
@@ -261,7 +273,7 @@ async function start(): Promise<void> {
     void refreshAnalytics();
   });
 
-  await refreshAnalytics();
+  await refreshAnalytics(false); // the ranking started before the network loaded
   explorer.timings.ready = performance.now();
   resolveReady();
 }

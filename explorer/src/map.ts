@@ -8,6 +8,9 @@ import type { Settings } from "sigma/settings";
 import { DIM_EDGE, DIM_NODE, ISOLATED_COLOR, PATH_COLORS, REMOVED_COLOR, type Scope, linkInScope } from "./model";
 import type { EdgeAttrs, Network, NodeAttrs } from "./network";
 
+/** Links beyond which the map cuts per-frame work: no edges while moving, no hover dimming. */
+const LARGE = 5000;
+
 /** The whole network, with a margin. */
 const HOME = { x: 0.5, y: 0.5, ratio: 1.05, angle: 0 };
 
@@ -43,10 +46,8 @@ export class NetworkMap {
     container: HTMLElement,
     events: MapEvents,
   ) {
-    const large = graph.size > 5000;
     this.sigma = new Sigma<NodeAttrs, EdgeAttrs>(graph, container, {
       zIndex: true,
-      hideEdgesOnMove: large,
       labelFont: "system-ui, 'DejaVu Sans', sans-serif",
       labelSize: 13,
       labelWeight: "500",
@@ -125,6 +126,11 @@ export class NetworkMap {
       return d;
     }
     const [s, t] = this.graph.extremities(id);
+    if (this.large()) {
+      // Thousands of links: thin and pale, so the actors show through.
+      d.color = pale(a.color);
+      d.size = 0.5;
+    }
     if (this.pathEdges.size) {
       if (paths && this.showsPath(paths)) {
         d.color = PATH_COLORS[(this.focusedPath ?? paths[0]) % PATH_COLORS.length];
@@ -149,7 +155,13 @@ export class NetworkMap {
     return this.focusedPath === null || paths.includes(this.focusedPath);
   }
 
+  /**
+   * Dims everyone but the hovered actor's neighbours. On a large network
+   * that re-renders everything at each hover, too slow to do while the
+   * pointer moves, so there sigma's own hover label is all it shows.
+   */
   private hover(id: string | null): void {
+    if (this.large()) return;
     this.hovered = id;
     this.hoverNeighbours = new Set(id ? this.graph.neighbors(id) : []);
     this.sigma.refresh({ skipIndexation: true });
@@ -191,6 +203,15 @@ export class NetworkMap {
     }
     this.outOfScope = { actors, links };
     this.reindex();
+  }
+
+  private large(): boolean {
+    return this.graph.size > LARGE;
+  }
+
+  /** Settles the settings that depend on the network's size once all its links are in. */
+  loaded(): void {
+    this.sigma.setSetting("hideEdgesOnMove", this.large());
   }
 
   /** Is someone panning or zooming, or was a moment ago? */
@@ -284,6 +305,20 @@ export class NetworkMap {
   reindex(): void {
     this.sigma.refresh();
   }
+}
+
+const paleCache = new Map<string, string>();
+
+/** "#rrggbb" mixed 60% towards white (opaque: blending translucent WebGL lines with many overlaps looks muddy). */
+function pale(hex: string): string {
+  let c = paleCache.get(hex);
+  if (!c) {
+    const n = parseInt(hex.slice(1), 16);
+    const mix = (v: number) => Math.round(v + (255 - v) * 0.6).toString(16).padStart(2, "0");
+    c = `#${mix((n >> 16) & 255)}${mix((n >> 8) & 255)}${mix(n & 255)}`;
+    paleCache.set(hex, c);
+  }
+  return c;
 }
 
 /**

@@ -10,8 +10,6 @@ export interface ActorRow {
   __typename: Kind;
   type?: string;
   sector?: string | null;
-  region?: string | null;
-  organisations?: { id: string }[];
 }
 
 export interface LinkRow {
@@ -24,7 +22,6 @@ export interface LinkRow {
   source: { id: string };
   target: { id: string };
   programme: { id: string } | null;
-  brokeredBy: { id: string } | null;
 }
 
 export interface ProgrammeRow {

@@ -45,16 +45,14 @@ const PAGE = 1000; // the API's largest page
 const ACTORS = `query ExplorerActors($after: String) {
   actors(first: ${PAGE}, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    nodes { id key name __typename
-      ... on Organisation { type sector }
-      ... on Person { organisations { id } } }
+    nodes { id key name __typename ... on Organisation { type sector } }
   }
 }`;
 
 const LINKS = `query ExplorerLinks($after: String) {
   links(first: ${PAGE}, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    nodes { key type directed weight from to source { id } target { id } programme { id } brokeredBy { id } }
+    nodes { key type directed weight from to source { id } target { id } programme { id } }
   }
 }`;
 
@@ -67,33 +65,65 @@ const PROGRAMMES = `query ExplorerProgrammes($after: String) {
 
 export type Progress = (what: "actors" | "links", loaded: number, total: number) => void;
 
-/** Loads actors, links and programmes (the three page chains run side by side). */
-export async function loadNetwork(progress: Progress): Promise<Loaded> {
-  const [actors, links, programmes] = await Promise.all([
-    fetchAll<ActorRow>(ACTORS, "actors", (n, t) => progress("actors", n, t)),
-    fetchAll<LinkRow>(LINKS, "links", (n, t) => progress("links", n, t)),
+/**
+ * Loads actors, links and programmes, the three page chains side by side.
+ * The graph is handed to onActors as soon as every actor is in, so the map
+ * can draw them; links are added to it as their pages arrive.
+ */
+export async function loadNetwork(progress: Progress, onActors: (g: Network) => void): Promise<Loaded> {
+  const graph: Network = new MultiGraph<NodeAttrs, EdgeAttrs>();
+  const early: LinkRow[] = []; // links that came before the last actor
+  let actorsIn = false;
+  const [, , programmes] = await Promise.all([
+    fetchAll<ActorRow>(ACTORS, "actors", (_, n, t) => progress("actors", n, t)).then((actors) => {
+      addActors(graph, actors);
+      addLinks(graph, early.splice(0));
+      actorsIn = true;
+      onActors(graph);
+    }),
+    fetchAll<LinkRow>(LINKS, "links", (page, n, t) => {
+      if (actorsIn) addLinks(graph, page);
+      else early.push(...page);
+      progress("links", n, t);
+    }),
     fetchAll<ProgrammeRow>(PROGRAMMES, "programmes"),
   ]);
   programmes.sort((a, b) => a.name.localeCompare(b.name));
-  return { graph: buildGraph(actors, links), programmes };
+  return { graph, programmes };
 }
 
-export function buildGraph(actors: ActorRow[], links: LinkRow[]): Network {
-  const g: Network = new MultiGraph<NodeAttrs, EdgeAttrs>();
-  const orgs = new Map(actors.filter((a) => a.__typename === "Organisation").map((a) => [a.id, a]));
+function addActors(g: Network, actors: ActorRow[]): void {
   const spread = Math.sqrt(actors.length) * 10;
   for (const a of actors) {
-    // People take the sector and type of their (first) organisation, as the
-    // API's groupBy does.
-    const org = a.__typename === "Organisation" ? a : orgs.get(a.organisations?.[0]?.id ?? "");
     const [x, y] = seededPoint(a.key);
-    g.addNode(a.id, {
-      label: a.name, key: a.key, kind: a.__typename, orgType: a.type ?? null, sector: org?.sector || null,
+    g.mergeNode(a.id, {
+      label: a.name, key: a.key, kind: a.__typename, orgType: a.type ?? null, sector: a.sector || null,
       x: x * spread, y: y * spread, size: 3, color: NONE_COLOR, score: null, rank: null,
     });
   }
+}
+
+/**
+ * Gives people the sector of their organisation: the first, in link key
+ * order, they are affiliated with or a member of, as the API's
+ * Person.organisations and groupBy do. Reading it from the links spares
+ * the server a lookup per person while the actors load.
+ */
+export function inheritSectors(g: Network): void {
+  const sectors = new Map<string, string | null>();
+  g.forEachEdge((_, a, source, target, sa, ta) => {
+    if (a.linkType !== "AFFILIATION" && a.linkType !== "MEMBERSHIP") return;
+    for (const [p, pa, oa] of [[source, sa, ta], [target, ta, sa]] as const) {
+      if (pa.kind === "Person" && oa.kind === "Organisation" && !sectors.has(p)) sectors.set(p, oa.sector);
+    }
+  });
+  // One update for all, so the map redraws once.
+  g.updateEachNodeAttributes((id, a) => (sectors.has(id) ? { ...a, sector: sectors.get(id) ?? null } : a));
+}
+
+function addLinks(g: Network, links: LinkRow[]): void {
   for (const l of links) {
-    if (!g.hasNode(l.source.id) || !g.hasNode(l.target.id)) continue; // written while we paged
+    if (g.hasEdge(l.key) || !g.hasNode(l.source.id) || !g.hasNode(l.target.id)) continue; // changed while we paged
     const style = LINK_TYPES[l.type] ?? { color: OTHER_COLOR, size: 1 };
     g.addEdgeWithKey(l.key, l.source.id, l.target.id, {
       linkType: l.type, type: l.directed ? "arrow" : "line", weight: l.weight > 0 ? l.weight : 1,
@@ -101,7 +131,6 @@ export function buildGraph(actors: ActorRow[], links: LinkRow[]): Network {
       color: style.color, size: style.size,
     });
   }
-  return g;
 }
 
 /** A stable pseudo-random point in [-1, 1]² for a key, so layouts start the same way every time. */

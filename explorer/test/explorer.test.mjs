@@ -71,7 +71,7 @@ test("the page loads the demo network with no console errors and highlights its 
   await page.waitForFunction(() => explorer.timings.layoutDone, null, { timeout: 60_000 });
   const placed = await page.evaluate(() => explorer.graph.everyNode((_, a) => Number.isFinite(a.x) && Number.isFinite(a.y)));
   assert.equal(placed, true, "the layout left actors without a position");
-  t.diagnostic(`timings (ms since navigation): ${JSON.stringify(await page.evaluate(() => explorer.timings))}`);
+  t.diagnostic(`demo timings (ms since navigation): ${JSON.stringify(await page.evaluate(() => explorer.timings))}`);
   await screenshot(page, "explorer-overview.png");
   assert.deepEqual(problems, []);
 });

@@ -33,7 +33,9 @@ export function run(cmd, args, opts = {}) {
   });
 }
 
+/** The service binary: $PARTNERGRAPH_BIN if set, else built from this tree once. */
 async function buildService() {
+  if (process.env.PARTNERGRAPH_BIN) return process.env.PARTNERGRAPH_BIN;
   built ??= (async () => {
     const dir = await mkdtemp(join(tmpdir(), "partnergraph-explorer-bin-"));
     const bin = join(dir, "partnergraph");
