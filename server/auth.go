@@ -69,14 +69,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if info := requestInfoFrom(r.Context()); info != nil {
 			info.caller = c.Subject
 		}
-		log.UpdateContext(func(l zerolog.Context) zerolog.Context {
-			l = l.Str("caller", c.Subject).Str("role", string(c.Role))
-			if c.Name != "" {
-				l = l.Str("caller_name", c.Name)
-			}
-			return l
-		})
-		next.ServeHTTP(w, r.WithContext(graph.WithCaller(r.Context(), c)))
+		// A new logger rather than UpdateContext: the context's logger may be
+		// a shared default, which other requests use at the same time.
+		lc := log.With().Str("caller", c.Subject).Str("role", string(c.Role))
+		if c.Name != "" {
+			lc = lc.Str("caller_name", c.Name)
+		}
+		l := lc.Logger()
+		next.ServeHTTP(w, r.WithContext(graph.WithCaller(l.WithContext(r.Context()), c)))
 	})
 }
 
