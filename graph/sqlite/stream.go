@@ -71,7 +71,7 @@ type streamApplier struct {
 	stmts   []*sql.Stmt
 	parents []parentRef // actors with a parent, checked once all are in
 
-	actorByKey, putActor, createActor, linkByID, putLink, actorExists *sql.Stmt
+	actorByKey, putActor, createActor, linkByID, putLink, createLink, actorExists *sql.Stmt
 }
 
 // parentRef is a stream actor whose parent is checked at the end.
@@ -101,6 +101,8 @@ func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
 		{&sa.createActor, insert + ` ON CONFLICT DO NOTHING`},
 		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE id = ?`},
 		{&sa.putLink, upsertLinkSQL},
+		{&sa.createLink, `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,
+			programme_id, brokered_by_id, evidence, attrs) VALUES (` + placeholders(13) + `) ON CONFLICT DO NOTHING`},
 		{&sa.actorExists, `SELECT count(*) FROM actors WHERE id = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
@@ -229,9 +231,22 @@ func (sa *streamApplier) checkParents() error {
 	return nil
 }
 
+// applyLink first tries to create the link (most links of an import are
+// new), and only when its key is taken reads and compares the stored one.
+// References are checked after a write (foreign keys are deferred, and an
+// error rolls the write back with the transaction) and not at all for an
+// unchanged link, whose stored references exist.
 func (sa *streamApplier) applyLink(l *graph.Link, onlyCreate bool) error {
 	if err := l.Validate(); err != nil {
 		return err
+	}
+	res, err := sa.createLink.ExecContext(sa.ctx, linkArgs(l)...)
+	if err != nil {
+		return fmt.Errorf("sqlite: write link: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		sa.res.Created++
+		return sa.checkLinkRefs(l)
 	}
 	old, err := scanLink(sa.linkByID.QueryRowContext(sa.ctx, l.ID))
 	switch {
@@ -248,18 +263,11 @@ func (sa *streamApplier) applyLink(l *graph.Link, onlyCreate bool) error {
 		sa.res.Unchanged++
 		return nil
 	}
-	if err := sa.checkLinkRefs(l); err != nil {
-		return err
-	}
-	if old == nil {
-		sa.res.Created++
-	} else {
-		sa.res.Updated++
-	}
+	sa.res.Updated++
 	if _, err := sa.putLink.ExecContext(sa.ctx, linkArgs(l)...); err != nil {
 		return fmt.Errorf("sqlite: write link: %w", err)
 	}
-	return nil
+	return sa.checkLinkRefs(l)
 }
 
 // checkLinkRefs is checkLinkRefs with the prepared statement for the
