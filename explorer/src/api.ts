@@ -18,9 +18,11 @@ export class ApiError extends Error {
 
 let apiKey = readStoredKey();
 
+// A key is kept for this tab (sessionStorage), or in this browser when the
+// user asks to remember it (localStorage).
 function readStoredKey(): string {
   try {
-    return localStorage.getItem(KEY_STORAGE) ?? "";
+    return localStorage.getItem(KEY_STORAGE) ?? sessionStorage.getItem(KEY_STORAGE) ?? "";
   } catch {
     return ""; // storage disabled: the key lives for this page only
   }
@@ -31,15 +33,20 @@ export function getApiKey(): string {
 }
 
 export function isKeyRemembered(): boolean {
-  return readStoredKey() !== "";
+  try {
+    return localStorage.getItem(KEY_STORAGE) !== null;
+  } catch {
+    return false;
+  }
 }
 
-/** Uses key for every request; remember keeps it in this browser's localStorage. */
+/** Uses key for every request; remember keeps it in this browser's localStorage, else for this tab only. */
 export function setApiKey(key: string, remember: boolean): void {
   apiKey = key.trim();
   try {
-    if (remember && apiKey) localStorage.setItem(KEY_STORAGE, apiKey);
-    else localStorage.removeItem(KEY_STORAGE);
+    localStorage.removeItem(KEY_STORAGE);
+    sessionStorage.removeItem(KEY_STORAGE);
+    if (apiKey) (remember ? localStorage : sessionStorage).setItem(KEY_STORAGE, apiKey);
   } catch {
     // storage disabled
   }

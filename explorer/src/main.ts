@@ -181,10 +181,14 @@ async function start(): Promise<void> {
   // The brokers are ranked while the network loads.
   const rank = () => Promise.all([fetchScores(scope(), metric, groupBy, g?.order ?? 1000), fetchSummary(scope())]);
   let ranking = rank();
+  ranking.catch(() => {}); // reported where it is awaited
   let analyticsSeq = 0;
   const refreshAnalytics = async (fresh = true) => {
     const seq = ++analyticsSeq;
-    if (fresh) ranking = rank();
+    if (fresh) {
+      ranking = rank();
+      ranking.catch(() => {});
+    }
     try {
       const [scores, summary] = await busy("Ranking brokers…", ranking);
       if (seq !== analyticsSeq || !g || !map) return;
@@ -279,11 +283,8 @@ async function start(): Promise<void> {
 }
 
 let started = false;
-function run(): void {
-  start().then(() => (started = true), (e) => showError(e));
-}
-
 setupAccess(() => {
-  if (!started) run();
+  // A page that could not load (say, for want of a key) starts afresh.
+  if (!started) location.reload();
 });
-run();
+start().then(() => (started = true), (e) => showError(e));

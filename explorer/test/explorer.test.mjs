@@ -219,6 +219,22 @@ test("an API key from the field is sent as a bearer token", async (t) => {
   assert.deepEqual(problems, []);
 });
 
+test("with access control on, the page asks for an API key and works once given one", async (t) => {
+  const guarded = await startService({ demo: true, auth: true });
+  t.after(() => guarded.stop());
+  const { page, problems } = await openExplorer(browser.context, guarded.url, { ready: false });
+  t.after(() => page.close());
+  await page.locator("#access[open]").waitFor();
+  assert.equal(await page.locator("#api-key").evaluate((el) => el === document.activeElement), true);
+  assert.match(await page.locator("#status.error").innerText(), /.+/);
+  await page.locator("#api-key").fill(guarded.key);
+  await page.getByRole("button", { name: "Use key" }).click();
+  await page.waitForFunction(() => window.explorer?.timings?.ready, null, { timeout: 60_000 });
+  assert.equal(await page.evaluate(() => explorer.graph.order), 75);
+  // The refusals before the key was given are the only errors.
+  assert.deepEqual(problems.filter((p) => !/status of 401/.test(p)), []);
+});
+
 for (const viewport of [{ width: 1024, height: 768 }, { width: 768, height: 1024 }]) {
   test(`the page fits a ${viewport.width}×${viewport.height} tablet`, async (t) => {
     const { page, problems } = await open(t);

@@ -22,14 +22,15 @@ const CHROMIUM_FLAGS = [
 let built; // one build of the service per test process
 
 /** Runs a command, rejecting with its output if it fails. */
-export function run(cmd, args, opts = {}) {
+export function run(cmd, args, { stderr = true, ...opts } = {}) {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
+    let err = "";
     p.stdout.on("data", (d) => (out += d));
-    p.stderr.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
     p.on("error", reject);
-    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out}`))));
+    p.on("close", (code) => (code === 0 ? resolve(stderr ? out + err : out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}:\n${out}${err}`))));
   });
 }
 
@@ -75,15 +76,19 @@ async function waitReady(url, proc, log, timeoutMs = 120_000) {
 /**
  * Starts `partnergraph serve` on a free port with a fresh data directory:
  * the demo network, or (with importFile) a network file imported first.
+ * With auth, access control is on and key is a viewer's API key.
  */
-export async function startService({ demo = true, importFile } = {}) {
+export async function startService({ demo = true, importFile, auth = false } = {}) {
   const bin = await buildService();
   const dir = await mkdtemp(join(tmpdir(), "partnergraph-explorer-"));
   const data = join(dir, "data");
   if (importFile) await run(bin, ["import", "--data", data, importFile]);
+  let key;
+  if (auth) key = (await run(bin, ["keys", "create", "--data", data, "--role", "viewer", "--name", "explorer tests"], { stderr: false })).trim();
   const port = await freePort();
   const args = ["serve", "--data", data, "--addr", `127.0.0.1:${port}`];
   if (demo) args.push("--demo");
+  if (auth) args.push("--auth");
   const proc = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   proc.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20_000)));
@@ -97,6 +102,7 @@ export async function startService({ demo = true, importFile } = {}) {
   }
   return {
     url,
+    key,
     log: () => stderr,
     async stop() {
       if (proc.exitCode === null) {
@@ -131,7 +137,7 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }) {
  * console errors, uncaught exceptions, failed requests and requests to
  * any origin but the service's.
  */
-export async function openExplorer(context, url, { path = "/explore" } = {}) {
+export async function openExplorer(context, url, { path = "/explore", ready = true } = {}) {
   const page = await context.newPage();
   const problems = [];
   const origin = new URL(url).origin;
@@ -145,7 +151,7 @@ export async function openExplorer(context, url, { path = "/explore" } = {}) {
     if (u.protocol !== "data:" && u.protocol !== "blob:" && u.origin !== origin) problems.push(`request elsewhere: ${r.url()}`);
   });
   await page.goto(url + path);
-  await page.waitForFunction(() => window.explorer?.timings?.ready, null, { timeout: 180_000 });
+  if (ready) await page.waitForFunction(() => window.explorer?.timings?.ready, null, { timeout: 180_000 });
   return { page, problems };
 }
 
