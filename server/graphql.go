@@ -28,6 +28,9 @@ func newGraphQL(cfg Config) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// File uploads (importNetwork): up to 32 MiB in memory, the rest in
+	// temporary files; the request body limit still applies.
+	srv.AddTransport(transport.MultipartForm{MaxMemory: 32 << 20, MaxUploadSize: 1 << 30})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	useLimits(srv, cfg)                      // depth, page size and cost (limits.go, costs.go)

@@ -140,6 +140,12 @@ type Caller struct {
 	Role *AccessRole `json:"role,omitempty"`
 }
 
+// Renames a CSV column or a GraphML/GEXF attribute: to a field name (key, name, source, …), a new attribute name, or - to leave it out.
+type ColumnMapping struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
 type ConnectionResilience struct {
 	// Paths joining the two that share no actor (Menger); 0 if they do not connect.
 	IndependentPaths int32 `json:"independentPaths"`
@@ -202,6 +208,18 @@ type EvidenceInput struct {
 	Source graphql.Omittable[*string] `json:"source,omitempty"`
 	Quote  graphql.Omittable[*string] `json:"quote,omitempty"`
 	Note   graphql.Omittable[*string] `json:"note,omitempty"`
+}
+
+// What an import changed, or would change in a dry run.
+type ImportResult struct {
+	Created   int32 `json:"created"`
+	Updated   int32 `json:"updated"`
+	Unchanged int32 `json:"unchanged"`
+	// Rows read: actors, programmes, participations and links.
+	Rows int32 `json:"rows"`
+	// Edges joining a node to itself (GraphML, GEXF, edge lists), which were skipped.
+	SkippedSelfLoops int32 `json:"skippedSelfLoops"`
+	DryRun           bool  `json:"dryRun"`
 }
 
 type Introducer struct {
