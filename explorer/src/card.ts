@@ -181,7 +181,7 @@ function scores(p: Profile | Error | null, groupBy: string, actorButton: (r: Act
   );
   if (p.substitutes.length) {
     section.append(h("h3", {}, "Who else bridges the same pairs"),
-      h("ul", { class: "plain" }, p.substitutes.map((s) => h("li", {}, actorButton(s.actor), h("span", { class: "meta" }, ` · ${num(s.pairs)} pairs`)))));
+      h("ul", { class: "plain" }, p.substitutes.map((s) => h("li", {}, actorButton(s.actor), h("span", { class: "meta" }, ` · ${num(s.pairs)} ${s.pairs === 1 ? "pair" : "pairs"}`)))));
   }
   return section;
 }

@@ -55,6 +55,7 @@ export class NetworkMap {
       labelDensity: graph.order < 200 ? 1 : 0.4,
       minEdgeThickness: 0.8,
       defaultDrawNodeLabel: drawLabel,
+      defaultDrawNodeHover: drawHover,
       nodeReducer: (id, a) => this.reduceNode(id, a),
       edgeReducer: (id, a) => this.reduceEdge(id, a),
     });
@@ -167,7 +168,7 @@ export class NetworkMap {
     this.sigma.refresh({ skipIndexation: true });
   }
 
-  /** Arrow keys pan, + and − zoom, 0 fits the whole network, Escape clears highlights. */
+  /** Arrow keys pan, + and − zoom, 0 fits the whole network. */
   private key(e: KeyboardEvent): void {
     const camera = this.sigma.getCamera();
     const { x, y, ratio } = camera.getState();
@@ -321,23 +322,19 @@ function pale(hex: string): string {
   return c;
 }
 
+type LabelData = PartialButFor<NodeDisplayData, "x" | "y" | "size" | "label" | "color">;
+
 /**
- * Labels with a white halo, so they stay readable over links; brokers in
- * bold. A label that would run off the right edge goes left of its node,
- * or is shortened if it fits neither side.
+ * Where a label goes: right of its node, or left if it would run off the
+ * right edge, shortened if it fits neither side. Brokers' labels are bold.
  */
-function drawLabel(
-  ctx: CanvasRenderingContext2D,
-  data: PartialButFor<NodeDisplayData, "x" | "y" | "size" | "label" | "color">,
-  settings: Settings<NodeAttrs, EdgeAttrs>,
-): void {
-  if (!data.label) return;
+function placeLabel(ctx: CanvasRenderingContext2D, data: LabelData, settings: Settings<NodeAttrs, EdgeAttrs>) {
   const size = settings.labelSize;
   ctx.font = `${data.broker ? "700" : settings.labelWeight} ${size}px ${settings.labelFont}`;
   const viewport = ctx.canvas.width / (window.devicePixelRatio || 1);
   const right = viewport - 4 - (data.x + data.size + 3); // room on each side
   const left = data.x - data.size - 3 - 4;
-  let label = data.label;
+  let label = data.label ?? "";
   let width = ctx.measureText(label).width;
   const onLeft = width > right && left > right;
   const room = Math.max(onLeft ? left : right, 40);
@@ -346,11 +343,35 @@ function drawLabel(
     width = ctx.measureText(label).width;
   }
   const x = onLeft ? data.x - data.size - 3 - width : data.x + data.size + 3;
-  const y = data.y + size / 3;
+  return { label, x, y: data.y + size / 3, width, size };
+}
+
+/** Labels with a white halo, so they stay readable over links. */
+function drawLabel(ctx: CanvasRenderingContext2D, data: LabelData, settings: Settings<NodeAttrs, EdgeAttrs>): void {
+  if (!data.label) return;
+  const { label, x, y } = placeLabel(ctx, data, settings);
   ctx.lineJoin = "round";
   ctx.lineWidth = 3.5;
   ctx.strokeStyle = "rgba(255, 255, 255, 0.92)";
   ctx.strokeText(label, x, y);
   ctx.fillStyle = "#1b1f24";
   ctx.fillText(label, x, y);
+}
+
+/** A hovered or selected actor: its label on a white card with a shadow, placed as drawLabel places it. */
+function drawHover(ctx: CanvasRenderingContext2D, data: LabelData, settings: Settings<NodeAttrs, EdgeAttrs>): void {
+  ctx.fillStyle = "#fff";
+  ctx.shadowColor = "rgba(0, 0, 0, 0.35)";
+  ctx.shadowBlur = 8;
+  ctx.beginPath();
+  ctx.arc(data.x, data.y, data.size + 3, 0, Math.PI * 2);
+  ctx.fill();
+  if (data.label) {
+    const { label, x, y, width, size } = placeLabel(ctx, data, settings);
+    ctx.fillRect(x - 4, data.y - size / 2 - 5, width + 8, size + 10);
+    ctx.shadowBlur = 0;
+    ctx.fillStyle = "#1b1f24";
+    ctx.fillText(label, x, y);
+  }
+  ctx.shadowBlur = 0;
 }

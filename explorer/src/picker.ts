@@ -45,6 +45,7 @@ export function actorPicker(input: HTMLInputElement, onPick: (a: ActorRef) => vo
   let seq = 0;
 
   const close = () => {
+    input.setAttribute("aria-busy", "false");
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
@@ -61,7 +62,9 @@ export function actorPicker(input: HTMLInputElement, onPick: (a: ActorRef) => vo
     list.querySelectorAll("li").forEach((li, j) => li.setAttribute("aria-selected", String(j === i)));
     if (i >= 0) input.setAttribute("aria-activedescendant", `${listId}-${i}`);
   };
+  const busy = (on: boolean) => input.setAttribute("aria-busy", String(on));
   const show = () => {
+    busy(false);
     list.replaceChildren(
       ...hits.map((hit, i) =>
         h("li", { id: `${listId}-${i}`, role: "option", "aria-selected": "false", onmousedown: (e: Event) => { e.preventDefault(); choose(hit); } },
@@ -80,6 +83,7 @@ export function actorPicker(input: HTMLInputElement, onPick: (a: ActorRef) => vo
       hits = data.actors.nodes;
       show();
     } catch (e) {
+      busy(false);
       onError(e);
     }
   }, 180);
@@ -92,6 +96,7 @@ export function actorPicker(input: HTMLInputElement, onPick: (a: ActorRef) => vo
       close();
       return;
     }
+    busy(true); // until this search's results are shown
     search(q);
   });
   input.addEventListener("keydown", (e) => {

@@ -41,12 +41,14 @@ async function pick(page, selector, text, name) {
   await input.fill("");
   await input.pressSequentially(text, { delay: 20 });
   const list = page.locator(`#${await input.getAttribute("aria-controls")}`);
-  const option = list.getByRole("option", { name: new RegExp(`^${name}`) }).first();
-  await option.waitFor();
+  // Results for the whole text, not for a prefix typed on the way.
+  await page.locator(`${selector}[aria-busy="false"][aria-expanded="true"]`).waitFor();
   const options = await list.getByRole("option").allInnerTexts();
   const index = options.findIndex((o) => o.startsWith(name));
+  assert.ok(index >= 0, `no option ${name} among ${JSON.stringify(options)}`);
   for (let i = 0; i < index; i++) await input.press("ArrowDown");
   await input.press("Enter");
+  assert.equal(await input.inputValue(), options[index].split("\n")[0]);
 }
 
 test("the page loads the demo network with no console errors and highlights its brokers", async (t) => {
