@@ -94,19 +94,12 @@ func withOperations(cfg Config) Config {
 	return cfg
 }
 
-// guard wraps the GraphQL handler in the per-request limits — the client's
-// rate, the body size, the request's deadline — and its latency metric.
+// guard wraps the GraphQL handler in the per-request limits — the body size
+// and the request's deadline — and its latency metric.
 func guard(next http.Handler, cfg Config) http.Handler {
 	lim, maxBody, m := cfg.Limits, cfg.MaxBodyBytes, cfg.metrics
 	next = m.timeRequests(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := cfg.rates.allow(clientKey(r, lim.RateLimitLoopback), time.Now()); !ok {
-			secs := int(math.Ceil(wait.Seconds()))
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-			refuse(w, m, http.StatusTooManyRequests, codeRate,
-				fmt.Sprintf("too many requests: this client may send %g a second (%d at once); retry after %d s", float64(lim.RateLimit), lim.RateBurst, secs))
-			return
-		}
 		if r.Body != nil && r.Method == http.MethodPost {
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 			var tooLarge *http.MaxBytesError
@@ -127,11 +120,35 @@ func guard(next http.Handler, cfg Config) http.Handler {
 	})
 }
 
-// clientKey names the client a rate limit applies to: its IPv4 address, or
-// its IPv6 /64 (what one host or home network is usually given); "" (no
-// limit) for loopback addresses unless loopback is limited too.
-// TODO(auth): key by the caller's identity once requests carry one
-// (server/auth.go), so that clients behind one proxy are told apart.
+// limitRate refuses a client's requests beyond its rate with 429 and
+// Retry-After. It runs after authentication, so that each API key or token
+// subject has its own bucket; anonymous callers are told apart by address.
+func limitRate(next http.Handler, cfg Config) http.Handler {
+	lim := cfg.Limits
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ok, wait := cfg.rates.allow(rateKey(r, lim.RateLimitLoopback), time.Now()); !ok {
+			secs := int(math.Ceil(wait.Seconds()))
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			refuse(w, cfg.metrics, http.StatusTooManyRequests, codeRate,
+				fmt.Sprintf("too many requests: this client may send %g a second (%d at once); retry after %d s", float64(lim.RateLimit), lim.RateBurst, secs))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// rateKey names the bucket of r's caller: its subject (an API key's or a
+// token's) when it authenticated, else its address (clientKey).
+func rateKey(r *http.Request, loopback bool) string {
+	if c := graph.CallerFrom(r.Context()); c.Subject != "" && c.Subject != "anonymous" {
+		return "caller:" + c.Subject
+	}
+	return clientKey(r, loopback)
+}
+
+// clientKey names an anonymous client by its IPv4 address, or its IPv6 /64
+// (what one host or home network is usually given); "" (no limit) for
+// loopback addresses unless loopback is limited too.
 func clientKey(r *http.Request, loopback bool) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	ip := net.ParseIP(host)

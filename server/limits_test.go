@@ -306,3 +306,31 @@ func TestTimeouts(t *testing.T) {
 		})
 	}
 }
+
+// TestRateLimitPerKey: with access control on, each API key has its own
+// bucket, also on loopback, where anonymous callers are not limited.
+func TestRateLimitPerKey(t *testing.T) {
+	st := openStore(t)
+	a, _ := mintKey(t, st, graph.AccessViewer)
+	b, _ := mintKey(t, st, graph.AccessViewer)
+	ts := limitedServer(t, st, server.Config{Auth: &server.Auth{PublicRead: true},
+		Limits: server.Limits{RateLimit: 0.5, RateBurst: 2}})
+	query := `{ people { totalCount } }`
+	for i := range 2 {
+		if status, _, r := doAs(t, ts.URL, a, query, nil, nil); status != 200 || r.code() != "" {
+			t.Fatalf("key a, request %d within the burst: %d %+v", i, status, r.Errors)
+		}
+	}
+	status, h, r := doAs(t, ts.URL, a, query, nil, nil)
+	if status != http.StatusTooManyRequests || r.code() != "RATE_LIMITED" || h.Get("Retry-After") == "" {
+		t.Fatalf("key a beyond the burst: %d %q Retry-After %q, want 429 RATE_LIMITED", status, r.code(), h.Get("Retry-After"))
+	}
+	if status, _, r := doAs(t, ts.URL, b, query, nil, nil); status != 200 || r.code() != "" {
+		t.Errorf("key b from the same address: %d %+v", status, r.Errors)
+	}
+	for i := range 3 {
+		if status, _, r := doAs(t, ts.URL, "", query, nil, nil); status != 200 || r.code() != "" {
+			t.Errorf("anonymous loopback request %d: %d %+v", i, status, r.Errors)
+		}
+	}
+}

@@ -94,7 +94,7 @@ var graphiqlAssets embed.FS
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	gql := newGraphQL(s.cfg)
-	mux.Handle("/graphql", guard(s.authenticate(gql), s.cfg)) // limits.go, auth.go
+	mux.Handle("/graphql", guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg)) // limits.go, auth.go
 	mux.Handle("GET /metrics", s.cfg.metrics.handler())
 	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlAssets))
 	mux.Handle("GET /{$}", playground.Handler("partnergraph", "/graphql",
