@@ -184,3 +184,22 @@ func centTrackPeak() func() uint64 {
 		return high.Load()
 	}
 }
+
+// BenchmarkBetweennessWeighted times exact betweenness with lengths 1/Weight
+// (Dijkstra) on ca-grqc, every edge weighing 1 or 2 so that paths tie.
+func BenchmarkBetweennessWeighted(b *testing.B) {
+	g, err := netfile.LoadGraph(filepath.Join(centDatasets(b), "ca-grqc.txt"), false, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i := range g.Edges {
+		g.Edges[i].Weight = float64(1 + i%2)
+	}
+	cpu0 := centCPUTime()
+	for b.Loop() {
+		if _, err := analysis.Betweenness(context.Background(), g, analysis.BetweennessOptions{Normalized: true, Weighted: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(centCPUTime()-cpu0)/float64(b.N), "cpu-ns/op")
+}

@@ -116,11 +116,15 @@ func brandes(ctx context.Context, g *Graph, opt BetweennessOptions, edges bool) 
 			r.isSource[s] = true
 		}
 	}
-	l := newBCLayout(g, edges || opt.Weighted)
-	var lens []float64
+	l := newBCLayout(g, edges || opt.Weighted, opt.Weighted)
+	var lens, inLens []float64
 	if opt.Weighted {
-		if lens, err = centralityLengths(g, l.edg); err != nil {
+		if lens, err = centralityLengths(g, l.out.edg); err != nil {
 			return r, err
+		}
+		inLens = lens
+		if g.Directed {
+			inLens, _ = centralityLengths(g, l.in.edg)
 		}
 	}
 	// Exact node betweenness on an undirected, unweighted graph skips the
@@ -140,7 +144,7 @@ func brandes(ctx context.Context, g *Graph, opt BetweennessOptions, edges bool) 
 	workers := centralityWorkers(opt.Workers, ntasks)
 	ws := make([]*brandesWorker, workers)
 	for w := range ws {
-		ws[w] = newBrandesWorker(l, len(g.Edges), lens, edges)
+		ws[w] = newBrandesWorker(l, len(g.Edges), lens, inLens, edges)
 	}
 	err = centralityRun(ctx, ntasks, workers, func(w, i int) {
 		switch {
@@ -269,53 +273,52 @@ func scaleEdgeBetweenness(eb []float64, n int, directed, normalized bool, k int)
 // brandesWorker holds one goroutine's buffers, sized once for the graph and
 // reused for every source: nothing is allocated per source or per node.
 type brandesWorker struct {
-	g     *bcLayout
-	lens  []float64 // length of each out-adjacency entry; nil for hops
-	edges bool      // accumulate edge betweenness too
+	g      *bcLayout
+	lens   []float64 // length of each out-adjacency entry; nil for hops
+	inLens []float64 // and of each in-adjacency entry
+	edges  bool      // accumulate edge betweenness too
 
 	order []int32   // nodes in order of discovery (BFS queue) or settling
-	coef  []float64 // (1 + δ_s(v)) / σ_sv, once v's dependency is final
+	coef  []float64 // BFS: (1 + δ_s(v)) / σ_sv, once v's dependency is final
+	// The BFS order, then the shortest-path DAG's successor lists (BFS) or
+	// predecessor lists (Dijkstra): node i's are buf[dagOff[i]:dagOff[i+1]].
+	buf    []int32
+	dagOff []int32
 
 	// Breadth-first search: hops and path counts side by side, so that
-	// reading a neighbour's level brings its σ into the cache too, and the
-	// shortest-path DAG's successor lists (see bfs).
-	hop     []bcHop
-	buf     []int32 // the BFS order, then the successor lists
-	succOff []int32 // node i's successors are buf[succOff[i]:succOff[i+1]]
+	// reading a neighbour's level brings its σ into the cache too.
+	hop []bcHop
 
 	// Dijkstra.
-	level []int32   // settling position; -1 = not settled
+	pos   []int32   // settling position; -1 = not settled
 	dist  []float64 // distance from s; +Inf = not reached
 	sigma []float64 // σ_sv, the number of shortest s–v paths
+	delta []float64 // δ_s(v)
 	heap  centralityHeap
 
 	bc, eb []float64 // this worker's raw sums
 }
 
-func newBrandesWorker(g *bcLayout, edges int, lens []float64, withEdges bool) *brandesWorker {
+func newBrandesWorker(g *bcLayout, edges int, lens, inLens []float64, withEdges bool) *brandesWorker {
 	n := len(g.perm)
-	w := &brandesWorker{
-		g: g, lens: lens, edges: withEdges,
-		coef: make([]float64, n), bc: make([]float64, n),
-	}
+	w := &brandesWorker{g: g, lens: lens, inLens: inLens, edges: withEdges, bc: make([]float64, n)}
 	if withEdges {
 		w.eb = make([]float64, edges)
 	}
+	w.buf, w.dagOff = make([]int32, n+len(g.out.adj)), make([]int32, n+1)
+	w.order = w.buf[:n]
 	if lens == nil {
+		w.coef = make([]float64, n)
 		w.hop = make([]bcHop, n)
 		for i := range w.hop {
 			w.hop[i].level = -1
 		}
-		w.buf, w.succOff = make([]int32, n+len(g.adj)), make([]int32, n+1)
-		w.order = w.buf[:n]
 		return w
 	}
-	w.order = make([]int32, n)
-	w.level, w.sigma, w.dist = make([]int32, n), make([]float64, n), make([]float64, n)
+	w.pos, w.sigma, w.dist, w.delta = make([]int32, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := range w.dist {
-		w.level[i], w.dist[i] = -1, math.Inf(1)
+		w.pos[i], w.dist[i] = -1, math.Inf(1)
 	}
-	w.heap = newCentralityHeap(n)
 	return w
 }
 
@@ -332,12 +335,9 @@ func (w *brandesWorker) source(s int32, mult float64, leaves int32) {
 	case w.lens == nil:
 		reached = w.bfsEdges(s)
 		w.accumulateHopsEdges(reached)
-	case !w.edges:
-		reached = w.dijkstra(s)
-		w.accumulateLengths(reached)
 	default:
 		reached = w.dijkstra(s)
-		w.accumulateLengthsEdges(reached)
+		w.accumulateLengths(reached)
 	}
 	if w.lens == nil {
 		for _, v := range w.order[:reached] {
@@ -346,7 +346,7 @@ func (w *brandesWorker) source(s int32, mult float64, leaves int32) {
 		return
 	}
 	for _, v := range w.order[:reached] {
-		w.level[v], w.dist[v] = -1, math.Inf(1)
+		w.pos[v], w.dist[v] = -1, math.Inf(1)
 	}
 }
 
@@ -359,18 +359,18 @@ type bcHop struct {
 // bfs counts shortest paths from s by hops and returns how many nodes it
 // reached; order[:reached] lists them by nondecreasing distance. It also
 // records the shortest-path DAG: the successors of the i-th node reached
-// (its neighbours one hop further from s) are succ[succOff[i]:succOff[i+1]],
+// (its neighbours one hop further from s) are succ[dagOff[i]:dagOff[i+1]],
 // so that the backward pass reads only DAG edges, without level checks.
 // The inner loop keeps few values live: more would spill to the stack.
 func (w *brandesWorker) bfs(s int32) int {
-	off, adj := w.g.off, w.g.adj
-	// order and succ share one buffer, order first, and succOff holds
+	off, adj := w.g.out.off, w.g.out.adj
+	// order and succ share one buffer, order first, and dagOff holds
 	// positions in it: fewer values live in the inner loop, fewer spills.
-	hop, buf, succOff := w.hop, w.buf, w.succOff
+	hop, buf, dagOff := w.hop, w.buf, w.dagOff
 	hop[s] = bcHop{0, 1}
 	buf[0] = s
 	tail, ns := int32(1), int32(len(hop))
-	succOff[0] = ns
+	dagOff[0] = ns
 	for head := int32(0); head < tail; head++ {
 		v := buf[head]
 		next, sv := hop[v].level+1, hop[v].sigma
@@ -389,7 +389,7 @@ func (w *brandesWorker) bfs(s int32) int {
 				ns++
 			}
 		}
-		succOff[head+1] = ns
+		dagOff[head+1] = ns
 	}
 	return int(tail)
 }
@@ -397,12 +397,12 @@ func (w *brandesWorker) bfs(s int32) int {
 // bfsEdges is bfs recording adjacency positions instead of nodes, so that
 // the backward pass knows each DAG edge's index.
 func (w *brandesWorker) bfsEdges(s int32) int {
-	off, adj := w.g.off, w.g.adj
-	hop, buf, succOff := w.hop, w.buf, w.succOff
+	off, adj := w.g.out.off, w.g.out.adj
+	hop, buf, dagOff := w.hop, w.buf, w.dagOff
 	hop[s] = bcHop{0, 1}
 	buf[0] = s
 	tail, ns := int32(1), int32(len(hop))
-	succOff[0] = ns
+	dagOff[0] = ns
 	for head := int32(0); head < tail; head++ {
 		v := buf[head]
 		next, sv := hop[v].level+1, hop[v].sigma
@@ -422,7 +422,7 @@ func (w *brandesWorker) bfsEdges(s int32) int {
 				ns++
 			}
 		}
-		succOff[head+1] = ns
+		dagOff[head+1] = ns
 	}
 	return int(tail)
 }
@@ -431,12 +431,12 @@ func (w *brandesWorker) bfsEdges(s int32) int {
 // successors w: δ_s(v) = σ_sv · Σ_w (1+δ_s(w))/σ_sw. The source order[0]
 // gets nothing.
 func (w *brandesWorker) accumulateHops(reached int, mult float64) {
-	hop, coef, bc, buf, succOff := w.hop, w.coef, w.bc, w.buf, w.succOff
+	hop, coef, bc, buf, dagOff := w.hop, w.coef, w.bc, w.buf, w.dagOff
 	// The successor lists lie end to end in BFS order: walk them backwards.
-	hi := succOff[reached]
+	hi := dagOff[reached]
 	for i := reached - 1; i > 0; i-- {
 		v := buf[i]
-		lo := succOff[i]
+		lo := dagOff[i]
 		sum := 0.0
 		for _, u := range buf[lo:hi] {
 			sum += coef[u]
@@ -452,13 +452,13 @@ func (w *brandesWorker) accumulateHops(reached int, mult float64) {
 // accumulateHopsEdges is accumulateHops that also credits each DAG edge
 // v→w with σ_sv/σ_sw · (1+δ_s(w)).
 func (w *brandesWorker) accumulateHopsEdges(reached int) {
-	adj, edg := w.g.adj, w.g.edg
-	hop, coef, bc, eb, buf, succOff := w.hop, w.coef, w.bc, w.eb, w.buf, w.succOff
+	adj, edg := w.g.out.adj, w.g.out.edg
+	hop, coef, bc, eb, buf, dagOff := w.hop, w.coef, w.bc, w.eb, w.buf, w.dagOff
 	for i := reached - 1; i >= 0; i-- {
 		v := buf[i]
 		sv := hop[v].sigma
 		d := 0.0
-		for _, j := range buf[succOff[i]:succOff[i+1]] {
+		for _, j := range buf[dagOff[i]:dagOff[i+1]] {
 			c := sv * coef[adj[j]]
 			eb[edg[j]] += c
 			d += c
@@ -470,82 +470,102 @@ func (w *brandesWorker) accumulateHopsEdges(reached int) {
 	}
 }
 
-// dijkstra counts shortest paths from s by length and returns how many nodes
-// it reached; order[:reached] lists them in settling order and level[v] is
-// v's position there. As in networkx, a path is shortest when its float64
-// length equals the best found exactly.
+// dijkstra counts shortest paths from s by length and returns how many
+// nodes it reached; order[:reached] lists them in settling order. As in
+// networkx, a path is shortest when its float64 length equals the best found
+// exactly: when v is settled, its predecessors are the in-neighbours u
+// settled before it with dist(u) + len(u,v) = dist(v), computed in the same
+// order as networkx, and σ_sv is the sum of their σ. They are recorded
+// (nodes, or in-adjacency positions for edge betweenness) so that the
+// backward pass reads only DAG edges. On an undirected graph one pass over
+// v's neighbours finds its predecessors (settled) and relaxes the others.
 func (w *brandesWorker) dijkstra(s int32) int {
-	off, adj, lens := w.g.off, w.g.adj, w.lens
-	dist, sigma, pos, order := w.dist, w.sigma, w.level, w.order
+	out, in := w.g.out, w.g.in
+	lens, inLens := w.lens, w.inLens
+	undirected, edges := !w.g.directed, w.edges
+	dist, sigma, delta, pos, buf, dagOff := w.dist, w.sigma, w.delta, w.pos, w.buf, w.dagOff
 	h := &w.heap
-	dist[s], sigma[s] = 0, 1
-	h.push(s, dist)
-	n := 0
-	for len(h.items) > 0 {
-		v := h.pop(dist)
-		pos[v], order[n] = int32(n), v
-		n++
-		dv, sv := dist[v], sigma[v]
-		for j := off[v]; j < off[v+1]; j++ {
-			u := adj[j]
-			if pos[u] >= 0 {
-				continue // settled (networkx would also add σ when a zero-length step ties; lengths are positive)
-			}
-			switch du, nd := dist[u], dv+lens[j]; {
-			case nd < du:
-				dist[u], sigma[u] = nd, sv
-				if math.IsInf(du, 1) {
-					h.push(u, dist)
-				} else {
-					h.decrease(u, dist)
+	dist[s] = 0
+	h.push(s, 0)
+	n, np := 0, len(pos)
+	dagOff[0] = int32(np)
+	for h.len() > 0 {
+		v, dv := h.pop()
+		if pos[v] >= 0 {
+			continue // a stale entry: v was settled at a shorter distance
+		}
+		pos[v], buf[n], delta[v] = int32(n), v, 0
+		sv := 0.0
+		if v == s {
+			sv = 1
+		}
+		if undirected {
+			for j := out.off[v]; j < out.off[v+1]; j++ {
+				u := out.adj[j]
+				nd := dv + lens[j]
+				switch {
+				case pos[u] >= 0: // settled: a predecessor if on a shortest path
+					if dist[u]+lens[j] == dv {
+						sv += sigma[u]
+						buf[np] = u
+						if edges {
+							buf[np] = j
+						}
+						np++
+					}
+				case nd < dist[u]:
+					dist[u] = nd
+					h.push(u, nd)
 				}
-			case nd == du:
-				sigma[u] += sv
+			}
+		} else {
+			for j := in.off[v]; j < in.off[v+1]; j++ {
+				if u := in.adj[j]; pos[u] >= 0 && dist[u]+inLens[j] == dv {
+					sv += sigma[u]
+					buf[np] = u
+					if edges {
+						buf[np] = j
+					}
+					np++
+				}
+			}
+			for j := out.off[v]; j < out.off[v+1]; j++ {
+				u := out.adj[j]
+				if nd := dv + lens[j]; pos[u] < 0 && nd < dist[u] {
+					dist[u] = nd
+					h.push(u, nd)
+				}
 			}
 		}
+		sigma[v] = sv
+		n++
+		dagOff[n] = int32(np)
 	}
 	return n
 }
 
-// accumulateLengths is accumulateHops for Dijkstra: w succeeds v when it
-// settled after v and dist(w) = dist(v) + len(v,w) exactly.
+// accumulateLengths computes δ_s in reverse settling order, pushing to
+// each node's predecessors u as networkx does:
+// δ_s(u) += σ_su/σ_sv · (1 + δ_s(v)), crediting the edge u→v the same.
 func (w *brandesWorker) accumulateLengths(reached int) {
-	off, adj, lens := w.g.off, w.g.adj, w.lens
-	pos, dist, sigma, coef, bc := w.level, w.dist, w.sigma, w.coef, w.bc
+	in := w.g.in
+	sigma, delta, bc, eb, buf, dagOff := w.sigma, w.delta, w.bc, w.eb, w.buf, w.dagOff
 	for i := reached - 1; i > 0; i-- {
-		v := w.order[i]
-		dv := dist[v]
-		sum := 0.0
-		for j := off[v]; j < off[v+1]; j++ {
-			if u := adj[j]; pos[u] > int32(i) && dist[u] == dv+lens[j] {
-				sum += coef[u]
+		v := buf[i]
+		c := (1 + delta[v]) / sigma[v]
+		preds := buf[dagOff[i]:dagOff[i+1]]
+		if w.edges {
+			for _, j := range preds {
+				u := in.adj[j]
+				d := sigma[u] * c
+				delta[u] += d
+				eb[in.edg[j]] += d
+			}
+		} else {
+			for _, u := range preds {
+				delta[u] += sigma[u] * c
 			}
 		}
-		sv := sigma[v]
-		d := sv * sum
-		coef[v] = (1 + d) / sv
-		bc[v] += d
-	}
-}
-
-// accumulateLengthsEdges is accumulateLengths crediting DAG edges too.
-func (w *brandesWorker) accumulateLengthsEdges(reached int) {
-	off, adj, edg, lens := w.g.off, w.g.adj, w.g.edg, w.lens
-	pos, dist, sigma, coef, bc, eb := w.level, w.dist, w.sigma, w.coef, w.bc, w.eb
-	for i := reached - 1; i >= 0; i-- {
-		v := w.order[i]
-		dv, sv := dist[v], sigma[v]
-		d := 0.0
-		for j := off[v]; j < off[v+1]; j++ {
-			if u := adj[j]; pos[u] > int32(i) && dist[u] == dv+lens[j] {
-				c := sv * coef[u]
-				eb[edg[j]] += c
-				d += c
-			}
-		}
-		coef[v] = (1 + d) / sv
-		if i > 0 {
-			bc[v] += d
-		}
+		bc[v] += delta[v]
 	}
 }

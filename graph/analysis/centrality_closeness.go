@@ -80,7 +80,6 @@ func newHarmonicWorker(g *Graph, lens []float64) *harmonicWorker {
 	for i := range w.dist {
 		w.dist[i] = math.Inf(1)
 	}
-	w.heap = newCentralityHeap(n)
 	return w
 }
 
@@ -130,14 +129,16 @@ func (w *harmonicWorker) dijkstra(v int32) (float64, int) {
 	dist, settled, order := w.dist, w.level, w.order
 	h := &w.heap
 	dist[v] = 0
-	h.push(v, dist)
+	h.push(v, 0)
 	n := 0
 	sum := 0.0
-	for len(h.items) > 0 {
-		x := h.pop(dist)
+	for h.len() > 0 {
+		x, dx := h.pop()
+		if settled[x] >= 0 {
+			continue // a stale entry
+		}
 		settled[x], order[n] = 1, x
 		n++
-		dx := dist[x]
 		if x != v {
 			sum += 1 / dx
 		}
@@ -146,13 +147,9 @@ func (w *harmonicWorker) dijkstra(v int32) (float64, int) {
 			if settled[u] >= 0 {
 				continue
 			}
-			if du, nd := dist[u], dx+lens[j]; nd < du {
+			if nd := dx + lens[j]; nd < dist[u] {
 				dist[u] = nd
-				if math.IsInf(du, 1) {
-					h.push(u, dist)
-				} else {
-					h.decrease(u, dist)
-				}
+				h.push(u, nd)
 			}
 		}
 	}
