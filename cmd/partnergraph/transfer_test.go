@@ -499,3 +499,78 @@ func nilIfEmpty(s string) any {
 	}
 	return s
 }
+
+// TestExportScope exports the organisations of the demo network only: no
+// person, and only links between organisations.
+func TestExportScope(t *testing.T) {
+	dir := t.TempDir()
+	m := startMain(t, dir, true)
+	m.Close()
+	out, err := run(t, "export", "--data", dir, "--format", "json", "--scope", "kinds=organisation,types=partnership|collaboration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Actors []struct{ Key, Kind string }
+		Links  []struct{ Type string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Actors) == 0 || len(doc.Links) == 0 {
+		t.Fatalf("scoped export: %d actors, %d links", len(doc.Actors), len(doc.Links))
+	}
+	for _, a := range doc.Actors {
+		if a.Kind != "Organisation" {
+			t.Errorf("scoped export has %s, a %s", a.Key, a.Kind)
+		}
+	}
+	for _, l := range doc.Links {
+		if l.Type != "PARTNERSHIP" && l.Type != "COLLABORATION" {
+			t.Errorf("scoped export has a %s link", l.Type)
+		}
+	}
+	if _, err := run(t, "export", "--data", dir, "--scope", "colour=blue"); err == nil {
+		t.Errorf("an unknown scope setting was accepted")
+	}
+}
+
+// TestImportNetworkxGEXF imports GEXF written by networkx (numbered edge
+// ids, attributes of several types, an edge type attribute) twice under
+// different key prefixes into one store.
+func TestImportNetworkxGEXF(t *testing.T) {
+	readNX(t, "graphml", filepath.Join(datasets, "karate.graphml")) // skips without networkx
+	dir := t.TempDir()
+	file := filepath.Join(dir, "nx.gexf")
+	script := `
+import networkx as nx, sys
+G = nx.florentine_families_graph()
+for i, n in enumerate(G):
+    G.nodes[n]["rank"] = i
+    G.nodes[n]["rich"] = i % 2 == 0
+for u, v in G.edges:
+    G.edges[u, v]["type"] = "partnership"
+    G.edges[u, v]["weight"] = 2.5
+nx.write_gexf(G, sys.argv[1])
+`
+	if out, err := exec.Command("python3", "-c", script, file).CombinedOutput(); err != nil {
+		t.Fatalf("networkx: %v %s", err, out)
+	}
+	db := filepath.Join(dir, "db")
+	for _, prefix := range []string{"a:", "b:"} {
+		if out, err := run(t, "import", "--data", db, "--key-prefix", prefix, file); err != nil {
+			t.Fatalf("import: %v %s", err, out)
+		}
+	}
+	if a, l := counts(t, db); a != 30 || l != 40 {
+		t.Errorf("two prefixed imports of the florentine families: %d actors and %d links, want 30 and 40", a, l)
+	}
+	for _, it := range scan(t, db) {
+		if a := it.Actor; a != nil && (a.Attrs["rank"] == "" || (a.Attrs["rich"] != "true" && a.Attrs["rich"] != "false")) {
+			t.Errorf("actor %s attrs = %v", a.Key, a.Attrs)
+		}
+		if l := it.Link; l != nil && (l.Type != graph.LinkPartnership || l.Weight != 2.5) {
+			t.Errorf("link %s = %+v", l.Key, l)
+		}
+	}
+}
