@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -148,13 +149,22 @@ func neededRole(f *ast.FieldDefinition, mutation bool) graph.AccessRole {
 	return graph.AccessViewer
 }
 
-// call writes a syntactically valid call of a root field, with made-up
-// values for its required arguments, so every field of the schema, present
-// and future, can be tried.
-func call(f *ast.FieldDefinition) string {
-	var args []string
+// call writes a syntactically valid operation calling a root field, with
+// made-up values for its required arguments, so every field of the schema,
+// present and future, can be tried. Files (Upload arguments) cannot be
+// literals: they become variables, sent as multipart uploads (uploads
+// names them).
+func call(op string, f *ast.FieldDefinition) (doc string, uploads map[string]*ast.Type) {
+	var args, vars []string
+	uploads = map[string]*ast.Type{}
 	for _, a := range f.Arguments {
-		if a.Type.NonNull && a.DefaultValue == nil {
+		switch {
+		case !a.Type.NonNull || a.DefaultValue != nil:
+		case a.Type.Name() == "Upload":
+			vars = append(vars, "$"+a.Name+": "+a.Type.String())
+			args = append(args, a.Name+": $"+a.Name)
+			uploads[a.Name] = a.Type
+		default:
 			args = append(args, a.Name+": "+literal(a.Type, 0))
 		}
 	}
@@ -165,7 +175,49 @@ func call(f *ast.FieldDefinition) string {
 	if def := schema.Types[f.Type.Name()]; def.Kind == ast.Object || def.Kind == ast.Interface || def.Kind == ast.Union {
 		s += " { __typename }"
 	}
-	return s
+	if len(vars) > 0 {
+		op += "(" + strings.Join(vars, ", ") + ")"
+	}
+	return op + " { " + s + " }", uploads
+}
+
+// doUploadAs posts a GraphQL multipart request (the GraphQL multipart request
+// specification) with one small JSON network file for each upload variable.
+func doUploadAs(t *testing.T, url, credential, doc string, uploads map[string]*ast.Type) (int, *response) {
+	t.Helper()
+	vars, fileMap := map[string]any{}, map[string][]string{}
+	for name, typ := range uploads {
+		part := fmt.Sprint(len(fileMap))
+		if typ.Elem != nil {
+			vars[name], fileMap[part] = []any{nil}, []string{"variables." + name + ".0"}
+		} else {
+			vars[name], fileMap[part] = nil, []string{"variables." + name}
+		}
+	}
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	ops, _ := json.Marshal(map[string]any{"query": doc, "variables": vars})
+	w.WriteField("operations", string(ops))
+	m, _ := json.Marshal(fileMap)
+	w.WriteField("map", string(m))
+	for part := range fileMap {
+		fw, _ := w.CreateFormFile(part, "made-up.json")
+		fw.Write([]byte(`{"format": "partnergraph/1"}`))
+	}
+	w.Close()
+	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+credential)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r response
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		t.Fatalf("decode response (status %d): %v", res.StatusCode, err)
+	}
+	return res.StatusCode, &r
 }
 
 func literal(t *ast.Type, depth int) string {
@@ -196,6 +248,22 @@ func literal(t *ast.Type, depth int) string {
 	return `"made-up"`
 }
 
+// TestAdminOnlyFields pins the policy that testRoleBoundaries checks the
+// server against: keys, imports, erasure and the audit log are for
+// administrators.
+func TestAdminOnlyFields(t *testing.T) {
+	for _, name := range []string{"erasePerson", "createApiKey", "revokeApiKey", "importNetwork"} {
+		if f := schema.Mutation.Fields.ForName(name); f == nil || neededRole(f, true) != graph.AccessAdmin {
+			t.Errorf("mutation %s: want @requires(role: ADMIN)", name)
+		}
+	}
+	for _, name := range []string{"auditLog", "apiKeys"} {
+		if f := schema.Query.Fields.ForName(name); f == nil || neededRole(f, false) != graph.AccessAdmin {
+			t.Errorf("query %s: want @requires(role: ADMIN)", name)
+		}
+	}
+}
+
 func TestRoleBoundaries(t *testing.T) { onStores(t, testRoleBoundaries) }
 
 // testRoleBoundaries tries every mutation and query of the schema with each
@@ -215,11 +283,17 @@ func testRoleBoundaries(t *testing.T, openStore func(*testing.T) graph.Store) {
 			if mutation {
 				op = "mutation"
 			}
-			doc := op + " { " + call(field) + " }"
+			doc, uploads := call(op, field)
 			t.Run(field.Name, func(t *testing.T) {
 				for _, role := range graph.AccessRoles {
 					before := state(t, f.store)
-					status, _, r := doAs(t, f.ts.URL, creds[role], doc, nil, nil)
+					var status int
+					var r *response
+					if len(uploads) > 0 {
+						status, r = doUploadAs(t, f.ts.URL, creds[role], doc, uploads)
+					} else {
+						status, _, r = doAs(t, f.ts.URL, creds[role], doc, nil, nil)
+					}
 					if status != http.StatusOK {
 						t.Fatalf("%s as %s: status %d, want 200", doc, role, status)
 					}

@@ -3270,8 +3270,7 @@ type Mutation {
 }
 `, BuiltIn: false},
 	{Name: "../../schema/import.graphqls", Input: `# Importing networks from files, for dashboards (the command line has
-# ` + "`" + `partnergraph import` + "`" + `). Admin only: access control is enforced by the
-# server's auth layer.
+# ` + "`" + `partnergraph import` + "`" + `). Admin only (@requires, schema/admin.graphqls).
 
 "A file sent in a multipart request (GraphQL multipart request specification)."
 scalar Upload
@@ -3302,7 +3301,7 @@ extend type Mutation {
   of the message, and nothing is written. Re-importing the same files changes nothing.
   """
   importNetwork(files: [Upload!]!, dryRun: Boolean = false, directed: Boolean = false,
-    mapping: [ColumnMapping!], keyPrefix: String): ImportResult!
+    mapping: [ColumnMapping!], keyPrefix: String): ImportResult! @requires(role: ADMIN)
 }
 `, BuiltIn: false},
 	{Name: "../../schema/paths.graphqls", Input: `enum PathCost {
@@ -9235,7 +9234,25 @@ func (ec *executionContext) _Mutation_importNetwork(ctx context.Context, field g
 			fc := graphql.GetFieldContext(ctx)
 			return ec.Resolvers.Mutation().ImportNetwork(ctx, fc.Args["files"].([]*graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["directed"].(*bool), fc.Args["mapping"].([]*model.ColumnMapping), fc.Args["keyPrefix"].(*string))
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNAccessRole2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAccessRole(ctx, "ADMIN")
+				if err != nil {
+					var zeroVal *model.ImportResult
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.ImportResult
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
 			return ec.marshalNImportResult2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐImportResult(ctx, selections, v)
 		},
