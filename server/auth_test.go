@@ -425,7 +425,9 @@ func testPublicRead(t *testing.T, openStore func(*testing.T) graph.Store) {
 	f := newRoleFixture(t, openStore(t), &server.Auth{PublicRead: true})
 	var got struct {
 		Me     struct{ Subject, Role string }
-		People struct{ Nodes []struct{ Name, Email, Phone *string } }
+		People struct {
+			Nodes []struct{ Name, Email, Phone *string }
+		}
 	}
 	status, _, r := doAs(t, f.ts.URL, "", `{ me { subject role } people { nodes { name email phone } } }`, nil, &got)
 	if status != http.StatusOK || len(r.Errors) > 0 {
@@ -475,7 +477,9 @@ func testKeysThroughGraphQL(t *testing.T, openStore func(*testing.T) graph.Store
 	if len(k.Secret) < 43 || k.Key.Role != "EDITOR" || k.Key.Name != "importer" {
 		t.Fatalf("created key = %+v", k)
 	}
-	var me struct{ Me struct{ Subject, Name, Role string } }
+	var me struct {
+		Me struct{ Subject, Name, Role string }
+	}
 	doAs(t, f.ts.URL, k.Secret, `{ me { subject name role } }`, nil, &me)
 	if me.Me.Subject != "key:"+k.Key.ID || me.Me.Role != "EDITOR" || me.Me.Name != "importer" {
 		t.Errorf("me with the new key = %+v", me.Me)
@@ -541,7 +545,9 @@ func testErasePerson(t *testing.T, openStore func(*testing.T) graph.Store) {
 				BrokeredBy *struct{ Key string }
 			}
 		}
-		AuditLog struct{ Nodes []struct{ Actor, Action, Target string } }
+		AuditLog struct {
+			Nodes []struct{ Actor, Action, Target string }
+		}
 	}
 	_, _, r = doAs(t, f.ts.URL, f.admin, `{ actor(key: "dana") { name } links { totalCount nodes { key brokeredBy { key } } }
 		auditLog(first: 1) { nodes { actor action target } } }`, nil, &got)

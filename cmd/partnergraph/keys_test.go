@@ -165,7 +165,9 @@ func testKeysCommand(t *testing.T, b backend) {
 	}
 }
 
-func TestErasureLeavesNothingInExports(t *testing.T) { onBackends(t, testErasureLeavesNothingInExports) }
+func TestErasureLeavesNothingInExports(t *testing.T) {
+	onBackends(t, testErasureLeavesNothingInExports)
+}
 
 // testErasureLeavesNothingInExports erases one person through GraphQL and
 // another with the erase command, then exports in every format, personal
@@ -240,7 +242,9 @@ func testErasureLeavesNothingInExports(t *testing.T, b backend) {
 	}
 
 	var log struct {
-		AuditLog struct{ Nodes []struct{ Actor, Action, Target string } }
+		AuditLog struct {
+			Nodes []struct{ Actor, Action, Target string }
+		}
 	}
 	if _, errs := gqlAs(t, m.URL(), admin, `{ auditLog(first: 2) { nodes { actor action target } } }`, nil, &log); len(errs) > 0 {
 		t.Fatal(errs)
