@@ -5,8 +5,9 @@ Writes graph/analysis/testdata/reference/centrality_<dataset>.json, which the Go
 graph/analysis compare node by node (tolerance 1e-9, relative and absolute).
 Regenerate with one command:
 
-    python3 scripts/reference/centrality.py            # all datasets
+    python3 scripts/reference/centrality.py            # all datasets (about an hour: networkx on ca-hepth)
     python3 scripts/reference/centrality.py karate     # only names containing "karate"
+    python3 scripts/reference/centrality.py --only eigenvector_exact   # one entry, others kept
 
 It needs networkx, numpy and scipy (Debian: python3-networkx python3-scipy, see
 scripts/deps); when the interpreter running it lacks scipy it re-executes itself
@@ -25,11 +26,17 @@ Conventions (they are what the Go side implements, see graph/analysis/centrality
     sorted; self-loop edges are left out (networkx gives them 0).
 """
 
+import argparse
 import json
 import os
 import random
 import sys
 import time
+
+# One BLAS thread: sums in a fixed order, so regenerated files do not change in
+# the last digits (set before numpy loads).
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
 
 try:
     import scipy  # noqa: F401  (needed by eigenvector_centrality_numpy)
@@ -141,27 +148,28 @@ def exact_eigenvector(G, weight):
             return {"skipped": "no edges"}
     radii = []
     for c in comps:
-        H = G.subgraph(c)
-        M = nx.to_scipy_sparse_array(H, weight=weight, dtype=float)
+        # Sorted: set order depends on string hashing, which changes per process.
+        M = nx.to_scipy_sparse_array(G.subgraph(c), nodelist=sorted(c, key=str), weight=weight, dtype=float)
         if len(c) <= 200:
             ev = np.linalg.eigvals(M.toarray())
         else:
             ev = scipy.sparse.linalg.eigs(M.T, k=2, which="LR", maxiter=100000, tol=0,
-                                          return_eigenvectors=False)
+                                          v0=np.ones(len(c)), return_eigenvectors=False)
         radii.append(max(ev.real))
     radii.sort(reverse=True)
     if len(radii) > 1 and radii[0] - radii[1] <= 1e-9 * radii[0]:
         return {"skipped": f"largest eigenvalue {radii[0]!r} shared by several components"}
-    x = nx.eigenvector_centrality_numpy(G, weight=weight, max_iter=100000) if nx_version() < (3, 2) \
-        else _numpy_eigenvector(G, weight)
     return {"eigenvalue": float(radii[0]), "gap": float(radii[0] - radii[1]) if len(radii) > 1 else None,
-            "values": by_key(x)}
+            "values": by_key(numpy_eigenvector(G, weight))}
 
 
-def _numpy_eigenvector(G, weight):
-    # networkx >= 3.2 refuses disconnected graphs; this is its own computation.
+def numpy_eigenvector(G, weight):
+    """networkx's eigenvector_centrality_numpy, computed as it does (ARPACK on the
+    transposed adjacency, largest real part, unit norm, positive), but from a fixed
+    start vector so that regenerated files do not change in the last digits; and
+    networkx >= 3.2 refuses disconnected graphs even where the vector is unique."""
     M = nx.to_scipy_sparse_array(G, nodelist=list(G), weight=weight, dtype=float)
-    _, vec = scipy.sparse.linalg.eigs(M.T, k=1, which="LR", maxiter=100000, tol=0)
+    _, vec = scipy.sparse.linalg.eigs(M.T, k=1, which="LR", maxiter=100000, tol=0, v0=np.ones(len(G)))
     largest = vec.flatten().real
     norm = np.sign(largest.sum()) * scipy.linalg.norm(largest)
     return dict(zip(G, largest / norm))
@@ -178,9 +186,38 @@ def dumps(v, depth):
     return json.dumps(v)
 
 
-def reference(path):
+def metrics(G, weighted, stem):
+    """Every reference entry for G, by JSON key, as functions computing it."""
+    m = {
+        "betweenness": lambda: by_key(nx.betweenness_centrality(G)),
+        "edge_betweenness": lambda: edge_list(G, nx.edge_betweenness_centrality(G)),
+        "degree": lambda: by_key(nx.degree_centrality(G)),
+        "harmonic": lambda: by_key(nx.harmonic_centrality(G)),
+        "eigenvector": lambda: power_eigenvector(G, None),
+        "eigenvector_exact": lambda: exact_eigenvector(G, None),
+    }
+    if weighted:
+        m.update({
+            "betweenness_weighted": lambda: by_key(nx.betweenness_centrality(G, weight="length")),
+            "edge_betweenness_weighted": lambda: edge_list(G, nx.edge_betweenness_centrality(G, weight="length")),
+            "harmonic_weighted": lambda: by_key(nx.harmonic_centrality(G, distance="length")),
+            "eigenvector_weighted": lambda: power_eigenvector(G, "weight"),
+            "eigenvector_exact_weighted": lambda: exact_eigenvector(G, "weight"),
+        })
+    if stem in SAMPLED:
+        m["sampled"] = lambda: sampled_betweenness(G, SAMPLED[stem], None)
+        if weighted:
+            m["sampled_weighted"] = lambda: sampled_betweenness(G, SAMPLED[stem], "length")
+    return m
+
+
+def reference(path, only):
+    """Writes the reference file for the dataset at path; with only, recomputes just
+    those entries and keeps the rest of the existing file."""
     G, weighted = load(path)
     name = os.path.basename(path)
+    stem = os.path.splitext(name)[0]
+    dest = os.path.join(OUT, "centrality_" + stem + ".json")
     t0 = time.time()
     out = {
         "dataset": name,
@@ -193,37 +230,33 @@ def reference(path):
         "self_loops": nx.number_of_selfloops(G),
         "tolerance": "1e-9 relative and absolute",
     }
-    out["betweenness"] = by_key(nx.betweenness_centrality(G))
-    out["edge_betweenness"] = edge_list(G, nx.edge_betweenness_centrality(G))
-    out["degree"] = by_key(nx.degree_centrality(G))
-    out["harmonic"] = by_key(nx.harmonic_centrality(G))
-    out["eigenvector"] = power_eigenvector(G, None)
-    out["eigenvector_exact"] = exact_eigenvector(G, None)
-    if weighted:
-        out["betweenness_weighted"] = by_key(nx.betweenness_centrality(G, weight="length"))
-        out["edge_betweenness_weighted"] = edge_list(G, nx.edge_betweenness_centrality(G, weight="length"))
-        out["harmonic_weighted"] = by_key(nx.harmonic_centrality(G, distance="length"))
-        out["eigenvector_weighted"] = power_eigenvector(G, "weight")
-        out["eigenvector_exact_weighted"] = exact_eigenvector(G, "weight")
-    stem = os.path.splitext(name)[0]
-    if stem in SAMPLED:
-        out["sampled"] = sampled_betweenness(G, SAMPLED[stem], None)
-        if weighted:
-            out["sampled_weighted"] = sampled_betweenness(G, SAMPLED[stem], "length")
+    todo = metrics(G, weighted, stem)
+    if only:
+        with open(dest) as f:
+            out = dict(json.load(f), **{k: out[k] for k in ("generator", "networkx")})
+        todo = {k: fn for k, fn in todo.items() if k in only}
+    for key, fn in todo.items():
+        out[key] = fn()
     os.makedirs(OUT, exist_ok=True)
-    dest = os.path.join(OUT, "centrality_" + stem + ".json")
-    with open(dest, "w") as f:
+    with open(dest + ".tmp", "w") as f:
         f.write(dumps(out, 0) + "\n")
-    print(f"{name}: n={out['nodes']} m={out['edges']} -> {os.path.relpath(dest, ROOT)} ({time.time() - t0:.1f}s)",
-          file=sys.stderr)
+    os.replace(dest + ".tmp", dest)
+    print(f"{name}: n={out['nodes']} m={out['edges']} {', '.join(todo)} -> {os.path.relpath(dest, ROOT)} "
+          f"({time.time() - t0:.1f}s)", file=sys.stderr)
 
 
 def main():
+    ap = argparse.ArgumentParser(description="networkx reference centralities for the shared datasets")
+    ap.add_argument("names", nargs="*", help="only datasets whose file name contains one of these")
+    ap.add_argument("--only", help="comma-separated entries to recompute (e.g. eigenvector_exact), "
+                                   "keeping the rest of the existing files")
+    args = ap.parse_args()
     names = sorted(f for f in os.listdir(DATASETS) if f.endswith((".graphml", ".txt")))
-    if len(sys.argv) > 1:
-        names = [f for f in names if any(a in f for a in sys.argv[1:])]
+    if args.names:
+        names = [f for f in names if any(a in f for a in args.names)]
+    only = set(args.only.split(",")) if args.only else None
     for f in names:
-        reference(os.path.join(DATASETS, f))
+        reference(os.path.join(DATASETS, f), only)
 
 
 if __name__ == "__main__":
