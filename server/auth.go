@@ -3,11 +3,15 @@ package server
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
 )
 
 // Auth turns access control on for /graphql. Requests then authenticate with
@@ -22,16 +26,34 @@ type Auth struct {
 	PublicRead bool
 	// JWT accepts bearer tokens; nil accepts API keys only.
 	JWT *JWTVerifier
+
+	failures *rateLimiter // failed authentications per client address (set by New)
 }
+
+// Failed authentications are limited per client address, apart from the
+// request rate limit (which runs after authentication, per caller): once a
+// client has failed failureBurst times, it may fail about once a second, and
+// is refused with 429 before its credentials are looked up. So bad keys
+// cannot make the store work at the rate of requests.
+const (
+	failureRate  = rate.Limit(1)
+	failureBurst = 20
+)
 
 // codeUnauthenticated is the extensions.code of a 401 answer.
 const codeUnauthenticated = "UNAUTHENTICATED"
 
-// withAdmin takes Config.Admin from the store when it has an administrative
-// side and none was given (before New wraps the store in metrics).
-func withAdmin(cfg Config) Config {
+// withAccess completes cfg's access control: Config.Admin from the store
+// when it has an administrative side and none was given (before New wraps
+// the store in metrics), and a limiter of failed authentications.
+func withAccess(cfg Config) Config {
 	if cfg.Admin == nil {
 		cfg.Admin, _ = cfg.Store.(graph.AdminStore)
+	}
+	if cfg.Auth != nil {
+		a := *cfg.Auth
+		a.failures = newRateLimiter(failureRate, failureBurst)
+		cfg.Auth = &a
 	}
 	return cfg
 }
@@ -50,11 +72,20 @@ func (e *authError) Error() string { return e.msg }
 // identity into every log line, or refuses the request.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c, err := s.caller(r)
 		log := zerolog.Ctx(r.Context())
+		client := clientKey(r, s.cfg.Limits.RateLimitLoopback)
+		if wait, ok := s.failuresAllowed(client); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
+			refuse(w, s.cfg.metrics, http.StatusTooManyRequests, codeRate, "too many failed authentications from this address; retry later")
+			return
+		}
+		c, err := s.caller(r)
 		if err != nil {
 			var ae *authError
 			errors.As(err, &ae)
+			if ae.status == http.StatusUnauthorized {
+				s.cfg.Auth.failures.allow(client, time.Now()) // counts the failure
+			}
 			log.Info().Str("reason", ae.msg).Msg("authentication failed")
 			if ae.status == http.StatusUnauthorized {
 				challenge := `Bearer realm="partnergraph"`
@@ -134,4 +165,31 @@ func (s *Server) keyCaller(ctx context.Context, secret string) (graph.Caller, er
 		return graph.Caller{}, invalid
 	}
 	return k.Caller(), nil
+}
+
+// failuresAllowed reports whether client may still fail to authenticate,
+// or how long until it may.
+func (s *Server) failuresAllowed(client string) (time.Duration, bool) {
+	if s.cfg.Auth == nil {
+		return 0, true
+	}
+	return s.cfg.Auth.failures.peek(client, time.Now())
+}
+
+// peek reports, without taking a token, whether key's bucket holds one at
+// now, or how long until it does.
+func (l *rateLimiter) peek(key string, now time.Time) (time.Duration, bool) {
+	if l.limit == rate.Inf || key == "" {
+		return 0, true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.clients[key]
+	if c == nil {
+		return 0, true
+	}
+	if t := c.bucket.TokensAt(now); t < 1 {
+		return time.Duration((1 - t) / float64(l.limit) * float64(time.Second)), false
+	}
+	return 0, true
 }

@@ -649,3 +649,42 @@ func TestReplicasShareKeys(t *testing.T) {
 		t.Errorf("key revoked on replica A, used on B: status %d, want 401", status)
 	}
 }
+
+// TestFailedAuthenticationsThrottled: an address that keeps failing to
+// authenticate is refused with 429 before its credentials are looked up;
+// other addresses are not affected.
+func TestFailedAuthenticationsThrottled(t *testing.T) {
+	st := openStore(t)
+	good, _ := mintKey(t, st, graph.AccessViewer)
+	h := server.New(server.Config{Store: st, Logger: zerolog.Nop(), Auth: &server.Auth{},
+		Limits: server.Limits{RateLimit: rate.Inf, RateLimitLoopback: true}}).Handler()
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	attempt := func(c *http.Client, credential string) (int, http.Header) {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(`{"query":"{ me { subject } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+credential)
+		res, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode, res.Header
+	}
+	attacker, other := clientFrom("127.0.0.1"), clientFrom("127.0.0.2")
+	for i := range 20 {
+		if status, _ := attempt(attacker, fmt.Sprint("pgk_guess", i)); status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d, want 401", i, status)
+		}
+	}
+	status, h2 := attempt(attacker, "pgk_guess-again")
+	if status != http.StatusTooManyRequests || h2.Get("Retry-After") == "" {
+		t.Errorf("after 20 failures: status %d, Retry-After %q; want 429 with a delay", status, h2.Get("Retry-After"))
+	}
+	if status, _ := attempt(other, good); status != http.StatusOK {
+		t.Errorf("another address with a good key: status %d, want 200", status)
+	}
+	if status, _ := attempt(other, "pgk_wrong"); status != http.StatusUnauthorized {
+		t.Errorf("another address with a bad key: status %d, want 401", status)
+	}
+}

@@ -56,7 +56,7 @@ func New(cfg Config) *Server {
 	if cfg.PathBudget == 0 {
 		cfg.PathBudget = 10 * time.Second
 	}
-	s := &Server{cfg: withOperations(withAdmin(cfg))}
+	s := &Server{cfg: withOperations(withAccess(cfg))}
 	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	return s
 }
