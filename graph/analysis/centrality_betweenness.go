@@ -56,13 +56,19 @@ type BetweennessOptions struct {
 // equal are all shortest, so values match networkx's weight="length" even
 // where several paths tie.
 //
-// With k = Samples (or len(Sources)) sources S, values are scaled as in
-// networkx ≥ 3.5 so that each is an unbiased estimate: a sampled source
-// (which never counts towards itself) by (n-1)/(k-1), any other node by
-// (n-1)/k, on top of the normalisation above applied with n-1 pairs per
-// source (R. Brandes & C. Pich, "Centrality estimation in large networks",
-// Int. J. Bifurcation and Chaos 17(7), 2007). networkx before 3.5 scaled
-// every node by n/k; both are exact when k = n.
+// With k = Samples (or len(Sources)) sources, the sums over those sources
+// are scaled as networkx ≥ 3.5 scales betweenness_centrality(G, k=k) so
+// that each value estimates the exact one without bias (U. Brandes &
+// C. Pich, "Centrality estimation in large networks", Int. J. Bifurcation
+// and Chaos 17(7), 2007): a sampled node, which never counts paths from
+// itself, by (n-1)/(k-1), any other node by (n-1)/k; then they are
+// normalised (or halved) as above. networkx before 3.5 scaled every node by
+// n/k, also unbiased; both are exact when k = n.
+//
+// Exact node betweenness on an undirected, unweighted graph skips the
+// searches that twins and leaves make redundant (see bcFold): the values
+// are the same, a third to two fifths of the work is saved on collaboration
+// networks.
 //
 // Work is split by source across Workers goroutines, each with its own
 // buffers; ctx is checked every few hundred sources.
