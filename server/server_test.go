@@ -55,7 +55,7 @@ func onStores(t *testing.T, test func(*testing.T, func(*testing.T) graph.Store))
 	})
 }
 
-func newServer(t *testing.T, s graph.Store) *httptest.Server {
+func newServer(t testing.TB, s graph.Store) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewServer(server.New(server.Config{Store: s, Logger: zerolog.Nop()}).Handler())
 	t.Cleanup(ts.Close)

@@ -1,0 +1,94 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/netfile"
+	"github.com/partnergraph/partnergraph/graph/sqlite"
+)
+
+// BenchmarkGraphQLShortestPaths answers 1,000 random shortest-path queries
+// on the largest dataset (ca-hepth) through GraphQL over HTTP, one after
+// another, and reports the latency percentiles. Run:
+//
+//	go test -run '^$' -bench GraphQLShortestPaths -benchtime 1x ./server
+func BenchmarkGraphQLShortestPaths(b *testing.B) {
+	dir := os.Getenv("PARTNERGRAPH_DATASETS")
+	if dir == "" {
+		dir = "../../shared/datasets"
+	}
+	path := filepath.Join(dir, "ca-hepth.txt")
+	if _, err := os.Stat(path); err != nil {
+		b.Skipf("no dataset: %v", err)
+	}
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := netfile.Import(ctx, st, []netfile.Source{netfile.FileSource(path)}, netfile.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	g, err := netfile.LoadGraph(path, false, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ts := newServer(b, st).URL
+	rng := rand.New(rand.NewPCG(1, 2))
+	pairs := make([][2]string, 1000)
+	for i := range pairs {
+		s, t := rng.IntN(g.N()), rng.IntN(g.N())
+		for t == s {
+			t = rng.IntN(g.N())
+		}
+		pairs[i] = [2]string{graph.NewID(graph.KindActor, g.Keys[s]), graph.NewID(graph.KindActor, g.Keys[t])}
+	}
+	query := `query($s: ID!, $t: ID!) { knowledgePaths(from: $s, to: $t) { hops actors { key } } }`
+	postPath(b, ts, query, pairs[0]) // builds the snapshot
+	var lat []time.Duration
+	found := 0
+	for b.Loop() {
+		lat = lat[:0]
+		for _, p := range pairs {
+			start := time.Now()
+			if postPath(b, ts, query, p) {
+				found++
+			}
+			lat = append(lat, time.Since(start))
+		}
+	}
+	slices.Sort(lat)
+	ms := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(ms(0.50), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+	b.Logf("%d queries, %d with a path: p50 %.2f ms, p99 %.2f ms, max %.2f ms", len(lat), found, ms(0.5), ms(0.99), ms(1))
+}
+
+// postPath sends one path query and reports whether it found a path.
+func postPath(b *testing.B, url, query string, p [2]string) bool {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]string{"s": p[0], "t": p[1]}})
+	res, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r struct {
+		Data   struct{ KnowledgePaths []any }
+		Errors []any
+	}
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil || len(r.Errors) > 0 {
+		b.Fatalf("query failed: %v %v", err, r.Errors)
+	}
+	return len(r.Data.KnowledgePaths) > 0
+}
