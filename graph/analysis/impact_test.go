@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,6 +24,9 @@ type impactStateRef struct {
 func TestRemovalImpactNetworkx(t *testing.T) {
 	for _, name := range refAllNetworks {
 		t.Run(name, func(t *testing.T) {
+			if testing.Short() && strings.HasPrefix(name, "ca-") {
+				t.Skip("all-pairs distances on a big network; run without -short")
+			}
 			g := refLoadNetwork(t, name)
 			var ref struct {
 				Cases []struct {
