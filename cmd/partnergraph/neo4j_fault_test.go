@@ -217,7 +217,7 @@ type faultWriters struct {
 	mu        sync.Mutex
 	ackedKeys []string
 	errs      int
-	codes     map[any]int // errors by extensions.code
+	codes     map[any]int  // errors by extensions.code
 	broken    atomic.Int64 // answers that were not GraphQL responses
 	first     atomic.Pointer[string]
 	quit      chan struct{}
