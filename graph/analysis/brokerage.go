@@ -9,8 +9,9 @@ import (
 )
 
 // BrokerRole is one of Gould and Fernandez's brokerage roles, numbered in the
-// column order of R's sna::brokerage, whose documentation names them. For a
-// two-path i → v → j with broker v, "A → B → C" gives the groups of i, v, j.
+// column order of R's sna::brokerage, whose documentation names them (some
+// tutorials swap the names of b_IO and b_OI). For a two-path i → v → j with
+// broker v, "A → B → C" gives the groups of i, v, j.
 type BrokerRole int
 
 const (
@@ -68,8 +69,10 @@ func (r *BrokerageResult) ZScore(v int32, role BrokerRole) (float64, bool) {
 // absent; the pair counts toward one role by the groups of i, v and j (see
 // BrokerRole). An undirected graph is read as symmetric directed, as sna
 // reads it, so each unlinked pair of v's neighbours counts in both
-// directions and Representative equals Gatekeeper. Self-loops are ignored,
-// and weights: only the presence of ties matters.
+// directions and Representative equals Gatekeeper. Tie weights and
+// self-loops are ignored: only the presence of ties between distinct nodes
+// matters (given a matrix with a non-zero diagonal, sna would count loops
+// as arcs in m).
 //
 // Expectations and variances follow Gould and Fernandez's null model as sna
 // computes it: with N nodes, density d = m/(N(N−1)) over the m arcs, n the
