@@ -2,14 +2,16 @@ package server
 
 import (
 	"context"
+	"iter"
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
 )
 
 // meteredStore times every store call, counts those under way, and gives
-// each a deadline of at most timeout (on Neo4j, the transaction's timeout).
-// Methods it does not define pass through the embedded Store untimed.
+// each but the bulk writes a deadline of at most timeout (on Neo4j, the
+// transaction's timeout). Methods it does not define pass through the
+// embedded Store untimed.
 type meteredStore struct {
 	graph.Store
 	m       *metrics
@@ -24,6 +26,12 @@ func newMeteredStore(s graph.Store, m *metrics, timeout time.Duration) *meteredS
 func (s *meteredStore) call(ctx context.Context, method string, fn func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
+	return s.record(ctx, method, fn)
+}
+
+// record runs fn and records how long it took, with the caller's deadline
+// only: bulk writes (imports) may take longer than one ordinary call.
+func (s *meteredStore) record(ctx context.Context, method string, fn func(context.Context) error) error {
 	s.m.inFlight.Inc()
 	defer s.m.inFlight.Dec()
 	start := time.Now()
@@ -124,8 +132,20 @@ func (s *meteredStore) ParticipationsOf(ctx context.Context, ids []string) ([][]
 	return timed(s, ctx, "ParticipationsOf", func(ctx context.Context) ([][]*graph.Participation, error) { return s.Store.ParticipationsOf(ctx, ids) })
 }
 
-func (s *meteredStore) Apply(ctx context.Context, b *graph.Batch) (*graph.ApplyResult, error) {
-	return timed(s, ctx, "Apply", func(ctx context.Context) (*graph.ApplyResult, error) { return s.Store.Apply(ctx, b) })
+func (s *meteredStore) Apply(ctx context.Context, b *graph.Batch) (res *graph.ApplyResult, err error) {
+	err = s.record(ctx, "Apply", func(ctx context.Context) (err error) {
+		res, err = s.Store.Apply(ctx, b)
+		return err
+	})
+	return res, err
+}
+
+func (s *meteredStore) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (res *graph.ApplyResult, err error) {
+	err = s.record(ctx, "ApplyStream", func(ctx context.Context) (err error) {
+		res, err = s.Store.ApplyStream(ctx, items, dryRun)
+		return err
+	})
+	return res, err
 }
 
 func (s *meteredStore) Scan(ctx context.Context, fn func(graph.Item) error) (int64, error) {
