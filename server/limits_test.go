@@ -18,6 +18,7 @@ import (
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/server"
 	"github.com/rs/zerolog"
+	"go.uber.org/goleak"
 	"golang.org/x/time/rate"
 )
 
@@ -290,10 +291,16 @@ func TestTimeouts(t *testing.T) {
 		"Store":   {StoreTimeout: 200 * time.Millisecond},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ts := limitedServer(t, slow, server.Config{Limits: lim})
+			// Cancelled calls leave nothing running behind them.
+			defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+			cfg := server.Config{Store: slow, Logger: zerolog.Nop(), Limits: lim}
+			ts := httptest.NewServer(server.New(cfg).Handler())
+			defer ts.Close()
+			client := &http.Client{Transport: &http.Transport{}}
+			defer client.CloseIdleConnections()
 			for _, q := range []string{`{ people { totalCount } }`, `{ brokers { score } }`} {
 				start := time.Now()
-				status, _, r := post(t, http.DefaultClient, ts.URL, gqlBody(q, nil))
+				status, _, r := post(t, client, ts.URL, gqlBody(q, nil))
 				if status != 200 || r.code() != graph.ETIMEOUT {
 					t.Errorf("%s on a store that hangs: %d %+v, want TIMEOUT", q, status, r.Errors)
 				}
