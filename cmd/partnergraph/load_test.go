@@ -38,13 +38,17 @@ func TestLoad(t *testing.T) {
 	duration := loadEnv(t, "PARTNERGRAPH_LOAD_DURATION", 10*time.Second, time.ParseDuration)
 	base, backend := loadTarget(t)
 	w := newWorkload(t, base)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	res := w.run(clients, duration)
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 
 	t.Logf("load: %s store, %d clients, %s, %d requests, %.0f requests/s, p50 %s, p99 %s, max %s, %d errors",
 		backend, clients, elapsed.Round(time.Millisecond), res.count(), float64(res.count())/elapsed.Seconds(),
 		res.percentile(0.50), res.percentile(0.99), res.percentile(1), len(res.errors))
+	// CPU time says more than throughput on a shared machine: it is what
+	// each request costs, whatever else runs.
+	t.Logf("load: %.2f ms of CPU per request (service and load generator, one process), %.1f cores used on average",
+		cpu.Seconds()*1000/float64(max(res.count(), 1)), cpu.Seconds()/elapsed.Seconds())
 	for _, k := range res.kinds() {
 		t.Logf("load:   %-10s %6d requests, p50 %s, p99 %s", k, len(res.latencies[k]), res.percentileOf(k, 0.50), res.percentileOf(k, 0.99))
 	}
@@ -314,3 +318,4 @@ func (w *workload) checkWrites(t *testing.T) {
 	}
 	t.Logf("load: %d acknowledged people written, all present", len(w.written))
 }
+
