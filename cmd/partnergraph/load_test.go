@@ -318,4 +318,3 @@ func (w *workload) checkWrites(t *testing.T) {
 	}
 	t.Logf("load: %d acknowledged people written, all present", len(w.written))
 }
-
