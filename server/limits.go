@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"time"
@@ -101,12 +102,18 @@ func guard(next http.Handler, cfg Config) http.Handler {
 	next = m.timeRequests(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Method == http.MethodPost {
+			// A body trickling in slowly holds a connection: it gets the
+			// request's time too (where the connection allows deadlines).
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(lim.RequestTimeout))
 			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 			var tooLarge *http.MaxBytesError
 			switch {
 			case errors.As(err, &tooLarge):
 				refuse(w, m, http.StatusRequestEntityTooLarge, codeTooLarge,
 					fmt.Sprintf("the request body is larger than the limit of %d bytes", maxBody))
+				return
+			case errors.Is(err, os.ErrDeadlineExceeded):
+				refuse(w, m, http.StatusRequestTimeout, graph.ETIMEOUT, "the request body took too long to arrive")
 				return
 			case err != nil:
 				refuse(w, m, http.StatusBadRequest, graph.EINVALID, "could not read the request body")

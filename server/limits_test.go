@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -339,5 +340,26 @@ func TestRateLimitPerKey(t *testing.T) {
 		if status, _, r := doAs(t, ts.URL, "", query, nil, nil); status != 200 || r.code() != "" {
 			t.Errorf("anonymous loopback request %d: %d %+v", i, status, r.Errors)
 		}
+	}
+}
+
+// TestSlowBody: a body that does not arrive within the request timeout is
+// refused with 408, not waited for.
+func TestSlowBody(t *testing.T) {
+	ts := limitedServer(t, openStore(t), server.Config{Limits: server.Limits{RequestTimeout: 300 * time.Millisecond}})
+	c, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"query\"")
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(b), graph.ETIMEOUT) {
+		t.Errorf("slow body: %d %s, want 408 TIMEOUT", res.StatusCode, b)
 	}
 }
