@@ -143,13 +143,24 @@ func (m *metrics) timeRequests(next http.Handler) http.Handler {
 	})
 }
 
-// analyticsFields are the fields whose resolution time is observed.
-var analyticsFields = map[string]bool{
-	"Query.brokers": true, "Query.brokerageRoles": true, "Query.structuralHoles": true, "Query.cutpoints": true,
-	"Query.bridges": true, "Query.removalImpact": true, "Query.networkSummary": true, "Query.brokerProfile": true,
-	"Query.brokerHistory": true, "NetworkSummary.topBrokers": true, "BrokerProfile.brokerage": true,
-	"Query.knowledgePaths": true, "Query.allShortestPaths": true, "Query.introducers": true,
-	"Query.connectionResilience": true, "Query.reach": true, "Query.neighbourhood": true,
+// analyticsFields are the fields whose resolution time is observed, keyed
+// without building a string for every field resolved.
+var analyticsFields = map[fieldKey]bool{}
+
+type fieldKey struct{ object, field string }
+
+func init() {
+	for object, fields := range map[string][]string{
+		"Query": {"brokers", "brokerageRoles", "structuralHoles", "cutpoints", "bridges", "removalImpact", "networkSummary",
+			"brokerProfile", "brokerHistory", "knowledgePaths", "allShortestPaths", "introducers", "connectionResilience",
+			"reach", "neighbourhood"},
+		"NetworkSummary": {"topBrokers"},
+		"BrokerProfile":  {"brokerage"},
+	} {
+		for _, f := range fields {
+			analyticsFields[fieldKey{object, f}] = true
+		}
+	}
 }
 
 // observe hooks the metrics into a GraphQL handler and its snapshot cache.
@@ -178,7 +189,7 @@ func (m *metrics) observe(srv *handler.Server, cache *snapshot.Cache) {
 	})
 	srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
-		if fc == nil || fc.Field.Field == nil || !analyticsFields[fc.Object+"."+fc.Field.Name] {
+		if fc == nil || fc.Field.Field == nil || !analyticsFields[fieldKey{fc.Object, fc.Field.Name}] {
 			return next(ctx)
 		}
 		start := time.Now()
