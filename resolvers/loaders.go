@@ -22,7 +22,7 @@ type loadersKey struct{}
 
 // NewLoaders returns loaders over s for one request.
 func NewLoaders(s graph.Store) *Loaders {
-	wait := dataloadgen.WithWait(2 * time.Millisecond)
+	wait := dataloadgen.WithWait(3 * time.Millisecond)
 	return &Loaders{
 		actors:     dataloadgen.NewLoader(batch(s.ActorsByID), wait),
 		programmes: dataloadgen.NewLoader(batch(s.ProgrammesByID), wait),

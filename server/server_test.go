@@ -333,7 +333,8 @@ func (c *countingStore) ParticipationsOf(ctx context.Context, ids []string) ([][
 // TestBatchedLoading proves a page of actors with their links, the links'
 // ends, programmes and the actors' participations costs a bounded number of
 // store calls however many actors the page holds (unbatched, 100 actors would
-// cost over 900). Loaders batch by a time window, so the bound has slack for
+// cost 1,401: per actor its links and participations, per link its two ends
+// and programme). Loaders batch by a time window, so the bound has slack for
 // a busy machine.
 func TestBatchedLoading(t *testing.T) { onStores(t, testBatchedLoading) }
 
@@ -376,12 +377,12 @@ func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 			total := 0
 			for name, c := range s.calls {
 				total += c
-				if c > 10 {
-					t.Errorf("%s called %d times for %d actors, want at most 10", name, c, n)
+				if c > 20 {
+					t.Errorf("%s called %d times for %d actors, want at most 20", name, c, n)
 				}
 			}
-			if total > 25 {
-				t.Errorf("%d store calls for %d actors (%v), want at most 25", total, n, s.calls)
+			if total > 40 {
+				t.Errorf("%d store calls for %d actors (%v), want at most 40", total, n, s.calls)
 			}
 			t.Logf("%d actors: %d store calls %v", n, total, s.calls)
 		})
