@@ -333,8 +333,8 @@ func (c *countingStore) ParticipationsOf(ctx context.Context, ids []string) ([][
 // TestBatchedLoading proves a page of actors with their links, the links'
 // ends, programmes and the actors' participations costs a bounded number of
 // store calls however many actors the page holds (unbatched, 100 actors would
-// cost 1,401: per actor its links and participations, per link its two ends
-// and programme). Loaders batch by a time window, so the bound has slack for
+// cost 1,501: per actor its links and participations and their programmes,
+// per link its two ends and programme). Loaders batch by a time window, so the bound has slack for
 // a busy machine.
 func TestBatchedLoading(t *testing.T) { onStores(t, testBatchedLoading) }
 
