@@ -49,6 +49,11 @@ func TestLoad(t *testing.T) {
 	// each request costs, whatever else runs.
 	t.Logf("load: %.2f ms of CPU per request (service and load generator, one process), %.1f cores used on average",
 		cpu.Seconds()*1000/float64(max(res.count(), 1)), cpu.Seconds()/elapsed.Seconds())
+	m := w.metrics(t)
+	scans, scanSecs := m[`partnergraph_store_call_duration_seconds_count{method="Scan",outcome="ok"}`],
+		m[`partnergraph_store_call_duration_seconds_sum{method="Scan",outcome="ok"}`]
+	t.Logf("load: snapshot cache %.0f hits, %.0f misses; %.0f store scans, %.0f ms each on average",
+		m["partnergraph_snapshot_cache_hits_total"], m["partnergraph_snapshot_cache_misses_total"], scans, 1000*scanSecs/max(scans, 1))
 	for _, k := range res.kinds() {
 		t.Logf("load:   %-10s %6d requests, p50 %s, p99 %s", k, len(res.latencies[k]), res.percentileOf(k, 0.50), res.percentileOf(k, 0.99))
 	}
@@ -294,6 +299,24 @@ func (w *workload) write(org loadActor) error {
 	return w.do("write", `mutation Link($p: ID!, $o: ID!) { createLink(input: {type: AFFILIATION, sourceId: $p, targetId: $o,
 		from: "2024-01-01", evidence: {source: "load test", note: "written by TestLoad"}}) { id } }`,
 		map[string]any{"p": got.CreatePerson.ID, "o": org.ID}, nil)
+}
+
+// metrics returns the server's metric samples by name and labels.
+func (w *workload) metrics(t *testing.T) map[string]float64 {
+	res, err := w.client.Get(w.base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(res.Body)
+	samples := map[string]float64{}
+	for _, line := range strings.Split(string(body), "\n") {
+		if i := strings.LastIndexByte(line, ' '); i > 0 && !strings.HasPrefix(line, "#") {
+			v, _ := strconv.ParseFloat(line[i+1:], 64)
+			samples[line[:i]] = v
+		}
+	}
+	return samples
 }
 
 // checkWrites checks every acknowledged person is there after the load.
