@@ -81,53 +81,52 @@ func kinds(ks []model.ActorKind) []graph.Kind {
 	return out
 }
 
+// edgesAndNodes maps a store page's items to a connection's edges and nodes.
+func edgesAndNodes[T, N, E any](items []T, cursors []string, node func(T) N, edge func(string, N) E) ([]E, []N) {
+	edges, nodes := make([]E, len(items)), make([]N, len(items))
+	for i, it := range items {
+		nodes[i] = node(it)
+		edges[i] = edge(cursors[i], nodes[i])
+	}
+	return edges, nodes
+}
+
 func actorConnection(p *graph.ActorPage) *model.ActorConnection {
 	c := &model.ActorConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	for i, a := range p.Actors {
-		n := model.ActorOf(a)
-		c.Edges = append(c.Edges, &model.ActorEdge{Cursor: p.Cursors[i], Node: n})
-		c.Nodes = append(c.Nodes, n)
-	}
+	c.Edges, c.Nodes = edgesAndNodes(p.Actors, p.Cursors, model.ActorOf,
+		func(cur string, n model.Actor) *model.ActorEdge { return &model.ActorEdge{Cursor: cur, Node: n} })
 	return c
 }
 
 func personConnection(p *graph.ActorPage) *model.PersonConnection {
 	c := &model.PersonConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	for i, a := range p.Actors {
-		n := &model.Person{Actor: a}
-		c.Edges = append(c.Edges, &model.PersonEdge{Cursor: p.Cursors[i], Node: n})
-		c.Nodes = append(c.Nodes, n)
-	}
+	c.Edges, c.Nodes = edgesAndNodes(p.Actors, p.Cursors, func(a *graph.Actor) *model.Person { return &model.Person{Actor: a} },
+		func(cur string, n *model.Person) *model.PersonEdge { return &model.PersonEdge{Cursor: cur, Node: n} })
 	return c
 }
 
 func organisationConnection(p *graph.ActorPage) *model.OrganisationConnection {
 	c := &model.OrganisationConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	for i, a := range p.Actors {
-		n := &model.Organisation{Actor: a}
-		c.Edges = append(c.Edges, &model.OrganisationEdge{Cursor: p.Cursors[i], Node: n})
-		c.Nodes = append(c.Nodes, n)
-	}
+	c.Edges, c.Nodes = edgesAndNodes(p.Actors, p.Cursors, func(a *graph.Actor) *model.Organisation { return &model.Organisation{Actor: a} },
+		func(cur string, n *model.Organisation) *model.OrganisationEdge {
+			return &model.OrganisationEdge{Cursor: cur, Node: n}
+		})
 	return c
 }
 
 func programmeConnection(p *graph.ProgrammePage) *model.ProgrammeConnection {
 	c := &model.ProgrammeConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	for i, pr := range p.Programmes {
-		n := &model.Programme{Programme: pr}
-		c.Edges = append(c.Edges, &model.ProgrammeEdge{Cursor: p.Cursors[i], Node: n})
-		c.Nodes = append(c.Nodes, n)
-	}
+	c.Edges, c.Nodes = edgesAndNodes(p.Programmes, p.Cursors, func(p *graph.Programme) *model.Programme { return &model.Programme{Programme: p} },
+		func(cur string, n *model.Programme) *model.ProgrammeEdge {
+			return &model.ProgrammeEdge{Cursor: cur, Node: n}
+		})
 	return c
 }
 
 func linkConnection(p *graph.LinkPage) *model.LinkConnection {
 	c := &model.LinkConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	for i, l := range p.Links {
-		n := &model.Link{Link: l}
-		c.Edges = append(c.Edges, &model.LinkEdge{Cursor: p.Cursors[i], Node: n})
-		c.Nodes = append(c.Nodes, n)
-	}
+	c.Edges, c.Nodes = edgesAndNodes(p.Links, p.Cursors, func(l *graph.Link) *model.Link { return &model.Link{Link: l} },
+		func(cur string, n *model.Link) *model.LinkEdge { return &model.LinkEdge{Cursor: cur, Node: n} })
 	return c
 }
 
