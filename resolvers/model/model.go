@@ -52,8 +52,13 @@ const (
 	ActorKindOrganisation ActorKind = "ORGANISATION"
 )
 
-// MarshalDate writes a graph.Date as YYYY-MM-DD.
+// MarshalDate writes a graph.Date as YYYY-MM-DD, and the zero Date (an
+// open-ended bound) as null: "" is not a Date, and the schema promises null.
+// Non-null Date fields are never zero.
 func MarshalDate(d graph.Date) graphql.Marshaler {
+	if d.IsZero() {
+		return graphql.Null
+	}
 	return graphql.WriterFunc(func(w io.Writer) {
 		io.WriteString(w, strconv.Quote(d.String()))
 	})
