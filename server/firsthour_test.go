@@ -15,7 +15,9 @@ func testOpenDatesAreNull(t *testing.T, openStore func(*testing.T) graph.Store) 
 	ts, _ := demo(t, openStore)
 	var data struct {
 		Links      struct{ Nodes []struct{ From, To *string } }
-		Programmes struct{ Nodes []struct{ Start, End *string } }
+		Programmes struct {
+			Nodes []struct{ Start, End *string }
+		}
 	}
 	ok(t, do(t, ts.URL, `{ links(first: 1000) { nodes { from to } } programmes(first: 1000) { nodes { start end } } }`, nil, &data))
 	day := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
