@@ -188,12 +188,20 @@ func (s *spool) Close() error {
 }
 
 // mixed says whether directed and undirected links are both present. Then
-// the graph is written directed (networkx, like GraphML's readers, takes
-// one direction for a whole graph) and undirected links carry the
-// attribute directed=false, which import reads back.
+// the graph is written undirected, as the server analyses a network unless
+// a scope asks for directions (networkx and igraph take one direction for a
+// whole graph), and directed links carry the attribute directed=true, which
+// import and analyze read back. The file says so in a comment (GraphML) or
+// its description (GEXF).
 func (s *spool) mixed() bool { return s.directed > 0 && s.undirected > 0 }
 
-func (s *spool) graphDirected() bool { return s.directed > 0 }
+// graphDirected says whether the graph is written directed: only when every
+// link is.
+func (s *spool) graphDirected() bool { return s.directed > 0 && s.undirected == 0 }
+
+// mixedNote explains a mixed network's file to whoever opens it.
+const mixedNote = "partnergraph: this network has directed and undirected links; it is written undirected " +
+	"(as partnergraph analyses it by default) and each directed link has the attribute directed=true"
 
 // column is one named value of a node or edge.
 type column struct{ name, value string }

@@ -42,12 +42,12 @@ func (e *errWriter) flush() error {
 	return nil
 }
 
-// edgeColumns lists a link's columns as written: with directed=false on an
-// undirected link of a mixed graph.
+// edgeColumns lists a link's columns as written: with directed=true on a
+// directed link of a mixed graph (see mixed).
 func (s *spool) edgeColumns(l *graph.Link) []column {
 	cs := linkColumns(l)
-	if s.mixed() && !l.Directed {
-		cs = append(cs, column{fieldDirected, "false"})
+	if s.mixed() && l.Directed {
+		cs = append(cs, column{fieldDirected, "true"})
 	}
 	return cs
 }
@@ -68,6 +68,9 @@ func (s *spool) writeGraphML() error {
 	def := "undirected"
 	if s.graphDirected() {
 		def = "directed"
+	}
+	if s.mixed() {
+		w.printf("  <!-- %s -->\n", mixedNote)
 	}
 	w.printf("  <graph id=\"partnergraph\" edgedefault=\"%s\">\n", def)
 	data := func(set *attrSet, prefix string, cs []column) {
@@ -103,7 +106,11 @@ func (s *spool) writeGEXF() error {
 	w.printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
 	w.printf("<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" " +
 		"xsi:schemaLocation=\"http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd\" version=\"1.2\">\n")
-	w.printf("  <meta>\n    <creator>partnergraph</creator>\n  </meta>\n")
+	w.printf("  <meta>\n    <creator>partnergraph</creator>\n")
+	if s.mixed() {
+		w.printf("    <description>%s</description>\n", mixedNote)
+	}
+	w.printf("  </meta>\n")
 	def := "undirected"
 	if s.graphDirected() {
 		def = "directed"

@@ -6,10 +6,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/analysis"
+	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
 
 // Direction says how LoadOptions decides whether the graph is directed.
@@ -37,12 +39,19 @@ type LoadOptions struct {
 }
 
 // LoadGraph reads the network in path into an analysis snapshot: GraphML
-// for .graphml, a SNAP edge list for .txt, .edgelist, .edges or .tsv (each
-// optionally gzipped, .gz). directed forces a directed graph; otherwise the
-// file decides (GraphML's edgedefault; edge lists are undirected). weighted
-// keeps tie strengths (see LoadOptions). Node keys are the file's node ids;
-// GraphML node attributes are kept in g.Attrs. Parallel edges merge, the
-// strongest winning, and self-loops are counted in g.Loops.
+// (.graphml), GEXF (.gexf), partnergraph JSON (.json, what export writes) or
+// a SNAP edge list (.txt, .edgelist, .edges, .tsv), each optionally gzipped
+// (.gz). directed forces a directed graph; otherwise the file decides
+// (GraphML's edgedefault, GEXF's defaultedgetype; a JSON network is directed
+// when every link is; edge lists are undirected). weighted keeps tie
+// strengths (see LoadOptions). Node keys are the file's node ids; node
+// attributes are kept in g.Attrs. Parallel edges merge, the strongest
+// winning, and self-loops are counted in g.Loops.
+//
+// A partnergraph JSON file is projected exactly as the server projects its
+// store (snapshot.FromNetwork): people take the sector, type, region and
+// organisation of their first affiliated organisation, so brokerage by
+// group gives the server's numbers.
 //
 // With analysis.Betweenness this is all a command needs:
 //
@@ -56,11 +65,14 @@ func LoadGraph(path string, directed, weighted bool) (*analysis.Graph, error) {
 	return Load(path, opt)
 }
 
+// LoadFormats lists the extensions Load reads (each also gzipped, .gz).
+var LoadFormats = []string{".graphml", ".gexf", ".json", ".txt", ".edgelist", ".edges", ".tsv"}
+
 // Load is LoadGraph with the direction chosen explicitly.
 func Load(path string, opt LoadOptions) (*analysis.Graph, error) {
-	read, err := readerFor(path)
-	if err != nil {
-		return nil, err
+	ext := loadExt(path)
+	if !slices.Contains(LoadFormats, ext) {
+		return nil, graph.Errorf(graph.EINVALID, "", "%s: unknown network format %q (want one of %s)", path, ext, strings.Join(LoadFormats, ", "))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -77,33 +89,66 @@ func Load(path string, opt LoadOptions) (*analysis.Graph, error) {
 		r = zr
 	}
 	l := &loader{opt: opt}
-	if read == nil { // edge list
+	switch ext {
+	case ".json":
+		return loadDocument(path, r, opt)
+	case ".graphml":
+		err = ReadGraphML(path, r, l.add)
+	case ".gexf":
+		err = ReadGEXF(path, r, l.add)
+	default: // edge list
 		l.start(false)
-		read = ReadEdgeList
+		err = ReadEdgeList(path, r, l.add)
 	}
-	if err := read(path, r, l.add); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	if l.b == nil { // a GraphML document without a graph
+	if l.b == nil { // a document without a graph
 		l.start(false)
 	}
 	return l.b.Build(), nil
 }
 
-// readerFor picks the reader from path's extension: ReadGraphML, or nil for
-// an edge list.
-func readerFor(path string) (func(string, io.Reader, func(Element) error) error, error) {
+// loadExt is path's format extension, lower case, under any .gz.
+func loadExt(path string) string {
 	ext := strings.ToLower(filepath.Ext(path))
 	if ext == ".gz" {
 		ext = strings.ToLower(filepath.Ext(strings.TrimSuffix(path, filepath.Ext(path))))
 	}
-	switch ext {
-	case ".graphml":
-		return ReadGraphML, nil
-	case ".txt", ".edgelist", ".edges", ".tsv":
-		return nil, nil
+	return ext
+}
+
+// loadDocument projects a partnergraph JSON network as the server does.
+func loadDocument(path string, r io.Reader, opt LoadOptions) (*analysis.Graph, error) {
+	var actors []*graph.Actor
+	var links []*graph.Link
+	err := readDocumentStream(path, r, "", func(line int, it graph.Item, err error) error {
+		if err != nil {
+			return lineError(path, line, "%v", err)
+		}
+		switch {
+		case it.Actor != nil:
+			it.Actor.ID = id(graph.KindActor, it.Actor.Key) // as the store would
+			actors = append(actors, it.Actor)
+		case it.Link != nil:
+			if err := it.Link.Validate(); err != nil { // and a missing weight is 1, as import reads it
+				return lineError(path, line, "%v", err)
+			}
+			links = append(links, it.Link)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, graph.Errorf(graph.EINVALID, "", "%s: unknown network format %q (want .graphml, .txt, .edgelist, .edges or .tsv)", path, ext)
+	directed := len(links) > 0 && !slices.ContainsFunc(links, func(l *graph.Link) bool { return !l.Directed })
+	switch opt.Direction {
+	case Directed:
+		directed = true
+	case Undirected:
+		directed = false
+	}
+	return snapshot.FromNetwork(actors, links, graph.Scope{Directed: directed, Weighted: opt.Weighted}).G, nil
 }
 
 // loader builds a snapshot from a stream of elements.
@@ -111,7 +156,7 @@ type loader struct {
 	opt      LoadOptions
 	b        *analysis.Builder
 	directed bool // the snapshot's
-	graphml  bool // edges carry their own direction
+	graphml  bool // edges carry their own direction (GraphML, GEXF)
 }
 
 func (l *loader) start(fileDirected bool) {
@@ -146,11 +191,21 @@ func (l *loader) add(e Element) error {
 		}
 		u, v := l.b.Node(e.Source), l.b.Node(e.Target)
 		l.b.Edge(u, v, w, -1)
-		// An undirected GraphML edge in a directed graph is two arcs; an
-		// edge-list line is one arc.
-		if l.directed && l.graphml && !e.Directed {
+		// An undirected GraphML or GEXF edge in a directed graph is two
+		// arcs; an edge-list line is one arc. partnergraph writes a mixed
+		// network undirected, its directed links marked directed=true.
+		if l.directed && l.graphml && !edgeDirected(e) {
 			l.b.Edge(v, u, w, -1)
 		}
 	}
 	return nil
+}
+
+// edgeDirected is an edge's direction: its directed data attribute (which
+// partnergraph's export writes in mixed networks) over the file's.
+func edgeDirected(e Element) bool {
+	if d, ok := e.Attrs[fieldDirected]; ok {
+		return d == "true"
+	}
+	return e.Directed
 }
