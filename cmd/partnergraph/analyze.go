@@ -11,6 +11,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/netfile"
@@ -24,20 +25,23 @@ type fileFlags struct {
 	undirected bool
 	weighted   bool
 	format     string
+	formats    []string
 }
 
-func (f *fileFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.input, "input", "", "network file: GraphML (.graphml) or SNAP edge list (.txt, .edgelist; .gz allowed)")
+// register adds the flags; formats are the output formats the command writes.
+func (f *fileFlags) register(cmd *cobra.Command, formats ...string) {
+	f.formats = formats
+	cmd.Flags().StringVar(&f.input, "input", "", "network file: GraphML (.graphml), GEXF (.gexf), partnergraph JSON (.json) or SNAP edge list (.txt, .edgelist, .edges, .tsv); each may be gzipped (.gz)")
 	cmd.Flags().BoolVar(&f.directed, "directed", false, "treat the network as directed (default: as the file says; edge lists are undirected)")
 	cmd.Flags().BoolVar(&f.undirected, "undirected", false, "treat the network as undirected whatever the file says")
 	cmd.Flags().BoolVar(&f.weighted, "weighted", false, "use tie strength (the edge attribute weight, or an edge list's third column); a link's length is 1/weight")
-	cmd.Flags().StringVar(&f.format, "format", "json", "output format: json or csv")
+	cmd.Flags().StringVar(&f.format, "format", formats[0], "output format: "+strings.Join(formats, " or "))
 	cmd.MarkFlagRequired("input")
 }
 
 func (f *fileFlags) load() (*analysis.Graph, error) {
-	if f.format != "json" && f.format != "csv" {
-		return nil, fmt.Errorf("--format %q: want json or csv", f.format)
+	if !slices.Contains(f.formats, f.format) {
+		return nil, fmt.Errorf("--format %q: want %s", f.format, strings.Join(f.formats, " or "))
 	}
 	opt := netfile.LoadOptions{Weighted: f.weighted}
 	switch {
@@ -80,9 +84,9 @@ for edge-betweenness "a|b" → value), or CSV. Definitions and normalisations ma
 			return analyze(cmd, w, g, metric, groupBy, samples, f)
 		},
 	}
-	f.register(cmd)
+	f.register(cmd, "json", "csv")
 	cmd.Flags().StringVar(&metric, "metric", "", "the metric to compute (required)")
-	cmd.Flags().StringVar(&groupBy, "group-by", "", "node attribute whose values are the groups, for brokerage")
+	cmd.Flags().StringVar(&groupBy, "group-by", "sector", "node attribute whose values are the groups, for brokerage (as brokerageRoles' default)")
 	cmd.Flags().IntVar(&samples, "samples", 0, "estimate betweenness from this many sampled sources (0: exact)")
 	cmd.MarkFlagRequired("metric")
 	return cmd
@@ -121,7 +125,7 @@ func analyze(cmd *cobra.Command, w io.Writer, g *analysis.Graph, metric, groupBy
 		return writeValues(w, f.format, g.Keys, v, h.Defined)
 	case "brokerage":
 		if groupBy == "" {
-			return fmt.Errorf("--group-by ATTR is required for brokerage: the node attribute whose values are the groups")
+			return fmt.Errorf("--group-by ATTR: brokerage needs the node attribute whose values are the groups")
 		}
 		return writeBrokerage(ctx, w, g, groupBy, f.format)
 	}

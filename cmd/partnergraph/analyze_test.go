@@ -122,3 +122,39 @@ func TestPathsCommand(t *testing.T) {
 		t.Errorf("malformed pairs file: %v", err)
 	}
 }
+
+// TestPathsCommandKeepsGoing: one pair that cannot be answered does not
+// cost the others their answers, and every malformed line is named at once.
+func TestPathsCommandKeepsGoing(t *testing.T) {
+	karate := filepath.Join(datasets, "karate.graphml")
+	pairs := filepath.Join(t.TempDir(), "pairs.txt")
+	os.WriteFile(pairs, []byte("1 34\nnobody 34\n34 1\n"), 0o644)
+	cmd := NewCommand()
+	var stdout, stderr bytes.Buffer
+	cmd.SetOut(&stdout)
+	cmd.SetErr(&stderr)
+	cmd.SetArgs([]string{"paths", "--input", karate, "--pairs", pairs})
+	err := cmd.ExecuteContext(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "pairs.txt:2") || !strings.Contains(err.Error(), "nobody") {
+		t.Errorf("error = %v, want pairs.txt:2 naming nobody", err)
+	}
+	var many []json.RawMessage
+	if err := json.Unmarshal(stdout.Bytes(), &many); err != nil || len(many) != 3 {
+		t.Fatalf("output %s: %v", stdout.String(), err)
+	}
+	if !strings.Contains(string(many[1]), `"error"`) || !strings.Contains(string(many[2]), `"34"`) {
+		t.Errorf("answers = %s", stdout.String())
+	}
+
+	os.WriteFile(pairs, []byte("1\n1 34\n1 2 3\n"), 0o644)
+	_, err = run(t, "paths", "--input", karate, "--pairs", pairs)
+	if err == nil || !strings.Contains(err.Error(), "pairs.txt:1") || !strings.Contains(err.Error(), "pairs.txt:3") {
+		t.Errorf("malformed lines: %v, want both named", err)
+	}
+	if _, err := run(t, "paths", "--input", karate, "--from", "1", "--to", "34", "--format", "csv"); err == nil || !strings.Contains(err.Error(), "--format") {
+		t.Errorf("paths --format csv: %v, want a --format error", err)
+	}
+	if out, _ := run(t, "paths", "--help"); strings.Contains(out, "csv") {
+		t.Errorf("paths --help offers csv:\n%s", out)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,51 +31,66 @@ func newPathsCommand() *cobra.Command {
 		Long: `Print a JSON array of paths, cheapest first, each {"nodes": [keys…], "hops": n, "cost": x}
 (cost is hops, or Σ 1/weight with --weighted). With --pairs FILE (one "FROM TO" pair a
 line, # comments allowed), print one such array per pair, in the file's order, from one load
-of the network. Unreachable pairs give [].`,
+of the network. Unreachable pairs give []. A pair that cannot be answered (an unknown key,
+FROM equal to TO) gives {"error": "…"} in its place, the others are still answered, and the
+command then fails naming every such pair.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.format != "json" {
-				return fmt.Errorf("--format %q: paths are printed as json", f.format)
-			}
 			if (pairs == "") == (from == "" && to == "") || (pairs == "" && (from == "" || to == "")) {
 				return fmt.Errorf("give --from KEY and --to KEY, or --pairs FILE")
 			}
 			if k < 1 || k > 1000 {
 				return fmt.Errorf("--k %d: want 1 to 1000", k)
 			}
-			var queries [][2]string
+			var queries []pairLine
 			if pairs != "" {
 				var err error
 				if queries, err = readPairs(pairs); err != nil {
 					return err
 				}
 			} else {
-				queries = [][2]string{{from, to}}
+				queries = []pairLine{{pair: [2]string{from, to}}}
 			}
 			g, err := f.load()
 			if err != nil {
 				return err
 			}
 			var out []any
-			for i, q := range queries {
-				ps, err := findPaths(cmd.Context(), g, q, k, analysis.PathOptions{Weighted: f.weighted, MaxHops: maxHops})
-				if err != nil {
-					if pairs != "" {
-						return fmt.Errorf("%s: pair %d: %w", pairs, i+1, err)
-					}
+			var failed []error
+			for _, q := range queries {
+				ps, err := findPaths(cmd.Context(), g, q.pair, k, analysis.PathOptions{Weighted: f.weighted, MaxHops: maxHops})
+				if err != nil && pairs == "" {
 					return err
+				}
+				if err != nil {
+					if cmd.Context().Err() != nil {
+						return err
+					}
+					err = fmt.Errorf("%s:%d: %w", pairs, q.line, err)
+					failed = append(failed, err)
+					out = append(out, map[string]string{"error": err.Error()})
+					continue
 				}
 				out = append(out, ps)
 			}
 			w := bufio.NewWriter(cmd.OutOrStdout())
-			defer w.Flush()
 			if pairs == "" {
+				defer w.Flush()
 				return json.NewEncoder(w).Encode(out[0])
 			}
-			return json.NewEncoder(w).Encode(out)
+			if err := json.NewEncoder(w).Encode(out); err != nil {
+				return err
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			if len(failed) > 0 {
+				return fmt.Errorf("%d of %d pairs could not be answered:\n%w", len(failed), len(queries), errors.Join(failed...))
+			}
+			return nil
 		},
 	}
-	f.register(cmd)
+	f.register(cmd, "json")
 	cmd.Flags().StringVar(&from, "from", "", "key of the source node")
 	cmd.Flags().StringVar(&to, "to", "", "key of the target node")
 	cmd.Flags().StringVar(&pairs, "pairs", "", `file of "FROM TO" pairs, one a line`)
@@ -109,8 +125,17 @@ func findPaths(ctx context.Context, g *analysis.Graph, q [2]string, k int, opt a
 	return out, nil
 }
 
+// pairLine is one FROM TO pair and its line in the pairs file.
+type pairLine struct {
+	pair [2]string
+	line int
+}
+
+// maxReported bounds how many errors of one file are reported in one run.
+const maxReported = 20
+
 // readPairs reads "FROM TO" lines, skipping blanks and # comments.
-func readPairs(path string) ([][2]string, error) {
+func readPairs(path string) ([]pairLine, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -119,8 +144,11 @@ func readPairs(path string) ([][2]string, error) {
 	return parsePairs(path, f)
 }
 
-func parsePairs(name string, r io.Reader) ([][2]string, error) {
-	var out [][2]string
+// parsePairs reads every line, and reports every malformed one (up to
+// maxReported), so one run shows all that needs mending.
+func parsePairs(name string, r io.Reader) ([]pairLine, error) {
+	var out []pairLine
+	var bad []error
 	sc := bufio.NewScanner(r)
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
@@ -129,9 +157,15 @@ func parsePairs(name string, r io.Reader) ([][2]string, error) {
 		}
 		f := strings.Fields(text)
 		if len(f) != 2 {
-			return nil, fmt.Errorf("%s:%d: want two node keys, FROM TO; got %q", name, line, text)
+			if len(bad) < maxReported {
+				bad = append(bad, fmt.Errorf("%s:%d: want two node keys, FROM TO; got %q", name, line, text))
+			}
+			continue
 		}
-		out = append(out, [2]string{f[0], f[1]})
+		out = append(out, pairLine{[2]string{f[0], f[1]}, line})
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, errors.Join(bad...)
 }

@@ -92,15 +92,11 @@ func brokerScores(t *testing.T, base, args string) map[string]float64 {
 	return out
 }
 
-// analyzeValues runs analyze on file; brokerage's five roles are summed
+// analyzeValues runs analyze on file with its defaults; brokerage's five roles are summed
 // into sna's total, which brokers ranks by.
 func analyzeValues(t *testing.T, file, metric string) map[string]float64 {
 	t.Helper()
-	args := []string{"analyze", "--input", file, "--metric", metric}
-	if metric == "brokerage" {
-		args = append(args, "--group-by", "sector")
-	}
-	out, err := run(t, args...)
+	out, err := run(t, "analyze", "--input", file, "--metric", metric) // brokerage: by sector, the default
 	if err != nil {
 		t.Fatalf("analyze %s %s: %v\n%s", file, metric, err, out)
 	}
