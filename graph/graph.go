@@ -49,6 +49,22 @@ func ParseID(id string) (Kind, string, error) {
 	return "", "", Errorf(EINVALID, "id", "malformed id %q", id)
 }
 
+// RefID returns the global ID a client means by ref, which may be a global
+// ID or the key of an entity of kind k: brokers and spreadsheets know keys,
+// not IDs. A ref that is one of our IDs is returned as it is (of whatever
+// kind, so that the caller's lookup reports it), anything else is taken as
+// a key. "" stays "". A key cannot be mistaken for an ID by accident: an ID
+// decodes to "Actor:", "Programme:" or "Link:" and a key.
+func RefID(k Kind, ref string) string {
+	if ref == "" {
+		return ""
+	}
+	if _, _, err := ParseID(ref); err == nil {
+		return ref
+	}
+	return NewID(k, ref)
+}
+
 // Describe names an ID in messages: by the key it carries ("key \"hope\""),
 // or as given if it is not one of ours.
 func Describe(id string) string {

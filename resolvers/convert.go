@@ -38,6 +38,19 @@ func updList[T any](o graphql.Omittable[[]T]) *[]T {
 	return &v
 }
 
+// ref reads an optional input naming an entity of kind k by global ID or key
+// (see graph.RefID).
+func ref(k graph.Kind, o graphql.Omittable[*string]) string { return graph.RefID(k, val(o)) }
+
+// updRef is upd for such an input.
+func updRef(k graph.Kind, o graphql.Omittable[*string]) *string {
+	p := upd(o)
+	if p != nil {
+		*p = graph.RefID(k, *p)
+	}
+	return p
+}
+
 func evidence(o graphql.Omittable[*model.EvidenceInput]) graph.Evidence {
 	e := val(o)
 	return graph.Evidence{Source: val(e.Source), Quote: val(e.Quote), Note: val(e.Note)}
@@ -55,7 +68,8 @@ func linkFilter(f *model.LinkFilter) graph.LinkFilter {
 	if f == nil {
 		return graph.LinkFilter{}
 	}
-	return graph.LinkFilter{Types: f.Types.Value(), ProgrammeID: val(f.ProgrammeID), BrokeredByID: val(f.BrokeredByID),
+	return graph.LinkFilter{Types: f.Types.Value(), ProgrammeID: ref(graph.KindProgramme, f.ProgrammeID),
+		BrokeredByID: ref(graph.KindActor, f.BrokeredByID),
 		Active: graph.Interval{From: val(f.ActiveFrom), To: val(f.ActiveTo)}}
 }
 
@@ -297,4 +311,48 @@ func (r *Resolver) deleteActor(ctx context.Context, k graph.Kind, id string) (st
 		return "", err
 	}
 	return id, r.Store.DeleteActor(ctx, id)
+}
+
+// The entities the create and upsert mutations write.
+
+func personOf(in model.CreatePersonInput) *graph.Actor {
+	return &graph.Actor{Kind: graph.KindPerson, Key: in.Key, Name: in.Name, Description: val(in.Description),
+		Title: val(in.Title), Roles: in.Roles.Value(), Email: val(in.Email), Phone: val(in.Phone),
+		Evidence: evidence(in.Evidence)}
+}
+
+func organisationOf(in model.CreateOrganisationInput) *graph.Actor {
+	return &graph.Actor{Kind: graph.KindOrganisation, Key: in.Key, Name: in.Name, OrgType: in.Type,
+		Description: val(in.Description), Sector: val(in.Sector), Region: val(in.Region),
+		ParentID: ref(graph.KindActor, in.ParentID), Evidence: evidence(in.Evidence)}
+}
+
+func programmeOf(in model.CreateProgrammeInput) *graph.Programme {
+	return &graph.Programme{Key: in.Key, Name: in.Name, Description: val(in.Description), Aims: in.Aims.Value(),
+		Start: val(in.Start), End: val(in.End), Tags: in.Tags.Value(), Evidence: evidence(in.Evidence)}
+}
+
+func linkOf(in model.CreateLinkInput) *graph.Link {
+	return &graph.Link{Key: val(in.Key), Type: in.Type, SourceID: graph.RefID(graph.KindActor, in.SourceID),
+		TargetID: graph.RefID(graph.KindActor, in.TargetID), Directed: val(in.Directed), Weight: val(in.Weight),
+		Interval: graph.Interval{From: val(in.From), To: val(in.To)}, ProgrammeID: ref(graph.KindProgramme, in.ProgrammeID),
+		BrokeredByID: ref(graph.KindActor, in.BrokeredByID), Evidence: evidence(in.Evidence)}
+}
+
+// upsert writes b by key, as an import does, in one transaction.
+func (r *Resolver) upsert(ctx context.Context, b *graph.Batch) error {
+	_, err := r.Store.Apply(ctx, b)
+	return err
+}
+
+// upsertActor upserts a and returns it as stored.
+func (r *Resolver) upsertActor(ctx context.Context, a *graph.Actor) (*graph.Actor, error) {
+	if err := r.upsert(ctx, &graph.Batch{Actors: []*graph.Actor{a}}); err != nil {
+		return nil, err
+	}
+	as, err := r.Store.ActorsByID(ctx, []string{graph.NewID(graph.KindActor, a.Key)})
+	if err != nil {
+		return nil, err
+	}
+	return as[0], nil
 }

@@ -30,9 +30,7 @@ func (r *linkResolver) BrokeredBy(ctx context.Context, obj *model.Link) (model.A
 }
 
 func (r *mutationResolver) CreatePerson(ctx context.Context, input model.CreatePersonInput) (*model.Person, error) {
-	a, err := r.Store.CreateActor(ctx, &graph.Actor{Kind: graph.KindPerson, Key: input.Key, Name: input.Name,
-		Description: val(input.Description), Title: val(input.Title), Roles: input.Roles.Value(),
-		Email: val(input.Email), Phone: val(input.Phone), Evidence: evidence(input.Evidence)})
+	a, err := r.Store.CreateActor(ctx, personOf(input))
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +38,7 @@ func (r *mutationResolver) CreatePerson(ctx context.Context, input model.CreateP
 }
 
 func (r *mutationResolver) UpdatePerson(ctx context.Context, input model.UpdatePersonInput) (*model.Person, error) {
-	a, err := r.updateActor(ctx, graph.KindPerson, graph.ActorUpdate{ID: input.ID, Name: upd(input.Name),
+	a, err := r.updateActor(ctx, graph.KindPerson, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), Name: upd(input.Name),
 		Description: upd(input.Description), Title: upd(input.Title), Roles: updList(input.Roles),
 		Email: upd(input.Email), Phone: upd(input.Phone), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
@@ -50,13 +48,11 @@ func (r *mutationResolver) UpdatePerson(ctx context.Context, input model.UpdateP
 }
 
 func (r *mutationResolver) DeletePerson(ctx context.Context, id string) (string, error) {
-	return r.deleteActor(ctx, graph.KindPerson, id)
+	return r.deleteActor(ctx, graph.KindPerson, graph.RefID(graph.KindActor, id))
 }
 
 func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error) {
-	a, err := r.Store.CreateActor(ctx, &graph.Actor{Kind: graph.KindOrganisation, Key: input.Key, Name: input.Name,
-		OrgType: input.Type, Description: val(input.Description), Sector: val(input.Sector), Region: val(input.Region),
-		ParentID: val(input.ParentID), Evidence: evidence(input.Evidence)})
+	a, err := r.Store.CreateActor(ctx, organisationOf(input))
 	if err != nil {
 		return nil, err
 	}
@@ -64,9 +60,9 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 }
 
 func (r *mutationResolver) UpdateOrganisation(ctx context.Context, input model.UpdateOrganisationInput) (*model.Organisation, error) {
-	a, err := r.updateActor(ctx, graph.KindOrganisation, graph.ActorUpdate{ID: input.ID, Name: upd(input.Name),
+	a, err := r.updateActor(ctx, graph.KindOrganisation, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), Name: upd(input.Name),
 		OrgType: upd(input.Type), Description: upd(input.Description), Sector: upd(input.Sector),
-		Region: upd(input.Region), ParentID: upd(input.ParentID), Evidence: updEvidence(input.Evidence)})
+		Region: upd(input.Region), ParentID: updRef(graph.KindActor, input.ParentID), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
 		return nil, err
 	}
@@ -74,13 +70,11 @@ func (r *mutationResolver) UpdateOrganisation(ctx context.Context, input model.U
 }
 
 func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string) (string, error) {
-	return r.deleteActor(ctx, graph.KindOrganisation, id)
+	return r.deleteActor(ctx, graph.KindOrganisation, graph.RefID(graph.KindActor, id))
 }
 
 func (r *mutationResolver) CreateProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.Programme, error) {
-	p, err := r.Store.CreateProgramme(ctx, &graph.Programme{Key: input.Key, Name: input.Name,
-		Description: val(input.Description), Aims: input.Aims.Value(), Start: val(input.Start), End: val(input.End),
-		Tags: input.Tags.Value(), Evidence: evidence(input.Evidence)})
+	p, err := r.Store.CreateProgramme(ctx, programmeOf(input))
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +82,7 @@ func (r *mutationResolver) CreateProgramme(ctx context.Context, input model.Crea
 }
 
 func (r *mutationResolver) UpdateProgramme(ctx context.Context, input model.UpdateProgrammeInput) (*model.Programme, error) {
-	p, err := r.Store.UpdateProgramme(ctx, graph.ProgrammeUpdate{ID: input.ID, Name: upd(input.Name),
+	p, err := r.Store.UpdateProgramme(ctx, graph.ProgrammeUpdate{ID: graph.RefID(graph.KindProgramme, input.ID), Name: upd(input.Name),
 		Description: upd(input.Description), Aims: updList(input.Aims), Start: upd(input.Start), End: upd(input.End),
 		Tags: updList(input.Tags), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
@@ -98,14 +92,17 @@ func (r *mutationResolver) UpdateProgramme(ctx context.Context, input model.Upda
 }
 
 func (r *mutationResolver) DeleteProgramme(ctx context.Context, id string) (string, error) {
+	id = graph.RefID(graph.KindProgramme, id)
 	return id, r.Store.DeleteProgramme(ctx, id)
 }
 
 func (r *mutationResolver) CreateLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error) {
-	l, err := r.Store.CreateLink(ctx, &graph.Link{Key: val(input.Key), Type: input.Type, SourceID: input.SourceID,
-		TargetID: input.TargetID, Directed: val(input.Directed), Weight: val(input.Weight),
-		Interval: graph.Interval{From: val(input.From), To: val(input.To)}, ProgrammeID: val(input.ProgrammeID),
-		BrokeredByID: val(input.BrokeredByID), Evidence: evidence(input.Evidence)})
+	in := linkOf(input)
+	l, err := r.Store.CreateLink(ctx, in)
+	if graph.ErrorCode(err) == graph.ECONFLICT && !input.Key.IsSet() {
+		return nil, graph.Errorf(graph.ECONFLICT, "key", "this link exists already (key %q, derived from its ends, type, "+
+			"programme and start): change it with updateLink, or create-or-update with upsertLink", in.Key)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -113,26 +110,71 @@ func (r *mutationResolver) CreateLink(ctx context.Context, input model.CreateLin
 }
 
 func (r *mutationResolver) UpdateLink(ctx context.Context, input model.UpdateLinkInput) (*model.Link, error) {
-	l, err := r.Store.UpdateLink(ctx, graph.LinkUpdate{ID: input.ID, Type: upd(input.Type), Directed: upd(input.Directed),
-		Weight: upd(input.Weight), From: upd(input.From), To: upd(input.To), ProgrammeID: upd(input.ProgrammeID),
-		BrokeredByID: upd(input.BrokeredByID), Evidence: updEvidence(input.Evidence)})
+	l, err := r.Store.UpdateLink(ctx, graph.LinkUpdate{ID: graph.RefID(graph.KindLink, input.ID), Type: upd(input.Type), Directed: upd(input.Directed),
+		Weight: upd(input.Weight), From: upd(input.From), To: upd(input.To), ProgrammeID: updRef(graph.KindProgramme, input.ProgrammeID),
+		BrokeredByID: updRef(graph.KindActor, input.BrokeredByID), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
 		return nil, err
 	}
 	return &model.Link{Link: l}, nil
 }
 
+func (r *mutationResolver) UpsertPerson(ctx context.Context, input model.CreatePersonInput) (*model.Person, error) {
+	a, err := r.upsertActor(ctx, personOf(input))
+	if err != nil {
+		return nil, err
+	}
+	return &model.Person{Actor: a}, nil
+}
+
+func (r *mutationResolver) UpsertOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error) {
+	a, err := r.upsertActor(ctx, organisationOf(input))
+	if err != nil {
+		return nil, err
+	}
+	return &model.Organisation{Actor: a}, nil
+}
+
+func (r *mutationResolver) UpsertProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.Programme, error) {
+	p := programmeOf(input)
+	if err := r.upsert(ctx, &graph.Batch{Programmes: []*graph.Programme{p}}); err != nil {
+		return nil, err
+	}
+	ps, err := r.Store.ProgrammesByID(ctx, []string{graph.NewID(graph.KindProgramme, p.Key)})
+	if err != nil {
+		return nil, err
+	}
+	return &model.Programme{Programme: ps[0]}, nil
+}
+
+func (r *mutationResolver) UpsertLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error) {
+	l := linkOf(input)
+	if err := l.Validate(); err != nil { // derives the key of a link without one
+		return nil, err
+	}
+	if err := r.upsert(ctx, &graph.Batch{Links: []*graph.Link{l}}); err != nil {
+		return nil, err
+	}
+	ls, err := r.Store.LinksByID(ctx, []string{l.ID})
+	if err != nil {
+		return nil, err
+	}
+	return &model.Link{Link: ls[0]}, nil
+}
+
 func (r *mutationResolver) DeleteLink(ctx context.Context, id string) (string, error) {
+	id = graph.RefID(graph.KindLink, id)
 	return id, r.Store.DeleteLink(ctx, id)
 }
 
 func (r *mutationResolver) SetParticipation(ctx context.Context, input model.ParticipationInput) (*graph.Participation, error) {
-	return r.Store.SetParticipation(ctx, &graph.Participation{ActorID: input.ActorID, ProgrammeID: input.ProgrammeID,
-		Role: input.Role, Evidence: evidence(input.Evidence)})
+	return r.Store.SetParticipation(ctx, &graph.Participation{ActorID: graph.RefID(graph.KindActor, input.ActorID),
+		ProgrammeID: graph.RefID(graph.KindProgramme, input.ProgrammeID),
+		Role:        input.Role, Evidence: evidence(input.Evidence)})
 }
 
 func (r *mutationResolver) RemoveParticipation(ctx context.Context, actorID string, programmeID string) (bool, error) {
-	return true, r.Store.RemoveParticipation(ctx, actorID, programmeID)
+	return true, r.Store.RemoveParticipation(ctx, graph.RefID(graph.KindActor, actorID), graph.RefID(graph.KindProgramme, programmeID))
 }
 
 func (r *organisationResolver) Parent(ctx context.Context, obj *model.Organisation) (*model.Organisation, error) {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -39,5 +40,55 @@ func testOpenDatesAreNull(t *testing.T, openStore func(*testing.T) graph.Store) 
 	}
 	if nulls == 0 || nulls == len(dates) {
 		t.Errorf("%d of %d dates are null: the demo has both open and dated bounds", nulls, len(dates))
+	}
+}
+
+// TestMutationsTakeKeys: a broker syncing from a spreadsheet names actors by
+// key, and running the same sync twice changes nothing.
+func TestMutationsTakeKeys(t *testing.T) { onStores(t, testMutationsTakeKeys) }
+
+func testMutationsTakeKeys(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	create := `mutation { createLink(input: {type: KNOWLEDGE_EXCHANGE, sourceId: "croxteth-community-primary-school",
+		targetId: "tina-cook", from: "2021-01-11", brokeredById: "liverpool-hope-university",
+		evidence: {source: "minutes"}}) { id key source { key } target { key } brokeredBy { key } } }`
+	var first struct {
+		CreateLink struct {
+			ID, Key                    string
+			Source, Target, BrokeredBy struct{ Key string }
+		}
+	}
+	ok(t, do(t, ts.URL, create, nil, &first))
+	if l := first.CreateLink; l.Source.Key != "croxteth-community-primary-school" || l.Target.Key != "tina-cook" ||
+		l.BrokeredBy.Key != "liverpool-hope-university" {
+		t.Fatalf("createLink by keys = %+v", l)
+	}
+	r := do(t, ts.URL, create, nil, nil)
+	if r.code() != graph.ECONFLICT || !strings.Contains(r.Errors[0].Message, "upsertLink") {
+		t.Errorf("the same createLink again = %+v, want CONFLICT pointing to upsertLink", r.Errors)
+	}
+
+	upsert := strings.Replace(create, "createLink", "upsertLink", 1)
+	var up struct{ UpsertLink struct{ ID string } }
+	for range 2 {
+		ok(t, do(t, ts.URL, upsert, nil, &up))
+		if up.UpsertLink.ID != first.CreateLink.ID {
+			t.Errorf("upsertLink id %s, want the created link %s", up.UpsertLink.ID, first.CreateLink.ID)
+		}
+	}
+	var person struct{ UpsertPerson struct{ Name string } }
+	for _, name := range []string{"Ann Example", "Ann Example"} {
+		ok(t, do(t, ts.URL, `mutation($n: String!) { upsertPerson(input: {key: "ann-example", name: $n}) { name } }`,
+			map[string]any{"n": name}, &person))
+	}
+	var upd struct{ UpdateLink struct{ Weight float64 } }
+	ok(t, do(t, ts.URL, `mutation($k: ID!) { updateLink(input: {id: $k, weight: 3}) { weight } }`,
+		map[string]any{"k": first.CreateLink.Key}, &upd))
+	if upd.UpdateLink.Weight != 3 {
+		t.Errorf("updateLink by key: weight %v", upd.UpdateLink.Weight)
+	}
+	r = do(t, ts.URL, `mutation { upsertLink(input: {type: COLLABORATION, sourceId: "nobody-at-all", targetId: "tina-cook"}) { id } }`, nil, nil)
+	if r.code() == "" || !strings.Contains(r.Errors[0].Message, "nobody-at-all") {
+		t.Errorf("upsertLink from an unknown key = %+v, want an error naming it", r.Errors)
 	}
 }

@@ -239,6 +239,10 @@ type ComplexityRoot struct {
 		UpdateOrganisation  func(childComplexity int, input model.UpdateOrganisationInput) int
 		UpdatePerson        func(childComplexity int, input model.UpdatePersonInput) int
 		UpdateProgramme     func(childComplexity int, input model.UpdateProgrammeInput) int
+		UpsertLink          func(childComplexity int, input model.CreateLinkInput) int
+		UpsertOrganisation  func(childComplexity int, input model.CreateOrganisationInput) int
+		UpsertPerson        func(childComplexity int, input model.CreatePersonInput) int
+		UpsertProgramme     func(childComplexity int, input model.CreateProgrammeInput) int
 	}
 
 	Neighbourhood struct {
@@ -479,6 +483,10 @@ type MutationResolver interface {
 	DeleteProgramme(ctx context.Context, id string) (string, error)
 	CreateLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error)
 	UpdateLink(ctx context.Context, input model.UpdateLinkInput) (*model.Link, error)
+	UpsertPerson(ctx context.Context, input model.CreatePersonInput) (*model.Person, error)
+	UpsertOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error)
+	UpsertProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.Programme, error)
+	UpsertLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error)
 	DeleteLink(ctx context.Context, id string) (string, error)
 	SetParticipation(ctx context.Context, input model.ParticipationInput) (*graph.Participation, error)
 	RemoveParticipation(ctx context.Context, actorID string, programmeID string) (bool, error)
@@ -1440,6 +1448,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateProgramme(childComplexity, args["input"].(model.UpdateProgrammeInput)), true
+	case "Mutation.upsertLink":
+		if e.ComplexityRoot.Mutation.UpsertLink == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertLink_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertLink(childComplexity, args["input"].(model.CreateLinkInput)), true
+	case "Mutation.upsertOrganisation":
+		if e.ComplexityRoot.Mutation.UpsertOrganisation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertOrganisation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertOrganisation(childComplexity, args["input"].(model.CreateOrganisationInput)), true
+	case "Mutation.upsertPerson":
+		if e.ComplexityRoot.Mutation.UpsertPerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPerson(childComplexity, args["input"].(model.CreatePersonInput)), true
+	case "Mutation.upsertProgramme":
+		if e.ComplexityRoot.Mutation.UpsertProgramme == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertProgramme_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertProgramme(childComplexity, args["input"].(model.CreateProgrammeInput)), true
 
 	case "Neighbourhood.actors":
 		if e.ComplexityRoot.Neighbourhood.Actors == nil {
@@ -3248,6 +3300,11 @@ input ParticipationInput {
   evidence: EvidenceInput
 }
 
+"""
+Every argument or input field of type ID that names an actor, programme or
+link (sourceId, targetId, programmeId, brokeredById, parentId, actorId, id)
+also takes the entity's key, as imports and spreadsheets name them.
+"""
 type Mutation {
   createPerson(input: CreatePersonInput!): Person!
   updatePerson(input: UpdatePersonInput!): Person!
@@ -3263,6 +3320,14 @@ type Mutation {
   deleteProgramme(id: ID!): ID!
   createLink(input: CreateLinkInput!): Link!
   updateLink(input: UpdateLinkInput!): Link!
+  "Creates the person with this key, or replaces every field of the one that has it: running it again changes nothing, for sync from spreadsheets."
+  upsertPerson(input: CreatePersonInput!): Person!
+  "Creates the organisation with this key, or replaces every field of the one that has it."
+  upsertOrganisation(input: CreateOrganisationInput!): Organisation!
+  "Creates the programme with this key, or replaces every field of the one that has it."
+  upsertProgramme(input: CreateProgrammeInput!): Programme!
+  "Creates the link with this key (without one, the key derived from its ends, type, programme and start), or replaces every field of the one that has it."
+  upsertLink(input: CreateLinkInput!): Link!
   deleteLink(id: ID!): ID!
   "Adds an actor to a programme, or changes its role."
   setParticipation(input: ParticipationInput!): Participation!
@@ -4563,6 +4628,62 @@ func (ec *executionContext) field_Mutation_updateProgramme_args(ctx context.Cont
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.UpdateProgrammeInput, error) {
 			return ec.unmarshalNUpdateProgrammeInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐUpdateProgrammeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateLinkInput, error) {
+			return ec.unmarshalNCreateLinkInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCreateLinkInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertOrganisation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateOrganisationInput, error) {
+			return ec.unmarshalNCreateOrganisationInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCreateOrganisationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertPerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreatePersonInput, error) {
+			return ec.unmarshalNCreatePersonInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCreatePersonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertProgramme_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateProgrammeInput, error) {
+			return ec.unmarshalNCreateProgrammeInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCreateProgrammeInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8898,6 +9019,182 @@ func (ec *executionContext) fieldContext_Mutation_updateLink(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_updateLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertPerson(ctx, fc.Args["input"].(model.CreatePersonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertPerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertOrganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertOrganisation(ctx, fc.Args["input"].(model.CreateOrganisationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
+			return ec.marshalNOrganisation2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrganisation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertOrganisation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organisation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertOrganisation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertProgramme(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertProgramme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertProgramme(ctx, fc.Args["input"].(model.CreateProgrammeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Programme) graphql.Marshaler {
+			return ec.marshalNProgramme2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgramme(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertProgramme(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Programme(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertProgramme_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertLink(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertLink(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertLink(ctx, fc.Args["input"].(model.CreateLinkInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLink(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertLink(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17257,6 +17554,34 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "updateLink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertPerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertPerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertOrganisation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertOrganisation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertProgramme":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertProgramme(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertLink":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertLink(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -270,6 +270,9 @@ type MetricPoint struct {
 	ActiveActors int32 `json:"activeActors"`
 }
 
+// Every argument or input field of type ID that names an actor, programme or
+// link (sourceId, targetId, programmeId, brokeredById, parentId, actorId, id)
+// also takes the entity's key, as imports and spreadsheets name them.
 type Mutation struct {
 }
 
