@@ -70,7 +70,7 @@ func linkFilter(f *model.LinkFilter) graph.LinkFilter {
 	}
 	return graph.LinkFilter{Types: f.Types.Value(), ProgrammeID: ref(graph.KindProgramme, f.ProgrammeID),
 		BrokeredByID: ref(graph.KindActor, f.BrokeredByID),
-		Active: graph.Interval{From: val(f.ActiveFrom), To: val(f.ActiveTo)}}
+		Active:       graph.Interval{From: val(f.ActiveFrom), To: val(f.ActiveTo)}}
 }
 
 func pageArgs(first *int32, after *string) graph.PageArgs {
