@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -90,5 +91,27 @@ func testMutationsTakeKeys(t *testing.T, openStore func(*testing.T) graph.Store)
 	r = do(t, ts.URL, `mutation { upsertLink(input: {type: COLLABORATION, sourceId: "nobody-at-all", targetId: "tina-cook"}) { id } }`, nil, nil)
 	if r.code() == "" || !strings.Contains(r.Errors[0].Message, "nobody-at-all") {
 		t.Errorf("upsertLink from an unknown key = %+v, want an error naming it", r.Errors)
+	}
+}
+
+// TestGraphiQLOpensOnExample: a newcomer's first page shows a query that
+// runs, not GraphiQL's welcome text.
+func TestGraphiQLOpensOnExample(t *testing.T) {
+	ts, _ := demo(t, openStore)
+	res, err := http.Get(ts.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	query := res.Request.URL.Query().Get("query")
+	if res.StatusCode != http.StatusOK || !strings.Contains(query, "brokers(") {
+		t.Fatalf("GET / ended at %s (%d), want GraphiQL with the example query", res.Request.URL, res.StatusCode)
+	}
+	var data struct {
+		Brokers []struct{ Actor struct{ Key string } }
+	}
+	ok(t, do(t, ts.URL, query, nil, &data))
+	if len(data.Brokers) != 5 || data.Brokers[0].Actor.Key != "liverpool-hope-university" {
+		t.Errorf("the example's brokers = %+v", data.Brokers)
 	}
 }

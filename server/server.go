@@ -5,7 +5,6 @@ package server
 import (
 	"context"
 	"crypto/rand"
-	"embed"
 	"encoding/hex"
 	"errors"
 	"net"
@@ -13,7 +12,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/rs/zerolog"
 )
@@ -87,9 +85,6 @@ func (s *Server) Close(ctx context.Context) error {
 	return err
 }
 
-//go:embed graphiql/*.js graphiql/*.css
-var graphiqlAssets embed.FS
-
 // Handler returns the routes wrapped in request-ID and logging middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -97,12 +92,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("/graphql", guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg)) // limits.go, auth.go
 	mux.Handle("GET /metrics", s.cfg.metrics.handler())
 	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlAssets))
-	mux.Handle("GET /{$}", playground.Handler("partnergraph", "/graphql",
-		playground.WithGraphiqlVersion("/graphiql/graphiql.min.js", "/graphiql/graphiql.min.css",
-			"sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=", "sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU="),
-		playground.WithGraphiqlReactVersion("/graphiql/react.production.min.js", "/graphiql/react-dom.production.min.js",
-			"sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=", "sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc="),
-		playground.WithGraphiqlEnablePluginExplorer(false)))
+	mux.Handle("GET /{$}", graphiqlPage()) // graphiql.go
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("ok\n"))
 	})

@@ -116,7 +116,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Serve.open(m.server, m.Addr); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	m.Logger.Info().Str("addr", m.server.Addr()).Msg("serving GraphQL at /graphql, GraphiQL at /")
+	base := m.URL()
+	m.Logger.Info().Str("addr", m.server.Addr()).Str("graphiql", base+"/").Str("explorer", base+"/explore").
+		Str("graphql", base+"/graphql").Str("metrics", base+"/metrics").Str("health", base+"/healthz").
+		Msgf("serving: GraphiQL %s/ · network explorer %s/explore · GraphQL %s/graphql", base, base, base)
 	return nil
 }
 
