@@ -162,3 +162,20 @@ func networkxMetrics(t *testing.T, file string) map[string]json.RawMessage {
 	}
 	return m
 }
+
+// TestImportNamesEveryErrorOfARow: a spreadsheet row with three mistakes is
+// reported with all three, so one run shows everything to mend.
+func TestImportNamesEveryErrorOfARow(t *testing.T) {
+	dir := t.TempDir()
+	links := filepath.Join(dir, "links.csv")
+	os.WriteFile(links, []byte("source,target,type,weight,from\na,b,friendship,-2,2021-13-01\n"), 0o644)
+	_, err := run(t, "import", "--data", filepath.Join(dir, "db"), links)
+	if err == nil {
+		t.Fatal("import of a bad row succeeded")
+	}
+	for _, want := range []string{links + ":2:", "friendship", "-2", "2021-13-01"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %q", err, want)
+		}
+	}
+}

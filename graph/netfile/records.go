@@ -1,6 +1,7 @@
 package netfile
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -145,46 +146,62 @@ func linkOf(n named, source, target string, directed bool, prefix string) (*grap
 	if k := strings.TrimSpace(f[fieldKey]); k != "" {
 		l.Key = prefix + k
 	}
+	// Every field is checked, so that one run names all that is wrong in a row.
+	var errs rowErrors
 	source, target = first(source, strings.TrimSpace(f[fieldSource])), first(target, strings.TrimSpace(f[fieldTarget]))
 	if source == "" {
-		return nil, fmt.Errorf("source is required")
+		errs.add(fmt.Errorf("source is required"))
 	}
 	if target == "" {
-		return nil, fmt.Errorf("target is required")
+		errs.add(fmt.Errorf("target is required"))
 	}
 	l.SourceID, l.TargetID = actorID(prefix+source), actorID(prefix+target)
 	var err error
 	if t := f[fieldType]; t != "" {
-		if l.Type, err = parseLinkType(t); err != nil {
-			return nil, err
-		}
+		l.Type, err = parseLinkType(t)
+		errs.add(err)
 	}
 	if d, ok := f[fieldDirected]; ok {
-		if l.Directed, err = parseBool(fieldDirected, d); err != nil {
-			return nil, err
-		}
+		l.Directed, err = parseBool(fieldDirected, d)
+		errs.add(err)
 	}
 	if w, ok := f[fieldWeight]; ok {
 		if l.Weight, err = parseNumber(fieldWeight, w); err != nil {
-			return nil, err
+			errs.add(err)
+		} else if !(l.Weight > 0) {
+			errs.add(fmt.Errorf("weight %s must be a positive number (tie strength)", strings.TrimSpace(w)))
 		}
-		if !(l.Weight > 0) {
-			return nil, fmt.Errorf("weight %s must be a positive number (tie strength)", strings.TrimSpace(w))
-		}
 	}
-	if l.From, err = parseDate(fieldFrom, f[fieldFrom]); err != nil {
-		return nil, err
-	}
-	if l.To, err = parseDate(fieldTo, f[fieldTo]); err != nil {
-		return nil, err
-	}
+	l.From, err = parseDate(fieldFrom, f[fieldFrom])
+	errs.add(err)
+	l.To, err = parseDate(fieldTo, f[fieldTo])
+	errs.add(err)
 	if p := strings.TrimSpace(f[fieldProgramme]); p != "" {
 		l.ProgrammeID = graph.NewID(graph.KindProgramme, prefix+p)
 	}
 	if b := strings.TrimSpace(f[fieldBrokeredBy]); b != "" {
 		l.BrokeredByID = actorID(prefix + b)
 	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
 	return l, nil
+}
+
+// rowErrors collects the errors of one row, to report them together.
+type rowErrors []string
+
+func (e *rowErrors) add(err error) {
+	if err != nil {
+		*e = append(*e, err.Error())
+	}
+}
+
+func (e rowErrors) err() error {
+	if len(e) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(e, "; "))
 }
 
 func actorID(key string) string { return graph.NewID(graph.KindActor, key) }
