@@ -24,7 +24,7 @@ import (
 // domain messages with an extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
 	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, 64), PathBudget: cfg.PathBudget, Admin: cfg.Admin}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: costs(), Directives: resolvers.Directives()}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
