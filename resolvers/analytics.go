@@ -154,3 +154,19 @@ func metricPoint(p insight.Point) *model.MetricPoint {
 }
 
 func organisation(a *graph.Actor) *model.Organisation { return &model.Organisation{Actor: a} }
+
+// bridgingPage returns the first items (def when absent, at most 1000) of
+// the part of p's bridging that part picks, converted by conv.
+func bridgingPage[T, U any](ctx context.Context, p *insight.Profile, first *int32, def int, part func(*insight.Bridging) []T,
+	conv func(T) U) ([]U, error) {
+	n, err := limit(first, def, 1000)
+	if err != nil {
+		return nil, err
+	}
+	b, err := p.Bridging(ctx)
+	if err != nil {
+		return nil, err
+	}
+	xs := part(b)
+	return each(xs[:min(n, len(xs))], conv), nil
+}

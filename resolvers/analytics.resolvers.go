@@ -35,27 +35,11 @@ func (r *brokerProfileResolver) Organisations(ctx context.Context, obj *insight.
 }
 
 func (r *brokerProfileResolver) BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.BrokeredPair, error) {
-	n, err := limit(first, 20, 1000)
-	if err != nil {
-		return nil, err
-	}
-	b, err := obj.Bridging(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return each(b.Pairs[:min(n, len(b.Pairs))], brokeredPair), nil
+	return bridgingPage(ctx, obj, first, 20, func(b *insight.Bridging) []insight.Pair { return b.Pairs }, brokeredPair)
 }
 
 func (r *brokerProfileResolver) Substitutes(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.Substitute, error) {
-	n, err := limit(first, 10, 1000)
-	if err != nil {
-		return nil, err
-	}
-	b, err := obj.Bridging(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return each(b.Substitutes[:min(n, len(b.Substitutes))], substitute), nil
+	return bridgingPage(ctx, obj, first, 10, func(b *insight.Bridging) []insight.Substitute { return b.Substitutes }, substitute)
 }
 
 func (r *brokerProfileResolver) BrokeredLinks(ctx context.Context, obj *insight.Profile) ([]*model.Link, error) {
