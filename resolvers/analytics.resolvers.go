@@ -9,35 +9,54 @@ import (
 	"context"
 
 	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/graph/analysis"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/resolvers/generated"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
 
-func (r *brokerProfileResolver) Brokerage(ctx context.Context, obj *model.BrokerProfile, groupBy *model.GroupBy) (*model.BrokerageRoles, error) {
-	res, err := brokerage(ctx, obj.Snapshot, groupOf(groupBy))
+func (r *brokerProfileResolver) Actor(ctx context.Context, obj *insight.Profile) (model.Actor, error) {
+	return model.ActorOf(obj.Actor()), nil
+}
+
+func (r *brokerProfileResolver) Brokerage(ctx context.Context, obj *insight.Profile, groupBy *model.GroupBy) (*model.BrokerageRoles, error) {
+	by, err := groupOf(groupBy)
 	if err != nil {
 		return nil, err
 	}
-	return brokerageRoles(obj.Snapshot, res, obj.Node), nil
+	ro, err := obj.Brokerage(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	return brokerageRoles(ro), nil
 }
 
-func (r *brokerProfileResolver) BridgedPairs(ctx context.Context, obj *model.BrokerProfile, first *int32) ([]*model.BrokeredPair, error) {
-	n, err := limit(first, 20, 1000)
-	return obj.Pairs[:min(n, len(obj.Pairs))], err
+func (r *brokerProfileResolver) Organisations(ctx context.Context, obj *insight.Profile) ([]*model.Organisation, error) {
+	return each(obj.Organisations(), organisation), nil
 }
 
-func (r *brokerProfileResolver) Substitutes(ctx context.Context, obj *model.BrokerProfile, first *int32) ([]*model.Substitute, error) {
-	n, err := limit(first, 10, 1000)
-	return obj.Substitutes[:min(n, len(obj.Substitutes))], err
+func (r *brokerProfileResolver) BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.BrokeredPair, error) {
+	return bridgingPage(ctx, obj, first, 20, func(b *insight.Bridging) []insight.Pair { return b.Pairs }, brokeredPair)
 }
 
-func (r *networkSummaryResolver) TopBrokers(ctx context.Context, obj *model.NetworkSummary, metric *model.Metric, first *int32) ([]*model.BrokerScore, error) {
+func (r *brokerProfileResolver) Substitutes(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.Substitute, error) {
+	return bridgingPage(ctx, obj, first, 10, func(b *insight.Bridging) []insight.Substitute { return b.Substitutes }, substitute)
+}
+
+func (r *brokerProfileResolver) BrokeredLinks(ctx context.Context, obj *insight.Profile) ([]*model.Link, error) {
+	return links(obj.BrokeredLinks()), nil
+}
+
+func (r *networkSummaryResolver) TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32) ([]*model.BrokerScore, error) {
 	n, err := limit(first, 5, 100)
 	if err != nil {
 		return nil, err
 	}
-	return brokers(ctx, obj.Snapshot, metricOf(metric), model.GroupBySector, n)
+	m, err := metricOf(metric)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := insight.Top(ctx, obj.Snapshot(), m, insight.BySector, n)
+	return each(rs, brokerScore), err
 }
 
 func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) ([]*model.BrokerScore, error) {
@@ -45,11 +64,20 @@ func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric 
 	if err != nil {
 		return nil, err
 	}
+	m, err := metricOf(metric)
+	if err != nil {
+		return nil, err
+	}
+	by, err := groupOf(groupBy)
+	if err != nil {
+		return nil, err
+	}
 	s, err := r.snapshot(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
-	return brokers(ctx, s, metricOf(metric), groupOf(groupBy), n)
+	rs, err := insight.Top(ctx, s, m, by, n)
+	return each(rs, brokerScore), err
 }
 
 func (r *queryResolver) BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32) ([]*model.BrokerageRoles, error) {
@@ -57,25 +85,16 @@ func (r *queryResolver) BrokerageRoles(ctx context.Context, scope *model.Scope, 
 	if err != nil {
 		return nil, err
 	}
+	by, err := groupOf(groupBy)
+	if err != nil {
+		return nil, err
+	}
 	s, err := r.snapshot(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
-	res, err := brokerage(ctx, s, groupOf(groupBy))
-	if err != nil {
-		return nil, err
-	}
-	total := make([]float64, s.G.N())
-	for v, c := range res.Raw {
-		total[v] = float64(c[analysis.AnyRole])
-	}
-	var out []*model.BrokerageRoles
-	for _, rk := range rank(s, &scores{total, trueSlice(len(total))}, model.MetricBrokerage, allNodes(s)) {
-		if rk.score > 0 && len(out) < n {
-			out = append(out, brokerageRoles(s, res, rk.node))
-		}
-	}
-	return out, nil
+	rs, err := insight.TopRoles(ctx, s, by, n)
+	return each(rs, brokerageRoles), err
 }
 
 func (r *queryResolver) StructuralHoles(ctx context.Context, scope *model.Scope, first *int32) ([]*model.StructuralHoles, error) {
@@ -87,18 +106,8 @@ func (r *queryResolver) StructuralHoles(ctx context.Context, scope *model.Scope,
 	if err != nil {
 		return nil, err
 	}
-	h, err := holes(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	rs := rank(s, &scores{h.Constraint, h.Defined}, model.MetricConstraint, allNodes(s))
-	out := make([]*model.StructuralHoles, 0, min(n, len(rs)))
-	for _, rk := range rs[:min(n, len(rs))] {
-		v := rk.node
-		out = append(out, &model.StructuralHoles{Actor: model.ActorOf(s.Actors[v]), Constraint: &h.Constraint[v],
-			EffectiveSize: &h.EffectiveSize[v], Efficiency: &h.Efficiency[v]})
-	}
-	return out, nil
+	hs, err := insight.TopHoles(ctx, s, n)
+	return each(hs, structuralHoles), err
 }
 
 func (r *queryResolver) Cutpoints(ctx context.Context, scope *model.Scope) ([]model.Actor, error) {
@@ -106,7 +115,7 @@ func (r *queryResolver) Cutpoints(ctx context.Context, scope *model.Scope) ([]mo
 	if err != nil {
 		return nil, err
 	}
-	return actors(s, analysis.CutPoints(s.G)), nil
+	return actors(insight.Cutpoints(s)), nil
 }
 
 func (r *queryResolver) Bridges(ctx context.Context, scope *model.Scope) ([]*model.Bridge, error) {
@@ -114,39 +123,44 @@ func (r *queryResolver) Bridges(ctx context.Context, scope *model.Scope) ([]*mod
 	if err != nil {
 		return nil, err
 	}
-	var out []*model.Bridge
-	for _, b := range analysis.Bridges(s.G) {
-		out = append(out, &model.Bridge{Source: model.ActorOf(s.Actors[b[0]]), Target: model.ActorOf(s.Actors[b[1]]), Links: edgeLinks(s, b[0], b[1])})
-	}
-	return out, nil
+	return each(insight.Bridges(s), bridge), nil
 }
 
 func (r *queryResolver) RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error) {
-	return r.removalImpact(ctx, actors, scope)
-}
-
-func (r *queryResolver) NetworkSummary(ctx context.Context, scope *model.Scope) (*model.NetworkSummary, error) {
 	s, err := r.snapshot(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
-	return summary(s), nil
+	im, err := insight.RemovalImpact(ctx, s, actors)
+	if err != nil {
+		return nil, err
+	}
+	return removalImpact(im), nil
 }
 
-func (r *queryResolver) BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*model.BrokerProfile, error) {
+func (r *queryResolver) NetworkSummary(ctx context.Context, scope *model.Scope) (*insight.Summary, error) {
 	s, err := r.snapshot(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.Node("actor", actor)
+	return insight.Summarise(s), nil
+}
+
+func (r *queryResolver) BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error) {
+	s, err := r.snapshot(ctx, scope)
 	if err != nil {
 		return nil, err
 	}
-	return profile(ctx, s, v)
+	return insight.NewProfile(s, actor)
 }
 
 func (r *queryResolver) BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error) {
-	return r.history(ctx, actor, metricOf(metric), from, to, scope)
+	m, err := metricOf(metric)
+	if err != nil {
+		return nil, err
+	}
+	pts, err := r.insight().History(ctx, actor, m, from, to, scopeOf(scope))
+	return each(pts, metricPoint), err
 }
 
 func (r *Resolver) BrokerProfile() generated.BrokerProfileResolver { return &brokerProfileResolver{r} }

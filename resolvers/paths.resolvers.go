@@ -8,29 +8,64 @@ package resolvers
 import (
 	"context"
 
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
 
 func (r *queryResolver) KnowledgePaths(ctx context.Context, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) ([]*model.KnowledgePath, error) {
-	return r.knowledgePaths(ctx, from, to, scope, k, maxHops, cost, timeRespecting, via, avoid)
+	ps, err := r.insight().KnowledgePaths(ctx, insight.PathQuery{From: from, To: to, Scope: scopeOf(scope), K: or(k, 1),
+		MaxHops: or(maxHops, insight.MaxHops), ByStrength: cost != nil && *cost == model.PathCostStrength,
+		TimeRespecting: timeRespecting != nil && *timeRespecting, Via: via, Avoid: avoid})
+	return each(ps, knowledgePath), err
 }
 
 func (r *queryResolver) AllShortestPaths(ctx context.Context, from string, to string, scope *model.Scope, first *int32) (*model.AllShortestPaths, error) {
-	return r.allShortestPaths(ctx, from, to, scope, first)
+	n, err := limit(first, 10, 1000)
+	if err != nil {
+		return nil, err
+	}
+	sp, err := r.insight().AllShortestPaths(ctx, from, to, scopeOf(scope), n)
+	if err != nil {
+		return nil, err
+	}
+	return &model.AllShortestPaths{Count: sp.Count, Cost: sp.Cost, Paths: each(sp.Paths, knowledgePath)}, nil
 }
 
 func (r *queryResolver) Introducers(ctx context.Context, from string, to string, scope *model.Scope, first *int32) ([]*model.Introducer, error) {
-	return r.introducers(ctx, from, to, scope, first)
+	n, err := limit(first, 10, 1000)
+	if err != nil {
+		return nil, err
+	}
+	in, err := r.insight().Introducers(ctx, from, to, scopeOf(scope), n)
+	return each(in, introducer), err
 }
 
 func (r *queryResolver) ConnectionResilience(ctx context.Context, from string, to string, scope *model.Scope) (*model.ConnectionResilience, error) {
-	return r.resilience(ctx, from, to, scope)
+	c, err := r.insight().ConnectionResilience(ctx, from, to, scopeOf(scope))
+	if err != nil {
+		return nil, err
+	}
+	return &model.ConnectionResilience{IndependentPaths: int32(c.Independent), Paths: each(c.Paths, knowledgePath),
+		SinglePointsOfFailure: actors(c.SinglePointsOfFailure)}, nil
 }
 
 func (r *queryResolver) Reach(ctx context.Context, from string, maxHops *int32, scope *model.Scope, first *int32) (*model.Reach, error) {
-	return r.reach(ctx, from, maxHops, scope, first)
+	n, err := limit(first, 100, graph.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	rs, total, err := r.insight().Reach(ctx, from, or(maxHops, 2), scopeOf(scope), n)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Reach{TotalCount: int32(total), Actors: each(rs, reachedActor)}, nil
 }
 
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, hops *int32, scope *model.Scope) (*model.Neighbourhood, error) {
-	return r.neighbourhood(ctx, id, hops, scope)
+	nb, err := r.insight().Neighbourhood(ctx, id, or(hops, 1), scopeOf(scope))
+	if err != nil {
+		return nil, err
+	}
+	return &model.Neighbourhood{Actors: each(nb.Actors, reachedActor), Links: links(nb.Links)}, nil
 }

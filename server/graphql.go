@@ -24,7 +24,7 @@ import (
 // domain messages with an extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
 	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, 64), PathBudget: cfg.PathBudget, Admin: cfg.Admin}
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: costs(), Directives: resolvers.Directives()}))
+	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -33,7 +33,7 @@ func newGraphQL(cfg Config) *handler.Server {
 	srv.AddTransport(transport.MultipartForm{MaxMemory: 32 << 20, MaxUploadSize: 1 << 30})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
-	useLimits(srv, cfg)                      // depth, page size and cost (limits.go, costs.go)
+	useLimits(srv, cfg)                      // depth, page size and cost (limits.go, resolvers/costs.go)
 	cfg.metrics.observe(srv, root.Snapshots) // metrics.go
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		op := graphql.GetOperationContext(ctx)

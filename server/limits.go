@@ -19,6 +19,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"golang.org/x/time/rate"
@@ -321,7 +322,7 @@ func (m *measurer) selections(set ast.SelectionSet) shape {
 			c = m.fragment(sel)
 		}
 		s.depth = max(s.depth, c.depth)
-		s.fields = add(s.fields, c.fields)
+		s.fields = resolvers.AddCost(s.fields, c.fields)
 	}
 	return s
 }
@@ -343,7 +344,7 @@ func (m *measurer) field(f *ast.Field) shape {
 	m.checkPage(f)
 	s := m.selections(f.SelectionSet)
 	s.depth++
-	s.fields = add(s.fields, 1)
+	s.fields = resolvers.AddCost(s.fields, 1)
 	return s
 }
 

@@ -155,7 +155,9 @@ func init() {
 			"brokerProfile", "brokerHistory", "knowledgePaths", "allShortestPaths", "introducers", "connectionResilience",
 			"reach", "neighbourhood"},
 		"NetworkSummary": {"topBrokers"},
-		"BrokerProfile":  {"brokerage"},
+		// A profile computes each part when it is selected.
+		"BrokerProfile": {"betweenness", "degree", "closeness", "constraint", "effectiveSize", "brokerage", "isCutpoint",
+			"bridgedPairs", "bridgedPairCount", "irreplaceablePairs", "substitutes"},
 	} {
 		for _, f := range fields {
 			analyticsFields[fieldKey{object, f}] = true

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/rs/zerolog"
 )
 
@@ -46,7 +47,7 @@ type Server struct {
 // New returns a server for cfg, with defaults for zero limits.
 func New(cfg Config) *Server {
 	if cfg.ComplexityLimit == 0 {
-		cfg.ComplexityLimit = DefaultComplexityLimit // costs.go
+		cfg.ComplexityLimit = resolvers.DefaultComplexityLimit
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/partnergraph/partnergraph/graph/analysis"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/spf13/cobra"
 )
@@ -94,14 +95,9 @@ for edge-betweenness "a|b" → value), or CSV. Definitions and normalisations ma
 
 func analyze(cmd *cobra.Command, w io.Writer, g *analysis.Graph, metric, groupBy string, samples int, f fileFlags) error {
 	ctx := cmd.Context()
-	bopt := analysis.BetweennessOptions{Weighted: f.weighted, Normalized: true, Samples: samples}
-	var values []float64
-	var err error
 	switch metric {
-	case "betweenness":
-		values, err = analysis.Betweenness(ctx, g, bopt)
 	case "edge-betweenness":
-		ev, err := analysis.EdgeBetweenness(ctx, g, bopt)
+		ev, err := analysis.EdgeBetweenness(ctx, g, analysis.BetweennessOptions{Weighted: f.weighted, Normalized: true, Samples: samples})
 		if err != nil {
 			return err
 		}
@@ -110,29 +106,21 @@ func analyze(cmd *cobra.Command, w io.Writer, g *analysis.Graph, metric, groupBy
 			keys[i] = g.Keys[e.U] + "|" + g.Keys[e.V]
 		}
 		return writeValues(w, f.format, keys, ev, nil)
-	case "degree":
-		values = analysis.Degree(g)
-	case "closeness":
-		values, err = analysis.Closeness(ctx, g, analysis.ClosenessOptions{Weighted: f.weighted})
-	case "eigenvector":
-		values, err = analysis.Eigenvector(ctx, g, analysis.EigenvectorOptions{Weighted: f.weighted})
-	case "constraint", "effective-size", "efficiency":
-		h, err := analysis.StructuralHoles(ctx, g, analysis.HolesOptions{Weighted: f.weighted})
-		if err != nil {
-			return err
-		}
-		v := map[string][]float64{"constraint": h.Constraint, "effective-size": h.EffectiveSize, "efficiency": h.Efficiency}[metric]
-		return writeValues(w, f.format, g.Keys, v, h.Defined)
 	case "brokerage":
 		if groupBy == "" {
 			return fmt.Errorf("--group-by ATTR: brokerage needs the node attribute whose values are the groups")
 		}
 		return writeBrokerage(ctx, w, g, groupBy, f.format)
 	}
+	m, err := insight.ParseMetric("--metric", metric)
 	if err != nil {
 		return err
 	}
-	return writeValues(w, f.format, g.Keys, values, nil)
+	sc, err := insight.GraphScores(ctx, g, m, insight.Options{Weighted: f.weighted, Samples: samples})
+	if err != nil {
+		return err
+	}
+	return writeValues(w, f.format, g.Keys, sc.Value, sc.Defined)
 }
 
 // writeValues prints key → value; an undefined value is null (NaN in networkx).

@@ -2,13 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/graph/analysis"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
@@ -16,22 +15,24 @@ import (
 // exportMetricNames are the metrics export --with-metrics attaches to
 // nodes, with the definitions of the API's brokers query (networkx's
 // normalisations; Burt's measures undefined, so absent, for isolates).
-var exportMetricNames = []string{"betweenness", "degree", "closeness", "eigenvector", "constraint", "effective-size",
-	"efficiency", "brokerage", "declared-brokerage"}
-
-// groupAttrs are the snapshot attributes brokerage can group by.
-var groupAttrs = map[string]string{"sector": snapshot.AttrSector, "type": snapshot.AttrType,
-	"region": snapshot.AttrRegion, "organisation": snapshot.AttrOrganisation}
+var exportMetricNames = func() []string {
+	var out []string
+	for _, m := range insight.Metrics() {
+		out = append(out, m.String())
+	}
+	return out
+}()
 
 // parseMetrics checks a comma-separated list of metric names.
-func parseMetrics(spec string) ([]string, error) {
-	var out []string
-	for _, m := range strings.Split(spec, ",") {
-		if m = strings.TrimSpace(strings.ToLower(m)); m == "" {
+func parseMetrics(spec string) ([]insight.Metric, error) {
+	var out []insight.Metric
+	for _, name := range strings.Split(spec, ",") {
+		if strings.TrimSpace(name) == "" {
 			continue
 		}
-		if !slices.Contains(exportMetricNames, m) {
-			return nil, fmt.Errorf("--with-metrics: %q is not one of %s", m, strings.Join(exportMetricNames, ", "))
+		m, err := insight.ParseMetric("--with-metrics", name)
+		if err != nil {
+			return nil, err
 		}
 		if !slices.Contains(out, m) {
 			out = append(out, m)
@@ -40,69 +41,24 @@ func parseMetrics(spec string) ([]string, error) {
 	return out, nil
 }
 
-// computeMetrics computes each named metric for every actor of s.
-func computeMetrics(ctx context.Context, s *snapshot.Snapshot, names []string, groupBy string) ([]netfile.Metric, error) {
+// computeMetrics computes each metric for every actor of s, leaving out
+// the actors where it is undefined.
+func computeMetrics(ctx context.Context, s *snapshot.Snapshot, metrics []insight.Metric, by insight.Group) ([]netfile.Metric, error) {
 	var out []netfile.Metric
-	for _, name := range names {
-		vals, defined, err := metricValues(ctx, s, name, groupBy)
+	for _, m := range metrics {
+		sc, err := insight.Compute(ctx, s, m, by)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, fmt.Errorf("%s: %w", m, err)
 		}
-		m := netfile.Metric{Name: name, Values: make(map[string]float64, len(vals))}
-		for i, v := range vals {
-			if defined == nil || defined[i] {
-				m.Values[s.Actors[i].ID] = v
+		nm := netfile.Metric{Name: m.String(), Values: make(map[string]float64, len(sc.Value))}
+		for i, v := range sc.Value {
+			if sc.Defined[i] {
+				nm.Values[s.Actors[i].ID] = v
 			}
 		}
-		out = append(out, m)
+		out = append(out, nm)
 	}
 	return out, nil
-}
-
-func metricValues(ctx context.Context, s *snapshot.Snapshot, name, groupBy string) ([]float64, []bool, error) {
-	g, w := s.G, s.Scope.Weighted
-	switch name {
-	case "betweenness":
-		v, err := analysis.Betweenness(ctx, g, analysis.BetweennessOptions{Weighted: w, Normalized: true})
-		return v, nil, err
-	case "degree":
-		return analysis.Degree(g), nil, nil
-	case "closeness":
-		v, err := analysis.Closeness(ctx, g, analysis.ClosenessOptions{Weighted: w})
-		return v, nil, err
-	case "eigenvector":
-		v, err := analysis.Eigenvector(ctx, g, analysis.EigenvectorOptions{Weighted: w})
-		if errors.Is(err, analysis.ErrNotConverged) {
-			return nil, nil, graph.Errorf(graph.EINVALID, "with-metrics", "eigenvector centrality does not converge on this network")
-		}
-		return v, nil, err
-	case "constraint", "effective-size", "efficiency":
-		h, err := analysis.StructuralHoles(ctx, g, analysis.HolesOptions{Weighted: w})
-		if err != nil {
-			return nil, nil, err
-		}
-		v := map[string][]float64{"constraint": h.Constraint, "effective-size": h.EffectiveSize, "efficiency": h.Efficiency}[name]
-		return v, h.Defined, nil
-	case "brokerage":
-		res, err := analysis.Brokerage(ctx, g, g.Attrs[groupAttrs[groupBy]])
-		if err != nil {
-			return nil, nil, err
-		}
-		v := make([]float64, g.N())
-		for i, c := range res.Raw {
-			v[i] = float64(c[analysis.AnyRole])
-		}
-		return v, nil, nil
-	case "declared-brokerage":
-		v := make([]float64, g.N())
-		for _, l := range s.Links {
-			if n, err := s.Node("", l.BrokeredByID); err == nil {
-				v[n]++
-			}
-		}
-		return v, nil, nil
-	}
-	return nil, nil, fmt.Errorf("unknown metric %q", name)
 }
 
 // parseScope reads --scope: comma-separated settings, list values

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/partnergraph/partnergraph/server"
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
@@ -37,7 +38,7 @@ func newServeFlags() ServeFlags {
 	d := server.DefaultLimits()
 	f := ServeFlags{TLSCert: os.Getenv("PARTNERGRAPH_TLS_CERT"), TLSKey: os.Getenv("PARTNERGRAPH_TLS_KEY")}
 	f.MaxDepth = envValue(&f, "PARTNERGRAPH_MAX_DEPTH", d.MaxDepth, strconv.Atoi)
-	f.MaxComplexity = envValue(&f, "PARTNERGRAPH_MAX_COMPLEXITY", server.DefaultComplexityLimit, strconv.Atoi)
+	f.MaxComplexity = envValue(&f, "PARTNERGRAPH_MAX_COMPLEXITY", resolvers.DefaultComplexityLimit, strconv.Atoi)
 	f.MaxPageSize = envValue(&f, "PARTNERGRAPH_MAX_PAGE_SIZE", d.MaxPageSize, strconv.Atoi)
 	f.MaxBodyBytes = envValue(&f, "PARTNERGRAPH_MAX_BODY_BYTES", 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	f.RateLimit = envValue(&f, "PARTNERGRAPH_RATE_LIMIT", float64(d.RateLimit), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/spf13/cobra"
@@ -130,7 +131,7 @@ GraphML, GEXF and CSV leave out people's email and phone unless --with-personal.
 	fl.StringVar(&f.output, "output", "", "file to write (a directory for csv; default standard output)")
 	fl.StringVar(&f.metrics, "with-metrics", "", "comma-separated metrics to attach to nodes: "+strings.Join(exportMetricNames, ", "))
 	fl.StringVar(&f.scope, "scope", "", "the part of the network to export and compute metrics on (see above)")
-	fl.StringVar(&f.groupBy, "group-by", "sector", "groups for the brokerage metric: sector, type, region or organisation")
+	fl.StringVar(&f.groupBy, "group-by", "sector", "groups for the brokerage metric: sector, type (organisation-type), region or organisation")
 	fl.BoolVar(&f.personal, "with-personal", false, "include people's email and phone in graphml, gexf and csv")
 	return cmd
 }
@@ -146,8 +147,9 @@ func runExport(cmd *cobra.Command, sf StoreFlags, pf progressFlags, f exportFlag
 	if err != nil {
 		return err
 	}
-	if _, ok := groupAttrs[f.groupBy]; !ok {
-		return fmt.Errorf("--group-by %q: want sector, type, region or organisation", f.groupBy)
+	groupBy, err := insight.ParseGroup("--group-by", f.groupBy)
+	if err != nil {
+		return err
 	}
 	scope, err := parseScope(f.scope)
 	if err != nil {
@@ -178,7 +180,7 @@ func runExport(cmd *cobra.Command, sf StoreFlags, pf progressFlags, f exportFlag
 		if err != nil {
 			return err
 		}
-		if opt.Metrics, err = computeMetrics(ctx, net.s, metrics, f.groupBy); err != nil {
+		if opt.Metrics, err = computeMetrics(ctx, net.s, metrics, groupBy); err != nil {
 			return err
 		}
 		write = func(ex netfile.Exporter) error { return net.write(ex, tick) }

@@ -2,10 +2,9 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
-
-	"github.com/partnergraph/partnergraph/graph"
 )
 
 // BrokerRole is one of Gould and Fernandez's brokerage roles, numbered in the
@@ -94,14 +93,14 @@ func (r *BrokerageResult) ZScore(v int32, role BrokerRole) (float64, bool) {
 // own — it shares a group with nobody, so unlabelled nodes never coordinate
 // for each other — which is what sna computes when each unlabelled node is
 // given a label of its own. len(groups) must be g.N(); otherwise Brokerage
-// returns an EINVALID error on field "groups".
+// returns an error wrapping ErrBadOption.
 //
 // Cost O(Σ_v Σ_{i→v} (outdeg(v) + outdeg(i))) time, split by broker across
 // GOMAXPROCS workers; it returns ctx's error when ctx is done.
 func Brokerage(ctx context.Context, g *Graph, groups []string) (*BrokerageResult, error) {
 	n := g.N()
 	if len(groups) != n {
-		return nil, graph.Errorf(graph.EINVALID, "groups", "groups has %d labels for %d nodes", len(groups), n)
+		return nil, fmt.Errorf("brokerage: groups has %d labels for %d nodes: %w", len(groups), n, ErrBadOption)
 	}
 	r := &BrokerageResult{Raw: make([]RoleCounts, n), Exp: make([]RoleScores, n), SD: make([]RoleScores, n), Z: make([]RoleScores, n)}
 	r.Groups, r.Group, r.Size = groupIndex(groups)

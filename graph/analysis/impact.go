@@ -2,10 +2,9 @@ package analysis
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
-
-	"github.com/partnergraph/partnergraph/graph"
 )
 
 // NetworkState summarises the connectivity of a network's undirected view.
@@ -54,15 +53,15 @@ func (im Impact) DistanceChange() float64 { return im.DistanceAfter - im.Distanc
 // Cost: O(N+M) for the components and O(R·(N+M)) for the distances, where
 // R is the number of remaining nodes — two BFS per remaining node, split
 // across GOMAXPROCS workers; bound it with ctx, whose error is returned when
-// ctx is done. An index outside 0..N−1 in removed is an EINVALID error on
-// field "removed"; duplicates are ignored.
+// ctx is done. An index outside 0..N−1 in removed gives an error wrapping
+// ErrNoNode; duplicates are ignored.
 func RemovalImpact(ctx context.Context, g *Graph, removed []int32) (Impact, error) {
 	n := g.N()
 	gone := make([]bool, n)
 	var im Impact
 	for _, v := range removed {
 		if v < 0 || int(v) >= n {
-			return Impact{}, graph.Errorf(graph.EINVALID, "removed", "node %d is not in the network of %d nodes", v, n)
+			return Impact{}, fmt.Errorf("removal impact: node %d is not in the network of %d nodes: %w", v, n, ErrNoNode)
 		}
 		if !gone[v] {
 			gone[v] = true

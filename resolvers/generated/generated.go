@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -458,11 +459,15 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type BrokerProfileResolver interface {
-	Brokerage(ctx context.Context, obj *model.BrokerProfile, groupBy *model.GroupBy) (*model.BrokerageRoles, error)
+	Actor(ctx context.Context, obj *insight.Profile) (model.Actor, error)
 
-	BridgedPairs(ctx context.Context, obj *model.BrokerProfile, first *int32) ([]*model.BrokeredPair, error)
+	Brokerage(ctx context.Context, obj *insight.Profile, groupBy *model.GroupBy) (*model.BrokerageRoles, error)
 
-	Substitutes(ctx context.Context, obj *model.BrokerProfile, first *int32) ([]*model.Substitute, error)
+	Organisations(ctx context.Context, obj *insight.Profile) ([]*model.Organisation, error)
+	BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.BrokeredPair, error)
+
+	Substitutes(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.Substitute, error)
+	BrokeredLinks(ctx context.Context, obj *insight.Profile) ([]*model.Link, error)
 }
 type LinkResolver interface {
 	Source(ctx context.Context, obj *model.Link) (model.Actor, error)
@@ -496,7 +501,7 @@ type MutationResolver interface {
 	ImportNetwork(ctx context.Context, files []*graphql.Upload, dryRun *bool, directed *bool, mapping []*model.ColumnMapping, keyPrefix *string) (*model.ImportResult, error)
 }
 type NetworkSummaryResolver interface {
-	TopBrokers(ctx context.Context, obj *model.NetworkSummary, metric *model.Metric, first *int32) ([]*model.BrokerScore, error)
+	TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32) ([]*model.BrokerScore, error)
 }
 type OrganisationResolver interface {
 	Parent(ctx context.Context, obj *model.Organisation) (*model.Organisation, error)
@@ -542,8 +547,8 @@ type QueryResolver interface {
 	Cutpoints(ctx context.Context, scope *model.Scope) ([]model.Actor, error)
 	Bridges(ctx context.Context, scope *model.Scope) ([]*model.Bridge, error)
 	RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error)
-	NetworkSummary(ctx context.Context, scope *model.Scope) (*model.NetworkSummary, error)
-	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*model.BrokerProfile, error)
+	NetworkSummary(ctx context.Context, scope *model.Scope) (*insight.Summary, error)
+	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error)
 	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
 	KnowledgePaths(ctx context.Context, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) ([]*model.KnowledgePath, error)
 	AllShortestPaths(ctx context.Context, from string, to string, scope *model.Scope, first *int32) (*model.AllShortestPaths, error)
@@ -6436,7 +6441,7 @@ func (ec *executionContext) fieldContext_Bridge_links(_ context.Context, field g
 	return fc, nil
 }
 
-func (ec *executionContext) _BrokerProfile_actor(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_actor(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6445,7 +6450,7 @@ func (ec *executionContext) _BrokerProfile_actor(ctx context.Context, field grap
 			return ec.fieldContext_BrokerProfile_actor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Actor, nil
+			return ec.Resolvers.BrokerProfile().Actor(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
@@ -6459,8 +6464,8 @@ func (ec *executionContext) fieldContext_BrokerProfile_actor(_ context.Context, 
 	fc = &graphql.FieldContext{
 		Object:     "BrokerProfile",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
@@ -6468,7 +6473,7 @@ func (ec *executionContext) fieldContext_BrokerProfile_actor(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _BrokerProfile_betweenness(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_betweenness(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6477,7 +6482,7 @@ func (ec *executionContext) _BrokerProfile_betweenness(ctx context.Context, fiel
 			return ec.fieldContext_BrokerProfile_betweenness(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Betweenness, nil
+			return obj.Betweenness(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -6488,10 +6493,10 @@ func (ec *executionContext) _BrokerProfile_betweenness(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_betweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Float")
 }
 
-func (ec *executionContext) _BrokerProfile_degree(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_degree(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6500,7 +6505,7 @@ func (ec *executionContext) _BrokerProfile_degree(ctx context.Context, field gra
 			return ec.fieldContext_BrokerProfile_degree(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Degree, nil
+			return obj.Degree(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -6511,10 +6516,10 @@ func (ec *executionContext) _BrokerProfile_degree(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_degree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Float")
 }
 
-func (ec *executionContext) _BrokerProfile_closeness(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_closeness(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6523,7 +6528,7 @@ func (ec *executionContext) _BrokerProfile_closeness(ctx context.Context, field 
 			return ec.fieldContext_BrokerProfile_closeness(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Closeness, nil
+			return obj.Closeness(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
@@ -6534,10 +6539,10 @@ func (ec *executionContext) _BrokerProfile_closeness(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_closeness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Float")
 }
 
-func (ec *executionContext) _BrokerProfile_constraint(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_constraint(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6546,7 +6551,7 @@ func (ec *executionContext) _BrokerProfile_constraint(ctx context.Context, field
 			return ec.fieldContext_BrokerProfile_constraint(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Constraint, nil
+			return obj.Constraint(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -6557,10 +6562,10 @@ func (ec *executionContext) _BrokerProfile_constraint(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_constraint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Float")
 }
 
-func (ec *executionContext) _BrokerProfile_effectiveSize(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_effectiveSize(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6569,7 +6574,7 @@ func (ec *executionContext) _BrokerProfile_effectiveSize(ctx context.Context, fi
 			return ec.fieldContext_BrokerProfile_effectiveSize(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.EffectiveSize, nil
+			return obj.EffectiveSize(ctx)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
@@ -6580,10 +6585,10 @@ func (ec *executionContext) _BrokerProfile_effectiveSize(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_effectiveSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Float")
 }
 
-func (ec *executionContext) _BrokerProfile_declaredBrokerage(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_declaredBrokerage(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6592,21 +6597,21 @@ func (ec *executionContext) _BrokerProfile_declaredBrokerage(ctx context.Context
 			return ec.fieldContext_BrokerProfile_declaredBrokerage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DeclaredBrokerage, nil
+			return obj.DeclaredBrokerage(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
-			return ec.marshalNInt2int32(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_declaredBrokerage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Int")
 }
 
-func (ec *executionContext) _BrokerProfile_brokerage(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_brokerage(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6650,7 +6655,7 @@ func (ec *executionContext) fieldContext_BrokerProfile_brokerage(ctx context.Con
 	return fc, nil
 }
 
-func (ec *executionContext) _BrokerProfile_isCutpoint(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_isCutpoint(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6659,7 +6664,7 @@ func (ec *executionContext) _BrokerProfile_isCutpoint(ctx context.Context, field
 			return ec.fieldContext_BrokerProfile_isCutpoint(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.IsCutpoint, nil
+			return obj.IsCutpoint(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -6670,10 +6675,10 @@ func (ec *executionContext) _BrokerProfile_isCutpoint(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_isCutpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Boolean")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Boolean")
 }
 
-func (ec *executionContext) _BrokerProfile_sectors(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_sectors(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6682,7 +6687,7 @@ func (ec *executionContext) _BrokerProfile_sectors(ctx context.Context, field gr
 			return ec.fieldContext_BrokerProfile_sectors(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Sectors, nil
+			return obj.Sectors(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -6693,10 +6698,10 @@ func (ec *executionContext) _BrokerProfile_sectors(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "String")
 }
 
-func (ec *executionContext) _BrokerProfile_organisations(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_organisations(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6705,7 +6710,7 @@ func (ec *executionContext) _BrokerProfile_organisations(ctx context.Context, fi
 			return ec.fieldContext_BrokerProfile_organisations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Organisations, nil
+			return ec.Resolvers.BrokerProfile().Organisations(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
@@ -6719,8 +6724,8 @@ func (ec *executionContext) fieldContext_BrokerProfile_organisations(_ context.C
 	fc = &graphql.FieldContext{
 		Object:     "BrokerProfile",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organisation(ctx, field)
 		},
@@ -6728,7 +6733,7 @@ func (ec *executionContext) fieldContext_BrokerProfile_organisations(_ context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _BrokerProfile_bridgedPairs(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_bridgedPairs(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6772,7 +6777,7 @@ func (ec *executionContext) fieldContext_BrokerProfile_bridgedPairs(ctx context.
 	return fc, nil
 }
 
-func (ec *executionContext) _BrokerProfile_bridgedPairCount(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_bridgedPairCount(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6781,21 +6786,21 @@ func (ec *executionContext) _BrokerProfile_bridgedPairCount(ctx context.Context,
 			return ec.fieldContext_BrokerProfile_bridgedPairCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.BridgedPairCount, nil
+			return obj.BridgedPairCount(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
-			return ec.marshalNInt2int32(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_bridgedPairCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Int")
 }
 
-func (ec *executionContext) _BrokerProfile_irreplaceablePairs(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_irreplaceablePairs(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6804,21 +6809,21 @@ func (ec *executionContext) _BrokerProfile_irreplaceablePairs(ctx context.Contex
 			return ec.fieldContext_BrokerProfile_irreplaceablePairs(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.IrreplaceablePairs, nil
+			return obj.IrreplaceablePairs(ctx)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
-			return ec.marshalNInt2int32(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_BrokerProfile_irreplaceablePairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokerProfile", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, false, "Int")
 }
 
-func (ec *executionContext) _BrokerProfile_substitutes(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_substitutes(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6862,7 +6867,7 @@ func (ec *executionContext) fieldContext_BrokerProfile_substitutes(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _BrokerProfile_brokeredLinks(ctx context.Context, field graphql.CollectedField, obj *model.BrokerProfile) (ret graphql.Marshaler) {
+func (ec *executionContext) _BrokerProfile_brokeredLinks(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -6871,7 +6876,7 @@ func (ec *executionContext) _BrokerProfile_brokeredLinks(ctx context.Context, fi
 			return ec.fieldContext_BrokerProfile_brokeredLinks(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.BrokeredLinks, nil
+			return ec.Resolvers.BrokerProfile().BrokeredLinks(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
@@ -6885,8 +6890,8 @@ func (ec *executionContext) fieldContext_BrokerProfile_brokeredLinks(_ context.C
 	fc = &graphql.FieldContext{
 		Object:     "BrokerProfile",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
 		},
@@ -9760,7 +9765,7 @@ func (ec *executionContext) fieldContext_NetworkState_unreachablePairs(_ context
 	return graphql.NewScalarFieldContext("NetworkState", field, false, false, "Float")
 }
 
-func (ec *executionContext) _NetworkSummary_actors(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_actors(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9772,8 +9777,8 @@ func (ec *executionContext) _NetworkSummary_actors(ctx context.Context, field gr
 			return obj.Actors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
-			return ec.marshalNInt2int32(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9783,7 +9788,7 @@ func (ec *executionContext) fieldContext_NetworkSummary_actors(_ context.Context
 	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _NetworkSummary_links(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_links(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9795,8 +9800,8 @@ func (ec *executionContext) _NetworkSummary_links(ctx context.Context, field gra
 			return obj.Links, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
-			return ec.marshalNInt2int32(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9806,7 +9811,7 @@ func (ec *executionContext) fieldContext_NetworkSummary_links(_ context.Context,
 	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _NetworkSummary_ties(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_ties(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9818,8 +9823,8 @@ func (ec *executionContext) _NetworkSummary_ties(ctx context.Context, field grap
 			return obj.Ties, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
-			return ec.marshalNInt2int32(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9829,7 +9834,7 @@ func (ec *executionContext) fieldContext_NetworkSummary_ties(_ context.Context, 
 	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _NetworkSummary_density(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_density(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9852,7 +9857,7 @@ func (ec *executionContext) fieldContext_NetworkSummary_density(_ context.Contex
 	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Float")
 }
 
-func (ec *executionContext) _NetworkSummary_components(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_components(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9864,8 +9869,8 @@ func (ec *executionContext) _NetworkSummary_components(ctx context.Context, fiel
 			return obj.Components, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
-			return ec.marshalNInt2int32(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9875,7 +9880,7 @@ func (ec *executionContext) fieldContext_NetworkSummary_components(_ context.Con
 	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _NetworkSummary_largestComponent(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_largestComponent(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9887,8 +9892,8 @@ func (ec *executionContext) _NetworkSummary_largestComponent(ctx context.Context
 			return obj.LargestComponent, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
-			return ec.marshalNInt2int32(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9898,7 +9903,7 @@ func (ec *executionContext) fieldContext_NetworkSummary_largestComponent(_ conte
 	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Int")
 }
 
-func (ec *executionContext) _NetworkSummary_largestComponentShare(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_largestComponentShare(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9921,7 +9926,7 @@ func (ec *executionContext) fieldContext_NetworkSummary_largestComponentShare(_ 
 	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Float")
 }
 
-func (ec *executionContext) _NetworkSummary_crossSectorLinkShare(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_crossSectorLinkShare(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -9944,7 +9949,7 @@ func (ec *executionContext) fieldContext_NetworkSummary_crossSectorLinkShare(_ c
 	return graphql.NewScalarFieldContext("NetworkSummary", field, false, false, "Float")
 }
 
-func (ec *executionContext) _NetworkSummary_topBrokers(ctx context.Context, field graphql.CollectedField, obj *model.NetworkSummary) (ret graphql.Marshaler) {
+func (ec *executionContext) _NetworkSummary_topBrokers(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -12819,8 +12824,8 @@ func (ec *executionContext) _Query_networkSummary(ctx context.Context, field gra
 			return ec.Resolvers.Query().NetworkSummary(ctx, fc.Args["scope"].(*model.Scope))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkSummary) graphql.Marshaler {
-			return ec.marshalNNetworkSummary2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkSummary(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *insight.Summary) graphql.Marshaler {
+			return ec.marshalNNetworkSummary2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐSummary(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12863,8 +12868,8 @@ func (ec *executionContext) _Query_brokerProfile(ctx context.Context, field grap
 			return ec.Resolvers.Query().BrokerProfile(ctx, fc.Args["actor"].(string), fc.Args["scope"].(*model.Scope))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerProfile) graphql.Marshaler {
-			return ec.marshalNBrokerProfile2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerProfile(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *insight.Profile) graphql.Marshaler {
+			return ec.marshalNBrokerProfile2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐProfile(ctx, selections, v)
 		},
 		true,
 		true,
@@ -16670,7 +16675,7 @@ func (ec *executionContext) _Bridge(ctx context.Context, sel ast.SelectionSet, o
 
 var brokerProfileImplementors = []string{"BrokerProfile"}
 
-func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerProfile) graphql.Marshaler {
+func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.SelectionSet, obj *insight.Profile) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, brokerProfileImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -16680,35 +16685,41 @@ func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.Selectio
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("BrokerProfile")
 		case "actor":
-			out.Values[i] = ec._BrokerProfile_actor(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_actor(ctx, field, obj)
+				})
 		case "betweenness":
-			out.Values[i] = ec._BrokerProfile_betweenness(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_betweenness(ctx, field, obj)
+				})
 		case "degree":
-			out.Values[i] = ec._BrokerProfile_degree(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_degree(ctx, field, obj)
+				})
 		case "closeness":
-			out.Values[i] = ec._BrokerProfile_closeness(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_closeness(ctx, field, obj)
+				})
 		case "constraint":
-			out.Values[i] = ec._BrokerProfile_constraint(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_constraint(ctx, field, obj)
+				})
 		case "effectiveSize":
-			out.Values[i] = ec._BrokerProfile_effectiveSize(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_effectiveSize(ctx, field, obj)
+				})
 		case "declaredBrokerage":
 			out.Values[i] = ec._BrokerProfile_declaredBrokerage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16731,10 +16742,11 @@ func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organisations":
-			out.Values[i] = ec._BrokerProfile_organisations(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_organisations(ctx, field, obj)
+				})
 		case "bridgedPairs":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16742,15 +16754,17 @@ func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.Selectio
 					return ec._BrokerProfile_bridgedPairs(ctx, field, obj)
 				})
 		case "bridgedPairCount":
-			out.Values[i] = ec._BrokerProfile_bridgedPairCount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_bridgedPairCount(ctx, field, obj)
+				})
 		case "irreplaceablePairs":
-			out.Values[i] = ec._BrokerProfile_irreplaceablePairs(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_irreplaceablePairs(ctx, field, obj)
+				})
 		case "substitutes":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16758,10 +16772,11 @@ func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.Selectio
 					return ec._BrokerProfile_substitutes(ctx, field, obj)
 				})
 		case "brokeredLinks":
-			out.Values[i] = ec._BrokerProfile_brokeredLinks(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_brokeredLinks(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17745,7 +17760,7 @@ func (ec *executionContext) _NetworkState(ctx context.Context, sel ast.Selection
 
 var networkSummaryImplementors = []string{"NetworkSummary"}
 
-func (ec *executionContext) _NetworkSummary(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkSummary) graphql.Marshaler {
+func (ec *executionContext) _NetworkSummary(ctx context.Context, sel ast.SelectionSet, obj *insight.Summary) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, networkSummaryImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -19630,7 +19645,7 @@ func (ec *executionContext) marshalNBridge2ᚖgithubᚗcomᚋpartnergraphᚋpart
 	return ec._Bridge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNBrokerProfile2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerProfile(ctx context.Context, sel ast.SelectionSet, v *model.BrokerProfile) graphql.Marshaler {
+func (ec *executionContext) marshalNBrokerProfile2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐProfile(ctx context.Context, sel ast.SelectionSet, v *insight.Profile) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BrokerProfile!")
 		return graphql.Null
@@ -19830,6 +19845,20 @@ func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋpartnergraph�
 	return ec._ImportResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNInt2int32(ctx context.Context, v any) (int32, error) {
 	res, err := graphql.UnmarshalInt32(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20003,7 +20032,7 @@ func (ec *executionContext) marshalNNetworkState2ᚖgithubᚗcomᚋpartnergraph�
 	return ec._NetworkState(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNNetworkSummary2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkSummary(ctx context.Context, sel ast.SelectionSet, v *model.NetworkSummary) graphql.Marshaler {
+func (ec *executionContext) marshalNNetworkSummary2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐSummary(ctx context.Context, sel ast.SelectionSet, v *insight.Summary) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NetworkSummary!")
 		return graphql.Null

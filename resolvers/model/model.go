@@ -10,7 +10,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
 
 // Person is the GraphQL view of an actor of kind Person.
@@ -71,29 +70,4 @@ func UnmarshalDate(v any) (graph.Date, error) {
 		return graph.Date{}, fmt.Errorf("a Date must be a string YYYY-MM-DD, got %T", v)
 	}
 	return graph.ParseDate("date", s)
-}
-
-// NetworkSummary is a scope's summary; TopBrokers is resolved from Snapshot.
-type NetworkSummary struct {
-	Actors, Links, Ties, Components, LargestComponent    int32
-	Density, LargestComponentShare, CrossSectorLinkShare float64
-	Snapshot                                             *snapshot.Snapshot
-}
-
-// BrokerProfile is the evidence behind one actor's scores; the fields with
-// arguments are resolved from Snapshot and Node.
-type BrokerProfile struct {
-	Actor                                Actor
-	Betweenness, Degree, Closeness       float64
-	Constraint, EffectiveSize            *float64
-	DeclaredBrokerage                    int32
-	IsCutpoint                           bool
-	Sectors                              []string
-	Organisations                        []*Organisation
-	BridgedPairCount, IrreplaceablePairs int32
-	BrokeredLinks                        []*Link
-	Pairs                                []*BrokeredPair // every bridged pair, in presentation order
-	Substitutes                          []*Substitute   // most pairs first
-	Snapshot                             *snapshot.Snapshot
-	Node                                 int32
 }

@@ -1,4 +1,4 @@
-package server
+package resolvers
 
 import (
 	"github.com/partnergraph/partnergraph/graph"
@@ -10,7 +10,8 @@ import (
 // units of one plain field. Lists with `first` cost their children once per
 // item they may return, so the cost bounds the size of the answer; analytics
 // and path searches add a fixed price for the computation behind them.
-// Server.Config.ComplexityLimit caps the total (DefaultComplexityLimit).
+// The server caps the total (its Config.ComplexityLimit, by default
+// DefaultComplexityLimit). The model lives here, beside the schema it prices.
 const (
 	// costAnalytics prices one whole-scope computation on a snapshot, such
 	// as betweenness (Brandes: O(nm)) or Gould–Fernandez brokerage.
@@ -27,9 +28,9 @@ const (
 // (250,000), but not an unbounded mix of them.
 const DefaultComplexityLimit = 250_000
 
-// costs returns the complexity functions of the fields that cost more than
-// gqlgen's default (1 + the cost of the selected children).
-func costs() generated.ComplexityRoot {
+// Complexity returns the complexity functions of the fields that cost more
+// than gqlgen's default (1 + the cost of the selected children).
+func Complexity() generated.ComplexityRoot {
 	var c generated.ComplexityRoot
 	costConnections(&c)
 	costAnalyticsFields(&c)
@@ -68,30 +69,30 @@ func costConnections(c *generated.ComplexityRoot) {
 func costAnalyticsFields(c *generated.ComplexityRoot) {
 	q := &c.Query
 	q.Brokers = func(child int, _ *model.Scope, _ *model.Metric, _ *model.GroupBy, first *int32) int {
-		return add(costAnalytics, page(child, first, 10))
+		return AddCost(costAnalytics, page(child, first, 10))
 	}
 	q.BrokerageRoles = func(child int, _ *model.Scope, _ *model.GroupBy, first *int32) int {
-		return add(costAnalytics, page(child, first, 50))
+		return AddCost(costAnalytics, page(child, first, 50))
 	}
 	q.StructuralHoles = func(child int, _ *model.Scope, first *int32) int {
-		return add(costAnalytics, page(child, first, 50))
+		return AddCost(costAnalytics, page(child, first, 50))
 	}
-	q.Cutpoints = func(child int, _ *model.Scope) int { return add(costAnalytics/10, child) }
-	q.Bridges = func(child int, _ *model.Scope) int { return add(costAnalytics/10, child) }
+	q.Cutpoints = func(child int, _ *model.Scope) int { return AddCost(costAnalytics/10, child) }
+	q.Bridges = func(child int, _ *model.Scope) int { return AddCost(costAnalytics/10, child) }
 	// Distances and components before and after the removal.
-	q.RemovalImpact = func(child int, _ []string, _ *model.Scope) int { return add(2*costAnalytics, child) }
-	q.NetworkSummary = func(child int, _ *model.Scope) int { return add(costAnalytics, child) }
+	q.RemovalImpact = func(child int, _ []string, _ *model.Scope) int { return AddCost(2*costAnalytics, child) }
+	q.NetworkSummary = func(child int, _ *model.Scope) int { return AddCost(costAnalytics, child) }
 	c.NetworkSummary.TopBrokers = func(child int, _ *model.Metric, first *int32) int {
-		return add(costAnalytics, page(child, first, 5))
+		return AddCost(costAnalytics, page(child, first, 5))
 	}
-	q.BrokerProfile = func(child int, _ string, _ *model.Scope) int { return add(costAnalytics, child) }
-	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return add(costAnalytics, child) }
+	q.BrokerProfile = func(child int, _ string, _ *model.Scope) int { return AddCost(costAnalytics, child) }
+	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return AddCost(costAnalytics, child) }
 	c.BrokerProfile.BridgedPairs = func(child int, first *int32) int { return page(child, first, 20) }
 	c.BrokerProfile.Substitutes = func(child int, first *int32) int { return page(child, first, 10) }
 	// One computation per yearly window.
 	q.BrokerHistory = func(child int, _ string, _ *model.Metric, from, to graph.Date, _ *model.Step, _ *model.Scope) int {
 		windows := max(to.Year()-from.Year()+1, 1)
-		return mul(windows, add(costAnalytics, child))
+		return mul(windows, AddCost(costAnalytics, child))
 	}
 }
 
@@ -101,27 +102,27 @@ func costPathFields(c *generated.ComplexityRoot) {
 	q := &c.Query
 	q.KnowledgePaths = func(child int, _, _ string, _ *model.Scope, k, _ *int32, _ *model.PathCost, _ *bool, via, _ []string) int {
 		n := count(k, 1)
-		return mul(n, add(mul(costPath, len(via)+1), child))
+		return mul(n, AddCost(mul(costPath, len(via)+1), child))
 	}
 	q.AllShortestPaths = func(child int, _, _ string, _ *model.Scope, first *int32) int {
-		return add(costPath, page(child, first, 10))
+		return AddCost(costPath, page(child, first, 10))
 	}
 	q.Introducers = func(child int, _, _ string, _ *model.Scope, first *int32) int {
-		return add(costPath, page(child, first, 10))
+		return AddCost(costPath, page(child, first, 10))
 	}
 	// Disjoint paths by repeated augmenting searches (Menger).
-	q.ConnectionResilience = func(child int, _, _ string, _ *model.Scope) int { return add(5*costPath, child) }
+	q.ConnectionResilience = func(child int, _, _ string, _ *model.Scope) int { return AddCost(5*costPath, child) }
 	q.Reach = func(child int, _ string, maxHops *int32, _ *model.Scope, first *int32) int {
-		return add(mul(costPath, count(maxHops, 2)), page(child, first, 100))
+		return AddCost(mul(costPath, count(maxHops, 2)), page(child, first, 100))
 	}
 	q.Neighbourhood = func(child int, _ string, hops *int32, _ *model.Scope) int {
-		return add(mul(costPath, count(hops, 1)), mul(assumedItems, child))
+		return AddCost(mul(costPath, count(hops, 1)), mul(assumedItems, child))
 	}
 }
 
 // page is the cost of a list of up to first items (def when absent).
 func page(child int, first *int32, def int) int {
-	return add(1, mul(count(first, def), child))
+	return AddCost(1, mul(count(first, def), child))
 }
 
 // count reads a positive count argument; absent or out of range counts as
@@ -138,9 +139,9 @@ func count(v *int32, def int) int {
 
 const maxCost = int(^uint(0) >> 1)
 
-// add and mul saturate instead of overflowing, so no query can wrap its cost
-// around to a small number.
-func add(a, b int) int {
+// AddCost and mul saturate instead of overflowing, so no query can wrap
+// its cost around to a small number.
+func AddCost(a, b int) int {
 	if a > maxCost-b {
 		return maxCost
 	}

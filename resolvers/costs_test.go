@@ -1,0 +1,43 @@
+package resolvers
+
+import (
+	"testing"
+
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/resolvers/model"
+)
+
+func TestCostsSaturate(t *testing.T) {
+	if got := AddCost(maxCost-1, 5); got != maxCost {
+		t.Errorf("AddCost near the top = %d, want %d", got, maxCost)
+	}
+	if got := mul(maxCost/2, 3); got != maxCost {
+		t.Errorf("mul near the top = %d, want %d", got, maxCost)
+	}
+	if got := mul(0, maxCost); got != 0 {
+		t.Errorf("mul by zero = %d", got)
+	}
+}
+
+func TestCosts(t *testing.T) {
+	c := Complexity()
+	n := func(v int32) *int32 { return &v }
+	from, to := graph.Date{}, graph.Date{}
+	for name, tc := range map[string]struct{ got, want int }{
+		"PageDefault":       {c.Query.People(2, nil, nil, nil), 1 + graph.DefaultPageSize*2},
+		"PageFirst":         {c.Query.People(2, nil, n(10), nil), 21},
+		"PageBadFirstIsOne": {c.Query.People(2, nil, n(-5), nil), 3},
+		"Brokers":           {c.Query.Brokers(3, nil, nil, nil, nil), costAnalytics + 1 + 10*3},
+		"ProfilePairs":      {c.BrokerProfile.BridgedPairs(2, nil), 1 + 20*2},
+		"HistoryOneWindow":  {c.Query.BrokerHistory(1, "", nil, from, to, nil, nil), costAnalytics + 1},
+		"PathsWithVia":      {c.Query.KnowledgePaths(1, "", "", nil, n(2), nil, nil, nil, []string{"v"}, nil), 2 * (2*costPath + 1)},
+		"Neighbourhood":     {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},
+		"TopBrokersMetric":  {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil), costAnalytics + 1 + 5},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s: cost %d, want %d", name, tc.got, tc.want)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
