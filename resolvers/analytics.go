@@ -18,7 +18,7 @@ func scopeOf(s *model.Scope) graph.Scope {
 	if s == nil {
 		return graph.Scope{}
 	}
-	return graph.Scope{LinkTypes: s.LinkTypes.Value(), ActorKinds: kinds(s.ActorKinds.Value()), ProgrammeID: val(s.ProgrammeID),
+	return graph.Scope{LinkTypes: s.LinkTypes.Value(), ActorKinds: kinds(s.ActorKinds.Value()), ProgrammeID: ref(graph.KindProgramme, s.ProgrammeID),
 		Window: graph.Interval{From: val(s.From), To: val(s.To)}, Directed: val(s.Directed), Weighted: val(s.Weighted)}
 }
 
@@ -125,19 +125,20 @@ func bridge(b insight.Bridge) *model.Bridge {
 
 func networkState(st analysis.NetworkState) *model.NetworkState {
 	return &model.NetworkState{Actors: int32(st.Nodes), Components: int32(st.Components), LargestComponent: int32(st.Largest),
-		LargestComponentShare: st.LargestShare, UnreachablePairs: float64(st.UnreachablePairs)}
+		LargestComponentShare: st.LargestShare, UnreachablePairs: st.UnreachablePairs}
 }
 
 func removalImpact(im *insight.Impact) *model.RemovalImpact {
 	return &model.RemovalImpact{Removed: actors(im.Removed), Before: networkState(im.Before), After: networkState(im.After),
-		DisconnectedPairs: float64(im.DisconnectedPairs), ConnectedPairs: float64(im.ConnectedPairs),
+		DisconnectedPairs: im.DisconnectedPairs, ConnectedPairs: im.ConnectedPairs,
 		AverageDistanceBefore: im.DistanceBefore, AverageDistanceAfter: im.DistanceAfter,
 		AverageDistanceChange: im.DistanceChange, Isolated: actors(im.Isolated)}
 }
 
 func brokeredPair(p insight.Pair) *model.BrokeredPair {
 	return &model.BrokeredPair{A: model.ActorOf(p.A), B: model.ActorOf(p.B), CrossesSectors: p.CrossesSectors,
-		Links: links(p.Links), Alternatives: actors(p.Alternatives)}
+		CrossesOrganisations: p.CrossesOrganisations, Evidence: int32(p.Evidence), Links: links(p.Links),
+		Alternatives: actors(p.Alternatives)}
 }
 
 func substitute(s insight.Substitute) *model.Substitute {

@@ -34,8 +34,17 @@ func (r *brokerProfileResolver) Organisations(ctx context.Context, obj *insight.
 	return each(obj.Organisations(), organisation), nil
 }
 
-func (r *brokerProfileResolver) BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.BrokeredPair, error) {
-	return bridgingPage(ctx, obj, first, 20, func(b *insight.Bridging) []insight.Pair { return b.Pairs }, brokeredPair)
+func (r *brokerProfileResolver) BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32, orderBy *model.PairOrder) ([]*model.BrokeredPair, error) {
+	order := insight.IrreplaceableFirst
+	if orderBy != nil {
+		order = insight.PairOrder(*orderBy)
+	}
+	return bridgingPage(ctx, obj, first, 20, func(b *insight.Bridging) []insight.Pair {
+		if order == insight.IrreplaceableFirst {
+			return b.Pairs // kept in this order
+		}
+		return insight.OrderPairs(b.Pairs, order)
+	}, brokeredPair)
 }
 
 func (r *brokerProfileResolver) Substitutes(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.Substitute, error) {

@@ -87,7 +87,7 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 	}
 	q.BrokerProfile = func(child int, _ string, _ *model.Scope) int { return AddCost(costAnalytics, child) }
 	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return AddCost(costAnalytics, child) }
-	c.BrokerProfile.BridgedPairs = func(child int, first *int32) int { return page(child, first, 20) }
+	c.BrokerProfile.BridgedPairs = func(child int, first *int32, _ *model.PairOrder) int { return page(child, first, 20) }
 	c.BrokerProfile.Substitutes = func(child int, first *int32) int { return page(child, first, 10) }
 	// One computation per yearly window.
 	q.BrokerHistory = func(child int, _ string, _ *model.Metric, from, to graph.Date, _ *model.Step, _ *model.Scope) int {
@@ -112,6 +112,8 @@ func costPathFields(c *generated.ComplexityRoot) {
 	}
 	// Disjoint paths by repeated augmenting searches (Menger).
 	q.ConnectionResilience = func(child int, _, _ string, _ *model.Scope) int { return AddCost(5*costPath, child) }
+	// Components, a shortest path, perhaps a time-respecting one.
+	q.Reachability = func(child int, _, _ string, _ *model.Scope, _ *int32, _ *bool) int { return AddCost(2*costPath, child) }
 	q.Reach = func(child int, _ string, maxHops *int32, _ *model.Scope, first *int32) int {
 		return AddCost(mul(costPath, count(maxHops, 2)), page(child, first, 100))
 	}

@@ -28,7 +28,7 @@ func TestCosts(t *testing.T) {
 		"PageFirst":         {c.Query.People(2, nil, n(10), nil), 21},
 		"PageBadFirstIsOne": {c.Query.People(2, nil, n(-5), nil), 3},
 		"Brokers":           {c.Query.Brokers(3, nil, nil, nil, nil), costAnalytics + 1 + 10*3},
-		"ProfilePairs":      {c.BrokerProfile.BridgedPairs(2, nil), 1 + 20*2},
+		"ProfilePairs":      {c.BrokerProfile.BridgedPairs(2, nil, nil), 1 + 20*2},
 		"HistoryOneWindow":  {c.Query.BrokerHistory(1, "", nil, from, to, nil, nil), costAnalytics + 1},
 		"PathsWithVia":      {c.Query.KnowledgePaths(1, "", "", nil, n(2), nil, nil, nil, []string{"v"}, nil), 2 * (2*costPath + 1)},
 		"Neighbourhood":     {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},

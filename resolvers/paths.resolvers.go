@@ -62,6 +62,23 @@ func (r *queryResolver) Reach(ctx context.Context, from string, maxHops *int32, 
 	return &model.Reach{TotalCount: int32(total), Actors: each(rs, reachedActor)}, nil
 }
 
+func (r *queryResolver) Reachability(ctx context.Context, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) (*model.Reachability, error) {
+	re, err := r.insight().Reachability(ctx, from, to, scopeOf(scope), or(maxHops, insight.MaxHops), timeRespecting != nil && *timeRespecting)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Reachability{Status: model.ReachStatus(re.Status), Message: re.Message,
+		FromComponentSize: int32(re.FromComponentSize), ToComponentSize: int32(re.ToComponentSize),
+		Introductions: each(re.Introductions, func(in insight.Introduction) *model.Introduction {
+			return &model.Introduction{A: model.ActorOf(in.A), B: model.ActorOf(in.B), Hops: int32(in.Hops)}
+		})}
+	if re.Hops != nil {
+		h := int32(*re.Hops)
+		out.Hops = &h
+	}
+	return out, nil
+}
+
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, hops *int32, scope *model.Scope) (*model.Neighbourhood, error) {
 	nb, err := r.insight().Neighbourhood(ctx, id, or(hops, 1), scopeOf(scope))
 	if err != nil {

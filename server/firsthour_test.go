@@ -115,3 +115,81 @@ func TestGraphiQLOpensOnExample(t *testing.T) {
 		t.Errorf("the example's brokers = %+v", data.Brokers)
 	}
 }
+
+// TestEmptyPathsSayWhy: a Liverpool school and a Glasgow researcher are in
+// different parts of the demo network; reachability says so, suggests an
+// introduction, and recording that introduction opens the path it promised.
+func TestEmptyPathsSayWhy(t *testing.T) { onStores(t, testEmptyPathsSayWhy) }
+
+func testEmptyPathsSayWhy(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	const q = `{ knowledgePaths(from: "croxteth-community-primary-school", to: "chris-chapman") { hops }
+		reachability(from: "croxteth-community-primary-school", to: "chris-chapman") {
+			status message hops fromComponentSize toComponentSize introductions { a { key } b { key } hops } } }`
+	type answer struct {
+		KnowledgePaths []struct{ Hops int }
+		Reachability   struct {
+			Status, Message                    string
+			Hops                               *int
+			FromComponentSize, ToComponentSize int
+			Introductions                      []struct {
+				A, B struct{ Key string }
+				Hops int
+			}
+		}
+	}
+	var before answer
+	ok(t, do(t, ts.URL, q, nil, &before))
+	r := before.Reachability
+	if len(before.KnowledgePaths) != 0 || r.Status != "DIFFERENT_COMPONENTS" || r.Hops != nil || len(r.Introductions) == 0 ||
+		!strings.Contains(r.Message, "different parts") {
+		t.Fatalf("before: paths %v, reachability %+v", before.KnowledgePaths, r)
+	}
+	in := r.Introductions[0]
+	ok(t, do(t, ts.URL, `mutation($a: ID!, $b: ID!) { createLink(input: {type: KNOWLEDGE_EXCHANGE, sourceId: $a, targetId: $b}) { id } }`,
+		map[string]any{"a": in.A.Key, "b": in.B.Key}, nil))
+	var after answer
+	ok(t, do(t, ts.URL, q, nil, &after))
+	if len(after.KnowledgePaths) != 1 || after.KnowledgePaths[0].Hops != in.Hops || after.Reachability.Status != "CONNECTED" {
+		t.Errorf("after introducing %s to %s: paths %v, reachability %+v; want one path of %d hops",
+			in.A.Key, in.B.Key, after.KnowledgePaths, after.Reachability, in.Hops)
+	}
+	var far struct{ Reachability struct{ Status string } }
+	ok(t, do(t, ts.URL, `{ reachability(from: "croxteth-community-primary-school", to: "tina-cook", maxHops: 1) { status } }`, nil, &far))
+	if far.Reachability.Status != "TOO_MANY_HOPS" {
+		t.Errorf("school → Tina Cook within 1 hop: %s, want TOO_MANY_HOPS", far.Reachability.Status)
+	}
+}
+
+// TestBridgedPairsPutWhatBreaksFirst: Liverpool Hope's first bridged pairs
+// are ones no one else joins, across organisations, not two of its own
+// departments (as alphabetical order gave).
+func TestBridgedPairsPutWhatBreaksFirst(t *testing.T) {
+	ts, _ := demo(t, openStore)
+	var data struct {
+		BrokerProfile struct {
+			Default, ByName []struct {
+				A, B                 struct{ Name string }
+				CrossesOrganisations bool
+				Alternatives         []struct{ Key string }
+			}
+		}
+	}
+	ok(t, do(t, ts.URL, `{ brokerProfile(actor: "liverpool-hope-university") {
+		default: bridgedPairs(first: 5) { a { name } b { name } crossesOrganisations alternatives { key } }
+		byName: bridgedPairs(first: 5, orderBy: NAME) { a { name } b { name } crossesOrganisations alternatives { key } } } }`, nil, &data))
+	p := data.BrokerProfile
+	if len(p.Default) != 5 || len(p.ByName) != 5 {
+		t.Fatalf("pairs: %+v", p)
+	}
+	for _, pr := range p.Default {
+		if len(pr.Alternatives) != 0 || !pr.CrossesOrganisations {
+			t.Errorf("default order starts with %+v, want irreplaceable pairs across organisations", pr)
+		}
+	}
+	for i := 1; i < len(p.ByName); i++ {
+		if p.ByName[i-1].A.Name > p.ByName[i].A.Name {
+			t.Errorf("NAME order: %q before %q", p.ByName[i-1].A.Name, p.ByName[i].A.Name)
+		}
+	}
+}

@@ -362,16 +362,17 @@ func TestKnowledgePaths(t *testing.T) {
 		q           func(*PathQuery)
 		code, field string
 	}{
-		"ErrSame":         {func(p *PathQuery) { p.To = p.From }, graph.EINVALID, "to"},
-		"ErrKZero":        {func(p *PathQuery) { p.K = 0 }, graph.EINVALID, "k"},
-		"ErrKAbove":       {func(p *PathQuery) { p.K = MaxK + 1 }, graph.EINVALID, "k"},
-		"ErrMaxHops":      {func(p *PathQuery) { p.MaxHops = MaxHops + 1 }, graph.EINVALID, "maxHops"},
-		"ErrTimedK":       {func(p *PathQuery) { p.TimeRespecting, p.K = true, 2 }, graph.EINVALID, "timeRespecting"},
-		"ErrViaWithK":     {func(p *PathQuery) { p.Via, p.K = []string{id("b")}, 2 }, graph.EINVALID, "via"},
-		"ErrUnknownFrom":  {func(p *PathQuery) { p.From = id("nobody") }, graph.ENOTFOUND, "from"},
-		"ErrUnknownTo":    {func(p *PathQuery) { p.To = id("nobody") }, graph.ENOTFOUND, "to"},
-		"ErrUnknownAvoid": {func(p *PathQuery) { p.Avoid = []string{"x"} }, graph.ENOTFOUND, "avoid"},
-		"ErrScope":        {func(p *PathQuery) { p.Scope.Window = graph.Interval{From: date("2021-01-01"), To: date("2020-01-01")} }, graph.EINVALID, "scope.to"},
+		"ErrSame":             {func(p *PathQuery) { p.To = p.From }, graph.EINVALID, "to"},
+		"ErrKZero":            {func(p *PathQuery) { p.K = 0 }, graph.EINVALID, "k"},
+		"ErrKAbove":           {func(p *PathQuery) { p.K = MaxK + 1 }, graph.EINVALID, "k"},
+		"ErrMaxHops":          {func(p *PathQuery) { p.MaxHops = MaxHops + 1 }, graph.EINVALID, "maxHops"},
+		"ErrTimedK":           {func(p *PathQuery) { p.TimeRespecting, p.K = true, 2 }, graph.EINVALID, "timeRespecting"},
+		"ErrViaWithK":         {func(p *PathQuery) { p.Via, p.K = []string{id("b")}, 2 }, graph.EINVALID, "via"},
+		"ErrUnknownFrom":      {func(p *PathQuery) { p.From = id("nobody") }, graph.ENOTFOUND, "from"},
+		"ErrUnknownTo":        {func(p *PathQuery) { p.To = id("nobody") }, graph.ENOTFOUND, "to"},
+		"ErrUnknownAvoid":     {func(p *PathQuery) { p.Avoid = []string{"nobody"} }, graph.ENOTFOUND, "avoid"},
+		"ErrProgrammeAsActor": {func(p *PathQuery) { p.From = graph.NewID(graph.KindProgramme, "c") }, graph.ENOTFOUND, "from"},
+		"ErrScope":            {func(p *PathQuery) { p.Scope.Window = graph.Interval{From: date("2021-01-01"), To: date("2020-01-01")} }, graph.EINVALID, "scope.to"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			pq := q("f", "c", 1)

@@ -168,15 +168,17 @@ func (p *Profile) IrreplaceablePairs(ctx context.Context) (int, error) {
 // Bridging is the structural holes an actor spans: pairs of its contacts
 // not tied to each other, and who else could join them.
 type Bridging struct {
-	Pairs         []Pair       // every bridged pair: those crossing sectors first, then fewest alternatives
+	Pairs         []Pair       // every bridged pair, IrreplaceableFirst
 	Irreplaceable int          // pairs with no alternative
 	Substitutes   []Substitute // actors joining some of the same pairs, most pairs first
 }
 
 // Pair is two contacts of a broker that are not tied to each other.
 type Pair struct {
-	A, B           *graph.Actor
-	CrossesSectors bool
+	A, B                 *graph.Actor
+	CrossesSectors       bool
+	CrossesOrganisations bool // A and B belong to different (top-level) organisations
+	Evidence             int  // how many of Links carry evidence (a source or a quote)
 	Links          []*graph.Link  // the broker's links to A, then to B
 	Alternatives   []*graph.Actor // others tied to both A and B
 }
@@ -224,17 +226,18 @@ func bridging(ctx context.Context, s *snapshot.Snapshot, v int32) (*Bridging, er
 			pairs = append(pairs, pair{a, b, alts, sector[a] != "" && sector[b] != "" && sector[a] != sector[b]})
 		}
 	}
-	slices.SortStableFunc(pairs, func(x, y pair) int {
-		return cmp.Or(-boolInt(x.cross)+boolInt(y.cross), cmp.Compare(len(x.alts), len(y.alts)))
-	})
+	org := g.Attrs[snapshot.AttrOrganisation]
 	out := &Bridging{Pairs: make([]Pair, len(pairs))}
 	for i, pr := range pairs {
 		if len(pr.alts) == 0 {
 			out.Irreplaceable++
 		}
+		links := append(tieLinks(s, v, pr.a), tieLinks(s, v, pr.b)...)
 		out.Pairs[i] = Pair{A: s.Actors[pr.a], B: s.Actors[pr.b], CrossesSectors: pr.cross,
-			Links: append(tieLinks(s, v, pr.a), tieLinks(s, v, pr.b)...), Alternatives: actors(s, pr.alts)}
+			CrossesOrganisations: org[pr.a] != org[pr.b], Evidence: evidenced(links), Links: links,
+			Alternatives: actors(s, pr.alts)}
 	}
+	out.Pairs = OrderPairs(out.Pairs, IrreplaceableFirst)
 	subs := make([]int32, 0, len(joins))
 	for x := range joins {
 		subs = append(subs, x)
@@ -283,4 +286,67 @@ func intersect(a, b []int32) []int32 {
 		}
 	}
 	return out
+}
+
+// PairOrder is an order of a broker's bridged pairs: each says what a
+// broker would look at first.
+type PairOrder string
+
+const (
+	// IrreplaceableFirst: pairs no one else joins first (fewest
+	// alternatives), then pairs across organisations (not two units of one
+	// university), then across sectors, then the best evidenced.
+	IrreplaceableFirst PairOrder = "IRREPLACEABLE_FIRST"
+	// CrossSectorFirst: pairs across sectors first, then fewest
+	// alternatives, then the best evidenced.
+	CrossSectorFirst PairOrder = "CROSS_SECTOR_FIRST"
+	// EvidenceFirst: the pairs whose ties have the most evidence first, then
+	// fewest alternatives.
+	EvidenceFirst PairOrder = "EVIDENCE_FIRST"
+	// ByName: by A's name, then B's.
+	ByName PairOrder = "NAME"
+)
+
+// OrderPairs returns the pairs sorted in order, ties broken by names, then
+// keys, so the order is the same on every run.
+func OrderPairs(pairs []Pair, order PairOrder) []Pair {
+	out := slices.Clone(pairs)
+	alts := func(x, y Pair) int { return cmp.Compare(len(x.Alternatives), len(y.Alternatives)) }
+	evidence := func(x, y Pair) int { return cmp.Compare(y.Evidence, x.Evidence) }
+	orgs := func(x, y Pair) int { return boolInt(y.CrossesOrganisations) - boolInt(x.CrossesOrganisations) }
+	sectors := func(x, y Pair) int { return boolInt(y.CrossesSectors) - boolInt(x.CrossesSectors) }
+	names := func(x, y Pair) int {
+		return cmp.Or(cmp.Compare(x.A.Name, y.A.Name), cmp.Compare(x.B.Name, y.B.Name),
+			cmp.Compare(x.A.Key, y.A.Key), cmp.Compare(x.B.Key, y.B.Key))
+	}
+	var keys []func(x, y Pair) int
+	switch order {
+	case CrossSectorFirst:
+		keys = []func(x, y Pair) int{sectors, alts, evidence}
+	case EvidenceFirst:
+		keys = []func(x, y Pair) int{evidence, alts}
+	case ByName:
+	default:
+		keys = []func(x, y Pair) int{alts, orgs, sectors, evidence}
+	}
+	slices.SortFunc(out, func(x, y Pair) int {
+		for _, k := range keys {
+			if c := k(x, y); c != 0 {
+				return c
+			}
+		}
+		return names(x, y)
+	})
+	return out
+}
+
+// evidenced counts the links that carry evidence.
+func evidenced(links []*graph.Link) int {
+	n := 0
+	for _, l := range links {
+		if l.Evidence.Source != "" || l.Evidence.Quote != "" {
+			n++
+		}
+	}
+	return n
 }

@@ -57,10 +57,10 @@ func Memo[T any](s *Snapshot, name string, compute func() (T, error)) (T, error)
 	return m.val.(T), nil
 }
 
-// Node returns the node of the actor with global ID id. Returns ENOTFOUND
+// Node returns the node of the actor with global ID (or key) id. Returns ENOTFOUND
 // naming field if there is no such actor in the scope.
 func (s *Snapshot) Node(field, id string) (int32, error) {
-	if _, key, err := graph.ParseID(id); err == nil {
+	if k, key, err := graph.ParseID(graph.RefID(graph.KindActor, id)); err == nil && k == graph.KindActor {
 		if v := s.G.Index(key); v >= 0 {
 			return v, nil
 		}

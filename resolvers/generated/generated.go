@@ -104,7 +104,7 @@ type ComplexityRoot struct {
 		Actor              func(childComplexity int) int
 		Betweenness        func(childComplexity int) int
 		BridgedPairCount   func(childComplexity int) int
-		BridgedPairs       func(childComplexity int, first *int32) int
+		BridgedPairs       func(childComplexity int, first *int32, orderBy *model.PairOrder) int
 		Brokerage          func(childComplexity int, groupBy *model.GroupBy) int
 		BrokeredLinks      func(childComplexity int) int
 		Closeness          func(childComplexity int) int
@@ -139,11 +139,13 @@ type ComplexityRoot struct {
 	}
 
 	BrokeredPair struct {
-		A              func(childComplexity int) int
-		Alternatives   func(childComplexity int) int
-		B              func(childComplexity int) int
-		CrossesSectors func(childComplexity int) int
-		Links          func(childComplexity int) int
+		A                    func(childComplexity int) int
+		Alternatives         func(childComplexity int) int
+		B                    func(childComplexity int) int
+		CrossesOrganisations func(childComplexity int) int
+		CrossesSectors       func(childComplexity int) int
+		Evidence             func(childComplexity int) int
+		Links                func(childComplexity int) int
 	}
 
 	Caller struct {
@@ -177,6 +179,12 @@ type ComplexityRoot struct {
 		Actor func(childComplexity int) int
 		Paths func(childComplexity int) int
 		Share func(childComplexity int) int
+	}
+
+	Introduction struct {
+		A    func(childComplexity int) int
+		B    func(childComplexity int) int
+		Hops func(childComplexity int) int
 	}
 
 	KnowledgePath struct {
@@ -406,6 +414,7 @@ type ComplexityRoot struct {
 		Programme            func(childComplexity int, key string) int
 		Programmes           func(childComplexity int, search *string, tag *string, first *int32, after *string) int
 		Reach                func(childComplexity int, from string, maxHops *int32, scope *model.Scope, first *int32) int
+		Reachability         func(childComplexity int, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) int
 		RemovalImpact        func(childComplexity int, actors []string, scope *model.Scope) int
 		StructuralHoles      func(childComplexity int, scope *model.Scope, first *int32) int
 	}
@@ -413,6 +422,15 @@ type ComplexityRoot struct {
 	Reach struct {
 		Actors     func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	Reachability struct {
+		FromComponentSize func(childComplexity int) int
+		Hops              func(childComplexity int) int
+		Introductions     func(childComplexity int) int
+		Message           func(childComplexity int) int
+		Status            func(childComplexity int) int
+		ToComponentSize   func(childComplexity int) int
 	}
 
 	ReachedActor struct {
@@ -464,7 +482,7 @@ type BrokerProfileResolver interface {
 	Brokerage(ctx context.Context, obj *insight.Profile, groupBy *model.GroupBy) (*model.BrokerageRoles, error)
 
 	Organisations(ctx context.Context, obj *insight.Profile) ([]*model.Organisation, error)
-	BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.BrokeredPair, error)
+	BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32, orderBy *model.PairOrder) ([]*model.BrokeredPair, error)
 
 	Substitutes(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.Substitute, error)
 	BrokeredLinks(ctx context.Context, obj *insight.Profile) ([]*model.Link, error)
@@ -555,6 +573,7 @@ type QueryResolver interface {
 	Introducers(ctx context.Context, from string, to string, scope *model.Scope, first *int32) ([]*model.Introducer, error)
 	ConnectionResilience(ctx context.Context, from string, to string, scope *model.Scope) (*model.ConnectionResilience, error)
 	Reach(ctx context.Context, from string, maxHops *int32, scope *model.Scope, first *int32) (*model.Reach, error)
+	Reachability(ctx context.Context, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) (*model.Reachability, error)
 	Neighbourhood(ctx context.Context, id string, hops *int32, scope *model.Scope) (*model.Neighbourhood, error)
 }
 
@@ -780,7 +799,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.BrokerProfile.BridgedPairs(childComplexity, args["first"].(*int32)), true
+		return e.ComplexityRoot.BrokerProfile.BridgedPairs(childComplexity, args["first"].(*int32), args["orderBy"].(*model.PairOrder)), true
 	case "BrokerProfile.brokerage":
 		if e.ComplexityRoot.BrokerProfile.Brokerage == nil {
 			break
@@ -962,12 +981,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrokeredPair.B(childComplexity), true
+	case "BrokeredPair.crossesOrganisations":
+		if e.ComplexityRoot.BrokeredPair.CrossesOrganisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokeredPair.CrossesOrganisations(childComplexity), true
 	case "BrokeredPair.crossesSectors":
 		if e.ComplexityRoot.BrokeredPair.CrossesSectors == nil {
 			break
 		}
 
 		return e.ComplexityRoot.BrokeredPair.CrossesSectors(childComplexity), true
+	case "BrokeredPair.evidence":
+		if e.ComplexityRoot.BrokeredPair.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokeredPair.Evidence(childComplexity), true
 	case "BrokeredPair.links":
 		if e.ComplexityRoot.BrokeredPair.Links == nil {
 			break
@@ -1087,6 +1118,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Introducer.Share(childComplexity), true
+
+	case "Introduction.a":
+		if e.ComplexityRoot.Introduction.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Introduction.A(childComplexity), true
+	case "Introduction.b":
+		if e.ComplexityRoot.Introduction.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Introduction.B(childComplexity), true
+	case "Introduction.hops":
+		if e.ComplexityRoot.Introduction.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Introduction.Hops(childComplexity), true
 
 	case "KnowledgePath.actors":
 		if e.ComplexityRoot.KnowledgePath.Actors == nil {
@@ -2331,6 +2381,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Reach(childComplexity, args["from"].(string), args["maxHops"].(*int32), args["scope"].(*model.Scope), args["first"].(*int32)), true
+	case "Query.reachability":
+		if e.ComplexityRoot.Query.Reachability == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reachability_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Reachability(childComplexity, args["from"].(string), args["to"].(string), args["scope"].(*model.Scope), args["maxHops"].(*int32), args["timeRespecting"].(*bool)), true
 	case "Query.removalImpact":
 		if e.ComplexityRoot.Query.RemovalImpact == nil {
 			break
@@ -2366,6 +2427,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reach.TotalCount(childComplexity), true
+
+	case "Reachability.fromComponentSize":
+		if e.ComplexityRoot.Reachability.FromComponentSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.FromComponentSize(childComplexity), true
+	case "Reachability.hops":
+		if e.ComplexityRoot.Reachability.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.Hops(childComplexity), true
+	case "Reachability.introductions":
+		if e.ComplexityRoot.Reachability.Introductions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.Introductions(childComplexity), true
+	case "Reachability.message":
+		if e.ComplexityRoot.Reachability.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.Message(childComplexity), true
+	case "Reachability.status":
+		if e.ComplexityRoot.Reachability.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.Status(childComplexity), true
+	case "Reachability.toComponentSize":
+		if e.ComplexityRoot.Reachability.ToComponentSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Reachability.ToComponentSize(childComplexity), true
 
 	case "ReachedActor.actor":
 		if e.ComplexityRoot.ReachedActor.Actor == nil {
@@ -2715,6 +2813,12 @@ extend type Mutation {
 }
 `, BuiltIn: false},
 	{Name: "../../schema/analytics.graphqls", Input: `"""
+A count that may exceed GraphQL's 32-bit Int (pairs of actors in a large network): a whole
+number, written as a JSON number, exact up to 2^53.
+"""
+scalar Count
+
+"""
 The part of the network an analysis or path query looks at. Omitted fields
 mean everything: all link types, all actors, all programmes, all dates.
 """
@@ -2822,7 +2926,7 @@ type NetworkState {
   largestComponent: Int!
   largestComponentShare: Float!
   "Pairs of actors with no path between them."
-  unreachablePairs: Float!
+  unreachablePairs: Count!
 }
 
 "What happens to the network if some actors leave."
@@ -2831,9 +2935,9 @@ type RemovalImpact {
   before: NetworkState!
   after: NetworkState!
   "Pairs of remaining actors that were connected and no longer are."
-  disconnectedPairs: Float!
+  disconnectedPairs: Count!
   "Pairs of remaining actors still connected afterwards."
-  connectedPairs: Float!
+  connectedPairs: Count!
   "Mean hops between the still-connected pairs, before and after."
   averageDistanceBefore: Float!
   averageDistanceAfter: Float!
@@ -2856,11 +2960,27 @@ type NetworkSummary {
   topBrokers(metric: Metric = BETWEENNESS, first: Int = 5): [BrokerScore!]!
 }
 
+"The order of a broker's bridged pairs; ties are broken by names, then keys."
+enum PairOrder {
+  "Pairs no one else joins first (fewest alternatives), then pairs across organisations, then across sectors, then the best evidenced: what breaks if the broker leaves."
+  IRREPLACEABLE_FIRST
+  "Pairs across sectors first, then fewest alternatives, then the best evidenced."
+  CROSS_SECTOR_FIRST
+  "The pairs whose ties have the most evidence first, then fewest alternatives."
+  EVIDENCE_FIRST
+  "By a's name, then b's."
+  NAME
+}
+
 "Two contacts of a broker that are not tied to each other: a structural hole the broker spans."
 type BrokeredPair {
   a: Actor!
   b: Actor!
   crossesSectors: Boolean!
+  "a and b belong to different (top-level) organisations."
+  crossesOrganisations: Boolean!
+  "How many of links carry evidence (a source or a quote)."
+  evidence: Int!
   "The broker's links to a and to b."
   links: [Link!]!
   "Other actors tied to both a and b: who could stand in."
@@ -2889,8 +3009,8 @@ type BrokerProfile {
   sectors: [String!]!
   "Organisations among the actor's contacts and their organisations."
   organisations: [Organisation!]!
-  "Pairs of contacts the actor bridges, those crossing sectors first."
-  bridgedPairs(first: Int = 20): [BrokeredPair!]!
+  "Pairs of contacts the actor bridges, in the order asked (see PairOrder)."
+  bridgedPairs(first: Int = 20, orderBy: PairOrder = IRREPLACEABLE_FIRST): [BrokeredPair!]!
   "How many pairs the actor bridges in all, and how many of them no one else joins."
   bridgedPairCount: Int!
   irreplaceablePairs: Int!
@@ -3436,6 +3556,43 @@ type Reach {
   actors: [ReachedActor!]!
 }
 
+"Whether knowledge can travel from one actor to another, and if not, what stands in the way."
+enum ReachStatus {
+  "A path within maxHops (forward in time if asked)."
+  CONNECTED
+  "No chain of links in the scope joins them: see introductions."
+  DIFFERENT_COMPONENTS
+  "Joined only against the direction of directed links (a directed scope)."
+  AGAINST_DIRECTION
+  "The shortest path is longer than maxHops."
+  TOO_MANY_HOPS
+  "Paths exist, but on none do the links follow one another in time."
+  NOT_FORWARD_IN_TIME
+}
+
+"A new tie that would join two parts of the network."
+type Introduction {
+  "An actor near from (or from itself)."
+  a: Actor!
+  "An actor near to (or to itself)."
+  b: Actor!
+  "Hops of the path from → … → a → b → … → to this introduction would open."
+  hops: Int!
+}
+
+"Why a path query answers as it does."
+type Reachability {
+  status: ReachStatus!
+  "A sentence a client can show."
+  message: String!
+  "The shortest path's hops, ignoring maxHops and time; null if there is none."
+  hops: Int
+  fromComponentSize: Int!
+  toComponentSize: Int!
+  "For DIFFERENT_COMPONENTS: the best-connected actors within two hops of each end whose introduction would join them, shortest resulting path first (at most 5)."
+  introductions: [Introduction!]!
+}
+
 "An ego network for a dashboard to draw."
 type Neighbourhood {
   actors: [ReachedActor!]!
@@ -3446,7 +3603,8 @@ extend type Query {
   """
   Ways knowledge could travel from one actor to another, cheapest first: the k
   shortest loopless paths (Yen), by hops or tie strength, optionally only
-  forward in time, through via (in order) and around avoid. Unreachable: [].
+  forward in time, through via (in order) and around avoid. Unreachable: []
+  (reachability says why). Actors are named by ID or key.
   """
   knowledgePaths(from: ID!, to: ID!, scope: Scope, k: Int = 1, maxHops: Int = 10, cost: PathCost = HOPS,
     timeRespecting: Boolean = false, via: [ID!], avoid: [ID!]): [KnowledgePath!]!
@@ -3458,6 +3616,12 @@ extend type Query {
   connectionResilience(from: ID!, to: ID!, scope: Scope): ConnectionResilience!
   "Everyone within maxHops of an actor, nearest first."
   reach(from: ID!, maxHops: Int = 2, scope: Scope, first: Int = 100): Reach!
+  """
+  Why knowledgePaths (or connectionResilience) answers [] or 0 for two actors, with the same
+  scope, maxHops and timeRespecting: different components (with introductions that would join
+  them), only against link directions, too many hops, or not forward in time.
+  """
+  reachability(from: ID!, to: ID!, scope: Scope, maxHops: Int = 10, timeRespecting: Boolean = false): Reachability!
   "An actor's ego network: actors within hops and the links among them."
   neighbourhood(id: ID!, hops: Int = 1, scope: Scope): Neighbourhood!
 }
@@ -3657,6 +3821,10 @@ func (ec *executionContext) childFields_BrokeredPair(ctx context.Context, field 
 		return ec.fieldContext_BrokeredPair_b(ctx, field)
 	case "crossesSectors":
 		return ec.fieldContext_BrokeredPair_crossesSectors(ctx, field)
+	case "crossesOrganisations":
+		return ec.fieldContext_BrokeredPair_crossesOrganisations(ctx, field)
+	case "evidence":
+		return ec.fieldContext_BrokeredPair_evidence(ctx, field)
 	case "links":
 		return ec.fieldContext_BrokeredPair_links(ctx, field)
 	case "alternatives":
@@ -3729,6 +3897,18 @@ func (ec *executionContext) childFields_Introducer(ctx context.Context, field gr
 		return ec.fieldContext_Introducer_share(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Introducer", field.Name)
+}
+
+func (ec *executionContext) childFields_Introduction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_Introduction_a(ctx, field)
+	case "b":
+		return ec.fieldContext_Introduction_b(ctx, field)
+	case "hops":
+		return ec.fieldContext_Introduction_hops(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Introduction", field.Name)
 }
 
 func (ec *executionContext) childFields_KnowledgePath(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4093,6 +4273,24 @@ func (ec *executionContext) childFields_Reach(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Reach", field.Name)
 }
 
+func (ec *executionContext) childFields_Reachability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_Reachability_status(ctx, field)
+	case "message":
+		return ec.fieldContext_Reachability_message(ctx, field)
+	case "hops":
+		return ec.fieldContext_Reachability_hops(ctx, field)
+	case "fromComponentSize":
+		return ec.fieldContext_Reachability_fromComponentSize(ctx, field)
+	case "toComponentSize":
+		return ec.fieldContext_Reachability_toComponentSize(ctx, field)
+	case "introductions":
+		return ec.fieldContext_Reachability_introductions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Reachability", field.Name)
+}
+
 func (ec *executionContext) childFields_ReachedActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "actor":
@@ -4310,6 +4508,14 @@ func (ec *executionContext) field_BrokerProfile_bridgedPairs_args(ctx context.Co
 		return nil, err
 	}
 	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.PairOrder, error) {
+			return ec.unmarshalOPairOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPairOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg1
 	return args, nil
 }
 
@@ -5571,6 +5777,52 @@ func (ec *executionContext) field_Query_reach_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_reachability_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "maxHops",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["maxHops"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "timeRespecting",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["timeRespecting"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_removalImpact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6743,7 +6995,7 @@ func (ec *executionContext) _BrokerProfile_bridgedPairs(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.BrokerProfile().BridgedPairs(ctx, obj, fc.Args["first"].(*int32))
+			return ec.Resolvers.BrokerProfile().BridgedPairs(ctx, obj, fc.Args["first"].(*int32), fc.Args["orderBy"].(*model.PairOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokeredPair) graphql.Marshaler {
@@ -7321,6 +7573,52 @@ func (ec *executionContext) fieldContext_BrokeredPair_crossesSectors(_ context.C
 	return graphql.NewScalarFieldContext("BrokeredPair", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _BrokeredPair_crossesOrganisations(ctx context.Context, field graphql.CollectedField, obj *model.BrokeredPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokeredPair_crossesOrganisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CrossesOrganisations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokeredPair_crossesOrganisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokeredPair", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BrokeredPair_evidence(ctx context.Context, field graphql.CollectedField, obj *model.BrokeredPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokeredPair_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokeredPair_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokeredPair", field, false, false, "Int")
+}
+
 func (ec *executionContext) _BrokeredPair_links(ctx context.Context, field graphql.CollectedField, obj *model.BrokeredPair) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7824,6 +8122,93 @@ func (ec *executionContext) _Introducer_share(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Introducer_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Introducer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Introduction_a(ctx context.Context, field graphql.CollectedField, obj *model.Introduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Introduction_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Introduction_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Introduction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Introduction_b(ctx context.Context, field graphql.CollectedField, obj *model.Introduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Introduction_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Introduction_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Introduction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Introduction_hops(ctx context.Context, field graphql.CollectedField, obj *model.Introduction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Introduction_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Introduction_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Introduction", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KnowledgePath_hops(ctx context.Context, field graphql.CollectedField, obj *model.KnowledgePath) (ret graphql.Marshaler) {
@@ -9754,15 +10139,15 @@ func (ec *executionContext) _NetworkState_unreachablePairs(ctx context.Context, 
 			return obj.UnreachablePairs, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNCount2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_NetworkState_unreachablePairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("NetworkState", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("NetworkState", field, false, false, "Count")
 }
 
 func (ec *executionContext) _NetworkSummary_actors(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
@@ -13163,6 +13548,50 @@ func (ec *executionContext) fieldContext_Query_reach(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_reachability(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reachability(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Reachability(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["scope"].(*model.Scope), fc.Args["maxHops"].(*int32), fc.Args["timeRespecting"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Reachability) graphql.Marshaler {
+			return ec.marshalNReachability2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachability(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reachability(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Reachability(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reachability_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13338,6 +13767,153 @@ func (ec *executionContext) fieldContext_Reach_actors(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Reachability_status(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReachStatus) graphql.Marshaler {
+			return ec.marshalNReachStatus2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "ReachStatus")
+}
+
+func (ec *executionContext) _Reachability_message(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "String")
+}
+
+func (ec *executionContext) _Reachability_hops(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reachability_fromComponentSize(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_fromComponentSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromComponentSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_fromComponentSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reachability_toComponentSize(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_toComponentSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToComponentSize, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_toComponentSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Reachability", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Reachability_introductions(ctx context.Context, field graphql.CollectedField, obj *model.Reachability) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Reachability_introductions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Introductions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Introduction) graphql.Marshaler {
+			return ec.marshalNIntroduction2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroductionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Reachability_introductions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Reachability",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Introduction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ReachedActor_actor(ctx context.Context, field graphql.CollectedField, obj *model.ReachedActor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13501,15 +14077,15 @@ func (ec *executionContext) _RemovalImpact_disconnectedPairs(ctx context.Context
 			return obj.DisconnectedPairs, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNCount2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_RemovalImpact_disconnectedPairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Count")
 }
 
 func (ec *executionContext) _RemovalImpact_connectedPairs(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
@@ -13524,15 +14100,15 @@ func (ec *executionContext) _RemovalImpact_connectedPairs(ctx context.Context, f
 			return obj.ConnectedPairs, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNCount2int64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_RemovalImpact_connectedPairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Float")
+	return graphql.NewScalarFieldContext("RemovalImpact", field, false, false, "Count")
 }
 
 func (ec *executionContext) _RemovalImpact_averageDistanceBefore(ctx context.Context, field graphql.CollectedField, obj *model.RemovalImpact) (ret graphql.Marshaler) {
@@ -16941,6 +17517,16 @@ func (ec *executionContext) _BrokeredPair(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "crossesOrganisations":
+			out.Values[i] = ec._BrokeredPair_crossesOrganisations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._BrokeredPair_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "links":
 			out.Values[i] = ec._BrokeredPair_links(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17178,6 +17764,49 @@ func (ec *executionContext) _Introducer(ctx context.Context, sel ast.SelectionSe
 			}
 		case "share":
 			out.Values[i] = ec._Introducer_share(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var introductionImplementors = []string{"Introduction"}
+
+func (ec *executionContext) _Introduction(ctx context.Context, sel ast.SelectionSet, obj *model.Introduction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, introductionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Introduction")
+		case "a":
+			out.Values[i] = ec._Introduction_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._Introduction_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._Introduction_hops(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18736,6 +19365,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_reach(ctx, field)
 				})
+		case "reachability":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reachability(ctx, field)
+				})
 		case "neighbourhood":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -18791,6 +19426,64 @@ func (ec *executionContext) _Reach(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "actors":
 			out.Values[i] = ec._Reach_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reachabilityImplementors = []string{"Reachability"}
+
+func (ec *executionContext) _Reachability(ctx context.Context, sel ast.SelectionSet, obj *model.Reachability) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reachabilityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Reachability")
+		case "status":
+			out.Values[i] = ec._Reachability_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Reachability_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._Reachability_hops(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fromComponentSize":
+			out.Values[i] = ec._Reachability_fromComponentSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toComponentSize":
+			out.Values[i] = ec._Reachability_toComponentSize(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "introductions":
+			out.Values[i] = ec._Reachability_introductions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -19746,6 +20439,20 @@ func (ec *executionContext) marshalNConnectionResilience2ᚖgithubᚗcomᚋpartn
 	return ec._ConnectionResilience(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCount2int64(ctx context.Context, v any) (int64, error) {
+	res, err := graphql.UnmarshalInt64(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCount2int64(ctx context.Context, sel ast.SelectionSet, v int64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt64(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Count!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNCreateLinkInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCreateLinkInput(ctx context.Context, v any) (model.CreateLinkInput, error) {
 	res, err := ec.unmarshalInputCreateLinkInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19895,6 +20602,30 @@ func (ec *executionContext) marshalNIntroducer2ᚖgithubᚗcomᚋpartnergraphᚋ
 		return graphql.Null
 	}
 	return ec._Introducer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIntroduction2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroductionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Introduction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIntroduction2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroduction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIntroduction2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroduction(ctx context.Context, sel ast.SelectionSet, v *model.Introduction) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Introduction!")
+		return graphql.Null
+	}
+	return ec._Introduction(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNKnowledgePath2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐKnowledgePathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KnowledgePath) graphql.Marshaler {
@@ -20323,6 +21054,24 @@ func (ec *executionContext) marshalNReach2ᚖgithubᚗcomᚋpartnergraphᚋpartn
 		return graphql.Null
 	}
 	return ec._Reach(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReachStatus2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachStatus(ctx context.Context, v any) (model.ReachStatus, error) {
+	var res model.ReachStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReachStatus2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachStatus(ctx context.Context, sel ast.SelectionSet, v model.ReachStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNReachability2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachability(ctx context.Context, sel ast.SelectionSet, v *model.Reachability) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Reachability!")
+		return graphql.Null
+	}
+	return ec._Reachability(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReachedActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachedActorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReachedActor) graphql.Marshaler {
@@ -21079,6 +21828,22 @@ func (ec *executionContext) marshalOOrganisationType2ᚖgithubᚗcomᚋpartnergr
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOPairOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPairOrder(ctx context.Context, v any) (*model.PairOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PairOrder)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPairOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPairOrder(ctx context.Context, sel ast.SelectionSet, v *model.PairOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOPathCost2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPathCost(ctx context.Context, v any) (*model.PathCost, error) {

@@ -124,6 +124,10 @@ type BrokeredPair struct {
 	A              Actor `json:"a"`
 	B              Actor `json:"b"`
 	CrossesSectors bool  `json:"crossesSectors"`
+	// a and b belong to different (top-level) organisations.
+	CrossesOrganisations bool `json:"crossesOrganisations"`
+	// How many of links carry evidence (a source or a quote).
+	Evidence int32 `json:"evidence"`
 	// The broker's links to a and to b.
 	Links []*Link `json:"links"`
 	// Other actors tied to both a and b: who could stand in.
@@ -230,6 +234,16 @@ type Introducer struct {
 	Share float64 `json:"share"`
 }
 
+// A new tie that would join two parts of the network.
+type Introduction struct {
+	// An actor near from (or from itself).
+	A Actor `json:"a"`
+	// An actor near to (or to itself).
+	B Actor `json:"b"`
+	// Hops of the path from → … → a → b → … → to this introduction would open.
+	Hops int32 `json:"hops"`
+}
+
 type KnowledgePath struct {
 	Hops int32 `json:"hops"`
 	// Hops, or Σ 1/weight for STRENGTH.
@@ -288,7 +302,7 @@ type NetworkState struct {
 	LargestComponent      int32   `json:"largestComponent"`
 	LargestComponentShare float64 `json:"largestComponentShare"`
 	// Pairs of actors with no path between them.
-	UnreachablePairs float64 `json:"unreachablePairs"`
+	UnreachablePairs int64 `json:"unreachablePairs"`
 }
 
 // A new API key and its secret.
@@ -367,6 +381,19 @@ type Reach struct {
 	Actors     []*ReachedActor `json:"actors"`
 }
 
+// Why a path query answers as it does.
+type Reachability struct {
+	Status ReachStatus `json:"status"`
+	// A sentence a client can show.
+	Message string `json:"message"`
+	// The shortest path's hops, ignoring maxHops and time; null if there is none.
+	Hops              *int32 `json:"hops,omitempty"`
+	FromComponentSize int32  `json:"fromComponentSize"`
+	ToComponentSize   int32  `json:"toComponentSize"`
+	// For DIFFERENT_COMPONENTS: the best-connected actors within two hops of each end whose introduction would join them, shortest resulting path first (at most 5).
+	Introductions []*Introduction `json:"introductions"`
+}
+
 type ReachedActor struct {
 	Actor    Actor `json:"actor"`
 	Distance int32 `json:"distance"`
@@ -378,9 +405,9 @@ type RemovalImpact struct {
 	Before  *NetworkState `json:"before"`
 	After   *NetworkState `json:"after"`
 	// Pairs of remaining actors that were connected and no longer are.
-	DisconnectedPairs float64 `json:"disconnectedPairs"`
+	DisconnectedPairs int64 `json:"disconnectedPairs"`
 	// Pairs of remaining actors still connected afterwards.
-	ConnectedPairs float64 `json:"connectedPairs"`
+	ConnectedPairs int64 `json:"connectedPairs"`
 	// Mean hops between the still-connected pairs, before and after.
 	AverageDistanceBefore float64 `json:"averageDistanceBefore"`
 	AverageDistanceAfter  float64 `json:"averageDistanceAfter"`
@@ -734,6 +761,70 @@ func (e Metric) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The order of a broker's bridged pairs; ties are broken by names, then keys.
+type PairOrder string
+
+const (
+	// Pairs no one else joins first (fewest alternatives), then pairs across organisations, then across sectors, then the best evidenced: what breaks if the broker leaves.
+	PairOrderIrreplaceableFirst PairOrder = "IRREPLACEABLE_FIRST"
+	// Pairs across sectors first, then fewest alternatives, then the best evidenced.
+	PairOrderCrossSectorFirst PairOrder = "CROSS_SECTOR_FIRST"
+	// The pairs whose ties have the most evidence first, then fewest alternatives.
+	PairOrderEvidenceFirst PairOrder = "EVIDENCE_FIRST"
+	// By a's name, then b's.
+	PairOrderName PairOrder = "NAME"
+)
+
+var AllPairOrder = []PairOrder{
+	PairOrderIrreplaceableFirst,
+	PairOrderCrossSectorFirst,
+	PairOrderEvidenceFirst,
+	PairOrderName,
+}
+
+func (e PairOrder) IsValid() bool {
+	switch e {
+	case PairOrderIrreplaceableFirst, PairOrderCrossSectorFirst, PairOrderEvidenceFirst, PairOrderName:
+		return true
+	}
+	return false
+}
+
+func (e PairOrder) String() string {
+	return string(e)
+}
+
+func (e *PairOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PairOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PairOrder", str)
+	}
+	return nil
+}
+
+func (e PairOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PairOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PairOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type PathCost string
 
 const (
@@ -786,6 +877,73 @@ func (e *PathCost) UnmarshalJSON(b []byte) error {
 }
 
 func (e PathCost) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether knowledge can travel from one actor to another, and if not, what stands in the way.
+type ReachStatus string
+
+const (
+	// A path within maxHops (forward in time if asked).
+	ReachStatusConnected ReachStatus = "CONNECTED"
+	// No chain of links in the scope joins them: see introductions.
+	ReachStatusDifferentComponents ReachStatus = "DIFFERENT_COMPONENTS"
+	// Joined only against the direction of directed links (a directed scope).
+	ReachStatusAgainstDirection ReachStatus = "AGAINST_DIRECTION"
+	// The shortest path is longer than maxHops.
+	ReachStatusTooManyHops ReachStatus = "TOO_MANY_HOPS"
+	// Paths exist, but on none do the links follow one another in time.
+	ReachStatusNotForwardInTime ReachStatus = "NOT_FORWARD_IN_TIME"
+)
+
+var AllReachStatus = []ReachStatus{
+	ReachStatusConnected,
+	ReachStatusDifferentComponents,
+	ReachStatusAgainstDirection,
+	ReachStatusTooManyHops,
+	ReachStatusNotForwardInTime,
+}
+
+func (e ReachStatus) IsValid() bool {
+	switch e {
+	case ReachStatusConnected, ReachStatusDifferentComponents, ReachStatusAgainstDirection, ReachStatusTooManyHops, ReachStatusNotForwardInTime:
+		return true
+	}
+	return false
+}
+
+func (e ReachStatus) String() string {
+	return string(e)
+}
+
+func (e *ReachStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReachStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReachStatus", str)
+	}
+	return nil
+}
+
+func (e ReachStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReachStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReachStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
