@@ -177,10 +177,10 @@ type Bridging struct {
 type Pair struct {
 	A, B                 *graph.Actor
 	CrossesSectors       bool
-	CrossesOrganisations bool // A and B belong to different (top-level) organisations
-	Evidence             int  // how many of Links carry evidence (a source or a quote)
-	Links          []*graph.Link  // the broker's links to A, then to B
-	Alternatives   []*graph.Actor // others tied to both A and B
+	CrossesOrganisations bool           // A and B belong to different (top-level) organisations
+	Evidence             int            // how many of Links carry evidence (a source or a quote)
+	Links                []*graph.Link  // the broker's links to A, then to B
+	Alternatives         []*graph.Actor // others tied to both A and B
 }
 
 // Substitute is an actor who also joins some of a broker's pairs.

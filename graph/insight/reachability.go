@@ -33,7 +33,7 @@ type Reachability struct {
 	Message string // a sentence a client can show
 	// Hops is the shortest path's length ignoring maxHops and time; nil if
 	// there is none.
-	Hops                             *int
+	Hops                               *int
 	FromComponentSize, ToComponentSize int
 	// Introductions, when the two are in different components, pair actors
 	// near each end whose introduction would join them, shortest resulting
