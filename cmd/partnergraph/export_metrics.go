@@ -73,7 +73,15 @@ func parseScope(spec string) (graph.Scope, error) {
 		case "":
 		case "types", "linktypes":
 			for _, v := range strings.Split(val, "|") {
-				s.LinkTypes = append(s.LinkTypes, graph.LinkType(enumValue(v)))
+				t := graph.LinkType(enumValue(v))
+				if !slices.Contains(graph.LinkTypes, t) {
+					names := make([]string, len(graph.LinkTypes))
+					for i, lt := range graph.LinkTypes {
+						names[i] = strings.ToLower(string(lt))
+					}
+					return s, fmt.Errorf("--scope types=%s: %q is not a link type (%s)", val, v, strings.Join(names, ", "))
+				}
+				s.LinkTypes = append(s.LinkTypes, t)
 			}
 		case "kinds", "actorkinds":
 			for _, v := range strings.Split(val, "|") {
@@ -88,9 +96,9 @@ func parseScope(spec string) (graph.Scope, error) {
 		case "programme", "program":
 			s.ProgrammeID = graph.NewID(graph.KindProgramme, val)
 		case "from":
-			s.Window.From, err = graph.ParseDate("scope.from", val)
+			s.Window.From, err = graph.ParseDate("from", val)
 		case "to":
-			s.Window.To, err = graph.ParseDate("scope.to", val)
+			s.Window.To, err = graph.ParseDate("to", val)
 		case "directed":
 			s.Directed = val == "" || val == "true"
 		case "weighted":

@@ -179,3 +179,18 @@ func TestImportNamesEveryErrorOfARow(t *testing.T) {
 		}
 	}
 }
+
+// TestExportScopeErrors: a mistyped --scope is named as the user wrote it.
+func TestExportScopeErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ scope, want string }{
+		{"types=foo", `--scope types=foo: "foo" is not a link type`},
+		{"from=2020-13-01", `from: "2020-13-01" is not a date`},
+		{"colour=red", `unknown setting "colour"`},
+	} {
+		_, err := run(t, "export", "--data", dir, "--format", "json", "--scope", tc.scope)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--scope %s: %v, want %q", tc.scope, err, tc.want)
+		}
+	}
+}
