@@ -74,6 +74,14 @@ func Describe(id string) string {
 	return fmt.Sprintf("id %q", id)
 }
 
+// KeyOf returns the key an ID carries, or the ID if it is not one of ours.
+func KeyOf(id string) string {
+	if _, key, err := ParseID(id); err == nil {
+		return key
+	}
+	return id
+}
+
 // Date is a calendar day (ISO 8601 YYYY-MM-DD) without a time zone.
 // The zero Date means "open-ended" where an interval bound is optional.
 type Date struct{ t time.Time }

@@ -67,13 +67,10 @@ type Store interface {
 	// participations it is part of, ordered by actor then programme ID.
 	ParticipationsOf(ctx context.Context, ids []string) ([][]*Participation, error)
 
-	// Apply upserts a batch by key in one transaction: all or nothing.
-	// References inside the batch may point to entities of the batch or of the
-	// store. Returns EINVALID naming the first bad item.
-	Apply(ctx context.Context, b *Batch) (*ApplyResult, error)
 	// ApplyStream upserts items by key in one transaction, all or nothing,
-	// as Apply does, but reads them as it goes: a stream of any length needs
-	// no more memory than a few thousand items. Items apply in order, so a
+	// reading them as it goes: a stream of any length needs no more memory
+	// than a few thousand items. It is the store's one write engine for
+	// bulk upserts; Apply runs a Batch through it. Items apply in order, so a
 	// reference (a link's ends, broker and programme; a participation's
 	// actor and programme) must name an entity earlier in the stream or in
 	// the store; an organisation's parent may also come later. An item with
@@ -118,14 +115,14 @@ type ItemError struct {
 func (e *ItemError) Error() string { return fmt.Sprintf("item %d: %v", e.Index, e.Err) }
 func (e *ItemError) Unwrap() error { return e.Err }
 
-// Batch is a set of upserts applied atomically.
+// Batch is a set of upserts that Apply applies atomically.
 type Batch struct {
 	Actors         []*Actor
 	Programmes     []*Programme
 	Participations []*Participation
 	Links          []*Link
-	// DryRun validates and counts as Apply would, then rolls back: nothing
-	// changes and the version stays.
+	// DryRun checks and counts as ApplyStream's dryRun does, then rolls
+	// back: nothing changes and the version stays.
 	DryRun bool
 }
 
@@ -134,7 +131,7 @@ func (b *Batch) Len() int {
 	return len(b.Actors) + len(b.Programmes) + len(b.Participations) + len(b.Links)
 }
 
-// ApplyResult counts what Apply changed.
+// ApplyResult counts what Apply or ApplyStream changed.
 type ApplyResult struct {
 	Created, Updated, Unchanged int
 }

@@ -27,5 +27,5 @@ func Load(ctx context.Context, s graph.Store) (*graph.ApplyResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Apply(ctx, d.Batch())
+	return graph.Apply(ctx, s, d.Batch())
 }

@@ -255,7 +255,7 @@ func testPagination(t *testing.T, openStore func(*testing.T) graph.Store) {
 	for i := range 25 {
 		b.Actors = append(b.Actors, &graph.Actor{Key: fmt.Sprintf("p%02d", i), Kind: graph.KindPerson, Name: fmt.Sprintf("Person %02d", i)})
 	}
-	if _, err := s.Apply(context.Background(), b); err != nil {
+	if _, err := graph.Apply(context.Background(), s, b); err != nil {
 		t.Fatal(err)
 	}
 	var keys []string
@@ -352,7 +352,7 @@ func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 						SourceID: graph.NewID(graph.KindActor, fmt.Sprintf("a%03d", i)), TargetID: graph.NewID(graph.KindActor, fmt.Sprintf("a%03d", (i+d)%n))})
 				}
 			}
-			if _, err := s.Apply(context.Background(), b); err != nil {
+			if _, err := graph.Apply(context.Background(), s, b); err != nil {
 				t.Fatal(err)
 			}
 			ts := newServer(t, s)

@@ -132,14 +132,6 @@ func (s *meteredStore) ParticipationsOf(ctx context.Context, ids []string) ([][]
 	return timed(s, ctx, "ParticipationsOf", func(ctx context.Context) ([][]*graph.Participation, error) { return s.Store.ParticipationsOf(ctx, ids) })
 }
 
-func (s *meteredStore) Apply(ctx context.Context, b *graph.Batch) (res *graph.ApplyResult, err error) {
-	err = s.record(ctx, "Apply", func(ctx context.Context) (err error) {
-		res, err = s.Store.Apply(ctx, b)
-		return err
-	})
-	return res, err
-}
-
 func (s *meteredStore) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (res *graph.ApplyResult, err error) {
 	err = s.record(ctx, "ApplyStream", func(ctx context.Context) (err error) {
 		res, err = s.Store.ApplyStream(ctx, items, dryRun)

@@ -4,41 +4,43 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"reflect"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/partnergraph/partnergraph/graph"
 )
 
-// chunkSize is the number of rows one UNWIND statement reads or writes.
-const chunkSize = 5000
+// streamChunk is the number of items ApplyStream reads before it writes
+// them with UNWIND statements, all in the one transaction.
+const streamChunk = 5000
 
-// Apply upserts a batch by key in one transaction: all or nothing.
-// References inside the batch may point to entities of the batch or of the
-// store. Returns EINVALID naming the first bad item, ECONFLICT for a key held
-// by an actor of the other kind or a link key that joins other actors.
-//
-// A dry run does everything but write, and rolls back.
-//
-// Items are validated in Go first; then, inside the write transaction, the
-// entities they may replace are read in batches, compared, checked, and only
-// new or changed items written with batched UNWIND statements.
-func (s *Store) Apply(ctx context.Context, b *graph.Batch) (*graph.ApplyResult, error) {
-	v, err := validBatch(b)
-	if err != nil {
-		return nil, err
-	}
+// ApplyStream upserts items in one write transaction (one ExecuteWrite),
+// reading them in chunks: each chunk's actors, programmes, participations
+// and links are looked up, compared and written with UNWIND statements
+// before the next chunk is read, so memory holds one chunk and the
+// server's transaction state. A dry run writes, counts and rolls back, so
+// that later chunks see earlier ones as a real run would.
+func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (*graph.ApplyResult, error) {
 	var res graph.ApplyResult
-	err = s.write(ctx, "apply", func(tx neo4j.ManagedTransaction) (bool, error) {
-		ap := &applier{ctx: ctx, tx: tx, b: v, dry: b.DryRun}
-		err := ap.run()
-		res = ap.res
-		if err == nil && b.DryRun {
+	var srcErr error // exactly what items yielded
+	err := s.write(ctx, "apply stream", func(tx neo4j.ManagedTransaction) (bool, error) {
+		sa := &streamApplier{ctx: ctx, tx: tx}
+		srcErr = nil
+		err := sa.run(items)
+		if errors.Is(err, errSource) {
+			srcErr = sa.srcErr
+		}
+		res = sa.res
+		if err == nil && dryRun {
 			err = errDryRun // roll back
 		}
 		return res.Created+res.Updated > 0, err
 	})
-	if err != nil && !errors.Is(err, errDryRun) {
+	switch {
+	case srcErr != nil:
+		return nil, srcErr
+	case err != nil && !errors.Is(err, errDryRun):
 		return nil, err
 	}
 	return &res, nil
@@ -47,64 +49,97 @@ func (s *Store) Apply(ctx context.Context, b *graph.Batch) (*graph.ApplyResult, 
 // errDryRun rolls a dry run's transaction back.
 var errDryRun = errors.New("dry run")
 
-// validBatch returns validated copies of b's items.
-func validBatch(b *graph.Batch) (*graph.Batch, error) {
-	v := &graph.Batch{
-		Actors:         make([]*graph.Actor, len(b.Actors)),
-		Programmes:     make([]*graph.Programme, len(b.Programmes)),
-		Participations: make([]*graph.Participation, len(b.Participations)),
-		Links:          make([]*graph.Link, len(b.Links)),
+// errSource stops a stream whose items yielded an error.
+var errSource = errors.New("stream source failed")
+
+// streamApplier applies one stream; it is made anew for every try of the
+// transaction.
+type streamApplier struct {
+	ctx     context.Context
+	tx      neo4j.ManagedTransaction
+	res     graph.ApplyResult
+	srcErr  error
+	parents []parentRef // actors with a parent, checked at the end
+}
+
+// parentRef is a stream actor whose parent is checked at the end.
+type parentRef struct {
+	index        int
+	id, parentID string
+}
+
+// streamItem is a validated item and its position in the stream.
+type streamItem struct {
+	index int
+	graph.Item
+}
+
+func (sa *streamApplier) run(items iter.Seq2[graph.Item, error]) error {
+	chunk := make([]streamItem, 0, streamChunk)
+	i := 0
+	for it, err := range items {
+		if err != nil {
+			sa.srcErr = err
+			return errSource
+		}
+		v, err := validItem(it)
+		if err != nil {
+			return &graph.ItemError{Index: i, Err: err}
+		}
+		chunk = append(chunk, streamItem{i, v})
+		i++
+		if len(chunk) == streamChunk {
+			if err := sa.flush(chunk); err != nil {
+				return err
+			}
+			chunk = chunk[:0]
+		}
 	}
+	if err := sa.flush(chunk); err != nil {
+		return err
+	}
+	return sa.checkParents()
+}
+
+// validItem returns a validated copy of it, shaped as it will read back.
+func validItem(it graph.Item) (graph.Item, error) {
 	var err error
-	for i, a := range b.Actors {
-		if v.Actors[i], err = validActor(a); err != nil {
-			return nil, itemError("actors", i, a.Key, err)
-		}
+	v := graph.Item{IfMissing: it.IfMissing}
+	switch {
+	case it.Actor != nil:
+		v.Actor, err = validActor(it.Actor)
+	case it.Programme != nil:
+		v.Programme, err = validProgramme(it.Programme)
+	case it.Participation != nil:
+		v.Participation, err = validParticipation(it.Participation)
+	case it.Link != nil:
+		v.Link, err = validLink(it.Link)
+	default:
+		err = graph.Errorf(graph.EINVALID, "", "empty item")
 	}
-	for i, p := range b.Programmes {
-		if v.Programmes[i], err = validProgramme(p); err != nil {
-			return nil, itemError("programmes", i, p.Key, err)
-		}
-	}
-	for i, p := range b.Participations {
-		if v.Participations[i], err = validParticipation(p); err != nil {
-			return nil, itemError("participations", i, participationName(p), err)
-		}
-	}
-	for i, l := range b.Links {
-		if v.Links[i], err = validLink(l); err != nil {
-			return nil, itemError("links", i, l.Key, err)
-		}
-	}
-	return v, nil
+	return v, err
 }
 
-// itemError prefixes a domain error with the batch item it is about.
-func itemError(list string, i int, what string, err error) error {
-	if c := graph.ErrorCode(err); c != graph.EINTERNAL {
-		return graph.Errorf(c, graph.ErrorField(err), "%s[%d] %q: %s", list, i, what, graph.ErrorMessage(err))
+// flush writes one chunk: actors, then programmes, participations and
+// links, which may refer to the first two.
+func (sa *streamApplier) flush(chunk []streamItem) error {
+	var actors, progs, parts, links []streamItem
+	for _, it := range chunk {
+		switch {
+		case it.Actor != nil:
+			actors = append(actors, it)
+		case it.Programme != nil:
+			progs = append(progs, it)
+		case it.Participation != nil:
+			parts = append(parts, it)
+		default:
+			links = append(links, it)
+		}
 	}
-	return err
-}
-
-// applier applies one validated batch inside one write transaction. It is
-// made anew for every try of the transaction.
-type applier struct {
-	ctx context.Context
-	tx  neo4j.ManagedTransaction
-	b   *graph.Batch
-	dry bool // check and count, write nothing
-	res graph.ApplyResult
-
-	actors     map[string]*graph.Actor // by ID: the batch's actors as they will be
-	stored     map[string]*graph.Actor // by ID: store actors looked up (nil: none)
-	programmes map[string]bool         // IDs of the batch's programmes
-	storedProg map[string]bool         // IDs of store programmes looked up
-}
-
-func (ap *applier) run() error {
-	for _, step := range []func() error{ap.applyActors, ap.checkParents, ap.applyProgrammes, ap.lookUpRefs,
-		ap.applyParticipations, ap.applyLinks} {
+	for _, step := range []func() error{
+		func() error { return sa.actors(actors) }, func() error { return sa.programmes(progs) },
+		func() error { return sa.participations(parts) }, func() error { return sa.links(links) },
+	} {
 		if err := step(); err != nil {
 			return err
 		}
@@ -113,319 +148,284 @@ func (ap *applier) run() error {
 }
 
 // classify counts v against what it replaces (nil: nothing) and reports
-// whether it must be written.
-func (ap *applier) classify(old, v props) bool {
+// whether it must be written; an item that only creates is never written
+// over something.
+func (sa *streamApplier) classify(old, v props, ifMissing bool) bool {
 	switch {
 	case old == nil:
-		ap.res.Created++
-	case reflect.DeepEqual(old, v):
-		ap.res.Unchanged++
+		sa.res.Created++
+	case ifMissing || reflect.DeepEqual(old, v):
+		sa.res.Unchanged++
 		return false
 	default:
-		ap.res.Updated++
+		sa.res.Updated++
 	}
 	return true
 }
 
-func (ap *applier) applyActors() error {
-	keys := make([]string, len(ap.b.Actors))
-	for i, a := range ap.b.Actors {
-		keys[i] = a.Key
+func (sa *streamApplier) actors(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
 	}
-	old := map[string]*graph.Actor{}
-	err := inChunks(unique(keys), func(ks []string) error {
-		as, err := actorsByKey(ap.ctx, ap.tx, ks)
-		for _, a := range as {
-			old[a.Key] = a
-		}
-		return err
-	})
+	keys := make([]string, len(items))
+	for i, it := range items {
+		keys[i] = it.Actor.Key
+	}
+	stored := map[string]*graph.Actor{}
+	as, err := actorsByKey(sa.ctx, sa.tx, unique(keys))
 	if err != nil {
 		return err
 	}
-	ap.actors = map[string]*graph.Actor{}
-	ap.stored = map[string]*graph.Actor{}
+	for _, a := range as {
+		stored[a.Key] = a
+	}
+	seen := map[string]*graph.Actor{}
 	var rows upserts
-	for i, a := range ap.b.Actors {
-		prev := old[a.Key]
-		if p, ok := ap.actors[a.ID]; ok {
-			prev = p
+	for _, it := range items {
+		a := it.Actor
+		prev, inChunk := seen[a.Key]
+		if !inChunk {
+			prev = stored[a.Key]
 		}
-		if prev != nil && prev.Kind != a.Kind {
-			return itemError("actors", i, a.Key, graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, prev.Kind))
+		if prev != nil && prev.Kind != a.Kind && !it.IfMissing {
+			return &graph.ItemError{Index: it.index, Err: graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, prev.Kind)}
 		}
-		ap.actors[a.ID] = a
-		if ap.classify(propsOf(prev, actorProps), actorProps(a)) {
-			rows.put(a.ID, old[a.Key] != nil, actorProps(a))
+		if !sa.classify(propsOf(prev, actorProps), actorProps(a), it.IfMissing) {
+			continue
+		}
+		seen[a.Key] = a
+		rows.put(a.ID, stored[a.Key] != nil, actorProps(a))
+		if a.ParentID != "" {
+			sa.parents = append(sa.parents, parentRef{it.index, a.ID, a.ParentID})
 		}
 	}
-	return ap.write(rows, `UNWIND $rows AS row CREATE (a:Actor) SET a = row`,
+	return sa.write(rows, `UNWIND $rows AS row CREATE (a:Actor) SET a = row`,
 		`UNWIND $rows AS row MATCH (a:Actor {id: row.id}) SET a = row`)
 }
 
-// checkParents checks every batch actor's parent against the batch and the
-// store together.
-func (ap *applier) checkParents() error {
-	var ids []string
-	for _, a := range ap.b.Actors {
-		if a.ParentID != "" && ap.actors[a.ParentID] == nil {
-			ids = append(ids, a.ParentID)
-		}
+func (sa *streamApplier) programmes(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
 	}
-	if err := ap.lookUpActors(ids); err != nil {
-		return err
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.Programme.ID
 	}
-	get := func(id string) (*graph.Actor, error) {
-		if a, ok := ap.actors[id]; ok {
-			return a, nil
-		}
-		if err := ap.lookUpActors([]string{id}); err != nil {
-			return nil, err
-		}
-		return ap.stored[id], nil
-	}
-	for i, a := range ap.b.Actors {
-		if err := checkParent(a, get); err != nil {
-			return itemError("actors", i, a.Key, err)
-		}
-	}
-	return nil
-}
-
-// lookUpActors reads the store actors with ids not looked up yet.
-func (ap *applier) lookUpActors(ids []string) error {
-	var todo []string
-	for _, id := range unique(ids) {
-		if _, ok := ap.stored[id]; !ok {
-			todo = append(todo, id)
-			ap.stored[id] = nil
-		}
-	}
-	return inChunks(todo, func(ids []string) error {
-		as, err := actorsByID(ap.ctx, ap.tx, ids)
-		for _, a := range as {
-			ap.stored[a.ID] = a
-		}
-		return err
-	})
-}
-
-func (ap *applier) applyProgrammes() error {
-	ids := make([]string, len(ap.b.Programmes))
-	for i, p := range ap.b.Programmes {
-		ids[i] = p.ID
-	}
-	old := map[string]*graph.Programme{}
-	err := inChunks(unique(ids), func(ids []string) error {
-		ps, err := programmesByID(ap.ctx, ap.tx, ids)
-		for _, p := range ps {
-			old[p.ID] = p
-		}
-		return err
-	})
+	stored := map[string]*graph.Programme{}
+	ps, err := programmesByID(sa.ctx, sa.tx, unique(ids))
 	if err != nil {
 		return err
 	}
-	inStore := make(map[string]bool, len(old))
-	for id := range old {
-		inStore[id] = true
+	for _, p := range ps {
+		stored[p.ID] = p
 	}
-	ap.programmes = map[string]bool{}
+	seen := map[string]*graph.Programme{}
 	var rows upserts
-	for _, p := range ap.b.Programmes {
-		prev := old[p.ID]
-		old[p.ID] = p
-		ap.programmes[p.ID] = true
-		if ap.classify(propsOf(prev, programmeProps), programmeProps(p)) {
-			rows.put(p.ID, inStore[p.ID], programmeProps(p))
+	for _, it := range items {
+		p := it.Programme
+		prev, inChunk := seen[p.ID]
+		if !inChunk {
+			prev = stored[p.ID]
+		}
+		if sa.classify(propsOf(prev, programmeProps), programmeProps(p), it.IfMissing) {
+			seen[p.ID] = p
+			rows.put(p.ID, stored[p.ID] != nil, programmeProps(p))
 		}
 	}
-	return ap.write(rows, `UNWIND $rows AS row CREATE (p:Programme) SET p = row`,
+	return sa.write(rows, `UNWIND $rows AS row CREATE (p:Programme) SET p = row`,
 		`UNWIND $rows AS row MATCH (p:Programme {id: row.id}) SET p = row`)
 }
 
-// lookUpRefs finds which actors and programmes that participations and
-// links refer to, outside the batch, exist in the store. The ends of links
-// are left to the statement that creates them (see applyLinks), except in a
-// dry run, which creates nothing.
-func (ap *applier) lookUpRefs() error {
-	var actorIDs, progIDs []string
-	for _, p := range ap.b.Participations {
-		actorIDs, progIDs = append(actorIDs, p.ActorID), append(progIDs, p.ProgrammeID)
+func (sa *streamApplier) participations(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
 	}
-	for _, l := range ap.b.Links {
-		if ap.dry {
-			actorIDs = append(actorIDs, l.SourceID, l.TargetID)
-		}
-		actorIDs = append(actorIDs, nonEmpty(l.BrokeredByID)...)
-		progIDs = append(progIDs, nonEmpty(l.ProgrammeID)...)
-	}
-	if err := ap.lookUpExisting(actorIDs); err != nil {
-		return err
-	}
-	ap.storedProg = map[string]bool{}
-	var todo []string
-	for _, id := range unique(progIDs) {
-		if !ap.programmes[id] {
-			todo = append(todo, id)
-		}
-	}
-	return inChunks(todo, func(ids []string) error {
-		found, err := existing(ap.ctx, ap.tx, existingProgrammes, ids)
-		for id := range found {
-			ap.storedProg[id] = true
-		}
-		return err
-	})
-}
-
-// lookUpExisting records which of the actors with ids, outside the batch and
-// not looked up yet, exist in the store (as stubs: existence is enough).
-func (ap *applier) lookUpExisting(ids []string) error {
-	var todo []string
-	for _, id := range unique(ids) {
-		if _, ok := ap.stored[id]; !ok && ap.actors[id] == nil {
-			todo = append(todo, id)
-		}
-	}
-	return inChunks(todo, func(ids []string) error {
-		found, err := existing(ap.ctx, ap.tx, existingActors, ids)
-		for _, id := range ids {
-			if found[id] {
-				ap.stored[id] = &graph.Actor{ID: id}
-			} else {
-				ap.stored[id] = nil
-			}
-		}
-		return err
-	})
-}
-
-func (ap *applier) actorExists(id string) bool { return ap.actors[id] != nil || ap.stored[id] != nil }
-
-func (ap *applier) programmeExists(id string) bool { return ap.programmes[id] || ap.storedProg[id] }
-
-func (ap *applier) applyParticipations() error {
 	type pair struct{ actor, programme string }
+	var actorIDs, progIDs []string
 	var pairs []any
-	for _, p := range ap.b.Participations {
+	for _, it := range items {
+		p := it.Participation
+		actorIDs, progIDs = append(actorIDs, p.ActorID), append(progIDs, p.ProgrammeID)
 		pairs = append(pairs, map[string]any{"actorId": p.ActorID, "programmeId": p.ProgrammeID})
 	}
-	old := map[pair]*graph.Participation{}
-	err := inChunks(pairs, func(ps []any) error {
-		return each(ap.ctx, ap.tx, `UNWIND $pairs AS pair
-			MATCH (a:Actor {id: pair.actorId})-[r:TAKES_PART]->(p:Programme {id: pair.programmeId})
-			RETURN `+participationReturn, map[string]any{"pairs": ps}, func(r *neo4j.Record) error {
-			m, _ := r.Values[0].(map[string]any)
-			p := decodeParticipation(m)
-			old[pair{p.ActorID, p.ProgrammeID}] = p
-			return nil
-		})
+	actors, err := existing(sa.ctx, sa.tx, existingActors, actorIDs)
+	if err != nil {
+		return err
+	}
+	progs, err := existing(sa.ctx, sa.tx, existingProgrammes, progIDs)
+	if err != nil {
+		return err
+	}
+	stored := map[pair]*graph.Participation{}
+	err = each(sa.ctx, sa.tx, `UNWIND $pairs AS pair
+		MATCH (a:Actor {id: pair.actorId})-[r:TAKES_PART]->(p:Programme {id: pair.programmeId})
+		RETURN `+participationReturn, map[string]any{"pairs": pairs}, func(r *neo4j.Record) error {
+		m, _ := r.Values[0].(map[string]any)
+		p := decodeParticipation(m)
+		stored[pair{p.ActorID, p.ProgrammeID}] = p
+		return nil
 	})
 	if err != nil {
 		return err
 	}
 	var rows []any
-	dirty := map[pair]int{}
-	for i, p := range ap.b.Participations {
-		what := participationName(p)
-		if !ap.actorExists(p.ActorID) {
-			return itemError("participations", i, what, graph.Errorf(graph.EINVALID, "actorId", "actorId: %s does not exist", graph.Describe(p.ActorID)))
-		}
-		if !ap.programmeExists(p.ProgrammeID) {
-			return itemError("participations", i, what, graph.Errorf(graph.EINVALID, "programmeId", "programmeId: %s does not exist", graph.Describe(p.ProgrammeID)))
+	for _, it := range items {
+		p := it.Participation
+		if err := participationRefs(p, actors, progs); err != nil {
+			return &graph.ItemError{Index: it.index, Err: err}
 		}
 		k := pair{p.ActorID, p.ProgrammeID}
-		prev := old[k]
-		old[k] = p
-		if !ap.classify(propsOf(prev, participationProps), participationProps(p)) {
-			continue
+		if sa.classify(propsOf(stored[k], participationProps), participationProps(p), it.IfMissing) {
+			stored[k] = p
+			rows = append(rows, participationRow(p)) // MERGE: a repeat updates in order
 		}
-		if j, ok := dirty[k]; ok {
-			rows[j] = participationRow(p)
-			continue
-		}
-		dirty[k] = len(rows)
-		rows = append(rows, participationRow(p))
 	}
-	return ap.writeRows(`UNWIND $rows AS row `+setParticipations, rows)
+	return sa.writeRows(`UNWIND $rows AS row `+setParticipations, rows)
 }
 
-// applyLinks checks and writes the batch's links. Looking up every end of
-// every link first would cost a third of a bulk load, so ends not looked up
-// yet are taken to exist, and the statement that creates links, which matches
-// both ends, counts what it created: if a link is missing, or any check
-// fails, every end is looked up and the checks run again to name the first
-// bad link exactly. (The transaction rolls back in either case.)
-func (ap *applier) applyLinks() error {
-	ids := make([]string, len(ap.b.Links))
-	for i, l := range ap.b.Links {
-		ids[i] = l.ID
+// links checks and writes a chunk's links. Their ends are left to the
+// statement that creates them, which matches both and counts what it made:
+// if a link is missing, every end is looked up to name the first bad link.
+func (sa *streamApplier) links(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	ids := make([]string, len(items))
+	var refs, progRefs []string
+	for i, it := range items {
+		ids[i] = it.Link.ID
+		refs = append(refs, nonEmpty(it.Link.BrokeredByID)...)
+		progRefs = append(progRefs, nonEmpty(it.Link.ProgrammeID)...)
 	}
 	stored := map[string]*graph.Link{}
-	err := inChunks(unique(ids), func(ids []string) error {
-		ls, err := linksByID(ap.ctx, ap.tx, ids)
-		for _, l := range ls {
-			stored[l.ID] = l
-		}
-		return err
-	})
+	ls, err := linksByID(sa.ctx, sa.tx, unique(ids))
 	if err != nil {
 		return err
 	}
-	rows, err := ap.checkLinks(stored)
-	if err == nil {
-		var n int
-		if n, err = ap.writeCount(createLinks+` RETURN count(*)`, rows.created); err != nil {
+	for _, l := range ls {
+		stored[l.ID] = l
+	}
+	brokers, err := existing(sa.ctx, sa.tx, existingActors, refs)
+	if err != nil {
+		return err
+	}
+	progs, err := existing(sa.ctx, sa.tx, existingProgrammes, progRefs)
+	if err != nil {
+		return err
+	}
+	check := func(l *graph.Link) error {
+		// Ends are checked by the statement that creates the link.
+		actor := func(id string) bool { return id == l.SourceID || id == l.TargetID || brokers[id] }
+		return linkRefs(l, actor, func(id string) bool { return progs[id] })
+	}
+	rows, unchecked, err := sa.checkLinks(items, stored, check)
+	if err != nil {
+		// An earlier link may lack an end: that is the first bad link.
+		if err := sa.missingEnd(items[:unchecked]); err != nil {
 			return err
 		}
-		if err = ap.writeRows(`UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() SET l = row.props`, rows.updated); err != nil {
+		return err
+	}
+	n, err := sa.writeCount(createLinks+` RETURN count(*)`, rows.created)
+	if err != nil {
+		return err
+	}
+	if n != len(rows.created) {
+		if err := sa.missingEnd(items); err != nil {
 			return err
 		}
-		if ap.dry || n == len(rows.created) {
-			return nil
-		}
-		err = fmt.Errorf("created %d of %d links", n, len(rows.created))
+		return fmt.Errorf("neo4j: created fewer links than asked, with every end present")
 	}
-	var ends []string
-	for _, l := range ap.b.Links {
-		ends = append(ends, l.SourceID, l.TargetID)
-	}
-	if lerr := ap.lookUpExisting(ends); lerr != nil {
-		return lerr
-	}
-	if _, exact := ap.checkLinks(stored); exact != nil {
-		return exact
-	}
-	return err
+	return sa.writeRows(`UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() SET l = row.props`, rows.updated)
 }
 
-// checkLinks checks the batch's links in order, counts them against the
-// stored ones, and returns the rows to write or the first bad link's error.
-func (ap *applier) checkLinks(stored map[string]*graph.Link) (upserts, error) {
+// checkLinks counts a chunk's links against the stored ones and returns
+// the rows to write, or the first bad link's error and the number of items
+// whose ends, unchecked so far, must be checked before it is reported.
+func (sa *streamApplier) checkLinks(items []streamItem, stored map[string]*graph.Link, check func(*graph.Link) error) (upserts, int, error) {
 	var rows upserts
-	seen := make(map[string]*graph.Link, len(ap.b.Links))
-	exists := func(id string) bool {
-		a, looked := ap.stored[id]
-		return ap.actors[id] != nil || a != nil || !looked
-	}
-	for i, l := range ap.b.Links {
-		prev, inBatch := seen[l.ID]
-		if !inBatch {
+	seen := map[string]*graph.Link{}
+	for i, it := range items {
+		l := it.Link
+		prev, inChunk := seen[l.ID]
+		if !inChunk {
 			prev = stored[l.ID]
 		}
-		if prev != nil && (prev.SourceID != l.SourceID || prev.TargetID != l.TargetID) {
-			return rows, itemError("links", i, l.Key, graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key))
+		if prev != nil && !it.IfMissing && (prev.SourceID != l.SourceID || prev.TargetID != l.TargetID) {
+			return rows, i, &graph.ItemError{Index: it.index, Err: graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key)}
 		}
-		if err := linkRefs(l, exists, ap.programmeExists); err != nil {
-			return rows, itemError("links", i, l.Key, err)
+		if err := check(l); err != nil {
+			return rows, i + 1, &graph.ItemError{Index: it.index, Err: err} // its own ends come first
 		}
-		seen[l.ID] = l
-		if ap.classify(propsOf(prev, linkProps), linkProps(l)) {
+		if sa.classify(propsOf(prev, linkProps), linkProps(l), it.IfMissing) {
+			seen[l.ID] = l
 			rows.put(l.ID, stored[l.ID] != nil, linkRow(l))
 		}
 	}
-	return rows, nil
+	return rows, len(items), nil
+}
+
+// missingEnd names the first of items whose source or target does not
+// exist, or returns nil if every end exists. (The transaction rolls back.)
+func (sa *streamApplier) missingEnd(items []streamItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	var ids []string
+	for _, it := range items {
+		ids = append(ids, it.Link.SourceID, it.Link.TargetID)
+	}
+	found, err := existing(sa.ctx, sa.tx, existingActors, ids)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		l := it.Link
+		if err := linkRefs(&graph.Link{SourceID: l.SourceID, TargetID: l.TargetID}, func(id string) bool { return found[id] }, nil); err != nil {
+			return &graph.ItemError{Index: it.index, Err: err}
+		}
+	}
+	return nil
+}
+
+// checkParents checks, once every actor of the stream is in, that each
+// parent given exists, is an organisation and makes no cycle.
+func (sa *streamApplier) checkParents() error {
+	get := storeActors(sa.ctx, sa.tx)
+	for _, p := range sa.parents {
+		a, err := get(p.id)
+		if err != nil {
+			return err
+		}
+		if a == nil || a.ParentID != p.parentID {
+			continue // a later item replaced it, and was checked
+		}
+		if err := checkParent(a, get); err != nil {
+			return &graph.ItemError{Index: p.index, Err: err}
+		}
+	}
+	return nil
+}
+
+func (sa *streamApplier) write(u upserts, create, update string) error {
+	if err := sa.writeRows(create, u.created); err != nil {
+		return err
+	}
+	return sa.writeRows(update, u.updated)
+}
+
+func (sa *streamApplier) writeRows(q string, rows []any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	return run(sa.ctx, sa.tx, q, map[string]any{"rows": rows})
+}
+
+func (sa *streamApplier) writeCount(q string, rows []any) (int, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	return count(sa.ctx, sa.tx, q, map[string]any{"rows": rows})
 }
 
 // upserts collects the rows to write: new entities and changed ones, the
@@ -451,56 +451,10 @@ func (u *upserts) put(id string, inStore bool, row any) {
 	*rows = append(*rows, row)
 }
 
-// write runs the create statement over the new rows and the update statement
-// over the changed ones.
-func (ap *applier) write(u upserts, create, update string) error {
-	if err := ap.writeRows(create, u.created); err != nil {
-		return err
-	}
-	return ap.writeRows(update, u.updated)
-}
-
-// writeCount runs an UNWIND $rows statement that returns a count over rows
-// in chunks, and adds the counts up.
-func (ap *applier) writeCount(q string, rows []any) (int, error) {
-	n := 0
-	if ap.dry {
-		return 0, nil
-	}
-	err := inChunks(rows, func(rs []any) error {
-		c, err := count(ap.ctx, ap.tx, q, map[string]any{"rows": rs})
-		n += c
-		return err
-	})
-	return n, err
-}
-
-// writeRows runs an UNWIND $rows statement over rows in chunks.
-func (ap *applier) writeRows(q string, rows []any) error {
-	if ap.dry {
-		return nil
-	}
-	return inChunks(rows, func(rs []any) error {
-		return run(ap.ctx, ap.tx, q, map[string]any{"rows": rs})
-	})
-}
-
 // propsOf returns the properties of v, or nil for nil.
 func propsOf[T any](v *T, fn func(*T) props) props {
 	if v == nil {
 		return nil
 	}
 	return fn(v)
-}
-
-// inChunks calls fn with consecutive slices of vs of at most chunkSize.
-func inChunks[T any](vs []T, fn func([]T) error) error {
-	for len(vs) > 0 {
-		n := min(len(vs), chunkSize)
-		if err := fn(vs[:n]); err != nil {
-			return err
-		}
-		vs = vs[n:]
-	}
-	return nil
 }

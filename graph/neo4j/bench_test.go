@@ -30,7 +30,7 @@ func BenchmarkApply(b *testing.B) {
 	ctx := context.Background()
 	load := func(b *testing.B, want func(*graph.ApplyResult) bool) {
 		for _, bt := range batches {
-			res, err := s.Apply(ctx, bt)
+			res, err := graph.Apply(ctx, s, bt)
 			if err != nil {
 				b.Fatal(err)
 			}

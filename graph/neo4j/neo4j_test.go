@@ -253,7 +253,7 @@ func TestApplyNamesFirstBadLink(t *testing.T) {
 	b := graph.NewID(graph.KindActor, "b")
 	c := graph.NewID(graph.KindActor, "c")
 	ghost := graph.NewID(graph.KindActor, "ghost")
-	must(s.Apply(ctx, &graph.Batch{Actors: []*graph.Actor{
+	must(graph.Apply(ctx, s, &graph.Batch{Actors: []*graph.Actor{
 		{Key: "a", Kind: graph.KindPerson, Name: "A"}, {Key: "b", Kind: graph.KindPerson, Name: "B"}}}))
 	v := must(s.Version(ctx))
 	ok := func() *graph.Link { return &graph.Link{Type: graph.LinkCollaboration, SourceID: a, TargetID: b} }
@@ -272,7 +272,7 @@ func TestApplyNamesFirstBadLink(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, dry := range []bool{false, true} {
-				_, err := s.Apply(ctx, &graph.Batch{Links: tc.links, DryRun: dry})
+				_, err := graph.Apply(ctx, s, &graph.Batch{Links: tc.links, DryRun: dry})
 				if graph.ErrorCode(err) != graph.EINVALID || graph.ErrorField(err) != tc.field || !strings.HasPrefix(graph.ErrorMessage(err), tc.item+" ") {
 					t.Errorf("dry run %v: error %v (field %q), want EINVALID on %s %s", dry, err, graph.ErrorField(err), tc.item, tc.field)
 				}

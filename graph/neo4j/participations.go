@@ -65,20 +65,6 @@ func participationRow(p *graph.Participation) map[string]any {
 	return map[string]any{"actorId": p.ActorID, "programmeId": p.ProgrammeID, "props": participationProps(p)}
 }
 
-// participationName names a participation in messages: "actor-key in
-// programme-key".
-func participationName(p *graph.Participation) string {
-	return keyOf(p.ActorID) + " in " + keyOf(p.ProgrammeID)
-}
-
-// keyOf returns the key an ID carries, or the ID if it is not one of ours.
-func keyOf(id string) string {
-	if _, key, err := graph.ParseID(id); err == nil {
-		return key
-	}
-	return id
-}
-
 func participationRefs(p *graph.Participation, actors, programmes map[string]bool) error {
 	if !actors[p.ActorID] {
 		return graph.Errorf(graph.EINVALID, "actorId", "actorId: %s does not exist", graph.Describe(p.ActorID))

@@ -20,7 +20,7 @@ func BenchmarkApplyStream(b *testing.B) {
 	batches := synthetic(nLinks, 5_000)
 	stream := func(yield func(graph.Item, error) bool) {
 		for _, bt := range batches {
-			for _, it := range batchItems(bt) {
+			for it := range bt.Items() {
 				if !yield(it, nil) {
 					return
 				}
@@ -43,18 +43,4 @@ func BenchmarkApplyStream(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(nLinks*b.N)/b.Elapsed().Seconds(), "links/s")
-}
-
-func batchItems(bt *graph.Batch) []graph.Item {
-	var out []graph.Item
-	for _, a := range bt.Actors {
-		out = append(out, graph.Item{Actor: a})
-	}
-	for _, p := range bt.Programmes {
-		out = append(out, graph.Item{Programme: p})
-	}
-	for _, l := range bt.Links {
-		out = append(out, graph.Item{Link: l})
-	}
-	return out
 }

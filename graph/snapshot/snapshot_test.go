@@ -27,7 +27,7 @@ func network(t *testing.T) graph.Store {
 	school := &graph.Actor{Key: "school", Kind: graph.KindOrganisation, Name: "School", OrgType: graph.OrgSchool, Sector: "Schools"}
 	ann := &graph.Actor{Key: "ann", Kind: graph.KindPerson, Name: "Ann"}
 	bob := &graph.Actor{Key: "bob", Kind: graph.KindPerson, Name: "Bob"}
-	_, err = s.Apply(ctx, &graph.Batch{
+	_, err = graph.Apply(ctx, s, &graph.Batch{
 		Actors:     []*graph.Actor{uni, centre, school, ann, bob},
 		Programmes: []*graph.Programme{{Key: "prog", Name: "Prog"}},
 		Links: []*graph.Link{

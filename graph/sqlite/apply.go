@@ -3,134 +3,295 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"iter"
 	"reflect"
+	"strings"
 
 	"github.com/partnergraph/partnergraph/graph"
 )
 
-// Apply upserts a batch by key in one transaction: all or nothing.
-func (s *Store) Apply(ctx context.Context, b *graph.Batch) (*graph.ApplyResult, error) {
-	res := &graph.ApplyResult{}
-	err := s.writeTx(ctx, b.DryRun, func(tx *sql.Tx) error {
-		*res = graph.ApplyResult{}
-		// Parents may come later in the batch: foreign keys are checked at
-		// commit, and checkParent runs once every actor is in.
-		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
-			return fmt.Errorf("sqlite: defer foreign keys: %w", err)
+// ApplyStream upserts items in one write transaction as it reads them: only
+// the transaction's pages (SQLite spills them to the WAL) and the list of
+// actors whose parents are checked at the end are held. A dry run checks
+// and counts everything, then rolls back.
+func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (*graph.ApplyResult, error) {
+	var res graph.ApplyResult
+	err := s.writeTx(ctx, func(tx *sql.Tx) (bool, error) {
+		// Statements run without ctx: with a context that can end, the
+		// driver watches it from a goroutine per statement, which costs
+		// most of a bulk load's time. The stream checks ctx itself every
+		// thousand items.
+		sa, err := newStreamApplier(context.WithoutCancel(ctx), tx)
+		if err != nil {
+			return false, err
 		}
-		for i, a := range b.Actors {
-			if err := applyActor(ctx, tx, res, a); err != nil {
-				return itemError("actors", i, a.Key, err)
-			}
+		defer sa.close()
+		err = sa.run(ctx, items)
+		res = sa.res
+		if err == nil && dryRun {
+			err = errDryRun // roll back
 		}
-		for i, a := range b.Actors {
-			if err := checkParent(ctx, tx, a); err != nil {
-				return itemError("actors", i, a.Key, err)
-			}
-		}
-		for i, p := range b.Programmes {
-			if err := applyProgramme(ctx, tx, res, p); err != nil {
-				return itemError("programmes", i, p.Key, err)
-			}
-		}
-		for i, p := range b.Participations {
-			if err := applyParticipation(ctx, tx, res, p); err != nil {
-				return itemError("participations", i, p.ActorID+" in "+p.ProgrammeID, err)
-			}
-		}
-		for i, l := range b.Links {
-			if err := applyLink(ctx, tx, res, l); err != nil {
-				return itemError("links", i, l.Key, err)
-			}
-		}
-		return nil
+		return res.Created+res.Updated > 0, err
 	})
-	if err != nil {
+	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, err
 	}
-	return res, nil
+	return &res, nil
 }
 
-// itemError prefixes a domain error with the batch item it is about.
-func itemError(list string, i int, what string, err error) error {
-	if c := graph.ErrorCode(err); c != graph.EINTERNAL {
-		return graph.Errorf(c, graph.ErrorField(err), "%s[%d] %q: %s", list, i, what, graph.ErrorMessage(err))
+// errDryRun rolls a dry run's transaction back.
+var errDryRun = errors.New("dry run")
+
+func (sa *streamApplier) run(ctx context.Context, items iter.Seq2[graph.Item, error]) error {
+	i := 0
+	for it, err := range items {
+		if err != nil {
+			return err
+		}
+		if i%1000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		if err := sa.apply(i, it); err != nil {
+			return &graph.ItemError{Index: i, Err: err}
+		}
+		i++
 	}
-	return err
+	return sa.checkParents()
 }
 
-func applyActor(ctx context.Context, tx *sql.Tx, res *graph.ApplyResult, a *graph.Actor) error {
-	if err := a.Validate(); err != nil {
-		return err
+// streamApplier applies the items of one stream with prepared statements
+// (most of a bulk load's time would otherwise go to parsing SQL).
+type streamApplier struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	res     graph.ApplyResult
+	stmts   []*sql.Stmt
+	parents []parentRef // actors with a parent, checked once all are in
+
+	actorByKey, putActor, createActor, linkByID, putLink, createLink, actorExists *sql.Stmt
+}
+
+// parentRef is a stream actor whose parent is checked at the end.
+type parentRef struct {
+	index int
+	actor *graph.Actor // only ID and ParentID are kept
+}
+
+func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
+	// An organisation's parent may come later in the stream: foreign keys
+	// are checked at commit, and checkParents names a missing one first.
+	if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+		return nil, fmt.Errorf("sqlite: defer foreign keys: %w", err)
 	}
-	old, err := scanActor(tx.QueryRowContext(ctx, `SELECT `+actorCols+` FROM actors WHERE key = ?`, a.Key))
+	sa := &streamApplier{ctx: ctx, tx: tx}
+	cols := strings.ReplaceAll(actorCols, "coalesce(parent_id, '')", "parent_id")
+	insert := `INSERT INTO actors (` + cols + `) VALUES (` + placeholders(15) + `)`
+	for _, p := range []struct {
+		dst **sql.Stmt
+		sql string
+	}{
+		{&sa.actorByKey, `SELECT ` + actorCols + ` FROM actors WHERE key = ?`},
+		{&sa.putActor, insert + ` ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
+			title = excluded.title, roles = excluded.roles, email = excluded.email, phone = excluded.phone,
+			org_type = excluded.org_type, sector = excluded.sector, region = excluded.region,
+			parent_id = excluded.parent_id, evidence = excluded.evidence, attrs = excluded.attrs`},
+		{&sa.createActor, insert + ` ON CONFLICT DO NOTHING`},
+		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE id = ?`},
+		{&sa.putLink, upsertLinkSQL},
+		{&sa.createLink, `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,
+			programme_id, brokered_by_id, evidence, attrs) VALUES (` + placeholders(13) + `) ON CONFLICT DO NOTHING`},
+		{&sa.actorExists, `SELECT count(*) FROM actors WHERE id = ?`},
+	} {
+		st, err := tx.PrepareContext(ctx, p.sql)
+		if err != nil {
+			sa.close()
+			return nil, fmt.Errorf("sqlite: prepare: %w", err)
+		}
+		*p.dst = st
+		sa.stmts = append(sa.stmts, st)
+	}
+	return sa, nil
+}
+
+func (sa *streamApplier) close() {
+	for _, st := range sa.stmts {
+		st.Close()
+	}
+}
+
+func (sa *streamApplier) apply(i int, it graph.Item) error {
 	switch {
-	case err == sql.ErrNoRows:
-		old = nil
-	case err != nil:
-		return fmt.Errorf("sqlite: get actor: %w", err)
-	case old.Kind != a.Kind:
-		return graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, old.Kind)
+	case it.Actor != nil:
+		return sa.applyActor(i, clone(it.Actor), it.IfMissing)
+	case it.Programme != nil:
+		return sa.applyProgramme(clone(it.Programme), it.IfMissing)
+	case it.Participation != nil:
+		return sa.applyParticipation(clone(it.Participation), it.IfMissing)
+	case it.Link != nil:
+		return sa.applyLink(clone(it.Link), it.IfMissing)
 	}
-	return count(res, old, a, func() error { return upsertActor(ctx, tx, a) })
+	return graph.Errorf(graph.EINVALID, "", "empty item")
 }
 
-func applyProgramme(ctx context.Context, tx *sql.Tx, res *graph.ApplyResult, p *graph.Programme) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	old, err := getProgramme(ctx, tx, p.ID)
-	if err != nil {
-		return err
-	}
-	return count(res, old, p, func() error { return upsertProgramme(ctx, tx, p) })
-}
-
-func applyParticipation(ctx context.Context, tx *sql.Tx, res *graph.ApplyResult, p *graph.Participation) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	old, err := scanParticipation(tx.QueryRowContext(ctx, `SELECT `+participationCols+` FROM participations
-		WHERE actor_id = ? AND programme_id = ?`, p.ActorID, p.ProgrammeID))
-	if err == sql.ErrNoRows {
-		old, err = nil, nil
-	}
-	if err != nil {
-		return fmt.Errorf("sqlite: get participation: %w", err)
-	}
-	return count(res, old, p, func() error { return setParticipation(ctx, tx, p) })
-}
-
-func applyLink(ctx context.Context, tx *sql.Tx, res *graph.ApplyResult, l *graph.Link) error {
-	if err := l.Validate(); err != nil {
-		return err
-	}
-	old, err := scanLink(tx.QueryRowContext(ctx, `SELECT `+linkCols+` FROM links WHERE id = ?`, l.ID))
-	switch {
-	case err == sql.ErrNoRows:
-		old = nil
-	case err != nil:
-		return fmt.Errorf("sqlite: get link: %w", err)
-	case old.SourceID != l.SourceID || old.TargetID != l.TargetID:
-		return graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key)
-	}
-	if err := checkLinkRefs(ctx, tx, l); err != nil {
-		return err
-	}
-	return count(res, old, l, func() error { return upsertLink(ctx, tx, l) })
-}
-
-// count records whether v creates, changes or repeats old, and writes it unless repeated.
-func count[T any](res *graph.ApplyResult, old, v *T, put func() error) error {
+// count records whether v creates, changes or repeats old (an item that only
+// creates repeats whatever exists), and writes it unless repeated.
+func count[T any](res *graph.ApplyResult, old, v *T, onlyCreate bool, put func() error) error {
 	switch {
 	case old == nil:
 		res.Created++
-	case reflect.DeepEqual(old, v):
+	case onlyCreate || reflect.DeepEqual(old, v):
 		res.Unchanged++
 		return nil
 	default:
 		res.Updated++
 	}
 	return put()
+}
+
+func (sa *streamApplier) applyProgramme(p *graph.Programme, onlyCreate bool) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	old, err := getProgramme(sa.ctx, sa.tx, p.ID)
+	if err != nil {
+		return err
+	}
+	return count(&sa.res, old, p, onlyCreate, func() error { return upsertProgramme(sa.ctx, sa.tx, p) })
+}
+
+func (sa *streamApplier) applyParticipation(p *graph.Participation, onlyCreate bool) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	old, err := scanParticipation(sa.tx.QueryRowContext(sa.ctx, `SELECT `+participationCols+` FROM participations
+		WHERE actor_id = ? AND programme_id = ?`, p.ActorID, p.ProgrammeID))
+	if errors.Is(err, sql.ErrNoRows) {
+		old, err = nil, nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: get participation: %w", err)
+	}
+	return count(&sa.res, old, p, onlyCreate, func() error { return setParticipation(sa.ctx, sa.tx, p) })
+}
+
+func (sa *streamApplier) applyActor(i int, a *graph.Actor, onlyCreate bool) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if onlyCreate {
+		res, err := sa.createActor.ExecContext(sa.ctx, actorArgs(a)...)
+		if err != nil {
+			return fmt.Errorf("sqlite: write actor: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			sa.res.Unchanged++
+			return nil
+		}
+		sa.res.Created++
+	} else {
+		old, err := scanActor(sa.actorByKey.QueryRowContext(sa.ctx, a.Key))
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			old = nil
+		case err != nil:
+			return fmt.Errorf("sqlite: get actor: %w", err)
+		case old.Kind != a.Kind:
+			return graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, old.Kind)
+		}
+		err = count(&sa.res, old, a, false, func() error {
+			_, err := sa.putActor.ExecContext(sa.ctx, actorArgs(a)...)
+			if err != nil {
+				return fmt.Errorf("sqlite: write actor: %w", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if a.ParentID != "" {
+		sa.parents = append(sa.parents, parentRef{i, &graph.Actor{ID: a.ID, ParentID: a.ParentID}})
+	}
+	return nil
+}
+
+// checkParents checks, once every actor of the stream is in, that each
+// parent given exists, is an organisation and makes no cycle.
+func (sa *streamApplier) checkParents() error {
+	for _, p := range sa.parents {
+		a, err := getActor(sa.ctx, sa.tx, p.actor.ID)
+		if err != nil {
+			return err
+		}
+		if a == nil || a.ParentID != p.actor.ParentID {
+			continue // a later item of the stream replaced it, and was checked
+		}
+		if err := checkParent(sa.ctx, sa.tx, a); err != nil {
+			return &graph.ItemError{Index: p.index, Err: err}
+		}
+	}
+	return nil
+}
+
+// applyLink first tries to create the link (most links of an import are
+// new), and only when its key is taken reads and compares the stored one.
+// References are checked after a write (foreign keys are deferred, and an
+// error rolls the write back with the transaction) and not at all for an
+// unchanged link, whose stored references exist.
+func (sa *streamApplier) applyLink(l *graph.Link, onlyCreate bool) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	res, err := sa.createLink.ExecContext(sa.ctx, linkArgs(l)...)
+	if err != nil {
+		return fmt.Errorf("sqlite: write link: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		sa.res.Created++
+		return sa.checkLinkRefs(l)
+	}
+	old, err := scanLink(sa.linkByID.QueryRowContext(sa.ctx, l.ID))
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		old = nil
+	case err != nil:
+		return fmt.Errorf("sqlite: get link: %w", err)
+	case onlyCreate:
+		sa.res.Unchanged++
+		return nil
+	case old.SourceID != l.SourceID || old.TargetID != l.TargetID:
+		return graph.Errorf(graph.ECONFLICT, "key", "link key %q already joins other actors", l.Key)
+	case reflect.DeepEqual(old, l):
+		sa.res.Unchanged++
+		return nil
+	}
+	sa.res.Updated++
+	if _, err := sa.putLink.ExecContext(sa.ctx, linkArgs(l)...); err != nil {
+		return fmt.Errorf("sqlite: write link: %w", err)
+	}
+	return sa.checkLinkRefs(l)
+}
+
+// checkLinkRefs is checkLinkRefs with the prepared statement for the
+// actors, which every link names.
+func (sa *streamApplier) checkLinkRefs(l *graph.Link) error {
+	for _, ref := range []struct{ field, id string }{
+		{"sourceId", l.SourceID}, {"targetId", l.TargetID}, {"brokeredById", l.BrokeredByID},
+	} {
+		if ref.id == "" {
+			continue
+		}
+		var n int
+		if err := sa.actorExists.QueryRowContext(sa.ctx, ref.id).Scan(&n); err != nil {
+			return fmt.Errorf("sqlite: check %s: %w", ref.field, err)
+		}
+		if n == 0 {
+			return graph.Errorf(graph.EINVALID, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
+		}
+	}
+	return exists(sa.ctx, sa.tx, "programmes", "programmeId", l.ProgrammeID)
 }

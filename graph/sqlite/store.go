@@ -85,21 +85,25 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 
 // write runs fn in a write transaction and bumps the version if fn succeeds.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.writeTx(ctx, false, fn)
+	return s.writeTx(ctx, func(tx *sql.Tx) (bool, error) { return true, fn(tx) })
 }
 
-// writeTx is write that rolls back instead of committing when dryRun is set.
-func (s *Store) writeTx(ctx context.Context, dryRun bool, fn func(tx *sql.Tx) error) error {
+// writeTx runs fn in a write transaction and commits if fn succeeds,
+// bumping the version if fn says it changed something.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx) (changed bool, err error)) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil || dryRun {
+	changed, err := fn(tx)
+	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE name = 'version'`); err != nil {
-		return fmt.Errorf("sqlite: bump version: %w", err)
+	if changed {
+		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE name = 'version'`); err != nil {
+			return fmt.Errorf("sqlite: bump version: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("sqlite: commit: %w", err)

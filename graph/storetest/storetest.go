@@ -502,7 +502,7 @@ func testApply(t *testing.T, s graph.Store) {
 	v0 := must(s.Version(ctx))
 	dry := demoBatch()
 	dry.DryRun = true
-	if diff := cmp.Diff(&graph.ApplyResult{Created: 8}, must(s.Apply(ctx, dry))); diff != "" {
+	if diff := cmp.Diff(&graph.ApplyResult{Created: 8}, must(graph.Apply(ctx, s, dry))); diff != "" {
 		t.Errorf("dry run (-want +got):\n%s", diff)
 	}
 	if p := must(s.FindActors(ctx, graph.ActorFilter{}, graph.PageArgs{})); p.TotalCount != 0 {
@@ -511,19 +511,19 @@ func testApply(t *testing.T, s graph.Store) {
 	if v := must(s.Version(ctx)); v != v0 {
 		t.Errorf("dry run moved the version from %d to %d", v0, v)
 	}
-	res := must(s.Apply(ctx, demoBatch()))
+	res := must(graph.Apply(ctx, s, demoBatch()))
 	if diff := cmp.Diff(&graph.ApplyResult{Created: 8}, res); diff != "" {
 		t.Errorf("first apply (-want +got):\n%s", diff)
 	}
 	v := must(s.Version(ctx))
-	res = must(s.Apply(ctx, demoBatch()))
+	res = must(graph.Apply(ctx, s, demoBatch()))
 	if diff := cmp.Diff(&graph.ApplyResult{Unchanged: 8}, res); diff != "" {
 		t.Errorf("re-apply (-want +got):\n%s", diff)
 	}
 	b := demoBatch()
 	b.Actors[2].Name = "Dr Kevin Lowden"
 	b.Links[1].Weight = 2
-	res = must(s.Apply(ctx, b))
+	res = must(graph.Apply(ctx, s, b))
 	if diff := cmp.Diff(&graph.ApplyResult{Updated: 2, Unchanged: 6}, res); diff != "" {
 		t.Errorf("changed apply (-want +got):\n%s", diff)
 	}
@@ -559,7 +559,7 @@ func testApplyAllOrNothing(t *testing.T, s graph.Store) {
 		run(t, tc.name, func(t *testing.T) {
 			b := demoBatch()
 			tc.mod(b)
-			_, err := s.Apply(ctx, b)
+			_, err := graph.Apply(ctx, s, b)
 			wantCode(t, err, tc.code, tc.field)
 			if p := must(s.FindActors(ctx, graph.ActorFilter{}, graph.PageArgs{})); p.TotalCount != 5 {
 				t.Errorf("actors after failed apply = %d, want 5", p.TotalCount)
