@@ -167,14 +167,6 @@ func NewAuditEntry(ctx context.Context, action AuditAction, target string, now t
 	return &AuditEntry{ID: randomID(8), At: now.UTC(), Actor: CallerFrom(ctx).Subject, Action: action, Target: target}
 }
 
-// AuditPage is a page of the audit log, newest first.
-type AuditPage struct {
-	Entries    []*AuditEntry
-	Cursors    []string
-	TotalCount int
-	PageInfo   PageInfo
-}
-
 // ErasureRef returns a salted SHA-256 reference to an erased ID:
 // "sha256:SALT:HASH" in hex, with a fresh random salt. It reveals nothing of
 // the ID (keys are often names, so an unsalted hash could be looked up), yet
@@ -230,7 +222,7 @@ type AdminStore interface {
 	// records e, in one transaction. Returns ENOTFOUND if no person has id.
 	ErasePerson(ctx context.Context, id string, e *AuditEntry) error
 	// AuditLog returns a page of the audit log, newest first.
-	AuditLog(ctx context.Context, p PageArgs) (*AuditPage, error)
+	AuditLog(ctx context.Context, p PageArgs) (*Page[*AuditEntry], error)
 }
 
 // Validate checks k before it is stored.

@@ -20,7 +20,7 @@ type Store interface {
 	// ActorsByID returns the actors with the given IDs, nil where unknown.
 	ActorsByID(ctx context.Context, ids []string) ([]*Actor, error)
 	// FindActors returns a page of actors matching f, ordered by name then ID.
-	FindActors(ctx context.Context, f ActorFilter, p PageArgs) (*ActorPage, error)
+	FindActors(ctx context.Context, f ActorFilter, p PageArgs) (*Page[*Actor], error)
 	// CreateActor stores a new actor. Returns EINVALID for a bad actor or a
 	// missing parent and ECONFLICT if its key is taken.
 	CreateActor(ctx context.Context, a *Actor) (*Actor, error)
@@ -34,7 +34,7 @@ type Store interface {
 	// ProgrammesByID returns the programmes with the given IDs, nil where unknown.
 	ProgrammesByID(ctx context.Context, ids []string) ([]*Programme, error)
 	// FindProgrammes returns a page of programmes, ordered by name then ID.
-	FindProgrammes(ctx context.Context, f ProgrammeFilter, p PageArgs) (*ProgrammePage, error)
+	FindProgrammes(ctx context.Context, f ProgrammeFilter, p PageArgs) (*Page[*Programme], error)
 	// CreateProgramme returns EINVALID or ECONFLICT.
 	CreateProgramme(ctx context.Context, p *Programme) (*Programme, error)
 	// UpdateProgramme returns ENOTFOUND or EINVALID.
@@ -46,7 +46,7 @@ type Store interface {
 	// LinksByID returns the links with the given IDs, nil where unknown.
 	LinksByID(ctx context.Context, ids []string) ([]*Link, error)
 	// FindLinks returns a page of links matching f, ordered by key.
-	FindLinks(ctx context.Context, f LinkFilter, p PageArgs) (*LinkPage, error)
+	FindLinks(ctx context.Context, f LinkFilter, p PageArgs) (*Page[*Link], error)
 	// LinksOfActors returns, for each actor ID, the links it is an end of
 	// (subject to f), ordered by key.
 	LinksOfActors(ctx context.Context, actorIDs []string, f LinkFilter) ([][]*Link, error)
@@ -134,58 +134,6 @@ func (b *Batch) Len() int {
 // ApplyResult counts what Apply or ApplyStream changed.
 type ApplyResult struct {
 	Created, Updated, Unchanged int
-}
-
-// PageArgs selects a page: the First items after the cursor After.
-type PageArgs struct {
-	First int    // 0 means DefaultPageSize
-	After string // opaque cursor from a previous page, "" for the start
-}
-
-const (
-	DefaultPageSize = 50
-	MaxPageSize     = 1000
-)
-
-// Size returns the page size p asks for, checked against MaxPageSize.
-func (p PageArgs) Size() (int, error) {
-	switch {
-	case p.First == 0:
-		return DefaultPageSize, nil
-	case p.First < 0:
-		return 0, Errorf(EINVALID, "first", "first must not be negative")
-	case p.First > MaxPageSize:
-		return 0, Errorf(EINVALID, "first", "first must be at most %d", MaxPageSize)
-	}
-	return p.First, nil
-}
-
-// PageInfo follows the Relay connection specification.
-type PageInfo struct {
-	HasNextPage bool
-	EndCursor   string
-	StartCursor string
-}
-
-type ActorPage struct {
-	Actors     []*Actor
-	Cursors    []string
-	TotalCount int
-	PageInfo   PageInfo
-}
-
-type ProgrammePage struct {
-	Programmes []*Programme
-	Cursors    []string
-	TotalCount int
-	PageInfo   PageInfo
-}
-
-type LinkPage struct {
-	Links      []*Link
-	Cursors    []string
-	TotalCount int
-	PageInfo   PageInfo
 }
 
 // ActorFilter selects actors; zero fields match everything.

@@ -84,7 +84,7 @@ func (r *Resolver) auditLog(ctx context.Context, first *int32, after *string) (*
 	}
 	c := &model.AuditEntryConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo,
 		Edges: []*model.AuditEntryEdge{}, Nodes: []*model.AuditEntry{}}
-	for i, e := range p.Entries {
+	for i, e := range p.Items {
 		n := &model.AuditEntry{ID: e.ID, At: timestamp(e.At), Actor: e.Actor, Action: model.AuditAction(e.Action), Target: e.Target}
 		c.Edges = append(c.Edges, &model.AuditEntryEdge{Cursor: p.Cursors[i], Node: n})
 		c.Nodes = append(c.Nodes, n)

@@ -105,47 +105,47 @@ func edgesAndNodes[T, N, E any](items []T, cursors []string, node func(T) N, edg
 	return edges, nodes
 }
 
-func actorConnection(p *graph.ActorPage) *model.ActorConnection {
+func actorConnection(p *graph.Page[*graph.Actor]) *model.ActorConnection {
 	c := &model.ActorConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	c.Edges, c.Nodes = edgesAndNodes(p.Actors, p.Cursors, model.ActorOf,
+	c.Edges, c.Nodes = edgesAndNodes(p.Items, p.Cursors, model.ActorOf,
 		func(cur string, n model.Actor) *model.ActorEdge { return &model.ActorEdge{Cursor: cur, Node: n} })
 	return c
 }
 
-func personConnection(p *graph.ActorPage) *model.PersonConnection {
+func personConnection(p *graph.Page[*graph.Actor]) *model.PersonConnection {
 	c := &model.PersonConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	c.Edges, c.Nodes = edgesAndNodes(p.Actors, p.Cursors, func(a *graph.Actor) *model.Person { return &model.Person{Actor: a} },
+	c.Edges, c.Nodes = edgesAndNodes(p.Items, p.Cursors, func(a *graph.Actor) *model.Person { return &model.Person{Actor: a} },
 		func(cur string, n *model.Person) *model.PersonEdge { return &model.PersonEdge{Cursor: cur, Node: n} })
 	return c
 }
 
-func organisationConnection(p *graph.ActorPage) *model.OrganisationConnection {
+func organisationConnection(p *graph.Page[*graph.Actor]) *model.OrganisationConnection {
 	c := &model.OrganisationConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	c.Edges, c.Nodes = edgesAndNodes(p.Actors, p.Cursors, func(a *graph.Actor) *model.Organisation { return &model.Organisation{Actor: a} },
+	c.Edges, c.Nodes = edgesAndNodes(p.Items, p.Cursors, func(a *graph.Actor) *model.Organisation { return &model.Organisation{Actor: a} },
 		func(cur string, n *model.Organisation) *model.OrganisationEdge {
 			return &model.OrganisationEdge{Cursor: cur, Node: n}
 		})
 	return c
 }
 
-func programmeConnection(p *graph.ProgrammePage) *model.ProgrammeConnection {
+func programmeConnection(p *graph.Page[*graph.Programme]) *model.ProgrammeConnection {
 	c := &model.ProgrammeConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	c.Edges, c.Nodes = edgesAndNodes(p.Programmes, p.Cursors, func(p *graph.Programme) *model.Programme { return &model.Programme{Programme: p} },
+	c.Edges, c.Nodes = edgesAndNodes(p.Items, p.Cursors, func(p *graph.Programme) *model.Programme { return &model.Programme{Programme: p} },
 		func(cur string, n *model.Programme) *model.ProgrammeEdge {
 			return &model.ProgrammeEdge{Cursor: cur, Node: n}
 		})
 	return c
 }
 
-func linkConnection(p *graph.LinkPage) *model.LinkConnection {
+func linkConnection(p *graph.Page[*graph.Link]) *model.LinkConnection {
 	c := &model.LinkConnection{TotalCount: int32(p.TotalCount), PageInfo: &p.PageInfo}
-	c.Edges, c.Nodes = edgesAndNodes(p.Links, p.Cursors, func(l *graph.Link) *model.Link { return &model.Link{Link: l} },
+	c.Edges, c.Nodes = edgesAndNodes(p.Items, p.Cursors, func(l *graph.Link) *model.Link { return &model.Link{Link: l} },
 		func(cur string, n *model.Link) *model.LinkEdge { return &model.LinkEdge{Cursor: cur, Node: n} })
 	return c
 }
 
 // linkPage pages links already loaded (ordered by key) as the store would.
-func linkPage(ls []*graph.Link, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+func linkPage(ls []*graph.Link, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func linkPage(ls []*graph.Link, f graph.LinkFilter, p graph.PageArgs) (*graph.Li
 		}
 		after = string(b)
 	}
-	page := &graph.LinkPage{}
+	page := &graph.Page[*graph.Link]{}
 	for _, l := range ls {
 		if !f.Matches(l) {
 			continue
@@ -167,11 +167,11 @@ func linkPage(ls []*graph.Link, f graph.LinkFilter, p graph.PageArgs) (*graph.Li
 		if l.Key <= after {
 			continue
 		}
-		if len(page.Links) == size {
+		if len(page.Items) == size {
 			page.PageInfo.HasNextPage = true
 			continue
 		}
-		page.Links = append(page.Links, l)
+		page.Items = append(page.Items, l)
 		page.Cursors = append(page.Cursors, base64.RawURLEncoding.EncodeToString([]byte(l.Key)))
 	}
 	if n := len(page.Cursors); n > 0 {

@@ -130,7 +130,7 @@ func state(t *testing.T, s graph.Store) string {
 	}
 	fmt.Fprintf(&b, "version %d\n", v)
 	json.NewEncoder(&b).Encode(ks)
-	json.NewEncoder(&b).Encode(log.Entries)
+	json.NewEncoder(&b).Encode(log.Items)
 	return b.String()
 }
 
@@ -574,7 +574,7 @@ func testErasePerson(t *testing.T, openStore func(*testing.T) graph.Store) {
 // failingStore fails FindActors, so a request logs an internal error.
 type failingStore struct{ graph.Store }
 
-func (failingStore) FindActors(context.Context, graph.ActorFilter, graph.PageArgs) (*graph.ActorPage, error) {
+func (failingStore) FindActors(context.Context, graph.ActorFilter, graph.PageArgs) (*graph.Page[*graph.Actor], error) {
 	return nil, fmt.Errorf("disk on fire")
 }
 

@@ -267,7 +267,7 @@ func (s *slowStore) wait(ctx context.Context) error {
 	}
 }
 
-func (s *slowStore) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.ActorPage, error) {
+func (s *slowStore) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
 	if err := s.wait(ctx); err != nil {
 		return nil, err
 	}

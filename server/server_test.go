@@ -315,7 +315,7 @@ func (c *countingStore) ProgrammesByID(ctx context.Context, ids []string) ([]*gr
 	return c.Store.ProgrammesByID(ctx, ids)
 }
 
-func (c *countingStore) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.ActorPage, error) {
+func (c *countingStore) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
 	c.count("FindActors")
 	return c.Store.FindActors(ctx, f, p)
 }

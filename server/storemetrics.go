@@ -58,8 +58,8 @@ func (s *meteredStore) ActorsByID(ctx context.Context, ids []string) ([]*graph.A
 	return timed(s, ctx, "ActorsByID", func(ctx context.Context) ([]*graph.Actor, error) { return s.Store.ActorsByID(ctx, ids) })
 }
 
-func (s *meteredStore) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.ActorPage, error) {
-	return timed(s, ctx, "FindActors", func(ctx context.Context) (*graph.ActorPage, error) { return s.Store.FindActors(ctx, f, p) })
+func (s *meteredStore) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
+	return timed(s, ctx, "FindActors", func(ctx context.Context) (*graph.Page[*graph.Actor], error) { return s.Store.FindActors(ctx, f, p) })
 }
 
 func (s *meteredStore) CreateActor(ctx context.Context, a *graph.Actor) (*graph.Actor, error) {
@@ -78,8 +78,10 @@ func (s *meteredStore) ProgrammesByID(ctx context.Context, ids []string) ([]*gra
 	return timed(s, ctx, "ProgrammesByID", func(ctx context.Context) ([]*graph.Programme, error) { return s.Store.ProgrammesByID(ctx, ids) })
 }
 
-func (s *meteredStore) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.ProgrammePage, error) {
-	return timed(s, ctx, "FindProgrammes", func(ctx context.Context) (*graph.ProgrammePage, error) { return s.Store.FindProgrammes(ctx, f, p) })
+func (s *meteredStore) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.Page[*graph.Programme], error) {
+	return timed(s, ctx, "FindProgrammes", func(ctx context.Context) (*graph.Page[*graph.Programme], error) {
+		return s.Store.FindProgrammes(ctx, f, p)
+	})
 }
 
 func (s *meteredStore) CreateProgramme(ctx context.Context, p *graph.Programme) (*graph.Programme, error) {
@@ -98,8 +100,8 @@ func (s *meteredStore) LinksByID(ctx context.Context, ids []string) ([]*graph.Li
 	return timed(s, ctx, "LinksByID", func(ctx context.Context) ([]*graph.Link, error) { return s.Store.LinksByID(ctx, ids) })
 }
 
-func (s *meteredStore) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
-	return timed(s, ctx, "FindLinks", func(ctx context.Context) (*graph.LinkPage, error) { return s.Store.FindLinks(ctx, f, p) })
+func (s *meteredStore) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
+	return timed(s, ctx, "FindLinks", func(ctx context.Context) (*graph.Page[*graph.Link], error) { return s.Store.FindLinks(ctx, f, p) })
 }
 
 func (s *meteredStore) LinksOfActors(ctx context.Context, ids []string, f graph.LinkFilter) ([][]*graph.Link, error) {

@@ -58,7 +58,7 @@ func (s *Store) ActorsByID(ctx context.Context, ids []string) ([]*graph.Actor, e
 	if err != nil {
 		return nil, err
 	}
-	return inOrder(ids, found, func(a *graph.Actor) string { return a.ID }), nil
+	return graph.InOrder(ids, found, func(a *graph.Actor) string { return a.ID }), nil
 }
 
 func actorsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]*graph.Actor, error) {
@@ -81,23 +81,21 @@ func getActor(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*gra
 }
 
 // FindActors returns a page of actors matching f, ordered by name then ID.
-func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.ActorPage, error) {
+func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
 	}
-	var after []string
-	if p.After != "" {
-		if after, err = decodeCursor(p.After, 2); err != nil {
-			return nil, err
-		}
+	after, err := p.AfterKey(2)
+	if err != nil {
+		return nil, err
 	}
 	match, w, ok, err := actorMatch(f)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return &graph.ActorPage{}, nil
+		return &graph.Page[*graph.Actor]{}, nil
 	}
 	params := w.with("limit", size+1)
 	var keyset []string
@@ -107,11 +105,11 @@ func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.Pag
 	}
 	countQ := match + w.String() + ` RETURN count(a)`
 	pageQ := match + w.String(keyset...) + ` WITH a ORDER BY a.name, a.id LIMIT $limit RETURN a{.*}`
-	out := &graph.ActorPage{}
+	var total int
 	var found []*graph.Actor
 	err = s.read(ctx, "find actors", func(tx neo4j.ManagedTransaction) error {
 		var err error
-		if out.TotalCount, err = count(ctx, tx, countQ, w.params); err != nil {
+		if total, err = count(ctx, tx, countQ, w.params); err != nil {
 			return err
 		}
 		found, err = collectMaps(ctx, tx, pageQ, params, decodeActor)
@@ -120,8 +118,7 @@ func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.Pag
 	if err != nil {
 		return nil, err
 	}
-	out.Actors, out.Cursors, out.PageInfo = page(found, size, func(a *graph.Actor) string { return encodeCursor(a.Name, a.ID) })
-	return out, nil
+	return graph.NewPage(found, size, total, graph.ActorKey), nil
 }
 
 // actorMatch returns the MATCH (or full-text CALL) and WHERE clause binding

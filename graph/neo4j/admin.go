@@ -3,8 +3,6 @@ package neo4j
 import (
 	"context"
 	"encoding/hex"
-	"strconv"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/partnergraph/partnergraph/graph"
@@ -32,11 +30,11 @@ func init() { schema = append(schema, adminSchema...) }
 func decodeKey(m map[string]any) *graph.APIKey {
 	h, _ := hex.DecodeString(getStr(m, "hash"))
 	return &graph.APIKey{ID: getStr(m, "id"), Name: getStr(m, "name"), Role: graph.AccessRole(getStr(m, "role")),
-		Hash: h, Created: fromNanos(getInt(m, "created")), Revoked: fromNanos(getInt(m, "revoked"))}
+		Hash: h, Created: graph.FromUnixNanos(getInt(m, "created")), Revoked: graph.FromUnixNanos(getInt(m, "revoked"))}
 }
 
 func decodeAudit(m map[string]any) *graph.AuditEntry {
-	return &graph.AuditEntry{ID: getStr(m, "id"), At: fromNanos(getInt(m, "at")), Actor: getStr(m, "actor"),
+	return &graph.AuditEntry{ID: getStr(m, "id"), At: graph.FromUnixNanos(getInt(m, "at")), Actor: getStr(m, "actor"),
 		Action: graph.AuditAction(getStr(m, "action")), Target: getStr(m, "target")}
 }
 
@@ -58,7 +56,7 @@ func (s *Store) CreateKey(ctx context.Context, k *graph.APIKey, e *graph.AuditEn
 		}
 		err = run(ctx, tx, `CREATE (:ApiKey {id: $id, name: $name, role: $role, hash: $hash, created: $created, revoked: $revoked})`,
 			map[string]any{"id": k.ID, "name": k.Name, "role": string(k.Role), "hash": hash,
-				"created": nanos(k.Created), "revoked": nanos(k.Revoked)})
+				"created": graph.UnixNanos(k.Created), "revoked": graph.UnixNanos(k.Revoked)})
 		if err != nil {
 			return err
 		}
@@ -113,7 +111,7 @@ func (s *Store) RevokeKey(ctx context.Context, id string, e *graph.AuditEntry) (
 			return nil
 		}
 		k.Revoked = e.At
-		err = run(ctx, tx, `MATCH (k:ApiKey {id: $id}) SET k.revoked = $at`, map[string]any{"id": id, "at": nanos(e.At)})
+		err = run(ctx, tx, `MATCH (k:ApiKey {id: $id}) SET k.revoked = $at`, map[string]any{"id": id, "at": graph.UnixNanos(e.At)})
 		if err != nil {
 			return err
 		}
@@ -152,28 +150,24 @@ func (s *Store) ErasePerson(ctx context.Context, id string, e *graph.AuditEntry)
 }
 
 // AuditLog returns a page of the audit log, newest first.
-func (s *Store) AuditLog(ctx context.Context, p graph.PageArgs) (*graph.AuditPage, error) {
+func (s *Store) AuditLog(ctx context.Context, p graph.PageArgs) (*graph.Page[*graph.AuditEntry], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
 	}
 	params := map[string]any{"at": nil, "id": "", "n": size + 1}
-	if p.After != "" {
-		parts, err := decodeCursor(p.After, 2)
-		if err != nil {
-			return nil, err
-		}
-		at, err := strconv.ParseInt(parts[0], 10, 64)
-		if err != nil {
-			return nil, graph.Errorf(graph.EINVALID, "after", "malformed cursor %q", p.After)
-		}
-		params["at"], params["id"] = at, parts[1]
+	at, id, ok, err := p.AfterAudit()
+	if err != nil {
+		return nil, err
 	}
-	out := &graph.AuditPage{}
+	if ok {
+		params["at"], params["id"] = at, id
+	}
+	var total int
 	var es []*graph.AuditEntry
 	err = s.read(ctx, "audit log", func(tx neo4j.ManagedTransaction) error {
 		var err error
-		if out.TotalCount, err = count(ctx, tx, `MATCH (e:AuditEntry) RETURN count(e)`, nil); err != nil {
+		if total, err = count(ctx, tx, `MATCH (e:AuditEntry) RETURN count(e)`, nil); err != nil {
 			return err
 		}
 		es, err = collectMaps(ctx, tx, `MATCH (e:AuditEntry)
@@ -184,10 +178,7 @@ func (s *Store) AuditLog(ctx context.Context, p graph.PageArgs) (*graph.AuditPag
 	if err != nil {
 		return nil, err
 	}
-	out.Entries, out.Cursors, out.PageInfo = page(es, size, func(e *graph.AuditEntry) string {
-		return encodeCursor(strconv.FormatInt(nanos(e.At), 10), e.ID)
-	})
-	return out, nil
+	return graph.NewPage(es, size, total, graph.AuditKey), nil
 }
 
 func createAudit(ctx context.Context, tx neo4j.ManagedTransaction, e *graph.AuditEntry) error {
@@ -202,7 +193,7 @@ func createAudit(ctx context.Context, tx neo4j.ManagedTransaction, e *graph.Audi
 		return graph.Errorf(graph.ECONFLICT, "audit", "audit entry %q already exists", e.ID)
 	}
 	return run(ctx, tx, `CREATE (:AuditEntry {id: $id, at: $at, actor: $actor, action: $action, target: $target})`,
-		map[string]any{"id": e.ID, "at": nanos(e.At), "actor": e.Actor, "action": string(e.Action), "target": e.Target})
+		map[string]any{"id": e.ID, "at": graph.UnixNanos(e.At), "actor": e.Actor, "action": string(e.Action), "target": e.Target})
 }
 
 // adminWrite runs fn in a managed write transaction that, unlike write,
@@ -220,19 +211,4 @@ func (s *Store) adminWrite(ctx context.Context, what string, fn func(tx neo4j.Ma
 func getInt(m map[string]any, k string) int64 {
 	n, _ := m[k].(int64)
 	return n
-}
-
-// nanos stores a time as Unix nanoseconds, 0 for the zero time.
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
 }

@@ -73,7 +73,7 @@ func (s *Store) LinksByID(ctx context.Context, ids []string) ([]*graph.Link, err
 	if err != nil {
 		return nil, err
 	}
-	return inOrder(ids, found, func(l *graph.Link) string { return l.ID }), nil
+	return graph.InOrder(ids, found, func(l *graph.Link) string { return l.ID }), nil
 }
 
 func linksByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]*graph.Link, error) {
@@ -102,7 +102,7 @@ func linkWhere(f graph.LinkFilter) *where {
 }
 
 // FindLinks returns a page of links matching f, ordered by key.
-func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
@@ -110,22 +110,22 @@ func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageA
 	w := linkWhere(f)
 	params := w.with("limit", size+1)
 	var keyset []string
-	if p.After != "" {
-		after, err := decodeCursor(p.After, 1)
-		if err != nil {
-			return nil, err
-		}
+	after, err := p.AfterKey(1)
+	if err != nil {
+		return nil, err
+	}
+	if after != nil {
 		keyset = []string{`l.key > $afterKey`}
 		params["afterKey"] = after[0]
 	}
 	const match = `MATCH (s:Actor)-[l:LINK]->(t:Actor)`
 	countQ := match + w.String() + ` RETURN count(l)`
 	pageQ := match + w.String(keyset...) + ` WITH s, l, t ORDER BY l.key LIMIT $limit RETURN ` + linkReturn
-	out := &graph.LinkPage{}
+	var total int
 	var found []*graph.Link
 	err = s.read(ctx, "find links", func(tx neo4j.ManagedTransaction) error {
 		var err error
-		if out.TotalCount, err = count(ctx, tx, countQ, w.params); err != nil {
+		if total, err = count(ctx, tx, countQ, w.params); err != nil {
 			return err
 		}
 		found, err = collectMaps(ctx, tx, pageQ, params, decodeLink)
@@ -134,8 +134,7 @@ func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageA
 	if err != nil {
 		return nil, err
 	}
-	out.Links, out.Cursors, out.PageInfo = page(found, size, func(l *graph.Link) string { return encodeCursor(l.Key) })
-	return out, nil
+	return graph.NewPage(found, size, total, graph.LinkKey), nil
 }
 
 // LinksOfActors returns, for each actor ID, the links it is an end of

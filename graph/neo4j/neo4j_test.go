@@ -139,14 +139,14 @@ func TestHostileStrings(t *testing.T) {
 	for i, a := range actors {
 		got := must(s.FindActors(ctx, graph.ActorFilter{Search: a.Name, Kinds: []graph.Kind{graph.KindOrganisation}}, graph.PageArgs{}))
 		found := false
-		for _, g := range got.Actors {
+		for _, g := range got.Items {
 			found = found || g.ID == a.ID
 		}
 		if !found {
 			t.Errorf("search by hostile name %d %q did not find it (got %d)", i, a.Name, got.TotalCount)
 		}
 	}
-	if got := must(s.FindActors(ctx, graph.ActorFilter{Search: "UNIC smart 日本語"}, graph.PageArgs{})); got.TotalCount != 1 || got.Actors[0].ID != actors[4].ID {
+	if got := must(s.FindActors(ctx, graph.ActorFilter{Search: "UNIC smart 日本語"}, graph.PageArgs{})); got.TotalCount != 1 || got.Items[0].ID != actors[4].ID {
 		t.Errorf("accent-folded search found %d actors, want the unicode one", got.TotalCount)
 	}
 
@@ -231,7 +231,7 @@ func TestSearchWords(t *testing.T) {
 	} {
 		p := must(s.FindActors(ctx, graph.ActorFilter{Search: tc.search}, graph.PageArgs{}))
 		var got []string
-		for _, a := range p.Actors {
+		for _, a := range p.Items {
 			got = append(got, a.Name)
 		}
 		if diff := cmp.Diff(tc.want, got); diff != "" {

@@ -51,7 +51,7 @@ func (s *Store) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Prog
 	if err != nil {
 		return nil, err
 	}
-	return inOrder(ids, found, func(p *graph.Programme) string { return p.ID }), nil
+	return graph.InOrder(ids, found, func(p *graph.Programme) string { return p.ID }), nil
 }
 
 func programmesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) ([]*graph.Programme, error) {
@@ -68,16 +68,14 @@ func getProgramme(ctx context.Context, tx neo4j.ManagedTransaction, id string) (
 }
 
 // FindProgrammes returns a page of programmes, ordered by name then ID.
-func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.ProgrammePage, error) {
+func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.Page[*graph.Programme], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
 	}
-	var after []string
-	if p.After != "" {
-		if after, err = decodeCursor(p.After, 2); err != nil {
-			return nil, err
-		}
+	after, err := p.AfterKey(2)
+	if err != nil {
+		return nil, err
 	}
 	w := newWhere()
 	match := `MATCH (p:Programme)`
@@ -87,7 +85,7 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 			return nil, err
 		}
 		if !ok {
-			return &graph.ProgrammePage{}, nil
+			return &graph.Page[*graph.Programme]{}, nil
 		}
 		match = `CALL db.index.fulltext.queryNodes('programme_search', $search) YIELD node AS p`
 		w.params["search"] = q
@@ -102,11 +100,11 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 	}
 	countQ := match + w.String() + ` RETURN count(p)`
 	pageQ := match + w.String(keyset...) + ` WITH p ORDER BY p.name, p.id LIMIT $limit RETURN p{.*}`
-	out := &graph.ProgrammePage{}
+	var total int
 	var found []*graph.Programme
 	err = s.read(ctx, "find programmes", func(tx neo4j.ManagedTransaction) error {
 		var err error
-		if out.TotalCount, err = count(ctx, tx, countQ, w.params); err != nil {
+		if total, err = count(ctx, tx, countQ, w.params); err != nil {
 			return err
 		}
 		found, err = collectMaps(ctx, tx, pageQ, params, decodeProgramme)
@@ -115,8 +113,7 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 	if err != nil {
 		return nil, err
 	}
-	out.Programmes, out.Cursors, out.PageInfo = page(found, size, func(p *graph.Programme) string { return encodeCursor(p.Name, p.ID) })
-	return out, nil
+	return graph.NewPage(found, size, total, graph.ProgrammeKey), nil
 }
 
 // CreateProgramme returns EINVALID or ECONFLICT.

@@ -40,36 +40,33 @@ func (s *Store) ActorsByID(ctx context.Context, ids []string) ([]*graph.Actor, e
 	if err != nil {
 		return nil, err
 	}
-	return byID(ids, found, func(a *graph.Actor) string { return a.ID }), nil
+	return graph.InOrder(ids, found, func(a *graph.Actor) string { return a.ID }), nil
 }
 
 // FindActors returns a page of actors matching f, ordered by name then ID.
-func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.ActorPage, error) {
+func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
 	}
 	where, args := actorWhere(f)
-	page := &graph.ActorPage{}
+	var total int
+	var found []*graph.Actor
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM actors WHERE `+where, args...).Scan(&page.TotalCount); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM actors WHERE `+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("sqlite: count actors: %w", err)
 		}
-		w, a, err := afterNameID(where, args, p.After)
+		w, a, err := afterNameID(where, args, p)
 		if err != nil {
 			return err
 		}
-		as, err := scanAll(ctx, tx, scanActor, `SELECT `+actorCols+` FROM actors WHERE `+w+` ORDER BY name, id LIMIT ?`, append(a, size+1)...)
-		page.Actors = as
+		found, err = scanAll(ctx, tx, scanActor, `SELECT `+actorCols+` FROM actors WHERE `+w+` ORDER BY name, id LIMIT ?`, append(a, size+1)...)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	page.Actors, page.PageInfo.HasNextPage = trim(page.Actors, size)
-	page.Cursors = cursors(page.Actors, func(a *graph.Actor) string { return encodeCursor(a.Name, a.ID) })
-	page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
-	return page, nil
+	return graph.NewPage(found, size, total, graph.ActorKey), nil
 }
 
 func actorWhere(f graph.ActorFilter) (string, []any) {
@@ -119,37 +116,12 @@ func (c *conds) sql() (string, []any) {
 }
 
 // afterNameID adds a keyset condition for a (name, id) cursor.
-func afterNameID(where string, args []any, after string) (string, []any, error) {
-	if after == "" {
-		return where, args, nil
-	}
-	parts, err := decodeCursor(after, 2)
-	if err != nil {
-		return "", nil, err
+func afterNameID(where string, args []any, p graph.PageArgs) (string, []any, error) {
+	parts, err := p.AfterKey(2)
+	if parts == nil || err != nil {
+		return where, args, err
 	}
 	return where + ` AND (name, id) > (?, ?)`, append(append([]any{}, args...), parts[0], parts[1]), nil
-}
-
-func trim[T any](vs []T, size int) ([]T, bool) {
-	if len(vs) > size {
-		return vs[:size], true
-	}
-	return vs, false
-}
-
-func cursors[T any](vs []T, cursor func(T) string) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = cursor(v)
-	}
-	return out
-}
-
-func ends(cs []string) (string, string) {
-	if len(cs) == 0 {
-		return "", ""
-	}
-	return cs[0], cs[len(cs)-1]
 }
 
 // CreateActor stores a new actor.

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
 )
@@ -45,7 +43,7 @@ func scanKey(r rowScanner) (*graph.APIKey, error) {
 	if err := r.Scan(&k.ID, &k.Name, &k.Role, &k.Hash, &created, &revoked); err != nil {
 		return nil, err
 	}
-	k.Created, k.Revoked = fromNanos(created), fromNanos(revoked)
+	k.Created, k.Revoked = graph.FromUnixNanos(created), graph.FromUnixNanos(revoked)
 	return &k, nil
 }
 
@@ -64,7 +62,7 @@ func (s *Store) CreateKey(ctx context.Context, k *graph.APIKey, e *graph.AuditEn
 			return graph.Errorf(graph.ECONFLICT, "id", "key %q already exists", k.ID)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (`+keyCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
-			k.ID, k.Name, k.Role, k.Hash, nanos(k.Created), nanos(k.Revoked))
+			k.ID, k.Name, k.Role, k.Hash, graph.UnixNanos(k.Created), graph.UnixNanos(k.Revoked))
 		if err != nil {
 			return fmt.Errorf("sqlite: create key: %w", err)
 		}
@@ -104,7 +102,7 @@ func (s *Store) RevokeKey(ctx context.Context, id string, e *graph.AuditEntry) (
 			return nil
 		}
 		k.Revoked = e.At
-		if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked = ? WHERE id = ?`, nanos(k.Revoked), id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked = ? WHERE id = ?`, graph.UnixNanos(k.Revoked), id); err != nil {
 			return fmt.Errorf("sqlite: revoke key: %w", err)
 		}
 		return insertAudit(ctx, tx, e)
@@ -150,42 +148,33 @@ func (s *Store) ErasePerson(ctx context.Context, id string, e *graph.AuditEntry)
 }
 
 // AuditLog returns a page of the audit log, newest first.
-func (s *Store) AuditLog(ctx context.Context, p graph.PageArgs) (*graph.AuditPage, error) {
+func (s *Store) AuditLog(ctx context.Context, p graph.PageArgs) (*graph.Page[*graph.AuditEntry], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
 	}
 	where, args := "1", []any{}
-	if p.After != "" {
-		parts, err := decodeCursor(p.After, 2)
-		if err != nil {
-			return nil, err
-		}
-		at, err := strconv.ParseInt(parts[0], 10, 64)
-		if err != nil {
-			return nil, graph.Errorf(graph.EINVALID, "after", "malformed cursor %q", p.After)
-		}
-		where, args = `(at, id) < (?, ?)`, []any{at, parts[1]}
+	at, id, ok, err := p.AfterAudit()
+	if err != nil {
+		return nil, err
 	}
-	page := &graph.AuditPage{}
+	if ok {
+		where, args = `(at, id) < (?, ?)`, []any{at, id}
+	}
+	var total int
+	var found []*graph.AuditEntry
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&page.TotalCount); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
 			return fmt.Errorf("sqlite: count audit log: %w", err)
 		}
-		es, err := scanAll(ctx, tx, scanAudit, `SELECT id, at, actor, action, target FROM audit_log WHERE `+where+
+		found, err = scanAll(ctx, tx, scanAudit, `SELECT id, at, actor, action, target FROM audit_log WHERE `+where+
 			` ORDER BY at DESC, id DESC LIMIT ?`, append(args, size+1)...)
-		page.Entries = es
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	page.Entries, page.PageInfo.HasNextPage = trim(page.Entries, size)
-	page.Cursors = cursors(page.Entries, func(e *graph.AuditEntry) string {
-		return encodeCursor(strconv.FormatInt(nanos(e.At), 10), e.ID)
-	})
-	page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
-	return page, nil
+	return graph.NewPage(found, size, total, graph.AuditKey), nil
 }
 
 func scanAudit(r rowScanner) (*graph.AuditEntry, error) {
@@ -194,7 +183,7 @@ func scanAudit(r rowScanner) (*graph.AuditEntry, error) {
 	if err := r.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Target); err != nil {
 		return nil, err
 	}
-	e.At = fromNanos(at)
+	e.At = graph.FromUnixNanos(at)
 	return &e, nil
 }
 
@@ -210,7 +199,7 @@ func insertAudit(ctx context.Context, tx *sql.Tx, e *graph.AuditEntry) error {
 		return graph.Errorf(graph.ECONFLICT, "audit", "audit entry %q already exists", e.ID)
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor, action, target) VALUES (?, ?, ?, ?, ?)`,
-		e.ID, nanos(e.At), e.Actor, e.Action, e.Target)
+		e.ID, graph.UnixNanos(e.At), e.Actor, e.Action, e.Target)
 	if err != nil {
 		return fmt.Errorf("sqlite: write audit entry: %w", err)
 	}
@@ -232,20 +221,4 @@ func (s *Store) adminWrite(ctx context.Context, fn func(tx *sql.Tx) error) error
 		return fmt.Errorf("sqlite: commit: %w", err)
 	}
 	return nil
-}
-
-// nanos stores a time as Unix nanoseconds, 0 for the zero time, so times
-// sort as numbers and round-trip exactly.
-func nanos(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func fromNanos(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, n).UTC()
 }

@@ -43,7 +43,7 @@ func (s *Store) LinksByID(ctx context.Context, ids []string) ([]*graph.Link, err
 	if err != nil {
 		return nil, err
 	}
-	return byID(ids, found, func(l *graph.Link) string { return l.ID }), nil
+	return graph.InOrder(ids, found, func(l *graph.Link) string { return l.ID }), nil
 }
 
 func linkWhere(f graph.LinkFilter) *conds {
@@ -62,35 +62,32 @@ func linkWhere(f graph.LinkFilter) *conds {
 }
 
 // FindLinks returns a page of links matching f, ordered by key.
-func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
 	}
 	where, args := linkWhere(f).sql()
-	page := &graph.LinkPage{}
+	var total int
+	var found []*graph.Link
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE `+where, args...).Scan(&page.TotalCount); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE `+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("sqlite: count links: %w", err)
 		}
-		if p.After != "" {
-			parts, err := decodeCursor(p.After, 1)
-			if err != nil {
-				return err
-			}
-			where, args = where+` AND key > ?`, append(args, parts[0])
+		after, err := p.AfterKey(1)
+		if err != nil {
+			return err
 		}
-		ls, err := scanAll(ctx, tx, scanLink, `SELECT `+linkCols+` FROM links WHERE `+where+` ORDER BY key LIMIT ?`, append(args, size+1)...)
-		page.Links = ls
+		if after != nil {
+			where, args = where+` AND key > ?`, append(args, after[0])
+		}
+		found, err = scanAll(ctx, tx, scanLink, `SELECT `+linkCols+` FROM links WHERE `+where+` ORDER BY key LIMIT ?`, append(args, size+1)...)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	page.Links, page.PageInfo.HasNextPage = trim(page.Links, size)
-	page.Cursors = cursors(page.Links, func(l *graph.Link) string { return encodeCursor(l.Key) })
-	page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
-	return page, nil
+	return graph.NewPage(found, size, total, graph.LinkKey), nil
 }
 
 // LinksOfActors returns, for each actor, the links it is an end of.

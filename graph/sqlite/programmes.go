@@ -45,11 +45,11 @@ func (s *Store) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Prog
 	if err != nil {
 		return nil, err
 	}
-	return byID(ids, found, func(p *graph.Programme) string { return p.ID }), nil
+	return graph.InOrder(ids, found, func(p *graph.Programme) string { return p.ID }), nil
 }
 
 // FindProgrammes returns a page of programmes, ordered by name then ID.
-func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.ProgrammePage, error) {
+func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.Page[*graph.Programme], error) {
 	size, err := p.Size()
 	if err != nil {
 		return nil, err
@@ -63,26 +63,23 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 		c.add(`instr(lower(name), ?) > 0`, w)
 	}
 	where, args := c.sql()
-	page := &graph.ProgrammePage{}
+	var total int
+	var found []*graph.Programme
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM programmes WHERE `+where, args...).Scan(&page.TotalCount); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM programmes WHERE `+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("sqlite: count programmes: %w", err)
 		}
-		w, a, err := afterNameID(where, args, p.After)
+		w, a, err := afterNameID(where, args, p)
 		if err != nil {
 			return err
 		}
-		ps, err := scanAll(ctx, tx, scanProgramme, `SELECT `+programmeCols+` FROM programmes WHERE `+w+` ORDER BY name, id LIMIT ?`, append(a, size+1)...)
-		page.Programmes = ps
+		found, err = scanAll(ctx, tx, scanProgramme, `SELECT `+programmeCols+` FROM programmes WHERE `+w+` ORDER BY name, id LIMIT ?`, append(a, size+1)...)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	page.Programmes, page.PageInfo.HasNextPage = trim(page.Programmes, size)
-	page.Cursors = cursors(page.Programmes, func(p *graph.Programme) string { return encodeCursor(p.Name, p.ID) })
-	page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
-	return page, nil
+	return graph.NewPage(found, size, total, graph.ProgrammeKey), nil
 }
 
 // CreateProgramme stores a new programme.

@@ -7,7 +7,6 @@ import (
 	"context"
 	"database/sql"
 	_ "embed"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -150,19 +149,6 @@ func scanAll[T any](ctx context.Context, q queryer, scan func(rowScanner) (*T, e
 
 type rowScanner interface{ Scan(dest ...any) error }
 
-// byID orders found items as ids, nil where missing.
-func byID[T any](ids []string, found []*T, id func(*T) string) []*T {
-	m := make(map[string]*T, len(found))
-	for _, v := range found {
-		m[id(v)] = v
-	}
-	out := make([]*T, len(ids))
-	for i, x := range ids {
-		out[i] = m[x]
-	}
-	return out
-}
-
 // placeholders returns "?, ?, …" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
@@ -198,23 +184,6 @@ func nullable(s string) any {
 		return nil
 	}
 	return s
-}
-
-// encodeCursor and decodeCursor make opaque keyset cursors.
-func encodeCursor(parts ...string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(jsonText(parts)))
-}
-
-func decodeCursor(c string, n int) ([]string, error) {
-	var parts []string
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil {
-		err = json.Unmarshal(b, &parts)
-	}
-	if err != nil || len(parts) != n {
-		return nil, graph.Errorf(graph.EINVALID, "after", "malformed cursor %q", c)
-	}
-	return parts, nil
 }
 
 // ftsQuery turns free text into an FTS5 query: every word must prefix-match.

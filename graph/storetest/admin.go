@@ -79,9 +79,9 @@ func testKeys(t *testing.T, s AdminBackend) {
 		t.Errorf("scan after creating keys saw %d items, want none", n)
 	}
 	log := must(s.AuditLog(ctx, graph.PageArgs{}))
-	if log.TotalCount != 2 || log.Entries[0].Target != admin.ID || log.Entries[0].Action != graph.AuditCreateKey ||
-		log.Entries[0].Actor != "cli:test" {
-		t.Errorf("audit log = %+v, want the two key creations, newest first", log.Entries)
+	if log.TotalCount != 2 || log.Items[0].Target != admin.ID || log.Items[0].Action != graph.AuditCreateKey ||
+		log.Items[0].Actor != "cli:test" {
+		t.Errorf("audit log = %+v, want the two key creations, newest first", log.Items)
 	}
 }
 
@@ -127,7 +127,7 @@ func testRevokeKey(t *testing.T, s AdminBackend) {
 	wantCode(t, err, graph.ENOTFOUND, "")
 	log := must(s.AuditLog(ctx, graph.PageArgs{}))
 	var actions []graph.AuditAction
-	for _, e := range log.Entries {
+	for _, e := range log.Items {
 		actions = append(actions, e.Action)
 	}
 	if diff := cmp.Diff([]graph.AuditAction{graph.AuditRevokeKey, graph.AuditCreateKey}, actions); diff != "" {
@@ -171,10 +171,10 @@ func testErasePerson(t *testing.T, s AdminBackend) {
 		}
 	}
 	log := must(s.AuditLog(ctx, graph.PageArgs{}))
-	if diff := cmp.Diff([]*graph.AuditEntry{e}, log.Entries); diff != "" {
+	if diff := cmp.Diff([]*graph.AuditEntry{e}, log.Items); diff != "" {
 		t.Fatalf("audit log (-want +got):\n%s", diff)
 	}
-	got := log.Entries[0]
+	got := log.Items[0]
 	if strings.Contains(got.Target, bob.ID) || strings.Contains(got.Target, bob.Key) || !graph.MatchesErasureRef(got.Target, bob.ID) {
 		t.Errorf("audit target %q: want a salted hash that matches the erased ID and does not show it", got.Target)
 	}
@@ -233,7 +233,7 @@ func testAuditLogPages(t *testing.T, s AdminBackend) {
 		if p.TotalCount != 7 {
 			t.Fatalf("total count = %d, want 7", p.TotalCount)
 		}
-		got = append(got, p.Entries...)
+		got = append(got, p.Items...)
 		if !p.PageInfo.HasNextPage {
 			break
 		}

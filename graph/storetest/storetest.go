@@ -173,9 +173,9 @@ func testActorValidation(t *testing.T, s graph.Store) {
 
 func testFindActors(t *testing.T, s graph.Store) {
 	f := seed(t, s)
-	keys := func(p *graph.ActorPage) []string {
+	keys := func(p *graph.Page[*graph.Actor]) []string {
 		var ks []string
-		for _, a := range p.Actors {
+		for _, a := range p.Items {
 			ks = append(ks, a.Key)
 		}
 		return ks
@@ -319,11 +319,11 @@ func testProgrammes(t *testing.T, s graph.Store) {
 	wantCode(t, err, graph.EINVALID, "end")
 	must(s.CreateProgramme(ctx, &graph.Programme{Key: "sipp", Name: "School Improvement Partnership Programme", Tags: []string{"collaborative action research"}}))
 	p := must(s.FindProgrammes(ctx, graph.ProgrammeFilter{Tag: "collaboration"}, graph.PageArgs{}))
-	if p.TotalCount != 1 || p.Programmes[0].Key != "hope-challenge" {
+	if p.TotalCount != 1 || p.Items[0].Key != "hope-challenge" {
 		t.Errorf("tag filter = %d programmes, want hope-challenge only", p.TotalCount)
 	}
 	p = must(s.FindProgrammes(ctx, graph.ProgrammeFilter{Search: "improvement"}, graph.PageArgs{}))
-	if p.TotalCount != 1 || p.Programmes[0].Key != "sipp" {
+	if p.TotalCount != 1 || p.Items[0].Key != "sipp" {
 		t.Errorf("search = %d programmes, want sipp only", p.TotalCount)
 	}
 	end := graph.MustDate("2021-07-31")
@@ -414,7 +414,7 @@ func testLinkFilters(t *testing.T, s graph.Store) {
 	} {
 		run(t, tc.name, func(t *testing.T) {
 			p := must(s.FindLinks(ctx, tc.filter, graph.PageArgs{}))
-			if diff := cmp.Diff(sortedIDs(ids(tc.want)), sortedIDs(ids(p.Links))); diff != "" {
+			if diff := cmp.Diff(sortedIDs(ids(tc.want)), sortedIDs(ids(p.Items))); diff != "" {
 				t.Errorf("links (-want +got):\n%s", diff)
 			}
 		})
@@ -431,10 +431,10 @@ func testLinkFilters(t *testing.T, s graph.Store) {
 	run(t, "Pagination", func(t *testing.T) {
 		p1 := must(s.FindLinks(ctx, graph.LinkFilter{}, graph.PageArgs{First: 2}))
 		p2 := must(s.FindLinks(ctx, graph.LinkFilter{}, graph.PageArgs{First: 2, After: p1.PageInfo.EndCursor}))
-		if !p1.PageInfo.HasNextPage || p2.PageInfo.HasNextPage || len(p1.Links) != 2 || len(p2.Links) != 1 || p1.TotalCount != 3 {
-			t.Errorf("pages of %d and %d links (next %v, %v), want 2 then 1", len(p1.Links), len(p2.Links), p1.PageInfo.HasNextPage, p2.PageInfo.HasNextPage)
+		if !p1.PageInfo.HasNextPage || p2.PageInfo.HasNextPage || len(p1.Items) != 2 || len(p2.Items) != 1 || p1.TotalCount != 3 {
+			t.Errorf("pages of %d and %d links (next %v, %v), want 2 then 1", len(p1.Items), len(p2.Items), p1.PageInfo.HasNextPage, p2.PageInfo.HasNextPage)
 		}
-		all := append(ids(p1.Links), ids(p2.Links)...)
+		all := append(ids(p1.Items), ids(p2.Items)...)
 		if diff := cmp.Diff(sortedIDs(all), sortedIDs([]string{f.aff.ID, f.partner.ID, late.ID})); diff != "" {
 			t.Errorf("paged links (-want +got):\n%s", diff)
 		}

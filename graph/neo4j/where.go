@@ -1,12 +1,6 @@
 package neo4j
 
-import (
-	"encoding/base64"
-	"encoding/json"
-	"strings"
-
-	"github.com/partnergraph/partnergraph/graph"
-)
+import "strings"
 
 // where builds a WHERE clause from constant condition texts whose values are
 // all parameters.
@@ -64,42 +58,6 @@ func (w *where) with(kv ...any) map[string]any {
 	return p
 }
 
-// encodeCursor and decodeCursor make opaque keyset cursors: the sort key of
-// the last item of a page.
-func encodeCursor(parts ...string) string {
-	b, _ := json.Marshal(parts)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// decodeCursor returns EINVALID naming "after" unless c holds n parts.
-func decodeCursor(c string, n int) ([]string, error) {
-	var parts []string
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err == nil {
-		err = json.Unmarshal(b, &parts)
-	}
-	if err != nil || len(parts) != n {
-		return nil, graph.Errorf(graph.EINVALID, "after", "malformed cursor %q", c)
-	}
-	return parts, nil
-}
-
-// page trims the size+1 items a query fetched to size and makes cursors.
-func page[T any](items []T, size int, cursor func(T) string) ([]T, []string, graph.PageInfo) {
-	var info graph.PageInfo
-	if len(items) > size {
-		items, info.HasNextPage = items[:size], true
-	}
-	cs := make([]string, len(items))
-	for i, v := range items {
-		cs[i] = cursor(v)
-	}
-	if len(cs) > 0 {
-		info.StartCursor, info.EndCursor = cs[0], cs[len(cs)-1]
-	}
-	return items, cs, info
-}
-
 // unique returns ids without repeats, in first-seen order.
 func unique(ids []string) []string {
 	seen := make(map[string]bool, len(ids))
@@ -109,19 +67,6 @@ func unique(ids []string) []string {
 			seen[id] = true
 			out = append(out, id)
 		}
-	}
-	return out
-}
-
-// inOrder returns, for each id, the item found with that id, or nil.
-func inOrder[T any](ids []string, found []*T, id func(*T) string) []*T {
-	by := make(map[string]*T, len(found))
-	for _, v := range found {
-		by[id(v)] = v
-	}
-	out := make([]*T, len(ids))
-	for i, k := range ids {
-		out[i] = by[k]
 	}
 	return out
 }
