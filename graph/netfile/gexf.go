@@ -2,7 +2,6 @@ package netfile
 
 import (
 	"encoding/xml"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -19,65 +18,16 @@ import (
 // spells and parents are skipped; for a dynamic attribute the last value
 // given wins. Nested nodes (hierarchies) are rejected.
 func ReadGEXF(name string, r io.Reader, fn func(Element) error) error {
-	p := &gexfReader{name: name, dec: xml.NewDecoder(r), fn: fn,
+	p := &gexfReader{xmlReader: xmlReader{name: name, dec: xml.NewDecoder(r), fn: fn},
 		attrs: map[string]map[string]*Key{"node": {}, "edge": {}}}
-	return p.read()
+	return p.document("gexf", p.start, func(xml.EndElement) {})
 }
 
 type gexfReader struct {
-	name     string
-	dec      *xml.Decoder
-	fn       func(Element) error
+	xmlReader
 	attrs    map[string]map[string]*Key // class → attribute id → declaration
 	directed bool
 	graphs   int
-}
-
-func (p *gexfReader) line() int {
-	l, _ := p.dec.InputPos()
-	return l
-}
-
-func (p *gexfReader) token() (xml.Token, error) {
-	tok, err := p.dec.Token()
-	if err == nil || err == io.EOF {
-		return tok, err
-	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return nil, lineError(p.name, se.Line, "%s", se.Msg)
-	}
-	return nil, lineError(p.name, p.line(), "%v", err)
-}
-
-func (p *gexfReader) read() error {
-	root := false
-	for {
-		tok, err := p.token()
-		if err == io.EOF {
-			if !root {
-				return lineError(p.name, p.line(), "no <gexf> element")
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		t, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		if !root {
-			if t.Name.Local != "gexf" {
-				return lineError(p.name, p.line(), "root element is <%s>, want <gexf>", t.Name.Local)
-			}
-			root = true
-			continue
-		}
-		if err := p.start(t); err != nil {
-			return err
-		}
-	}
 }
 
 // start handles an element anywhere inside <gexf>: the reader descends into
@@ -98,13 +48,6 @@ func (p *gexfReader) start(t xml.StartElement) error {
 	return p.skip()
 }
 
-func (p *gexfReader) skip() error {
-	if err := p.dec.Skip(); err != nil {
-		return lineError(p.name, p.line(), "%v", err)
-	}
-	return nil
-}
-
 func (p *gexfReader) graph(t xml.StartElement) error {
 	line := p.line()
 	if p.graphs++; p.graphs > 1 {
@@ -118,10 +61,7 @@ func (p *gexfReader) graph(t xml.StartElement) error {
 		return lineError(p.name, line, "defaultedgetype %q is not directed, undirected or mutual", d)
 	}
 	id, _ := attr(t, "id")
-	if err := p.fn(Element{Kind: GraphElement, Line: line, ID: id, Directed: p.directed}); err != nil {
-		return atLine(p.name, line, err)
-	}
-	return nil
+	return p.emit(Element{Kind: GraphElement, Line: line, ID: id, Directed: p.directed})
 }
 
 // gexfTypes maps GEXF attribute types to the GraphML types typed checks.
@@ -135,28 +75,16 @@ func (p *gexfReader) attributes(t xml.StartElement) error {
 	if !ok {
 		return p.skip() // graph-level attributes
 	}
-	for {
-		tok, err := p.token()
-		if err != nil {
-			return p.eof(err)
+	return p.children(func(c xml.StartElement) error {
+		if c.Name.Local != "attribute" {
+			return p.skip()
 		}
-		switch c := tok.(type) {
-		case xml.EndElement:
-			return nil
-		case xml.StartElement:
-			if c.Name.Local != "attribute" {
-				if err := p.skip(); err != nil {
-					return err
-				}
-				continue
-			}
-			k, err := p.attribute(c)
-			if err != nil {
-				return err
-			}
+		k, err := p.attribute(c)
+		if err == nil {
 			decl[k.ID] = k
 		}
-	}
+		return err
+	}, nil)
 }
 
 func (p *gexfReader) attribute(t xml.StartElement) (*Key, error) {
@@ -177,38 +105,25 @@ func (p *gexfReader) attribute(t xml.StartElement) (*Key, error) {
 		}
 		k.Type = "string"
 	}
-	for {
-		tok, err := p.token()
-		if err != nil {
-			return nil, p.eof(err)
+	err := p.children(func(c xml.StartElement) error {
+		if c.Name.Local != "default" {
+			return p.skip()
 		}
-		switch c := tok.(type) {
-		case xml.EndElement:
-			return k, nil
-		case xml.StartElement:
-			if c.Name.Local != "default" {
-				if err := p.skip(); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			var text string
-			if err := p.dec.DecodeElement(&text, &c); err != nil {
-				return nil, lineError(p.name, p.line(), "%v", err)
-			}
-			if k.Default, err = typed(k, text); err != nil {
-				return nil, lineError(p.name, p.line(), "attribute %q default: %v", k.ID, err)
-			}
-			k.HasDefault = true
+		var text string
+		if err := p.dec.DecodeElement(&text, &c); err != nil {
+			return p.errorf("%v", err)
 		}
+		var err error
+		if k.Default, err = typed(k, text); err != nil {
+			return p.errorf("attribute %q default: %v", k.ID, err)
+		}
+		k.HasDefault = true
+		return nil
+	}, nil)
+	if err != nil {
+		return nil, err
 	}
-}
-
-func (p *gexfReader) eof(err error) error {
-	if err == io.EOF {
-		return lineError(p.name, p.line(), "unexpected end of file")
-	}
-	return err
+	return k, nil
 }
 
 func (p *gexfReader) node(t xml.StartElement) error {
@@ -224,10 +139,7 @@ func (p *gexfReader) node(t xml.StartElement) error {
 	if label, ok := attr(t, "label"); ok && label != "" {
 		e.Attrs = with(e.Attrs, "label", label)
 	}
-	if err := p.fn(e); err != nil {
-		return atLine(p.name, e.Line, err)
-	}
-	return nil
+	return p.emit(e)
 }
 
 func (p *gexfReader) edge(t xml.StartElement) error {
@@ -262,10 +174,7 @@ func (p *gexfReader) edge(t xml.StartElement) error {
 		e.HasWeight = true
 		e.Attrs = with(e.Attrs, "weight", strconv.FormatFloat(e.Weight, 'g', -1, 64))
 	}
-	if err := p.fn(e); err != nil {
-		return atLine(p.name, e.Line, err)
-	}
-	return nil
+	return p.emit(e)
 }
 
 // values reads a node's or edge's children up to its end tag and returns
@@ -273,61 +182,49 @@ func (p *gexfReader) edge(t xml.StartElement) error {
 func (p *gexfReader) values(class string) (map[string]string, error) {
 	var vals map[string]string
 	decl := p.attrs[class]
-	for {
-		tok, err := p.token()
-		if err != nil {
-			return nil, p.eof(err)
-		}
-		switch c := tok.(type) {
-		case xml.StartElement:
-			switch c.Name.Local {
-			case "attvalues":
-				continue // its attvalue children come as tokens
-			case "attvalue":
-				line := p.line()
-				id, _ := attr(c, "for")
-				if id == "" {
-					id, _ = attr(c, "id") // GEXF 1.1
-				}
-				k := decl[id]
-				if k == nil {
-					for _, d := range decl { // GEXF 1.1 may refer by title
-						if d.Name == id {
-							k = d
-						}
+	var value func(c xml.StartElement) error
+	value = func(c xml.StartElement) error {
+		switch c.Name.Local {
+		case "attvalues":
+			return p.children(value, nil)
+		case "attvalue":
+			line := p.line()
+			id, _ := attr(c, "for")
+			if id == "" {
+				id, _ = attr(c, "id") // GEXF 1.1
+			}
+			k := decl[id]
+			if k == nil {
+				for _, d := range decl { // GEXF 1.1 may refer by title
+					if d.Name == id {
+						k = d
 					}
 				}
-				if k == nil {
-					return nil, lineError(p.name, line, "value for undeclared %s attribute %q", class, id)
-				}
-				raw, _ := attr(c, "value")
-				v, err := typed(k, raw)
-				if err != nil {
-					return nil, lineError(p.name, line, "attribute %q: %v", k.Name, err)
-				}
-				vals = with(vals, k.Name, v)
-				if err := p.skip(); err != nil {
-					return nil, err
-				}
-			case "nodes":
-				return nil, lineError(p.name, p.line(), "nested nodes are not supported")
-			default:
-				if err := p.skip(); err != nil {
-					return nil, err
-				}
 			}
-		case xml.EndElement:
-			if c.Name.Local == "attvalues" {
-				continue
+			if k == nil {
+				return lineError(p.name, line, "value for undeclared %s attribute %q", class, id)
 			}
-			for _, k := range decl {
-				if _, ok := vals[k.Name]; !ok && k.HasDefault {
-					vals = with(vals, k.Name, k.Default)
-				}
+			raw, _ := attr(c, "value")
+			v, err := typed(k, raw)
+			if err != nil {
+				return lineError(p.name, line, "attribute %q: %v", k.Name, err)
 			}
-			return vals, nil
+			vals = with(vals, k.Name, v)
+			return p.skip()
+		case "nodes":
+			return p.errorf("nested nodes are not supported")
+		}
+		return p.skip()
+	}
+	if err := p.children(value, nil); err != nil {
+		return nil, err
+	}
+	for _, k := range decl {
+		if _, ok := vals[k.Name]; !ok && k.HasDefault {
+			vals = with(vals, k.Name, k.Default)
 		}
 	}
+	return vals, nil
 }
 
 func with(m map[string]string, k, v string) map[string]string {

@@ -2,7 +2,6 @@ package netfile
 
 import (
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -21,67 +20,19 @@ import (
 // rejected; ports, descriptions, graph-level data and foreign elements are
 // skipped.
 func ReadGraphML(name string, r io.Reader, fn func(Element) error) error {
-	p := &graphmlReader{name: name, dec: xml.NewDecoder(r), fn: fn, keys: map[string]*Key{}}
-	return p.read()
+	p := &graphmlReader{xmlReader: xmlReader{name: name, dec: xml.NewDecoder(r), fn: fn}, keys: map[string]*Key{}}
+	return p.document("graphml", p.start, func(t xml.EndElement) {
+		if t.Name.Local == "graph" {
+			p.graphs++
+		}
+	})
 }
 
 type graphmlReader struct {
-	name     string
-	dec      *xml.Decoder
-	fn       func(Element) error
+	xmlReader
 	keys     map[string]*Key
 	graphs   int
 	directed bool // edgedefault
-}
-
-func (p *graphmlReader) line() int {
-	l, _ := p.dec.InputPos()
-	return l
-}
-
-func (p *graphmlReader) token() (xml.Token, error) {
-	tok, err := p.dec.Token()
-	if err == nil || err == io.EOF {
-		return tok, err
-	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return nil, lineError(p.name, se.Line, "%s", se.Msg)
-	}
-	return nil, lineError(p.name, p.line(), "%v", err)
-}
-
-func (p *graphmlReader) read() error {
-	root := false
-	for {
-		tok, err := p.token()
-		if err == io.EOF {
-			if !root {
-				return lineError(p.name, p.line(), "no <graphml> element")
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if !root {
-				if t.Name.Local != "graphml" {
-					return lineError(p.name, p.line(), "root element is <%s>, want <graphml>", t.Name.Local)
-				}
-				root = true
-				continue
-			}
-			if err := p.start(t); err != nil {
-				return err
-			}
-		case xml.EndElement:
-			if t.Name.Local == "graph" {
-				p.graphs++
-			}
-		}
-	}
 }
 
 // start handles an element inside <graphml> or <graph>.
@@ -96,25 +47,9 @@ func (p *graphmlReader) start(t xml.StartElement) error {
 	case "edge":
 		return p.edge(t)
 	case "hyperedge":
-		return lineError(p.name, p.line(), "hyperedges are not supported")
+		return p.errorf("hyperedges are not supported")
 	}
 	return p.skip()
-}
-
-func (p *graphmlReader) skip() error {
-	if err := p.dec.Skip(); err != nil {
-		return lineError(p.name, p.line(), "%v", err)
-	}
-	return nil
-}
-
-func attr(t xml.StartElement, name string) (string, bool) {
-	for _, a := range t.Attr {
-		if a.Name.Local == name {
-			return a.Value, true
-		}
-	}
-	return "", false
 }
 
 func (p *graphmlReader) key(t xml.StartElement) error {
@@ -139,42 +74,25 @@ func (p *graphmlReader) key(t xml.StartElement) error {
 	if k.Name == "" {
 		k.Name = k.ID
 	}
-	for {
-		tok, err := p.token()
+	err := p.children(func(c xml.StartElement) error {
+		if c.Name.Local != "default" {
+			return p.skip()
+		}
+		text, _, err := p.text()
 		if err != nil {
-			return unexpectedEOF(p, err)
+			return err
 		}
-		switch c := tok.(type) {
-		case xml.StartElement:
-			if c.Name.Local != "default" {
-				if err := p.skip(); err != nil {
-					return err
-				}
-				continue
-			}
-			text, _, err := p.text()
-			if err != nil {
-				return err
-			}
-			if k.Default, err = typed(k, text); err != nil {
-				return lineError(p.name, p.line(), "key %q default: %v", k.ID, err)
-			}
-			k.HasDefault = true
-		case xml.EndElement:
-			p.keys[k.ID] = k
-			if err := p.fn(Element{Kind: KeyElement, Line: line, ID: k.ID, Key: k}); err != nil {
-				return atLine(p.name, line, err)
-			}
-			return nil
+		if k.Default, err = typed(k, text); err != nil {
+			return p.errorf("key %q default: %v", k.ID, err)
 		}
+		k.HasDefault = true
+		return nil
+	}, nil)
+	if err != nil {
+		return err
 	}
-}
-
-func unexpectedEOF(p *graphmlReader, err error) error {
-	if err == io.EOF {
-		return lineError(p.name, p.line(), "unexpected end of file")
-	}
-	return err
+	p.keys[k.ID] = k
+	return p.emit(Element{Kind: KeyElement, Line: line, ID: k.ID, Key: k})
 }
 
 func (p *graphmlReader) graph(t xml.StartElement) error {
@@ -190,10 +108,7 @@ func (p *graphmlReader) graph(t xml.StartElement) error {
 		return lineError(p.name, line, "edgedefault %q is neither directed nor undirected", d)
 	}
 	id, _ := attr(t, "id")
-	if err := p.fn(Element{Kind: GraphElement, Line: line, ID: id, Directed: p.directed}); err != nil {
-		return atLine(p.name, line, err)
-	}
-	return nil
+	return p.emit(Element{Kind: GraphElement, Line: line, ID: id, Directed: p.directed})
 }
 
 func (p *graphmlReader) node(t xml.StartElement) error {
@@ -206,10 +121,7 @@ func (p *graphmlReader) node(t xml.StartElement) error {
 	if e.Attrs, err = p.data("node"); err != nil {
 		return err
 	}
-	if err := p.fn(e); err != nil {
-		return atLine(p.name, e.Line, err)
-	}
-	return nil
+	return p.emit(e)
 }
 
 func (p *graphmlReader) edge(t xml.StartElement) error {
@@ -240,10 +152,7 @@ func (p *graphmlReader) edge(t xml.StartElement) error {
 		}
 		e.HasWeight = true
 	}
-	if err := p.fn(e); err != nil {
-		return atLine(p.name, e.Line, err)
-	}
-	return nil
+	return p.emit(e)
 }
 
 // data reads the children of a node or edge up to its end tag and returns
@@ -256,76 +165,42 @@ func (p *graphmlReader) data(kind string) (map[string]string, error) {
 		}
 		attrs[name] = val
 	}
-	for {
-		tok, err := p.token()
-		if err != nil {
-			return nil, unexpectedEOF(p, err)
+	err := p.children(func(c xml.StartElement) error {
+		switch c.Name.Local {
+		case "data":
+			line := p.line()
+			id, _ := attr(c, "key")
+			k, ok := p.keys[id]
+			if !ok {
+				return lineError(p.name, line, "data for undeclared key %q", id)
+			}
+			if k.For != kind && k.For != "all" {
+				return lineError(p.name, line, "key %q is for %s, not %s", id, k.For, kind)
+			}
+			text, markup, err := p.text()
+			if err != nil || markup {
+				return err
+			}
+			v, err := typed(k, text)
+			if err != nil {
+				return lineError(p.name, line, "key %q: %v", id, err)
+			}
+			set(k.Name, v)
+			return nil
+		case "graph":
+			return p.errorf("nested graphs are not supported")
 		}
-		switch c := tok.(type) {
-		case xml.StartElement:
-			switch c.Name.Local {
-			case "data":
-				line := p.line()
-				id, _ := attr(c, "key")
-				k, ok := p.keys[id]
-				if !ok {
-					return nil, lineError(p.name, line, "data for undeclared key %q", id)
-				}
-				if k.For != kind && k.For != "all" {
-					return nil, lineError(p.name, line, "key %q is for %s, not %s", id, k.For, kind)
-				}
-				text, markup, err := p.text()
-				if err != nil {
-					return nil, err
-				}
-				if markup {
-					continue
-				}
-				v, err := typed(k, text)
-				if err != nil {
-					return nil, lineError(p.name, line, "key %q: %v", id, err)
-				}
-				set(k.Name, v)
-			case "graph":
-				return nil, lineError(p.name, p.line(), "nested graphs are not supported")
-			default:
-				if err := p.skip(); err != nil {
-					return nil, err
-				}
-			}
-		case xml.EndElement:
-			for _, k := range p.keys {
-				if _, ok := attrs[k.Name]; !ok && k.HasDefault && (k.For == kind || k.For == "all") {
-					set(k.Name, k.Default)
-				}
-			}
-			return attrs, nil
+		return p.skip()
+	}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range p.keys {
+		if _, ok := attrs[k.Name]; !ok && k.HasDefault && (k.For == kind || k.For == "all") {
+			set(k.Name, k.Default)
 		}
 	}
-}
-
-// text returns the character data of the current element up to its end tag,
-// and whether it contained markup (child elements), which is skipped.
-func (p *graphmlReader) text() (string, bool, error) {
-	var b strings.Builder
-	markup := false
-	for {
-		tok, err := p.token()
-		if err != nil {
-			return "", false, unexpectedEOF(p, err)
-		}
-		switch c := tok.(type) {
-		case xml.CharData:
-			b.Write(c)
-		case xml.StartElement:
-			markup = true
-			if err := p.skip(); err != nil {
-				return "", false, err
-			}
-		case xml.EndElement:
-			return b.String(), markup, nil
-		}
-	}
+	return attrs, nil
 }
 
 // typed checks s against the key's attr.type and returns it normalised.
