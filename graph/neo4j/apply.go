@@ -137,7 +137,7 @@ func (sa *streamApplier) flush(chunk []streamItem) error {
 		}
 	}
 	for _, step := range []func() error{
-		func() error { return sa.actors(actors) }, func() error { return sa.programmes(progs) },
+		func() error { return upsert(sa, actors, actorEntity) }, func() error { return upsert(sa, progs, programmeEntity) },
 		func() error { return sa.participations(parts) }, func() error { return sa.links(links) },
 	} {
 		if err := step(); err != nil {
@@ -163,77 +163,90 @@ func (sa *streamApplier) classify(old, v props, ifMissing bool) bool {
 	return true
 }
 
-func (sa *streamApplier) actors(items []streamItem) error {
+// entity says how ApplyStream upserts actors or programmes.
+type entity[T any] struct {
+	of      func(graph.Item) *T
+	id      func(*T) string
+	key     func(*T) string // what lookUp finds stored ones by
+	lookUp  func(context.Context, neo4j.ManagedTransaction, []string) ([]*T, error)
+	props   func(*T) props
+	label   string                                       // of the nodes, constant text
+	check   func(it streamItem, v, prev *T) error        // nil: none
+	written func(sa *streamApplier, it streamItem, v *T) // nil: none
+}
+
+var actorEntity = entity[graph.Actor]{
+	of:     func(it graph.Item) *graph.Actor { return it.Actor },
+	id:     func(a *graph.Actor) string { return a.ID },
+	key:    func(a *graph.Actor) string { return a.Key },
+	lookUp: actorsByKey,
+	props:  actorProps,
+	label:  "Actor",
+	check: func(it streamItem, a, prev *graph.Actor) error {
+		if prev != nil && prev.Kind != a.Kind && !it.IfMissing {
+			return graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, prev.Kind)
+		}
+		return nil
+	},
+	written: func(sa *streamApplier, it streamItem, a *graph.Actor) {
+		if a.ParentID != "" {
+			sa.parents = append(sa.parents, parentRef{it.index, a.ID, a.ParentID})
+		}
+	},
+}
+
+var programmeEntity = entity[graph.Programme]{
+	of:     func(it graph.Item) *graph.Programme { return it.Programme },
+	id:     func(p *graph.Programme) string { return p.ID },
+	key:    func(p *graph.Programme) string { return p.ID },
+	lookUp: programmesByID,
+	props:  programmeProps,
+	label:  "Programme",
+}
+
+// upsert counts a chunk's actors or programmes against the stored ones
+// (and earlier ones of the chunk) and writes the new and changed ones.
+func upsert[T any](sa *streamApplier, items []streamItem, e entity[T]) error {
 	if len(items) == 0 {
 		return nil
 	}
 	keys := make([]string, len(items))
 	for i, it := range items {
-		keys[i] = it.Actor.Key
+		keys[i] = e.key(e.of(it.Item))
 	}
-	stored := map[string]*graph.Actor{}
-	as, err := actorsByKey(sa.ctx, sa.tx, unique(keys))
+	found, err := e.lookUp(sa.ctx, sa.tx, unique(keys))
 	if err != nil {
 		return err
 	}
-	for _, a := range as {
-		stored[a.Key] = a
+	stored := make(map[string]*T, len(found))
+	for _, v := range found {
+		stored[e.key(v)] = v
 	}
-	seen := map[string]*graph.Actor{}
+	seen := map[string]*T{}
 	var rows upserts
 	for _, it := range items {
-		a := it.Actor
-		prev, inChunk := seen[a.Key]
+		v := e.of(it.Item)
+		k := e.key(v)
+		prev, inChunk := seen[k]
 		if !inChunk {
-			prev = stored[a.Key]
+			prev = stored[k]
 		}
-		if prev != nil && prev.Kind != a.Kind && !it.IfMissing {
-			return &graph.ItemError{Index: it.index, Err: graph.Errorf(graph.ECONFLICT, "key", "key %q is taken by a %s", a.Key, prev.Kind)}
+		if e.check != nil {
+			if err := e.check(it, v, prev); err != nil {
+				return &graph.ItemError{Index: it.index, Err: err}
+			}
 		}
-		if !sa.classify(propsOf(prev, actorProps), actorProps(a), it.IfMissing) {
+		if !sa.classify(propsOf(prev, e.props), e.props(v), it.IfMissing) {
 			continue
 		}
-		seen[a.Key] = a
-		rows.put(a.ID, stored[a.Key] != nil, actorProps(a))
-		if a.ParentID != "" {
-			sa.parents = append(sa.parents, parentRef{it.index, a.ID, a.ParentID})
+		seen[k] = v
+		rows.put(e.id(v), stored[k] != nil, e.props(v))
+		if e.written != nil {
+			e.written(sa, it, v)
 		}
 	}
-	return sa.write(rows, `UNWIND $rows AS row CREATE (a:Actor) SET a = row`,
-		`UNWIND $rows AS row MATCH (a:Actor {id: row.id}) SET a = row`)
-}
-
-func (sa *streamApplier) programmes(items []streamItem) error {
-	if len(items) == 0 {
-		return nil
-	}
-	ids := make([]string, len(items))
-	for i, it := range items {
-		ids[i] = it.Programme.ID
-	}
-	stored := map[string]*graph.Programme{}
-	ps, err := programmesByID(sa.ctx, sa.tx, unique(ids))
-	if err != nil {
-		return err
-	}
-	for _, p := range ps {
-		stored[p.ID] = p
-	}
-	seen := map[string]*graph.Programme{}
-	var rows upserts
-	for _, it := range items {
-		p := it.Programme
-		prev, inChunk := seen[p.ID]
-		if !inChunk {
-			prev = stored[p.ID]
-		}
-		if sa.classify(propsOf(prev, programmeProps), programmeProps(p), it.IfMissing) {
-			seen[p.ID] = p
-			rows.put(p.ID, stored[p.ID] != nil, programmeProps(p))
-		}
-	}
-	return sa.write(rows, `UNWIND $rows AS row CREATE (p:Programme) SET p = row`,
-		`UNWIND $rows AS row MATCH (p:Programme {id: row.id}) SET p = row`)
+	return sa.write(rows, `UNWIND $rows AS row CREATE (n:`+e.label+`) SET n = row`,
+		`UNWIND $rows AS row MATCH (n:`+e.label+` {id: row.id}) SET n = row`)
 }
 
 func (sa *streamApplier) participations(items []streamItem) error {

@@ -105,21 +105,13 @@ func (p *gexfReader) attribute(t xml.StartElement) (*Key, error) {
 		}
 		k.Type = "string"
 	}
-	err := p.children(func(c xml.StartElement) error {
-		if c.Name.Local != "default" {
-			return p.skip()
-		}
+	err := p.declaration(k, "attribute", func(c xml.StartElement) (string, error) {
 		var text string
 		if err := p.dec.DecodeElement(&text, &c); err != nil {
-			return p.errorf("%v", err)
+			return "", p.errorf("%v", err)
 		}
-		var err error
-		if k.Default, err = typed(k, text); err != nil {
-			return p.errorf("attribute %q default: %v", k.ID, err)
-		}
-		k.HasDefault = true
-		return nil
-	}, nil)
+		return text, nil
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -74,20 +74,10 @@ func (p *graphmlReader) key(t xml.StartElement) error {
 	if k.Name == "" {
 		k.Name = k.ID
 	}
-	err := p.children(func(c xml.StartElement) error {
-		if c.Name.Local != "default" {
-			return p.skip()
-		}
+	err := p.declaration(k, "key", func(xml.StartElement) (string, error) {
 		text, _, err := p.text()
-		if err != nil {
-			return err
-		}
-		if k.Default, err = typed(k, text); err != nil {
-			return p.errorf("key %q default: %v", k.ID, err)
-		}
-		k.HasDefault = true
-		return nil
-	}, nil)
+		return text, err
+	})
 	if err != nil {
 		return err
 	}

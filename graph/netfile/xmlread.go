@@ -118,6 +118,27 @@ func (x *xmlReader) text() (s string, markup bool, err error) {
 	return string(b), markup, err
 }
 
+// declaration reads the children of an attribute declaration (GraphML's
+// <key>, GEXF's <attribute>) up to its end tag: its <default>, read by
+// text, sets k's default, checked against k's type; what names the
+// declaration in messages.
+func (x *xmlReader) declaration(k *Key, what string, text func(xml.StartElement) (string, error)) error {
+	return x.children(func(c xml.StartElement) error {
+		if c.Name.Local != "default" {
+			return x.skip()
+		}
+		s, err := text(c)
+		if err != nil {
+			return err
+		}
+		if k.Default, err = typed(k, s); err != nil {
+			return x.errorf("%s %q default: %v", what, k.ID, err)
+		}
+		k.HasDefault = true
+		return nil
+	}, nil)
+}
+
 // emit passes e to the caller's function, its error placed at e's line.
 func (x *xmlReader) emit(e Element) error {
 	if err := x.fn(e); err != nil {
