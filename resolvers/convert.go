@@ -341,7 +341,7 @@ func linkOf(in model.CreateLinkInput) *graph.Link {
 
 // upsert writes b by key, as an import does, in one transaction.
 func (r *Resolver) upsert(ctx context.Context, b *graph.Batch) error {
-	_, err := r.Store.Apply(ctx, b)
+	_, err := graph.Apply(ctx, r.Store, b)
 	return err
 }
 
