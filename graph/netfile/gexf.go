@@ -119,12 +119,10 @@ func (p *gexfReader) attribute(t xml.StartElement) (*Key, error) {
 }
 
 func (p *gexfReader) node(t xml.StartElement) error {
-	e := Element{Kind: NodeElement, Line: p.line()}
-	e.ID, _ = attr(t, "id")
-	if e.ID == "" {
-		return lineError(p.name, e.Line, "<node> without id")
+	e, err := p.nodeOf(t)
+	if err != nil {
+		return err
 	}
-	var err error
 	if e.Attrs, err = p.values("node"); err != nil {
 		return err
 	}
@@ -135,14 +133,10 @@ func (p *gexfReader) node(t xml.StartElement) error {
 }
 
 func (p *gexfReader) edge(t xml.StartElement) error {
-	e := Element{Kind: EdgeElement, Line: p.line(), Directed: p.directed, Weight: 1}
-	e.ID, _ = attr(t, "id")
-	e.Source, _ = attr(t, "source")
-	e.Target, _ = attr(t, "target")
-	if e.Source == "" || e.Target == "" {
-		return lineError(p.name, e.Line, "<edge> without source or target")
+	e, err := p.edgeOf(t, p.directed)
+	if err != nil {
+		return err
 	}
-	var err error
 	if e.Attrs, err = p.values("edge"); err != nil {
 		return err
 	}

@@ -102,12 +102,10 @@ func (p *graphmlReader) graph(t xml.StartElement) error {
 }
 
 func (p *graphmlReader) node(t xml.StartElement) error {
-	e := Element{Kind: NodeElement, Line: p.line()}
-	e.ID, _ = attr(t, "id")
-	if e.ID == "" {
-		return lineError(p.name, e.Line, "<node> without id")
+	e, err := p.nodeOf(t)
+	if err != nil {
+		return err
 	}
-	var err error
 	if e.Attrs, err = p.data("node"); err != nil {
 		return err
 	}
@@ -115,12 +113,9 @@ func (p *graphmlReader) node(t xml.StartElement) error {
 }
 
 func (p *graphmlReader) edge(t xml.StartElement) error {
-	e := Element{Kind: EdgeElement, Line: p.line(), Directed: p.directed, Weight: 1}
-	e.ID, _ = attr(t, "id")
-	e.Source, _ = attr(t, "source")
-	e.Target, _ = attr(t, "target")
-	if e.Source == "" || e.Target == "" {
-		return lineError(p.name, e.Line, "<edge> without source or target")
+	e, err := p.edgeOf(t, p.directed)
+	if err != nil {
+		return err
 	}
 	if d, ok := attr(t, "directed"); ok {
 		switch d {
@@ -132,7 +127,6 @@ func (p *graphmlReader) edge(t xml.StartElement) error {
 			return lineError(p.name, e.Line, "edge directed=%q is neither true nor false", d)
 		}
 	}
-	var err error
 	if e.Attrs, err = p.data("edge"); err != nil {
 		return err
 	}

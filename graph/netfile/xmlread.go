@@ -139,6 +139,29 @@ func (x *xmlReader) declaration(k *Key, what string, text func(xml.StartElement)
 	}, nil)
 }
 
+// nodeOf returns the node start tag t opens, before its attributes.
+func (x *xmlReader) nodeOf(t xml.StartElement) (Element, error) {
+	e := Element{Kind: NodeElement, Line: x.line()}
+	e.ID, _ = attr(t, "id")
+	if e.ID == "" {
+		return e, lineError(x.name, e.Line, "<node> without id")
+	}
+	return e, nil
+}
+
+// edgeOf returns the edge start tag t opens, before its attributes, directed
+// as the graph's default says.
+func (x *xmlReader) edgeOf(t xml.StartElement, directed bool) (Element, error) {
+	e := Element{Kind: EdgeElement, Line: x.line(), Directed: directed, Weight: 1}
+	e.ID, _ = attr(t, "id")
+	e.Source, _ = attr(t, "source")
+	e.Target, _ = attr(t, "target")
+	if e.Source == "" || e.Target == "" {
+		return e, lineError(x.name, e.Line, "<edge> without source or target")
+	}
+	return e, nil
+}
+
 // emit passes e to the caller's function, its error placed at e's line.
 func (x *xmlReader) emit(e Element) error {
 	if err := x.fn(e); err != nil {
