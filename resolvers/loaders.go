@@ -20,17 +20,18 @@ type Loaders struct {
 
 type loadersKey struct{}
 
-// NewLoaders returns loaders over s for one request.
-func NewLoaders(s graph.Store) *Loaders {
-	wait := dataloadgen.WithWait(3 * time.Millisecond)
+// NewLoaders returns loaders over s for one request. Each sends its batch
+// 3 ms after its first key; opts change that (tests flush on batch size).
+func NewLoaders(s graph.Store, opts ...dataloadgen.Option) *Loaders {
+	opt := append([]dataloadgen.Option{dataloadgen.WithWait(3 * time.Millisecond)}, opts...)
 	return &Loaders{
-		actors:     dataloadgen.NewLoader(batch(s.ActorsByID), wait),
-		programmes: dataloadgen.NewLoader(batch(s.ProgrammesByID), wait),
-		links:      dataloadgen.NewLoader(batch(s.LinksByID), wait),
+		actors:     dataloadgen.NewLoader(batch(s.ActorsByID), opt...),
+		programmes: dataloadgen.NewLoader(batch(s.ProgrammesByID), opt...),
+		links:      dataloadgen.NewLoader(batch(s.LinksByID), opt...),
 		linksOf: dataloadgen.NewLoader(batch(func(ctx context.Context, ids []string) ([][]*graph.Link, error) {
 			return s.LinksOfActors(ctx, ids, graph.LinkFilter{})
-		}), wait),
-		participations: dataloadgen.NewLoader(batch(s.ParticipationsOf), wait),
+		}), opt...),
+		participations: dataloadgen.NewLoader(batch(s.ParticipationsOf), opt...),
 	}
 }
 

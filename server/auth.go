@@ -84,7 +84,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			var ae *authError
 			errors.As(err, &ae)
 			if ae.status == http.StatusUnauthorized {
-				s.cfg.Auth.failures.allow(client, time.Now()) // counts the failure
+				s.cfg.Auth.failures.allow(client, s.cfg.Auth.failures.now()) // counts the failure
 			}
 			log.Info().Str("reason", ae.msg).Msg("authentication failed")
 			if ae.status == http.StatusUnauthorized {
@@ -173,7 +173,8 @@ func (s *Server) failuresAllowed(client string) (time.Duration, bool) {
 	if s.cfg.Auth == nil {
 		return 0, true
 	}
-	return s.cfg.Auth.failures.peek(client, time.Now())
+	f := s.cfg.Auth.failures
+	return f.peek(client, f.now())
 }
 
 // peek reports, without taking a token, whether key's bucket holds one at

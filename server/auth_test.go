@@ -656,10 +656,8 @@ func TestReplicasShareKeys(t *testing.T) {
 func TestFailedAuthenticationsThrottled(t *testing.T) {
 	st := openStore(t)
 	good, _ := mintKey(t, st, graph.AccessViewer)
-	h := server.New(server.Config{Store: st, Logger: zerolog.Nop(), Auth: &server.Auth{},
-		Limits: server.Limits{RateLimit: rate.Inf, RateLimitLoopback: true}}).Handler()
-	ts := httptest.NewServer(h)
-	defer ts.Close()
+	ts, clock := clockedServer(t, st, server.Config{Auth: &server.Auth{},
+		Limits: server.Limits{RateLimit: rate.Inf, RateLimitLoopback: true}})
 	attempt := func(c *http.Client, credential string) (int, http.Header) {
 		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(`{"query":"{ me { subject } }"}`))
 		req.Header.Set("Content-Type", "application/json")
@@ -678,8 +676,16 @@ func TestFailedAuthenticationsThrottled(t *testing.T) {
 		}
 	}
 	status, h2 := attempt(attacker, "pgk_guess-again")
-	if status != http.StatusTooManyRequests || h2.Get("Retry-After") == "" {
-		t.Errorf("after 20 failures: status %d, Retry-After %q; want 429 with a delay", status, h2.Get("Retry-After"))
+	if status != http.StatusTooManyRequests || h2.Get("Retry-After") != "1" {
+		t.Errorf("after 20 failures: status %d, Retry-After %q; want 429 after 1 (s)", status, h2.Get("Retry-After"))
+	}
+	// One failure a second is allowed after the burst.
+	clock.advance(time.Second)
+	if status, _ := attempt(attacker, "pgk_guess-later"); status != http.StatusUnauthorized {
+		t.Errorf("a second later: status %d, want 401", status)
+	}
+	if status, _ := attempt(attacker, "pgk_guess-at-once"); status != http.StatusTooManyRequests {
+		t.Errorf("a second later, the second failure: status %d, want 429", status)
 	}
 	if status, _ := attempt(other, good); status != http.StatusOK {
 		t.Errorf("another address with a good key: status %d, want 200", status)

@@ -40,7 +40,7 @@ func newGraphQL(cfg Config) *handler.Server {
 		if info := requestInfoFrom(ctx); info != nil {
 			info.operation = op.OperationName
 		}
-		return next(resolvers.WithLoaders(ctx, resolvers.NewLoaders(cfg.Store)))
+		return next(resolvers.WithLoaders(ctx, resolvers.NewLoaders(cfg.Store, cfg.loaderOptions...)))
 	})
 	srv.AroundFields(resolvers.AuthorizeFields) // roles, with the schema's @requires and @personal
 	srv.SetErrorPresenter(presentError)

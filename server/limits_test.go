@@ -10,8 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,14 +26,38 @@ import (
 // limitedServer serves st with cfg's limits (rate limits off unless set).
 func limitedServer(t *testing.T, st graph.Store, cfg server.Config) *httptest.Server {
 	t.Helper()
+	ts, _ := clockedServer(t, st, cfg)
+	return ts
+}
+
+// clockedServer is limitedServer whose rate limits read the time from the
+// clock it returns, which moves only when the test advances it: a test
+// counts tokens exactly, however slowly its requests run.
+func clockedServer(t *testing.T, st graph.Store, cfg server.Config) (*httptest.Server, *fakeClock) {
+	t.Helper()
 	cfg.Store, cfg.Logger = st, zerolog.Nop()
 	if cfg.Limits.RateLimit == 0 {
 		cfg.Limits.RateLimit = rate.Inf
 	}
-	ts := httptest.NewServer(server.New(cfg).Handler())
+	s, clock := server.New(cfg), newFakeClock()
+	server.SetClock(s, clock.now)
+	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(ts.Close)
-	return ts
+	return ts, clock
 }
+
+// fakeClock is a clock that stands still until advanced; safe for the
+// server's concurrent handlers.
+type fakeClock struct{ ns atomic.Int64 }
+
+func newFakeClock() *fakeClock {
+	c := &fakeClock{}
+	c.ns.Store(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano())
+	return c
+}
+
+func (c *fakeClock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
+func (c *fakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 
 // post sends body to /graphql and returns the status, headers and the
 // decoded response (failing if it is not JSON).
@@ -215,7 +239,7 @@ func clientFrom(ip string) *http.Client {
 }
 
 func TestRateLimit(t *testing.T) {
-	ts := limitedServer(t, openStore(t), server.Config{Limits: server.Limits{RateLimit: 0.5, RateBurst: 3, RateLimitLoopback: true}})
+	ts, clock := clockedServer(t, openStore(t), server.Config{Limits: server.Limits{RateLimit: 0.5, RateBurst: 3, RateLimitLoopback: true}})
 	a, b := clientFrom("127.0.0.1"), clientFrom("127.0.0.2")
 	query := `{ people { totalCount } }`
 	for i := range 3 {
@@ -227,8 +251,16 @@ func TestRateLimit(t *testing.T) {
 	if status != http.StatusTooManyRequests || r.code() != "RATE_LIMITED" {
 		t.Fatalf("request beyond the burst: %d %q, want 429 RATE_LIMITED", status, r.code())
 	}
-	if secs, err := strconv.Atoi(h.Get("Retry-After")); err != nil || secs < 1 || secs > 2 {
-		t.Errorf("Retry-After = %q, want 1 or 2 s at half a request a second", h.Get("Retry-After"))
+	if got := h.Get("Retry-After"); got != "2" {
+		t.Errorf("Retry-After = %q, want 2 (s) at half a request a second", got)
+	}
+	// Retry-After is true: after it, exactly one more request is allowed.
+	clock.advance(2 * time.Second)
+	if status, _, r := post(t, a, ts.URL, gqlBody(query, nil)); status != 200 || r.code() != "" {
+		t.Errorf("request after Retry-After: %d %+v, want 200", status, r.Errors)
+	}
+	if status, _, _ := post(t, a, ts.URL, gqlBody(query, nil)); status != http.StatusTooManyRequests {
+		t.Errorf("second request after Retry-After: %d, want 429", status)
 	}
 	// Another client has its own bucket.
 	if status, _, r := post(t, b, ts.URL, gqlBody(query, nil)); status != 200 || r.code() != "" {
@@ -321,7 +353,7 @@ func TestRateLimitPerKey(t *testing.T) {
 	st := openStore(t)
 	a, _ := mintKey(t, st, graph.AccessViewer)
 	b, _ := mintKey(t, st, graph.AccessViewer)
-	ts := limitedServer(t, st, server.Config{Auth: &server.Auth{PublicRead: true},
+	ts, _ := clockedServer(t, st, server.Config{Auth: &server.Auth{PublicRead: true},
 		Limits: server.Limits{RateLimit: 0.5, RateBurst: 2}})
 	query := `{ people { totalCount } }`
 	for i := range 2 {
@@ -330,8 +362,8 @@ func TestRateLimitPerKey(t *testing.T) {
 		}
 	}
 	status, h, r := doAs(t, ts.URL, a, query, nil, nil)
-	if status != http.StatusTooManyRequests || r.code() != "RATE_LIMITED" || h.Get("Retry-After") == "" {
-		t.Fatalf("key a beyond the burst: %d %q Retry-After %q, want 429 RATE_LIMITED", status, r.code(), h.Get("Retry-After"))
+	if status != http.StatusTooManyRequests || r.code() != "RATE_LIMITED" || h.Get("Retry-After") != "2" {
+		t.Fatalf("key a beyond the burst: %d %q Retry-After %q, want 429 RATE_LIMITED after 2", status, r.code(), h.Get("Retry-After"))
 	}
 	if status, _, r := doAs(t, ts.URL, b, query, nil, nil); status != 200 || r.code() != "" {
 		t.Errorf("key b from the same address: %d %+v", status, r.Errors)

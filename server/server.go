@@ -15,6 +15,7 @@ import (
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/rs/zerolog"
+	"github.com/vikstrous/dataloadgen"
 )
 
 // Config says what the server serves and how.
@@ -34,6 +35,9 @@ type Config struct {
 
 	metrics *metrics     // set by New (metrics.go)
 	rates   *rateLimiter // set by New (limits.go)
+	// loaderOptions change when the per-request loaders send their
+	// batches; only tests set them (export_test.go).
+	loaderOptions []dataloadgen.Option
 }
 
 // Server serves the API until Close.

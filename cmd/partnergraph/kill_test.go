@@ -3,10 +3,10 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -49,12 +49,19 @@ func writeEdgeList(t *testing.T, path string, n, nodes int) int {
 	return len(used)
 }
 
-// TestImportKilledMidway kills (SIGKILL) the real program while it writes
-// a large import, then opens the store: it holds what it held before,
-// never part of the import; the same import then completes.
+// TestImportKilledMidway kills (SIGKILL) the real program in the middle of
+// a large import's transaction, then opens the store: it holds exactly what
+// it held before, nothing of the import; the same import then completes.
+//
+// The kill comes at a point the test controls, not after a guessed time.
+// The import's last file is a named pipe. Its first pass reads the pipe to
+// the end (the test writes one line). Its second pass writes every row of
+// the big file into the transaction, then opens the pipe again; the test's
+// open for writing returns just then, and, holding the pipe open without
+// writing, keeps the import inside its transaction until the kill.
 func TestImportKilledMidway(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the program and imports 100,000 links")
+		t.Skip("builds the program and imports 50,000 links")
 	}
 	dir := t.TempDir()
 	bin, err := buildBinary()
@@ -69,61 +76,82 @@ func TestImportKilledMidway(t *testing.T) {
 	}
 	beforeA, beforeL := counts(t, db)
 	big := filepath.Join(dir, "big.txt")
-	const links = 100_000
-	nodes := writeEdgeList(t, big, links, 20_000)
+	const links = 50_000
+	nodes := writeEdgeList(t, big, links, 10_000)
+	tail := filepath.Join(dir, "tail.txt")
+	if err := mkfifo(tail); err != nil {
+		t.Skipf("the test needs a named pipe: %v", err)
+	}
 
-	cmd := exec.Command(bin, "import", "--data", db, "--progress", big)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	writing := make(chan bool, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		sc.Split(scanProgress)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "writing") {
-				writing <- true
-				break
-			}
-		}
-		for sc.Scan() { // drain, so the program never blocks on its pipe
-		}
-	}()
-	select {
-	case <-writing:
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatal("the import never started writing")
-	}
-	time.Sleep(1500 * time.Millisecond)
+	cmd := exec.Command(bin, "import", "--data", db, "--progress", big, tail)
+	log := startWithLog(t, cmd, scanProgress)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { cmd.Process.Kill() })
+	// First pass: the import reads the pipe to its end.
+	w := openWriter(t, tail, exited)
+	io.WriteString(w, "tail-1 tail-2\n")
+	w.Close()
+	// The writing bar shows from the 2,000th row written, after the first
+	// pass has closed the pipe and before the second reaches it.
+	log.waitLine(t, "writing")
+	w = openWriter(t, tail, exited)
+	defer w.Close()
+
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	err = cmd.Wait()
+	err = <-exited
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
-		t.Fatalf("the import ended (%v) before it was killed: make the file larger", err)
+		t.Fatalf("the import ended (%v) before it was killed:\n%s", err, log)
 	}
-	a, l := counts(t, db)
-	afterA, afterL := beforeA+nodes, beforeL+links
-	switch {
-	case a == beforeA && l == beforeL:
-		t.Logf("killed midway: the store holds what it held before (%d actors, %d links)", a, l)
-	case a == afterA && l == afterL:
-		t.Logf("killed after the commit: the store holds the whole import")
-	default:
-		t.Fatalf("after the kill: %d actors and %d links, want %d and %d (before) or %d and %d (after)",
-			a, l, beforeA, beforeL, afterA, afterL)
+	if a, l := counts(t, db); a != beforeA || l != beforeL {
+		t.Fatalf("killed inside the import's transaction: %d actors and %d links, want what it held before: %d and %d",
+			a, l, beforeA, beforeL)
 	}
 	if out, err := exec.Command(bin, "import", "--data", db, big).CombinedOutput(); err != nil {
 		t.Fatalf("import after the kill: %v %s", err, out)
 	}
-	if a, l := counts(t, db); a != afterA || l != afterL {
-		t.Errorf("after importing again: %d actors and %d links, want %d and %d", a, l, afterA, afterL)
+	if a, l := counts(t, db); a != beforeA+nodes || l != beforeL+links {
+		t.Errorf("after importing again: %d actors and %d links, want %d and %d", a, l, beforeA+nodes, beforeL+links)
 	}
+}
+
+// openWriter opens the named pipe path for writing, which returns when a
+// reader opens it; it fails the test if the process ends first (its result
+// is sent on exited, and put back) or no reader comes within two minutes.
+func openWriter(t *testing.T, path string, exited chan error) *os.File {
+	t.Helper()
+	opened := make(chan *os.File, 1)
+	go func() {
+		if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+			opened <- f
+		}
+		close(opened)
+	}()
+	fail := func(format string, args ...any) {
+		// Open the pipe for reading too, so the blocked open returns.
+		if r, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0); err == nil {
+			if f := <-opened; f != nil {
+				f.Close()
+			}
+			r.Close()
+		}
+		t.Fatalf(format, args...)
+	}
+	select {
+	case f := <-opened:
+		if f == nil {
+			t.Fatalf("open %s for writing failed", path)
+		}
+		return f
+	case err := <-exited:
+		exited <- err
+		fail("the import ended (%v) before it opened %s", err, path)
+	case <-time.After(2 * time.Minute):
+		fail("the import did not open %s within two minutes", path)
+	}
+	return nil
 }
 
 // scanProgress splits a progress bar's output at carriage returns too.

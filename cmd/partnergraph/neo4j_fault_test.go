@@ -104,6 +104,30 @@ func startOwnNeo4j(t *testing.T) *ownNeo4j {
 		}
 		t.Skip(msg)
 	}
+	// Neo4j takes a port number, not a listener, so the port is one that
+	// was free a moment ago and another program may take it first. A start
+	// that fails, or finds a server it did not start there (which must
+	// then be left alone), is tried again on another port.
+	for attempt := 1; ; attempt++ {
+		n := newOwnNeo4j(t)
+		out, err := n.exec("start")
+		if err == nil && !strings.Contains(out, "not started by this script") {
+			t.Cleanup(func() { n.run(t, "reset") })
+			return n
+		}
+		if err != nil {
+			n.exec("reset") // the files of the failed start
+		}
+		if attempt == 3 {
+			t.Fatalf("scripts/neo4j start (port %s), attempt %d: %v\n%s", n.port, attempt, err, out)
+		}
+		t.Logf("scripts/neo4j start on port %s: %v, %s; trying another port", n.port, err, out)
+	}
+}
+
+// newOwnNeo4j describes a Neo4j on a port free at the time of the call.
+func newOwnNeo4j(t *testing.T) *ownNeo4j {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -117,20 +141,22 @@ func startOwnNeo4j(t *testing.T) *ownNeo4j {
 		}
 	}
 	env = append(env, "NEO4J_PORT="+port, "NEO4J_HEAP=512m", "NEO4J_PAGECACHE=64m", "NEO4J_START_TIMEOUT=180")
-	n := &ownNeo4j{port: port, uri: "bolt://127.0.0.1:" + port, env: env}
-	t.Cleanup(func() { n.run(t, "reset") })
-	n.run(t, "start")
-	return n
+	return &ownNeo4j{port: port, uri: "bolt://127.0.0.1:" + port, env: env}
+}
+
+// exec runs scripts/neo4j cmd for this server and returns its output.
+func (n *ownNeo4j) exec(cmd string) (string, error) {
+	c := exec.Command(filepath.Join("..", "..", "scripts", "neo4j"), cmd)
+	c.Env = n.env
+	out, err := c.CombinedOutput()
+	return string(out), err
 }
 
 // run runs scripts/neo4j cmd for this server, failing the test if it fails.
 func (n *ownNeo4j) run(t *testing.T, cmd string) {
 	t.Helper()
 	start := time.Now()
-	c := exec.Command(filepath.Join("..", "..", "scripts", "neo4j"), cmd)
-	c.Env = n.env
-	out, err := c.CombinedOutput()
-	if err != nil {
+	if out, err := n.exec(cmd); err != nil {
 		t.Fatalf("scripts/neo4j %s (port %s): %v\n%s", cmd, n.port, err, out)
 	}
 	t.Logf("scripts/neo4j %s (port %s) took %s", cmd, n.port, time.Since(start).Round(100*time.Millisecond))
