@@ -21,9 +21,12 @@ import (
 type Config struct {
 	Store           graph.Store
 	Logger          zerolog.Logger
-	ComplexityLimit int           // maximum GraphQL query complexity
-	MaxBodyBytes    int64         // maximum request body size
-	PathBudget      time.Duration // time a path search may take
+	ComplexityLimit int   // maximum GraphQL query complexity
+	MaxBodyBytes    int64 // maximum request body size
+	// UploadMemoryBytes: multipart requests (uploads) up to this size are
+	// read into memory, larger ones into temporary files (0: 1 MiB).
+	UploadMemoryBytes int64
+	PathBudget        time.Duration // time a path search may take
 	// SnapshotCacheBytes bounds the analytics snapshot cache's estimated
 	// memory (0: snapshot.DefaultCacheBytes).
 	SnapshotCacheBytes int64
@@ -55,6 +58,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.UploadMemoryBytes == 0 {
+		cfg.UploadMemoryBytes = 1 << 20
 	}
 	if cfg.PathBudget == 0 {
 		cfg.PathBudget = 10 * time.Second
