@@ -2,6 +2,8 @@ package resolvers
 
 import (
 	"context"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -16,6 +18,21 @@ type Loaders struct {
 	links          *dataloadgen.Loader[string, *graph.Link]
 	linksOf        *dataloadgen.Loader[string, []*graph.Link]
 	participations *dataloadgen.Loader[string, []*graph.Participation]
+
+	store     graph.Store
+	wait      dataloadgen.Option
+	mu        sync.Mutex
+	linkPages map[linkPagesKey]*dataloadgen.Loader[string, *graph.LinkPage]
+}
+
+// linkPagesKey is what the parents of one batch of link pages share: the
+// field's arguments. Parents asking with other arguments get other batches.
+type linkPagesKey struct {
+	owner            graph.LinkOwner
+	types            string
+	programme, actor string
+	from, to         string
+	page             graph.PageArgs
 }
 
 type loadersKey struct{}
@@ -31,7 +48,30 @@ func NewLoaders(s graph.Store) *Loaders {
 			return s.LinksOfActors(ctx, ids, graph.LinkFilter{})
 		}), wait),
 		participations: dataloadgen.NewLoader(batch(s.ParticipationsOf), wait),
+		store:          s, wait: wait, linkPages: map[linkPagesKey]*dataloadgen.Loader[string, *graph.LinkPage]{},
 	}
+}
+
+// linkPage loads page p of the links owner says id has, batched with the
+// other parents asking with the same arguments: one store call reading at
+// most a page and one link per parent.
+func (l *Loaders) linkPage(ctx context.Context, owner graph.LinkOwner, id string, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+	types := make([]string, len(f.Types))
+	for i, t := range f.Types {
+		types[i] = string(t)
+	}
+	k := linkPagesKey{owner: owner, types: strings.Join(types, ","), programme: f.ProgrammeID, actor: f.BrokeredByID,
+		from: f.Active.From.String(), to: f.Active.To.String(), page: p}
+	l.mu.Lock()
+	ld := l.linkPages[k]
+	if ld == nil {
+		ld = dataloadgen.NewLoader(batch(func(ctx context.Context, ids []string) ([]*graph.LinkPage, error) {
+			return l.store.LinkPages(ctx, owner, ids, f, p)
+		}), l.wait)
+		l.linkPages[k] = ld
+	}
+	l.mu.Unlock()
+	return ld.Load(ctx, id)
 }
 
 // WithLoaders returns ctx carrying l.

@@ -325,6 +325,16 @@ func (c *countingStore) LinksOfActors(ctx context.Context, ids []string, f graph
 	return c.Store.LinksOfActors(ctx, ids, f)
 }
 
+func (c *countingStore) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.LinkPage, error) {
+	c.count("LinkPages")
+	return c.Store.LinkPages(ctx, owner, ids, f, p)
+}
+
+func (c *countingStore) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.LinkPage, error) {
+	c.count("FindLinks")
+	return c.Store.FindLinks(ctx, f, p)
+}
+
 func (c *countingStore) ParticipationsOf(ctx context.Context, ids []string) ([][]*graph.Participation, error) {
 	c.count("ParticipationsOf")
 	return c.Store.ParticipationsOf(ctx, ids)
@@ -333,8 +343,8 @@ func (c *countingStore) ParticipationsOf(ctx context.Context, ids []string) ([][
 // TestBatchedLoading proves a page of actors with their links, the links'
 // ends, programmes and the actors' participations costs a bounded number of
 // store calls however many actors the page holds (unbatched, 100 actors would
-// cost 1,501: per actor its links and participations and their programmes,
-// per link its two ends and programme). Loaders batch by a time window, so the bound has slack for
+// cost over 1,500: per actor its links, brokered links, participations,
+// their programmes and the programmes' links; per link its ends and programme). Loaders batch by a time window, so the bound has slack for
 // a busy machine.
 func TestBatchedLoading(t *testing.T) { onStores(t, testBatchedLoading) }
 
@@ -365,14 +375,26 @@ func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 								Programme      struct{ Name string }
 							}
 						}
-						Participations []struct{ Programme struct{ Name string } }
+						Brokered       struct{ TotalCount int }
+						Participations []struct {
+							Programme struct {
+								Name  string
+								Links struct{ TotalCount int }
+							}
+						}
 					}
 				}
 			}
-			ok(t, do(t, ts.URL, `query($n: Int) { actors(first: $n) { nodes { links { nodes { source { name } target { name } programme { name } } }
-				participations { programme { name } } } } }`, map[string]any{"n": n}, &got))
-			if len(got.Actors.Nodes) != n || len(got.Actors.Nodes[n-1].Links.Nodes) != 4 || got.Actors.Nodes[0].Links.Nodes[0].Programme.Name != "Programme" {
-				t.Fatalf("query returned %d actors, want %d with 4 links each", len(got.Actors.Nodes), n)
+			ok(t, do(t, ts.URL, `query($n: Int) { actors(first: $n) { nodes { links(first: 3) { nodes { source { name } target { name } programme { name } } }
+				brokered(first: 2) { totalCount } participations { programme { name links(first: 1) { totalCount } } } } } }`, map[string]any{"n": n}, &got))
+			if a := got.Actors.Nodes; len(a) != n || len(a[n-1].Links.Nodes) != 3 || a[0].Links.Nodes[0].Programme.Name != "Programme" ||
+				a[0].Participations[0].Programme.Links.TotalCount != 2*n || a[0].Brokered.TotalCount != 0 {
+				t.Fatalf("query returned %d actors, want %d with 3 links each, %d in the programme", len(a), n, 2*n)
+			}
+			// Pages of links come from the store a page at a time, never
+			// from all of a parent's links.
+			if s.calls["LinksOfActors"]+s.calls["FindLinks"] > 0 {
+				t.Errorf("links read whole: %v", s.calls)
 			}
 			total := 0
 			for name, c := range s.calls {

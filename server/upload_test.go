@@ -67,7 +67,7 @@ func TestUploadStreamsToTempFile(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, uploadRequest(t, "actors.csv", csv)) // returns when the request is done
 	var res struct {
-		Data struct{ ImportNetwork struct{ Created, Rows int } }
+		Data   struct{ ImportNetwork struct{ Created, Rows int } }
 		Errors []map[string]any
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || len(res.Errors) > 0 {

@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"Programmes", testProgrammes},
 		{"Links", testLinks},
 		{"LinkFilters", testLinkFilters},
+		{"LinkPages", testLinkPages},
 		{"Participations", testParticipations},
 		{"Apply", testApply},
 		{"ApplyAllOrNothing", testApplyAllOrNothing},

@@ -1,0 +1,81 @@
+package neo4j
+
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+// ownedLinks binds, for the owner id, its links as (s)-[l]->(t), with the
+// condition that selects them (through the link_broker and link_programme
+// indexes, or the actor's relationships).
+var ownedLinks = map[graph.LinkOwner]struct{ match, cond string }{
+	graph.OwnerActor:     {`MATCH (:Actor {id: id})-[l:LINK]-(:Actor) WITH id, l, startNode(l) AS s, endNode(l) AS t`, ""},
+	graph.OwnerBroker:    {`MATCH (s:Actor)-[l:LINK]->(t:Actor)`, `l.brokeredById = id`},
+	graph.OwnerProgramme: {`MATCH (s:Actor)-[l:LINK]->(t:Actor)`, `l.programmeId = id`},
+}
+
+// LinkPages returns, for each ID, page p of the links owner says it has:
+// per owner, a count and the first size+1 links after the cursor, each in
+// its own subquery so Neo4j reads no more than that.
+func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.LinkPage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	if err := owner.Check(); err != nil {
+		return nil, err
+	}
+	w := linkWhere(f)
+	params := w.with("ids", unique(ids), "limit", size+1)
+	o := ownedLinks[owner]
+	var own []string
+	if o.cond != "" {
+		own = []string{o.cond}
+	}
+	keyset := own
+	if p.After != "" {
+		after, err := decodeCursor(p.After, 1)
+		if err != nil {
+			return nil, err
+		}
+		keyset = append(keyset, `l.key > $afterKey`)
+		params["afterKey"] = after[0]
+	}
+	q := `UNWIND $ids AS id
+		CALL { WITH id ` + o.match + w.String(own...) + ` RETURN count(l) AS total }
+		CALL { WITH id ` + o.match + w.String(keyset...) + ` WITH s, l, t ORDER BY l.key LIMIT $limit
+			RETURN collect(` + linkReturn + `) AS links }
+		RETURN id, total, links`
+	type result struct {
+		total int
+		links []*graph.Link
+	}
+	by := map[string]result{}
+	err = s.read(ctx, "link pages", func(tx neo4j.ManagedTransaction) error {
+		clear(by)
+		return each(ctx, tx, q, params, func(r *neo4j.Record) error {
+			id, _ := r.Values[0].(string)
+			total, _ := r.Values[1].(int64)
+			ms, _ := r.Values[2].([]any)
+			res := result{total: int(total)}
+			for _, m := range ms {
+				m, _ := m.(map[string]any)
+				res.links = append(res.links, decodeLink(m))
+			}
+			by[id] = res
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*graph.LinkPage, len(ids))
+	for i, id := range ids {
+		lp := &graph.LinkPage{TotalCount: by[id].total}
+		lp.Links, lp.Cursors, lp.PageInfo = page(by[id].links, size, func(l *graph.Link) string { return encodeCursor(l.Key) })
+		out[i] = lp
+	}
+	return out, nil
+}

@@ -1,0 +1,115 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+// ownedLinks selects (owner, link id) for the owners in the JSON array
+// parameter; an actor owns the links it is an end of (a link never joins an
+// actor to itself, so no link is owned twice by one actor).
+var ownedLinks = map[graph.LinkOwner]string{
+	graph.OwnerActor: `SELECT source_id AS owner, id AS lid FROM links WHERE source_id IN (SELECT value FROM json_each(?1))
+		UNION ALL SELECT target_id, id FROM links WHERE target_id IN (SELECT value FROM json_each(?1))`,
+	graph.OwnerBroker:    `SELECT brokered_by_id AS owner, id AS lid FROM links WHERE brokered_by_id IN (SELECT value FROM json_each(?1))`,
+	graph.OwnerProgramme: `SELECT programme_id AS owner, id AS lid FROM links WHERE programme_id IN (SELECT value FROM json_each(?1))`,
+}
+
+// LinkPages returns, for each ID, page p of the links owner says it has.
+// Two queries in one read: the count per owner, and the first size+1
+// links per owner after the cursor (a window over each owner's links).
+func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.LinkPage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	if err := owner.Check(); err != nil {
+		return nil, err
+	}
+	after := ""
+	if p.After != "" {
+		parts, err := decodeCursor(p.After, 1)
+		if err != nil {
+			return nil, err
+		}
+		after = parts[0]
+	}
+	where, args := linkWhere(f).sql()
+	from := `FROM (` + ownedLinks[owner] + `) o JOIN links ON links.id = o.lid WHERE ` + where
+	// ?1 is the owners; the filter's parameters are numbered after it.
+	args = append([]any{jsonText(unique(ids))}, args...)
+	totals := map[string]int{}
+	found := map[string][]*graph.Link{}
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		clear(totals)
+		clear(found)
+		if err := eachRow(ctx, tx, `SELECT owner, count(*) `+from+` GROUP BY owner`, args, func(r rowScanner) error {
+			var o string
+			var n int
+			err := r.Scan(&o, &n)
+			totals[o] = n
+			return err
+		}); err != nil {
+			return fmt.Errorf("sqlite: count link pages: %w", err)
+		}
+		q := `SELECT ` + linkCols + `, owner FROM (SELECT links.*, owner, row_number() OVER (PARTITION BY owner ORDER BY key) AS n ` +
+			from + ` AND key > ?) WHERE n <= ? ORDER BY owner, key`
+		return eachRow(ctx, tx, q, append(args, after, size+1), func(r rowScanner) error {
+			var o string
+			l, err := scanLink(withOwner{r, &o})
+			found[o] = append(found[o], l)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*graph.LinkPage, len(ids))
+	for i, id := range ids {
+		page := &graph.LinkPage{TotalCount: totals[id]}
+		page.Links, page.PageInfo.HasNextPage = trim(found[id], size)
+		page.Cursors = cursors(page.Links, func(l *graph.Link) string { return encodeCursor(l.Key) })
+		page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
+		out[i] = page
+	}
+	return out, nil
+}
+
+// withOwner scans a link row followed by its owner column.
+type withOwner struct {
+	rowScanner
+	owner *string
+}
+
+func (w withOwner) Scan(dest ...any) error { return w.rowScanner.Scan(append(dest, w.owner)...) }
+
+// eachRow calls fn on each row of query.
+func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(rowScanner) error) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("sqlite: query: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// unique returns ids without repeats, in first-seen order.
+func unique(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
