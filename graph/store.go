@@ -21,6 +21,11 @@ type Store interface {
 	ActorsByID(ctx context.Context, ids []string) ([]*Actor, error)
 	// FindActors returns a page of actors matching f, ordered by name then ID.
 	FindActors(ctx context.Context, f ActorFilter, p PageArgs) (*ActorPage, error)
+	// UnitPages returns, for each organisation ID, page p of its units (the
+	// organisations whose parent it is) as FindActors with that ParentID
+	// pages them — one call for many IDs, reading at most p's size + 1
+	// units per ID. Returns EINVALID for a bad page size or cursor.
+	UnitPages(ctx context.Context, parentIDs []string, p PageArgs) ([]*ActorPage, error)
 	// CreateActor stores a new actor. Returns EINVALID for a bad actor or a
 	// missing parent and ECONFLICT if its key is taken.
 	CreateActor(ctx context.Context, a *Actor) (*Actor, error)

@@ -189,7 +189,7 @@ func (r *organisationResolver) Parent(ctx context.Context, obj *model.Organisati
 }
 
 func (r *organisationResolver) Units(ctx context.Context, obj *model.Organisation, first *int32, after *string) (*model.OrganisationConnection, error) {
-	p, err := r.Store.FindActors(ctx, graph.ActorFilter{ParentID: obj.ID}, pageArgs(first, after))
+	p, err := loaders(ctx).unitPage(ctx, obj.ID, pageArgs(first, after))
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ type Loaders struct {
 	wait      dataloadgen.Option
 	mu        sync.Mutex
 	linkPages map[linkPagesKey]*dataloadgen.Loader[string, *graph.LinkPage]
+	unitPages map[graph.PageArgs]*dataloadgen.Loader[string, *graph.ActorPage]
 }
 
 // linkPagesKey is what the parents of one batch of link pages share: the
@@ -49,6 +50,7 @@ func NewLoaders(s graph.Store) *Loaders {
 		}), wait),
 		participations: dataloadgen.NewLoader(batch(s.ParticipationsOf), wait),
 		store:          s, wait: wait, linkPages: map[linkPagesKey]*dataloadgen.Loader[string, *graph.LinkPage]{},
+		unitPages: map[graph.PageArgs]*dataloadgen.Loader[string, *graph.ActorPage]{},
 	}
 }
 
@@ -62,16 +64,31 @@ func (l *Loaders) linkPage(ctx context.Context, owner graph.LinkOwner, id string
 	}
 	k := linkPagesKey{owner: owner, types: strings.Join(types, ","), programme: f.ProgrammeID, actor: f.BrokeredByID,
 		from: f.Active.From.String(), to: f.Active.To.String(), page: p}
+	return keyedLoader(l, l.linkPages, k, func(ctx context.Context, ids []string) ([]*graph.LinkPage, error) {
+		return l.store.LinkPages(ctx, owner, ids, f, p)
+	}).Load(ctx, id)
+}
+
+// unitPage loads page p of organisation id's units, batched with the other
+// parents asking for the same page.
+func (l *Loaders) unitPage(ctx context.Context, id string, p graph.PageArgs) (*graph.ActorPage, error) {
+	return keyedLoader(l, l.unitPages, p, func(ctx context.Context, ids []string) ([]*graph.ActorPage, error) {
+		return l.store.UnitPages(ctx, ids, p)
+	}).Load(ctx, id)
+}
+
+// keyedLoader returns m's loader for the arguments k, made over fetch on
+// first use: a batch shares its arguments.
+func keyedLoader[K comparable, V any](l *Loaders, m map[K]*dataloadgen.Loader[string, V], k K,
+	fetch func(context.Context, []string) ([]V, error)) *dataloadgen.Loader[string, V] {
 	l.mu.Lock()
-	ld := l.linkPages[k]
+	defer l.mu.Unlock()
+	ld := m[k]
 	if ld == nil {
-		ld = dataloadgen.NewLoader(batch(func(ctx context.Context, ids []string) ([]*graph.LinkPage, error) {
-			return l.store.LinkPages(ctx, owner, ids, f, p)
-		}), l.wait)
-		l.linkPages[k] = ld
+		ld = dataloadgen.NewLoader(batch(fetch), l.wait)
+		m[k] = ld
 	}
-	l.mu.Unlock()
-	return ld.Load(ctx, id)
+	return ld
 }
 
 // WithLoaders returns ctx carrying l.

@@ -325,6 +325,11 @@ func (c *countingStore) LinksOfActors(ctx context.Context, ids []string, f graph
 	return c.Store.LinksOfActors(ctx, ids, f)
 }
 
+func (c *countingStore) UnitPages(ctx context.Context, ids []string, p graph.PageArgs) ([]*graph.ActorPage, error) {
+	c.count("UnitPages")
+	return c.Store.UnitPages(ctx, ids, p)
+}
+
 func (c *countingStore) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.LinkPage, error) {
 	c.count("LinkPages")
 	return c.Store.LinkPages(ctx, owner, ids, f, p)
@@ -355,7 +360,12 @@ func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 			b := &graph.Batch{Programmes: []*graph.Programme{{Key: "prog", Name: "Programme"}}}
 			prog := graph.NewID(graph.KindProgramme, "prog")
 			for i := range n {
-				b.Actors = append(b.Actors, &graph.Actor{Key: fmt.Sprintf("a%03d", i), Kind: graph.KindPerson, Name: fmt.Sprintf("Actor %03d", i)})
+				// Organisations, all but the first its units.
+				a := &graph.Actor{Key: fmt.Sprintf("a%03d", i), Kind: graph.KindOrganisation, OrgType: graph.OrgOther, Name: fmt.Sprintf("Actor %03d", i)}
+				if i > 0 {
+					a.ParentID = graph.NewID(graph.KindActor, "a000")
+				}
+				b.Actors = append(b.Actors, a)
 				b.Participations = append(b.Participations, &graph.Participation{ActorID: graph.NewID(graph.KindActor, fmt.Sprintf("a%03d", i)), ProgrammeID: prog})
 				for _, d := range []int{1, 7} {
 					b.Links = append(b.Links, &graph.Link{Type: graph.LinkCollaboration, ProgrammeID: prog,
@@ -376,6 +386,7 @@ func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 							}
 						}
 						Brokered       struct{ TotalCount int }
+						Units          struct{ TotalCount int }
 						Participations []struct {
 							Programme struct {
 								Name  string
@@ -386,15 +397,15 @@ func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 				}
 			}
 			ok(t, do(t, ts.URL, `query($n: Int) { actors(first: $n) { nodes { links(first: 3) { nodes { source { name } target { name } programme { name } } }
-				brokered(first: 2) { totalCount } participations { programme { name links(first: 1) { totalCount } } } } } }`, map[string]any{"n": n}, &got))
+				brokered(first: 2) { totalCount } ... on Organisation { units(first: 2) { totalCount } } participations { programme { name links(first: 1) { totalCount } } } } } }`, map[string]any{"n": n}, &got))
 			if a := got.Actors.Nodes; len(a) != n || len(a[n-1].Links.Nodes) != 3 || a[0].Links.Nodes[0].Programme.Name != "Programme" ||
-				a[0].Participations[0].Programme.Links.TotalCount != 2*n || a[0].Brokered.TotalCount != 0 {
+				a[0].Participations[0].Programme.Links.TotalCount != 2*n || a[0].Brokered.TotalCount != 0 || a[0].Units.TotalCount != n-1 {
 				t.Fatalf("query returned %d actors, want %d with 3 links each, %d in the programme", len(a), n, 2*n)
 			}
-			// Pages of links come from the store a page at a time, never
-			// from all of a parent's links.
-			if s.calls["LinksOfActors"]+s.calls["FindLinks"] > 0 {
-				t.Errorf("links read whole: %v", s.calls)
+			// Pages of links and units come from the store a page at a
+			// time for many parents, never one parent at a time or whole.
+			if s.calls["LinksOfActors"]+s.calls["FindLinks"] > 0 || s.calls["FindActors"] != 1 {
+				t.Errorf("links or units read per parent or whole: %v", s.calls)
 			}
 			total := 0
 			for name, c := range s.calls {

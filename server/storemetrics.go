@@ -106,6 +106,10 @@ func (s *meteredStore) LinksOfActors(ctx context.Context, ids []string, f graph.
 	return timed(s, ctx, "LinksOfActors", func(ctx context.Context) ([][]*graph.Link, error) { return s.Store.LinksOfActors(ctx, ids, f) })
 }
 
+func (s *meteredStore) UnitPages(ctx context.Context, ids []string, p graph.PageArgs) ([]*graph.ActorPage, error) {
+	return timed(s, ctx, "UnitPages", func(ctx context.Context) ([]*graph.ActorPage, error) { return s.Store.UnitPages(ctx, ids, p) })
+}
+
 func (s *meteredStore) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.LinkPage, error) {
 	return timed(s, ctx, "LinkPages", func(ctx context.Context) ([]*graph.LinkPage, error) { return s.Store.LinkPages(ctx, owner, ids, f, p) })
 }

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"Links", testLinks},
 		{"LinkFilters", testLinkFilters},
 		{"LinkPages", testLinkPages},
+		{"UnitPages", testUnitPages},
 		{"Participations", testParticipations},
 		{"Apply", testApply},
 		{"ApplyAllOrNothing", testApplyAllOrNothing},

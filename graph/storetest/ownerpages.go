@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -113,4 +114,46 @@ func testLinkPages(t *testing.T, s graph.Store) {
 			t.Errorf("no ids: %d pages, want none", len(got))
 		}
 	})
+}
+
+// testUnitPages: UnitPages gives, for every parent in one call, the page
+// FindActors gives for that parent, cursors included, and pages on.
+func testUnitPages(t *testing.T, s graph.Store) {
+	uni := org("uni", "Uni", graph.OrgUniversity, "Higher education")
+	units := []*graph.Actor{uni, org("school", "School", graph.OrgSchool, "Schools")}
+	for i, name := range []string{"Zeta centre", "Alpha centre", "Same name", "Same name"} {
+		u := org(fmt.Sprintf("u%d", i), name, graph.OrgResearchCentre, "Research")
+		u.ParentID = graph.NewID(graph.KindOrganisation, "uni")
+		units = append(units, u)
+	}
+	must(s.Apply(ctx, &graph.Batch{Actors: units}))
+	uniID, schoolID := graph.NewID(graph.KindOrganisation, "uni"), graph.NewID(graph.KindOrganisation, "school")
+	ids := []string{uniID, schoolID, "nobody", uniID}
+	for _, first := range []int{1, 2, 50} {
+		got := must(s.UnitPages(ctx, ids, graph.PageArgs{First: first}))
+		if len(got) != len(ids) {
+			t.Fatalf("first %d: %d pages for %d ids", first, len(got), len(ids))
+		}
+		for i, id := range ids {
+			page, p, n := got[i], graph.PageArgs{First: first}, 0
+			for {
+				want := must(s.FindActors(ctx, graph.ActorFilter{ParentID: id}, p))
+				if diff := cmp.Diff(want, page); diff != "" {
+					t.Fatalf("first %d, %s after %q (-FindActors +UnitPages):\n%s", first, id, p.After, diff)
+				}
+				n += len(page.Actors)
+				if !page.PageInfo.HasNextPage {
+					break
+				}
+				p.After = page.PageInfo.EndCursor
+				page = must(s.UnitPages(ctx, []string{id}, p))[0]
+			}
+			if want := map[string]int{uniID: 4}[id]; n != want {
+				t.Errorf("first %d, %s: %d units paged, want %d", first, id, n, want)
+			}
+		}
+	}
+	if _, err := s.UnitPages(ctx, ids, graph.PageArgs{After: "!"}); graph.ErrorCode(err) != graph.EINVALID {
+		t.Errorf("bad cursor: err = %v, want EINVALID", err)
+	}
 }

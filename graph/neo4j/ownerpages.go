@@ -79,3 +79,57 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 	}
 	return out, nil
 }
+
+// UnitPages returns, for each parent ID, page p of its units: per parent, a
+// count and the first size+1 units after the cursor (actor_parent index).
+func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageArgs) ([]*graph.ActorPage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{"ids": unique(parentIDs), "limit": size + 1}
+	keyset := ""
+	if p.After != "" {
+		after, err := decodeCursor(p.After, 2)
+		if err != nil {
+			return nil, err
+		}
+		keyset = ` AND (a.name > $afterName OR (a.name = $afterName AND a.id > $afterId))`
+		params["afterName"], params["afterId"] = after[0], after[1]
+	}
+	q := `UNWIND $ids AS id
+		CALL { WITH id MATCH (a:Actor) WHERE a.parentId = id RETURN count(a) AS total }
+		CALL { WITH id MATCH (a:Actor) WHERE a.parentId = id` + keyset + ` WITH a ORDER BY a.name, a.id LIMIT $limit
+			RETURN collect(a{.*}) AS units }
+		RETURN id, total, units`
+	type result struct {
+		total int
+		units []*graph.Actor
+	}
+	by := map[string]result{}
+	err = s.read(ctx, "unit pages", func(tx neo4j.ManagedTransaction) error {
+		clear(by)
+		return each(ctx, tx, q, params, func(r *neo4j.Record) error {
+			id, _ := r.Values[0].(string)
+			total, _ := r.Values[1].(int64)
+			ms, _ := r.Values[2].([]any)
+			res := result{total: int(total)}
+			for _, m := range ms {
+				m, _ := m.(map[string]any)
+				res.units = append(res.units, decodeActor(m))
+			}
+			by[id] = res
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*graph.ActorPage, len(parentIDs))
+	for i, id := range parentIDs {
+		ap := &graph.ActorPage{TotalCount: by[id].total}
+		ap.Actors, ap.Cursors, ap.PageInfo = page(by[id].units, size, func(a *graph.Actor) string { return encodeCursor(a.Name, a.ID) })
+		out[i] = ap
+	}
+	return out, nil
+}

@@ -113,3 +113,50 @@ func unique(ids []string) []string {
 	}
 	return out
 }
+
+// UnitPages returns, for each parent ID, page p of its units: the count per
+// parent, and the first size+1 units per parent after the cursor.
+func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageArgs) ([]*graph.ActorPage, error) {
+	size, err := p.Size()
+	if err != nil {
+		return nil, err
+	}
+	const of = `parent_id IN (SELECT value FROM json_each(?))`
+	where, args, err := afterNameID(of, []any{jsonText(unique(parentIDs))}, p.After)
+	if err != nil {
+		return nil, err
+	}
+	totals := map[string]int{}
+	var found []*graph.Actor
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		clear(totals)
+		if err := eachRow(ctx, tx, `SELECT parent_id, count(*) FROM actors WHERE `+of+` GROUP BY parent_id`, args[:1], func(r rowScanner) error {
+			var id string
+			var n int
+			err := r.Scan(&id, &n)
+			totals[id] = n
+			return err
+		}); err != nil {
+			return fmt.Errorf("sqlite: count units: %w", err)
+		}
+		found, err = scanAll(ctx, tx, scanActor, `SELECT `+actorCols+` FROM (SELECT *, row_number() OVER (PARTITION BY parent_id ORDER BY name, id) AS n
+			FROM actors WHERE `+where+`) WHERE n <= ? ORDER BY parent_id, name, id`, append(args, size+1)...)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	by := map[string][]*graph.Actor{}
+	for _, a := range found {
+		by[a.ParentID] = append(by[a.ParentID], a)
+	}
+	out := make([]*graph.ActorPage, len(parentIDs))
+	for i, id := range parentIDs {
+		page := &graph.ActorPage{TotalCount: totals[id]}
+		page.Actors, page.PageInfo.HasNextPage = trim(by[id], size)
+		page.Cursors = cursors(page.Actors, func(a *graph.Actor) string { return encodeCursor(a.Name, a.ID) })
+		page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
+		out[i] = page
+	}
+	return out, nil
+}
