@@ -48,33 +48,14 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 		CALL { WITH id ` + o.match + w.String(keyset...) + ` WITH s, l, t ORDER BY l.key LIMIT $limit
 			RETURN collect(` + linkReturn + `) AS links }
 		RETURN id, total, links`
-	type result struct {
-		total int
-		links []*graph.Link
-	}
-	by := map[string]result{}
-	err = s.read(ctx, "link pages", func(tx neo4j.ManagedTransaction) error {
-		clear(by)
-		return each(ctx, tx, q, params, func(r *neo4j.Record) error {
-			id, _ := r.Values[0].(string)
-			total, _ := r.Values[1].(int64)
-			ms, _ := r.Values[2].([]any)
-			res := result{total: int(total)}
-			for _, m := range ms {
-				m, _ := m.(map[string]any)
-				res.links = append(res.links, decodeLink(m))
-			}
-			by[id] = res
-			return nil
-		})
-	})
+	totals, found, err := perOwner(ctx, s, "link pages", q, params, decodeLink)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*graph.LinkPage, len(ids))
 	for i, id := range ids {
-		lp := &graph.LinkPage{TotalCount: by[id].total}
-		lp.Links, lp.Cursors, lp.PageInfo = page(by[id].links, size, func(l *graph.Link) string { return encodeCursor(l.Key) })
+		lp := &graph.LinkPage{TotalCount: totals[id]}
+		lp.Links, lp.Cursors, lp.PageInfo = page(found[id], size, func(l *graph.Link) string { return encodeCursor(l.Key) })
 		out[i] = lp
 	}
 	return out, nil
@@ -102,34 +83,37 @@ func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageA
 		CALL { WITH id MATCH (a:Actor) WHERE a.parentId = id` + keyset + ` WITH a ORDER BY a.name, a.id LIMIT $limit
 			RETURN collect(a{.*}) AS units }
 		RETURN id, total, units`
-	type result struct {
-		total int
-		units []*graph.Actor
-	}
-	by := map[string]result{}
-	err = s.read(ctx, "unit pages", func(tx neo4j.ManagedTransaction) error {
-		clear(by)
-		return each(ctx, tx, q, params, func(r *neo4j.Record) error {
-			id, _ := r.Values[0].(string)
-			total, _ := r.Values[1].(int64)
-			ms, _ := r.Values[2].([]any)
-			res := result{total: int(total)}
-			for _, m := range ms {
-				m, _ := m.(map[string]any)
-				res.units = append(res.units, decodeActor(m))
-			}
-			by[id] = res
-			return nil
-		})
-	})
+	totals, found, err := perOwner(ctx, s, "unit pages", q, params, decodeActor)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*graph.ActorPage, len(parentIDs))
 	for i, id := range parentIDs {
-		ap := &graph.ActorPage{TotalCount: by[id].total}
-		ap.Actors, ap.Cursors, ap.PageInfo = page(by[id].units, size, func(a *graph.Actor) string { return encodeCursor(a.Name, a.ID) })
+		ap := &graph.ActorPage{TotalCount: totals[id]}
+		ap.Actors, ap.Cursors, ap.PageInfo = page(found[id], size, func(a *graph.Actor) string { return encodeCursor(a.Name, a.ID) })
 		out[i] = ap
 	}
 	return out, nil
+}
+
+// perOwner runs q, whose rows are (owner id, total, list of maps), and
+// returns each owner's total and decoded items.
+func perOwner[T any](ctx context.Context, s *Store, name, q string, params map[string]any, decode func(map[string]any) T) (map[string]int, map[string][]T, error) {
+	totals, found := map[string]int{}, map[string][]T{}
+	err := s.read(ctx, name, func(tx neo4j.ManagedTransaction) error {
+		clear(totals) // the work function may be retried
+		clear(found)
+		return each(ctx, tx, q, params, func(r *neo4j.Record) error {
+			id, _ := r.Values[0].(string)
+			total, _ := r.Values[1].(int64)
+			ms, _ := r.Values[2].([]any)
+			totals[id] = int(total)
+			for _, m := range ms {
+				m, _ := m.(map[string]any)
+				found[id] = append(found[id], decode(m))
+			}
+			return nil
+		})
+	})
+	return totals, found, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/partnergraph/partnergraph/graph"
 )
@@ -40,20 +41,14 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 	where, args := linkWhere(f).sql()
 	from := `FROM (` + ownedLinks[owner] + `) o JOIN links ON links.id = o.lid WHERE ` + where
 	// ?1 is the owners; the filter's parameters are numbered after it.
-	args = append([]any{jsonText(unique(ids))}, args...)
-	totals := map[string]int{}
+	args = append([]any{jsonText(owners(ids))}, args...)
+	var totals map[string]int
 	found := map[string][]*graph.Link{}
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		clear(totals)
 		clear(found)
-		if err := eachRow(ctx, tx, `SELECT owner, count(*) `+from+` GROUP BY owner`, args, func(r rowScanner) error {
-			var o string
-			var n int
-			err := r.Scan(&o, &n)
-			totals[o] = n
+		var err error
+		if totals, err = countBy(ctx, tx, `SELECT owner, count(*) `+from+` GROUP BY owner`, args); err != nil {
 			return err
-		}); err != nil {
-			return fmt.Errorf("sqlite: count link pages: %w", err)
 		}
 		q := `SELECT ` + linkCols + `, owner FROM (SELECT links.*, owner, row_number() OVER (PARTITION BY owner ORDER BY key) AS n ` +
 			from + ` AND key > ?) WHERE n <= ? ORDER BY owner, key`
@@ -101,19 +96,6 @@ func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(
 	return rows.Err()
 }
 
-// unique returns ids without repeats, in first-seen order.
-func unique(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
-}
-
 // UnitPages returns, for each parent ID, page p of its units: the count per
 // parent, and the first size+1 units per parent after the cursor.
 func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageArgs) ([]*graph.ActorPage, error) {
@@ -122,22 +104,15 @@ func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageA
 		return nil, err
 	}
 	const of = `parent_id IN (SELECT value FROM json_each(?))`
-	where, args, err := afterNameID(of, []any{jsonText(unique(parentIDs))}, p.After)
+	where, args, err := afterNameID(of, []any{jsonText(owners(parentIDs))}, p.After)
 	if err != nil {
 		return nil, err
 	}
-	totals := map[string]int{}
+	var totals map[string]int
 	var found []*graph.Actor
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		clear(totals)
-		if err := eachRow(ctx, tx, `SELECT parent_id, count(*) FROM actors WHERE `+of+` GROUP BY parent_id`, args[:1], func(r rowScanner) error {
-			var id string
-			var n int
-			err := r.Scan(&id, &n)
-			totals[id] = n
+		if totals, err = countBy(ctx, tx, `SELECT parent_id, count(*) FROM actors WHERE `+of+` GROUP BY parent_id`, args[:1]); err != nil {
 			return err
-		}); err != nil {
-			return fmt.Errorf("sqlite: count units: %w", err)
 		}
 		found, err = scanAll(ctx, tx, scanActor, `SELECT `+actorCols+` FROM (SELECT *, row_number() OVER (PARTITION BY parent_id ORDER BY name, id) AS n
 			FROM actors WHERE `+where+`) WHERE n <= ? ORDER BY parent_id, name, id`, append(args, size+1)...)
@@ -157,6 +132,27 @@ func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageA
 		page.Cursors = cursors(page.Actors, func(a *graph.Actor) string { return encodeCursor(a.Name, a.ID) })
 		page.PageInfo.StartCursor, page.PageInfo.EndCursor = ends(page.Cursors)
 		out[i] = page
+	}
+	return out, nil
+}
+
+// owners returns ids sorted without repeats, for a JSON array parameter.
+func owners(ids []string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(ids)))
+}
+
+// countBy returns the counts query gives, by the id in its first column.
+func countBy(ctx context.Context, tx *sql.Tx, query string, args []any) (map[string]int, error) {
+	out := map[string]int{}
+	err := eachRow(ctx, tx, query, args, func(r rowScanner) error {
+		var id string
+		var n int
+		err := r.Scan(&id, &n)
+		out[id] = n
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: count: %w", err)
 	}
 	return out, nil
 }
