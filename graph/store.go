@@ -21,6 +21,11 @@ type Store interface {
 	ActorsByID(ctx context.Context, ids []string) ([]*Actor, error)
 	// FindActors returns a page of actors matching f, ordered by name then ID.
 	FindActors(ctx context.Context, f ActorFilter, p PageArgs) (*Page[*Actor], error)
+	// UnitPages returns, for each organisation ID, page p of its units (the
+	// organisations whose parent it is) as FindActors with that ParentID
+	// pages them — one call for many IDs, reading at most p's size + 1
+	// units per ID. Returns EINVALID for a bad page size or cursor.
+	UnitPages(ctx context.Context, parentIDs []string, p PageArgs) ([]*Page[*Actor], error)
 	// CreateActor stores a new actor. Returns EINVALID for a bad actor or a
 	// missing parent and ECONFLICT if its key is taken.
 	CreateActor(ctx context.Context, a *Actor) (*Actor, error)
@@ -50,6 +55,13 @@ type Store interface {
 	// LinksOfActors returns, for each actor ID, the links it is an end of
 	// (subject to f), ordered by key.
 	LinksOfActors(ctx context.Context, actorIDs []string, f LinkFilter) ([][]*Link, error)
+	// LinkPages returns, for each ID, page p of the links owner says it has
+	// (subject to f), ordered by key, with their total count — one call for
+	// many IDs, reading at most p's size + 1 links per ID, so a loader batch
+	// of pages is one store call and no owner's links are read whole.
+	// Pages are those FindLinks gives, cursors included. Returns EINVALID
+	// for a bad page size, cursor or owner.
+	LinkPages(ctx context.Context, owner LinkOwner, ids []string, f LinkFilter, p PageArgs) ([]*Page[*Link], error)
 	// CreateLink returns EINVALID (bad input, or an end, programme or broker
 	// that does not exist) or ECONFLICT if its key is taken.
 	CreateLink(ctx context.Context, l *Link) (*Link, error)
@@ -160,6 +172,24 @@ type LinkFilter struct {
 	ProgrammeID  string
 	BrokeredByID string
 	Active       Interval // links whose interval overlaps this window
+}
+
+// LinkOwner says whose links LinkPages pages.
+type LinkOwner string
+
+const (
+	OwnerActor     LinkOwner = "actor"     // the links the actor is an end of
+	OwnerBroker    LinkOwner = "broker"    // the links the actor brokered
+	OwnerProgramme LinkOwner = "programme" // the links inside the programme
+)
+
+// Check returns EINVALID unless o is one of the owners.
+func (o LinkOwner) Check() error {
+	switch o {
+	case OwnerActor, OwnerBroker, OwnerProgramme:
+		return nil
+	}
+	return Errorf(EINVALID, "owner", "unknown link owner %q", o)
 }
 
 // ActorUpdate changes the non-nil fields of actor ID. The key and kind are fixed.

@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"encoding/base64"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -144,49 +143,14 @@ func linkConnection(p *graph.Page[*graph.Link]) *model.LinkConnection {
 	return c
 }
 
-// linkPage pages links already loaded (ordered by key) as the store would.
-func linkPage(ls []*graph.Link, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
-	size, err := p.Size()
-	if err != nil {
-		return nil, err
-	}
-	after := ""
-	if p.After != "" {
-		b, err := base64.RawURLEncoding.DecodeString(p.After)
-		if err != nil {
-			return nil, graph.Errorf(graph.EINVALID, "after", "malformed cursor %q", p.After)
-		}
-		after = string(b)
-	}
-	page := &graph.Page[*graph.Link]{}
-	for _, l := range ls {
-		if !f.Matches(l) {
-			continue
-		}
-		page.TotalCount++
-		if l.Key <= after {
-			continue
-		}
-		if len(page.Items) == size {
-			page.PageInfo.HasNextPage = true
-			continue
-		}
-		page.Items = append(page.Items, l)
-		page.Cursors = append(page.Cursors, base64.RawURLEncoding.EncodeToString([]byte(l.Key)))
-	}
-	if n := len(page.Cursors); n > 0 {
-		page.PageInfo.StartCursor, page.PageInfo.EndCursor = page.Cursors[0], page.Cursors[n-1]
-	}
-	return page, nil
-}
-
 // actorLinks resolves an actor's links field through the batched loader.
 func actorLinks(ctx context.Context, id string, filter *model.LinkFilter, first *int32, after *string) (*model.LinkConnection, error) {
-	ls, err := loaders(ctx).linksOf.Load(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	p, err := linkPage(ls, linkFilter(filter), pageArgs(first, after))
+	return linkPage(ctx, graph.OwnerActor, id, linkFilter(filter), first, after)
+}
+
+// linkPage resolves a connection of links through the batched loader.
+func linkPage(ctx context.Context, owner graph.LinkOwner, id string, f graph.LinkFilter, first *int32, after *string) (*model.LinkConnection, error) {
+	p, err := loaders(ctx).linkPage(ctx, owner, id, f, pageArgs(first, after))
 	if err != nil {
 		return nil, err
 	}
@@ -221,11 +185,7 @@ func affiliated(ctx context.Context, id string, keep func(*graph.Actor) bool) ([
 }
 
 func (r *Resolver) brokered(ctx context.Context, id string, first *int32, after *string) (*model.LinkConnection, error) {
-	p, err := r.Store.FindLinks(ctx, graph.LinkFilter{BrokeredByID: id}, pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	return linkConnection(p), nil
+	return linkPage(ctx, graph.OwnerBroker, id, graph.LinkFilter{}, first, after)
 }
 
 func (r *Resolver) participationsOf(ctx context.Context, id string) ([]*graph.Participation, error) {

@@ -189,7 +189,7 @@ func (r *organisationResolver) Parent(ctx context.Context, obj *model.Organisati
 }
 
 func (r *organisationResolver) Units(ctx context.Context, obj *model.Organisation, first *int32, after *string) (*model.OrganisationConnection, error) {
-	p, err := r.Store.FindActors(ctx, graph.ActorFilter{ParentID: obj.ID}, pageArgs(first, after))
+	p, err := loaders(ctx).unitPage(ctx, obj.ID, pageArgs(first, after))
 	if err != nil {
 		return nil, err
 	}
@@ -261,11 +261,7 @@ func (r *programmeResolver) Participants(ctx context.Context, obj *model.Program
 }
 
 func (r *programmeResolver) Links(ctx context.Context, obj *model.Programme, first *int32, after *string) (*model.LinkConnection, error) {
-	p, err := r.Store.FindLinks(ctx, graph.LinkFilter{ProgrammeID: obj.ID}, pageArgs(first, after))
-	if err != nil {
-		return nil, err
-	}
-	return linkConnection(p), nil
+	return linkPage(ctx, graph.OwnerProgramme, obj.ID, graph.LinkFilter{}, first, after)
 }
 
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {

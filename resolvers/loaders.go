@@ -2,6 +2,8 @@ package resolvers
 
 import (
 	"context"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -16,6 +18,22 @@ type Loaders struct {
 	links          *dataloadgen.Loader[string, *graph.Link]
 	linksOf        *dataloadgen.Loader[string, []*graph.Link]
 	participations *dataloadgen.Loader[string, []*graph.Participation]
+
+	store     graph.Store
+	opt       []dataloadgen.Option
+	mu        sync.Mutex
+	linkPages map[linkPagesKey]*dataloadgen.Loader[string, *graph.Page[*graph.Link]]
+	unitPages map[graph.PageArgs]*dataloadgen.Loader[string, *graph.Page[*graph.Actor]]
+}
+
+// linkPagesKey is what the parents of one batch of link pages share: the
+// field's arguments. Parents asking with other arguments get other batches.
+type linkPagesKey struct {
+	owner            graph.LinkOwner
+	types            string
+	programme, actor string
+	from, to         string
+	page             graph.PageArgs
 }
 
 type loadersKey struct{}
@@ -32,7 +50,46 @@ func NewLoaders(s graph.Store, opts ...dataloadgen.Option) *Loaders {
 			return s.LinksOfActors(ctx, ids, graph.LinkFilter{})
 		}), opt...),
 		participations: dataloadgen.NewLoader(batch(s.ParticipationsOf), opt...),
+		store:          s, opt: opt, linkPages: map[linkPagesKey]*dataloadgen.Loader[string, *graph.Page[*graph.Link]]{},
+		unitPages: map[graph.PageArgs]*dataloadgen.Loader[string, *graph.Page[*graph.Actor]]{},
 	}
+}
+
+// linkPage loads page p of the links owner says id has, batched with the
+// other parents asking with the same arguments: one store call reading at
+// most a page and one link per parent.
+func (l *Loaders) linkPage(ctx context.Context, owner graph.LinkOwner, id string, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
+	types := make([]string, len(f.Types))
+	for i, t := range f.Types {
+		types[i] = string(t)
+	}
+	k := linkPagesKey{owner: owner, types: strings.Join(types, ","), programme: f.ProgrammeID, actor: f.BrokeredByID,
+		from: f.Active.From.String(), to: f.Active.To.String(), page: p}
+	return keyedLoader(l, l.linkPages, k, func(ctx context.Context, ids []string) ([]*graph.Page[*graph.Link], error) {
+		return l.store.LinkPages(ctx, owner, ids, f, p)
+	}).Load(ctx, id)
+}
+
+// unitPage loads page p of organisation id's units, batched with the other
+// parents asking for the same page.
+func (l *Loaders) unitPage(ctx context.Context, id string, p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
+	return keyedLoader(l, l.unitPages, p, func(ctx context.Context, ids []string) ([]*graph.Page[*graph.Actor], error) {
+		return l.store.UnitPages(ctx, ids, p)
+	}).Load(ctx, id)
+}
+
+// keyedLoader returns m's loader for the arguments k, made over fetch on
+// first use: a batch shares its arguments.
+func keyedLoader[K comparable, V any](l *Loaders, m map[K]*dataloadgen.Loader[string, V], k K,
+	fetch func(context.Context, []string) ([]V, error)) *dataloadgen.Loader[string, V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ld := m[k]
+	if ld == nil {
+		ld = dataloadgen.NewLoader(batch(fetch), l.opt...)
+		m[k] = ld
+	}
+	return ld
 }
 
 // WithLoaders returns ctx carrying l.

@@ -23,14 +23,14 @@ import (
 // complexity limit, per-operation loaders, and errors that show users only
 // domain messages with an extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
-	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, 64), PathBudget: cfg.PathBudget, Admin: cfg.Admin}
+	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, snapshot.CacheOptions{MaxBytes: cfg.SnapshotCacheBytes, Budget: cfg.Limits.RequestTimeout}), PathBudget: cfg.PathBudget, Admin: cfg.Admin}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	// File uploads (importNetwork): up to 32 MiB in memory, the rest in
-	// temporary files; the request body limit still applies.
-	srv.AddTransport(transport.MultipartForm{MaxMemory: 32 << 20, MaxUploadSize: 1 << 30})
+	// File uploads (importNetwork): requests up to UploadMemoryBytes in
+	// memory, larger ones in temporary files; never beyond the body limit.
+	srv.AddTransport(transport.MultipartForm{MaxMemory: cfg.UploadMemoryBytes, MaxUploadSize: cfg.MaxBodyBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	useLimits(srv, cfg)                      // depth, page size and cost (limits.go, resolvers/costs.go)

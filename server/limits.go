@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"mime"
 	"net"
 	"net/http"
 	"os"
@@ -106,26 +107,57 @@ func guard(next http.Handler, cfg Config) http.Handler {
 			// A body trickling in slowly holds a connection: it gets the
 			// request's time too (where the connection allows deadlines).
 			http.NewResponseController(w).SetReadDeadline(time.Now().Add(lim.RequestTimeout))
-			body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-			var tooLarge *http.MaxBytesError
-			switch {
-			case errors.As(err, &tooLarge):
-				refuse(w, m, http.StatusRequestEntityTooLarge, codeTooLarge,
-					fmt.Sprintf("the request body is larger than the limit of %d bytes", maxBody))
-				return
-			case errors.Is(err, os.ErrDeadlineExceeded):
-				refuse(w, m, http.StatusRequestTimeout, graph.ETIMEOUT, "the request body took too long to arrive")
-				return
-			case err != nil:
-				refuse(w, m, http.StatusBadRequest, graph.EINVALID, "could not read the request body")
+			if !limitBody(w, r, maxBody, m) {
 				return
 			}
-			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), lim.RequestTimeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// limitBody holds r's body to maxBody bytes, or refuses r and returns false.
+// A GraphQL document is read here, so that a body too large or too slow gets
+// a clear answer. Uploads stream on to the multipart transport, which keeps
+// small requests in memory and writes larger ones' files to temporary files
+// (removed after the request); it decides by the request's length, so one
+// of unknown length is taken at the limit and goes to disk, not memory.
+func limitBody(w http.ResponseWriter, r *http.Request, maxBody int64, m *metrics) bool {
+	tooLarge := func() bool {
+		refuse(w, m, http.StatusRequestEntityTooLarge, codeTooLarge,
+			fmt.Sprintf("the request body is larger than the limit of %d bytes", maxBody))
+		return false
+	}
+	if r.ContentLength > maxBody {
+		return tooLarge()
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if isMultipart(r) {
+		if r.ContentLength < 0 {
+			r.ContentLength = maxBody
+		}
+		return true
+	}
+	body, err := io.ReadAll(r.Body)
+	var errSize *http.MaxBytesError
+	switch {
+	case errors.As(err, &errSize):
+		return tooLarge()
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		refuse(w, m, http.StatusRequestTimeout, graph.ETIMEOUT, "the request body took too long to arrive")
+		return false
+	case err != nil:
+		refuse(w, m, http.StatusBadRequest, graph.EINVALID, "could not read the request body")
+		return false
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return true
+}
+
+func isMultipart(r *http.Request) bool {
+	t, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && t == "multipart/form-data"
 }
 
 // limitRate refuses a client's requests beyond its rate with 429 and

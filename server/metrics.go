@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -30,8 +31,7 @@ type metrics struct {
 
 	operations, codes *labelSet
 
-	mu     sync.Mutex
-	caches []*snapshot.Cache
+	cache atomic.Pointer[snapshot.Cache] // set by observe
 }
 
 // Latency buckets from 1 ms to 30 s (the default request timeout).
@@ -76,7 +76,11 @@ func newMetrics() *metrics {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "partnergraph_snapshot_cache_misses_total",
 			Help: "Analytics snapshots built because the cache had none for the scope and store version.",
-		}, func() float64 { return m.cacheCount(func(c *snapshot.Cache) int64 { return c.Misses.Load() }) }))
+		}, func() float64 { return m.cacheCount(func(c *snapshot.Cache) int64 { return c.Misses.Load() }) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "partnergraph_snapshot_cache_bytes",
+			Help: "Estimated memory held by the snapshot cache: the base network and the scopes' snapshots.",
+		}, func() float64 { return m.cacheCount((*snapshot.Cache).Bytes) }))
 	return m
 }
 
@@ -85,13 +89,10 @@ func (m *metrics) handler() http.Handler {
 }
 
 func (m *metrics) cacheCount(f func(*snapshot.Cache) int64) float64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var n int64
-	for _, c := range m.caches {
-		n += f(c)
+	if c := m.cache.Load(); c != nil {
+		return float64(f(c))
 	}
-	return float64(n)
+	return 0
 }
 
 func (m *metrics) countError(code string) {
@@ -167,9 +168,7 @@ func init() {
 
 // observe hooks the metrics into a GraphQL handler and its snapshot cache.
 func (m *metrics) observe(srv *handler.Server, cache *snapshot.Cache) {
-	m.mu.Lock()
-	m.caches = append(m.caches, cache)
-	m.mu.Unlock()
+	m.cache.Store(cache)
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if op, _ := ctx.Value(operationKey{}).(*string); op != nil {
 			*op = "anonymous"

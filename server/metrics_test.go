@@ -72,8 +72,11 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s = %v (exposed: %v), want %v", sample, v, ok, want)
 		}
 	}
-	if got[`partnergraph_store_call_duration_seconds_count{method="LinksOfActors",outcome="ok"}`] < 1 {
-		t.Errorf("no LinksOfActors store calls counted")
+	if got[`partnergraph_store_call_duration_seconds_count{method="LinkPages",outcome="ok"}`] < 1 {
+		t.Errorf("no LinkPages store calls counted")
+	}
+	if got["partnergraph_snapshot_cache_bytes"] <= 0 {
+		t.Errorf("snapshot cache bytes = %v, want the cached network counted", got["partnergraph_snapshot_cache_bytes"])
 	}
 	if _, ok := got["go_goroutines"]; !ok {
 		t.Errorf("no Go runtime metrics")

@@ -22,10 +22,16 @@ import (
 type Config struct {
 	Store           graph.Store
 	Logger          zerolog.Logger
-	ComplexityLimit int           // maximum GraphQL query complexity
-	MaxBodyBytes    int64         // maximum request body size
-	PathBudget      time.Duration // time a path search may take
-	Limits          Limits        // depth, page size, rate and time limits (limits.go)
+	ComplexityLimit int   // maximum GraphQL query complexity
+	MaxBodyBytes    int64 // maximum request body size
+	// UploadMemoryBytes: multipart requests (uploads) up to this size are
+	// read into memory, larger ones into temporary files (0: 1 MiB).
+	UploadMemoryBytes int64
+	PathBudget        time.Duration // time a path search may take
+	// SnapshotCacheBytes bounds the analytics snapshot cache's estimated
+	// memory (0: snapshot.DefaultCacheBytes).
+	SnapshotCacheBytes int64
+	Limits             Limits // depth, page size, rate and time limits (limits.go)
 	// Admin keeps API keys and the audit log; nil takes Store's own if it
 	// has them (auth.go).
 	Admin graph.AdminStore
@@ -42,10 +48,11 @@ type Config struct {
 
 // Server serves the API until Close.
 type Server struct {
-	cfg  Config
-	http *http.Server
-	ln   net.Listener
-	done chan error
+	cfg     Config
+	handler http.Handler
+	http    *http.Server
+	ln      net.Listener
+	done    chan error
 }
 
 // New returns a server for cfg, with defaults for zero limits.
@@ -56,11 +63,15 @@ func New(cfg Config) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.UploadMemoryBytes == 0 {
+		cfg.UploadMemoryBytes = 1 << 20
+	}
 	if cfg.PathBudget == 0 {
 		cfg.PathBudget = 10 * time.Second
 	}
 	s := &Server{cfg: withOperations(withAccess(cfg))}
-	s.http = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.handler = s.routes()
+	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	return s
 }
 
@@ -91,7 +102,11 @@ func (s *Server) Close(ctx context.Context) error {
 }
 
 // Handler returns the routes wrapped in request-ID and logging middleware.
-func (s *Server) Handler() http.Handler {
+// It is built once, by New: the GraphQL server, its snapshot cache and
+// their metrics exist once per Server, however often this is called.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := newGraphQL(s.cfg)
 	mux.Handle("/graphql", guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg)) // limits.go, auth.go

@@ -328,6 +328,21 @@ func (c *countingStore) LinksOfActors(ctx context.Context, ids []string, f graph
 	return c.Store.LinksOfActors(ctx, ids, f)
 }
 
+func (c *countingStore) UnitPages(ctx context.Context, ids []string, p graph.PageArgs) ([]*graph.Page[*graph.Actor], error) {
+	c.count("UnitPages")
+	return c.Store.UnitPages(ctx, ids, p)
+}
+
+func (c *countingStore) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.Page[*graph.Link], error) {
+	c.count("LinkPages")
+	return c.Store.LinkPages(ctx, owner, ids, f, p)
+}
+
+func (c *countingStore) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
+	c.count("FindLinks")
+	return c.Store.FindLinks(ctx, f, p)
+}
+
 func (c *countingStore) ParticipationsOf(ctx context.Context, ids []string) ([][]*graph.Participation, error) {
 	c.count("ParticipationsOf")
 	return c.Store.ParticipationsOf(ctx, ids)
@@ -336,18 +351,20 @@ func (c *countingStore) ParticipationsOf(ctx context.Context, ids []string) ([][
 // TestBatchedLoading proves a page of actors with their links, the links'
 // ends, programmes and the actors' participations costs one store call per
 // kind of read however many actors the page holds (unbatched, 100 actors
-// would cost 1,501: per actor its links and participations and their
-// programmes, per link its two ends and programme).
+// would cost over 1,500: per actor its links, brokered links, units and
+// participations, their programmes and the programmes' links; per link its
+// two ends and programme).
 //
 // Served loaders send a batch 3 ms after its first key, so how many batches
 // a page takes depends on how fast the resolvers run: on a loaded machine
 // the window can close before every actor's resolver has asked. The test
 // therefore builds its loaders to send a batch as soon as it holds n keys
 // (and after a minute at the latest): the network is made so that every
-// loader is asked for exactly n distinct keys — n actors, each with its
-// own programme — so each sends exactly one batch, whatever the scheduling.
-// A resolver that reads the store directly, or a loader keyed by something
-// other than the ID, still shows up as more calls.
+// loader is asked for exactly n distinct keys — n organisations, each with
+// its own programme — so each sends exactly one batch, whatever the
+// scheduling. A resolver that reads the store directly or a whole list, or
+// a loader keyed by something other than the ID, still shows up as more
+// calls.
 func TestBatchedLoading(t *testing.T) { onStores(t, testBatchedLoading) }
 
 func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
@@ -359,7 +376,12 @@ func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 			for i := range n {
 				actor, prog := graph.NewID(graph.KindActor, key("a", i)), graph.NewID(graph.KindProgramme, key("p", i))
 				b.Programmes = append(b.Programmes, &graph.Programme{Key: key("p", i), Name: "Programme " + key("p", i)})
-				b.Actors = append(b.Actors, &graph.Actor{Key: key("a", i), Kind: graph.KindPerson, Name: "Actor " + key("a", i)})
+				// Organisations, all but the first its units.
+				a := &graph.Actor{Key: key("a", i), Kind: graph.KindOrganisation, OrgType: graph.OrgOther, Name: "Actor " + key("a", i)}
+				if i > 0 {
+					a.ParentID = graph.NewID(graph.KindActor, key("a", 0))
+				}
+				b.Actors = append(b.Actors, a)
 				b.Participations = append(b.Participations, &graph.Participation{ActorID: actor, ProgrammeID: prog})
 				for _, d := range []int{1, 7} {
 					b.Links = append(b.Links, &graph.Link{Type: graph.LinkCollaboration, ProgrammeID: prog,
@@ -382,16 +404,25 @@ func testBatchedLoading(t *testing.T, openStore func(*testing.T) graph.Store) {
 								Programme      struct{ Name string }
 							}
 						}
-						Participations []struct{ Programme struct{ Name string } }
+						Brokered       struct{ TotalCount int }
+						Units          struct{ TotalCount int }
+						Participations []struct {
+							Programme struct {
+								Name  string
+								Links struct{ TotalCount int }
+							}
+						}
 					}
 				}
 			}
-			ok(t, do(t, ts.URL, `query($n: Int) { actors(first: $n) { nodes { links { nodes { source { name } target { name } programme { name } } }
-				participations { programme { name } } } } }`, map[string]any{"n": n}, &got))
-			if len(got.Actors.Nodes) != n || len(got.Actors.Nodes[n-1].Links.Nodes) != 4 || got.Actors.Nodes[0].Links.Nodes[0].Programme.Name == "" {
-				t.Fatalf("query returned %d actors, want %d with 4 links each", len(got.Actors.Nodes), n)
+			ok(t, do(t, ts.URL, `query($n: Int) { actors(first: $n) { nodes { links(first: 3) { nodes { source { name } target { name } programme { name } } }
+				brokered(first: 2) { totalCount } ... on Organisation { units(first: 2) { totalCount } } participations { programme { name links(first: 1) { totalCount } } } } } }`, map[string]any{"n": n}, &got))
+			if a := got.Actors.Nodes; len(a) != n || len(a[n-1].Links.Nodes) != 3 || a[0].Links.Nodes[0].Programme.Name == "" ||
+				a[0].Participations[0].Programme.Links.TotalCount != 2 || a[0].Brokered.TotalCount != 0 || a[0].Units.TotalCount != n-1 {
+				t.Fatalf("query returned %d actors, want %d with 3 links each, 2 in each programme, %d units of the first", len(a), n, n-1)
 			}
-			want := map[string]int{"FindActors": 1, "LinksOfActors": 1, "ParticipationsOf": 1, "ActorsByID": 1, "ProgrammesByID": 1}
+			// Links of actors, of brokers and of programmes: three batches of pages.
+			want := map[string]int{"FindActors": 1, "LinkPages": 3, "UnitPages": 1, "ParticipationsOf": 1, "ActorsByID": 1, "ProgrammesByID": 1}
 			if diff := cmp.Diff(want, s.calls); diff != "" {
 				t.Errorf("store calls for %d actors (-want +got):\n%s", n, diff)
 			}

@@ -108,6 +108,14 @@ func (s *meteredStore) LinksOfActors(ctx context.Context, ids []string, f graph.
 	return timed(s, ctx, "LinksOfActors", func(ctx context.Context) ([][]*graph.Link, error) { return s.Store.LinksOfActors(ctx, ids, f) })
 }
 
+func (s *meteredStore) UnitPages(ctx context.Context, ids []string, p graph.PageArgs) ([]*graph.Page[*graph.Actor], error) {
+	return timed(s, ctx, "UnitPages", func(ctx context.Context) ([]*graph.Page[*graph.Actor], error) { return s.Store.UnitPages(ctx, ids, p) })
+}
+
+func (s *meteredStore) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.Page[*graph.Link], error) {
+	return timed(s, ctx, "LinkPages", func(ctx context.Context) ([]*graph.Page[*graph.Link], error) { return s.Store.LinkPages(ctx, owner, ids, f, p) })
+}
+
 func (s *meteredStore) CreateLink(ctx context.Context, l *graph.Link) (*graph.Link, error) {
 	return timed(s, ctx, "CreateLink", func(ctx context.Context) (*graph.Link, error) { return s.Store.CreateLink(ctx, l) })
 }

@@ -52,8 +52,9 @@ func TestLoad(t *testing.T) {
 	m := w.metrics(t)
 	scans, scanSecs := m[`partnergraph_store_call_duration_seconds_count{method="Scan",outcome="ok"}`],
 		m[`partnergraph_store_call_duration_seconds_sum{method="Scan",outcome="ok"}`]
-	t.Logf("load: snapshot cache %.0f hits, %.0f misses; %.0f store scans, %.0f ms each on average",
-		m["partnergraph_snapshot_cache_hits_total"], m["partnergraph_snapshot_cache_misses_total"], scans, 1000*scanSecs/max(scans, 1))
+	t.Logf("load: snapshot cache %.0f hits, %.0f misses, %.0f KiB held; %.0f store scans, %.0f ms each on average",
+		m["partnergraph_snapshot_cache_hits_total"], m["partnergraph_snapshot_cache_misses_total"],
+		m["partnergraph_snapshot_cache_bytes"]/1024, scans, 1000*scanSecs/max(scans, 1))
 	for _, k := range res.kinds() {
 		t.Logf("load:   %-10s %6d requests, p50 %s, p99 %s", k, len(res.latencies[k]), res.percentileOf(k, 0.50), res.percentileOf(k, 0.99))
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/partnergraph/partnergraph/server"
 	"github.com/rs/zerolog"
@@ -28,6 +29,7 @@ type ServeFlags struct {
 	RequestTimeout  time.Duration
 	StoreTimeout    time.Duration
 	PathBudget      time.Duration
+	CacheBytes      int64 // bound on the snapshot cache's memory
 	TLSCert, TLSKey string
 
 	envErrs []error // malformed environment variables, reported by check
@@ -47,6 +49,7 @@ func newServeFlags() ServeFlags {
 	f.RequestTimeout = envValue(&f, "PARTNERGRAPH_REQUEST_TIMEOUT", d.RequestTimeout, time.ParseDuration)
 	f.StoreTimeout = envValue(&f, "PARTNERGRAPH_STORE_TIMEOUT", d.StoreTimeout, time.ParseDuration)
 	f.PathBudget = envValue(&f, "PARTNERGRAPH_PATH_BUDGET", 10*time.Second, time.ParseDuration)
+	f.CacheBytes = envValue(&f, "PARTNERGRAPH_SNAPSHOT_CACHE_BYTES", int64(snapshot.DefaultCacheBytes), func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	return f
 }
 
@@ -77,6 +80,7 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.RequestTimeout, "request-timeout", f.RequestTimeout, "time a GraphQL request may take (env PARTNERGRAPH_REQUEST_TIMEOUT)")
 	fl.DurationVar(&f.StoreTimeout, "store-timeout", f.StoreTimeout, "time one store call may take; Neo4j's transaction timeout (env PARTNERGRAPH_STORE_TIMEOUT)")
 	fl.DurationVar(&f.PathBudget, "path-budget", f.PathBudget, "time a path search may take (env PARTNERGRAPH_PATH_BUDGET)")
+	fl.Int64Var(&f.CacheBytes, "snapshot-cache-bytes", f.CacheBytes, "memory the analytics snapshot cache may hold, in bytes (env PARTNERGRAPH_SNAPSHOT_CACHE_BYTES)")
 	fl.StringVar(&f.TLSCert, "tls-cert", f.TLSCert, "serve HTTPS with this PEM certificate chain (env PARTNERGRAPH_TLS_CERT; needs --tls-key)")
 	fl.StringVar(&f.TLSKey, "tls-key", f.TLSKey, "PEM private key of --tls-cert (env PARTNERGRAPH_TLS_KEY)")
 }
@@ -96,6 +100,7 @@ func (f *ServeFlags) check() error {
 	positive("request-timeout", f.RequestTimeout > 0)
 	positive("store-timeout", f.StoreTimeout > 0)
 	positive("path-budget", f.PathBudget > 0)
+	positive("snapshot-cache-bytes", f.CacheBytes > 0)
 	if f.MaxPageSize < 1 || f.MaxPageSize > graph.MaxPageSize {
 		errs = append(errs, fmt.Errorf("--max-page-size must be between 1 and %d", graph.MaxPageSize))
 	}
@@ -116,7 +121,7 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 		lim.RateLimit = rate.Inf
 	}
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
-		PathBudget: f.PathBudget, Limits: lim}
+		PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim}
 }
 
 // open starts s on addr, over TLS if a certificate is set.

@@ -26,17 +26,18 @@ func TestServeFlagsFromEnvironmentAndFlags(t *testing.T) {
 	t.Setenv("PARTNERGRAPH_RATE_LIMIT", "0")
 	t.Setenv("PARTNERGRAPH_REQUEST_TIMEOUT", "5s")
 	t.Setenv("PARTNERGRAPH_MAX_PAGE_SIZE", "200")
+	t.Setenv("PARTNERGRAPH_SNAPSHOT_CACHE_BYTES", "1000")
 	cmd := newServeCommand()
 	if err := cmd.ParseFlags([]string{"--max-page-size", "100", "--store-timeout", "2s"}); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []string{"max-depth", "max-page-size", "request-timeout", "store-timeout", "rate-limit"} {
+	for _, c := range []string{"max-depth", "max-page-size", "request-timeout", "store-timeout", "rate-limit", "snapshot-cache-bytes"} {
 		if cmd.Flags().Lookup(c) == nil {
 			t.Fatalf("serve has no --%s", c)
 		}
 	}
 	get := func(name string) string { return cmd.Flags().Lookup(name).Value.String() }
-	for name, want := range map[string]string{"max-depth": "9", "max-page-size": "100", "request-timeout": "5s", "store-timeout": "2s", "rate-limit": "0"} {
+	for name, want := range map[string]string{"max-depth": "9", "max-page-size": "100", "request-timeout": "5s", "store-timeout": "2s", "rate-limit": "0", "snapshot-cache-bytes": "1000"} {
 		if got := get(name); got != want {
 			t.Errorf("--%s = %s, want %s", name, got, want)
 		}
@@ -62,6 +63,7 @@ func TestServeFlagsCheck(t *testing.T) {
 		"ErrDepth":          func(f *ServeFlags) { f.MaxDepth = 0 },
 		"ErrRate":           func(f *ServeFlags) { f.RateLimit = -1 },
 		"ErrCertWithoutKey": func(f *ServeFlags) { f.TLSCert = "cert.pem" },
+		"ErrCacheBytes":     func(f *ServeFlags) { f.CacheBytes = 0 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newServeFlags()

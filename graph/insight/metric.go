@@ -183,11 +183,11 @@ func Compute(ctx context.Context, s *snapshot.Snapshot, m Metric, by Group) (*Sc
 	if m < Betweenness || m > DeclaredBrokerage {
 		return nil, graph.Errorf(graph.EINVALID, "metric", "unknown metric %d", m)
 	}
-	key := "metric/" + m.String()
+	key := metricKey{m: m}
 	if m == Brokerage {
-		key += "/" + by.String()
+		key.by = by
 	}
-	return memo(s, key, func() (*Scores, error) {
+	return snapshot.Memo(ctx, s, key, func(ctx context.Context) (*Scores, error) {
 		switch m {
 		case Brokerage:
 			res, err := brokerage(ctx, s, by)
@@ -208,15 +208,22 @@ func Compute(ctx context.Context, s *snapshot.Snapshot, m Metric, by Group) (*Sc
 	})
 }
 
-// memo is the one place insight keeps results on a snapshot. Keys must
-// differ between computations that call each other (a memo waiting on
-// itself never returns).
-func memo[T any](s *snapshot.Snapshot, key string, compute func() (T, error)) (T, error) {
-	return snapshot.Memo(s, "insight/"+key, compute)
-}
+// Keys of the results insight keeps on a snapshot (snapshot.Memo): one type
+// per kind of result. Computations that call each other have keys of
+// different types (a memo waiting on itself never returns). Each
+// computation runs on the ctx snapshot.Memo gives it, not its first caller's.
+type (
+	metricKey struct {
+		m  Metric
+		by Group // for Brokerage only
+	}
+	holesKey     struct{}
+	brokerageKey struct{ by Group }
+	cutpointsKey struct{}
+)
 
 func holes(ctx context.Context, s *snapshot.Snapshot) (*analysis.Holes, error) {
-	return memo(s, "holes", func() (*analysis.Holes, error) {
+	return snapshot.Memo(ctx, s, holesKey{}, func(ctx context.Context) (*analysis.Holes, error) {
 		h, err := analysis.StructuralHoles(ctx, s.G, analysis.HolesOptions{Weighted: s.Scope.Weighted})
 		return h, userError(err)
 	})
@@ -226,7 +233,7 @@ func brokerage(ctx context.Context, s *snapshot.Snapshot, by Group) (*analysis.B
 	if by < BySector || by > ByOrganisation {
 		return nil, graph.Errorf(graph.EINVALID, "groupBy", "unknown grouping %d", by)
 	}
-	return memo(s, "brokerage/"+by.String(), func() (*analysis.BrokerageResult, error) {
+	return snapshot.Memo(ctx, s, brokerageKey{by}, func(ctx context.Context) (*analysis.BrokerageResult, error) {
 		res, err := analysis.Brokerage(ctx, s.G, s.G.Attrs[groupAttrs[by]])
 		return res, userError(err)
 	})

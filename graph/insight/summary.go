@@ -54,7 +54,8 @@ func Cutpoints(s *snapshot.Snapshot) []*graph.Actor {
 }
 
 func cutpoints(s *snapshot.Snapshot) []int32 {
-	v, _ := memo(s, "cutpoints", func() ([]int32, error) { return analysis.CutPoints(s.G), nil })
+	// CutPoints is linear and takes no context: nothing here can cancel.
+	v, _ := snapshot.Memo(context.Background(), s, cutpointsKey{}, func(context.Context) ([]int32, error) { return analysis.CutPoints(s.G), nil })
 	return v
 }
 

@@ -1,34 +1,78 @@
 package snapshot
 
 import (
+	"container/list"
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
 )
 
-// Cache keeps the snapshots of recently used scopes and rebuilds one only
-// when the store's version has moved on since it was built.
+// DefaultCacheBytes bounds a cache when its options give no bound.
+const DefaultCacheBytes = 512 << 20
+
+// CacheOptions tune a Cache.
+type CacheOptions struct {
+	// MaxBytes bounds the estimated memory of the base network and the
+	// scopes' snapshots together (0: DefaultCacheBytes). The least recently
+	// used snapshots go first; the base network stays, since every
+	// snapshot is projected from it.
+	MaxBytes int64
+	// Budget is the time a scan, a projection or a memoised analytic may
+	// take (0: DefaultBudget). These run detached from the request that
+	// started them, so they need a bound of their own.
+	Budget time.Duration
+}
+
+// Cache keeps the base network — one scan of the store per store version —
+// and the snapshots of recently used scopes, projected from it in memory.
+// A scope's snapshot is rebuilt only when the store's version has moved on
+// since it was built. Concurrent callers asking for the same thing share
+// one computation, and a caller that gives up does not fail the others.
 type Cache struct {
-	store   graph.Store
-	max     int
-	mu      sync.Mutex
-	entries map[string]*cacheEntry
-	tick    int64
+	store graph.Store
+	opt   CacheOptions
+
+	mu        sync.Mutex
+	base      *baseScan                // the latest scan, finished or under way
+	baseBytes int64                    // of the finished base network
+	entries   map[string]*list.Element // scope key → element of lru (*entry)
+	lru       list.List                // most recently used first
+	bytes     int64                    // of the finished snapshots in lru
 
 	Hits, Misses atomic.Int64
 }
 
-type cacheEntry struct {
-	mu       sync.Mutex // held while building, so concurrent callers build once
-	snap     *Snapshot
-	lastUsed int64
+type baseScan struct {
+	want int64 // the store version asked for; the scan has at least it
+	call *call[*network]
 }
 
-// NewCache returns a cache over store holding at most max scopes.
-func NewCache(store graph.Store, max int) *Cache {
-	return &Cache{store: store, max: max, entries: map[string]*cacheEntry{}}
+type entry struct {
+	key   string
+	want  int64 // the store version asked for; the snapshot has at least it
+	call  *call[*Snapshot]
+	bytes int64 // 0 until built
+}
+
+// NewCache returns a cache over store.
+func NewCache(store graph.Store, opt CacheOptions) *Cache {
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = DefaultCacheBytes
+	}
+	if opt.Budget <= 0 {
+		opt.Budget = DefaultBudget
+	}
+	return &Cache{store: store, opt: opt, entries: map[string]*list.Element{}}
+}
+
+// Bytes returns the estimated memory the cache holds.
+func (c *Cache) Bytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.baseBytes + c.bytes
 }
 
 // Get returns the snapshot of scope at the store's current version.
@@ -40,42 +84,103 @@ func (c *Cache) Get(ctx context.Context, scope graph.Scope) (*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := c.entry(scope.Key())
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.snap != nil && e.snap.Version >= version {
-		c.Hits.Add(1)
-		return e.snap, nil
-	}
-	c.Misses.Add(1)
-	s, err := Build(ctx, c.store, scope)
-	if err != nil {
-		return nil, err
-	}
-	e.snap = s
-	return s, nil
+	return c.entry(ctx, scope, version).wait(ctx)
 }
 
-// entry returns the entry for key, evicting the least recently used entry
-// when the cache is full.
-func (c *Cache) entry(key string) *cacheEntry {
+// entry returns the computation of scope's snapshot at version or later,
+// starting one if there is none.
+func (c *Cache) entry(ctx context.Context, scope graph.Scope, version int64) *call[*Snapshot] {
+	key := scope.Key()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.tick++
-	e := c.entries[key]
-	if e == nil {
-		if len(c.entries) >= c.max {
-			var oldest string
-			for k, x := range c.entries {
-				if oldest == "" || x.lastUsed < c.entries[oldest].lastUsed {
-					oldest = k
-				}
-			}
-			delete(c.entries, oldest)
+	el := c.entries[key]
+	if el != nil {
+		c.lru.MoveToFront(el)
+		if e := el.Value.(*entry); e.want >= version {
+			c.Hits.Add(1)
+			return e.call
 		}
-		e = &cacheEntry{}
-		c.entries[key] = e
+		c.remove(el) // out of date
 	}
-	e.lastUsed = c.tick
-	return e
+	c.Misses.Add(1)
+	e := &entry{key: key, want: version, call: newCall[*Snapshot]()}
+	c.entries[key] = c.lru.PushFront(e)
+	e.call.run(ctx, c.opt.Budget, func(ctx context.Context) (*Snapshot, error) {
+		n, err := c.network(ctx, version)
+		if err != nil {
+			return nil, err
+		}
+		s := n.project(scope)
+		s.budget = c.opt.Budget
+		return s, nil
+	}, func(s *Snapshot, err error) { c.settle(e, s, err) })
+	return e.call
+}
+
+// settle records e's finished snapshot and evicts the least recently used
+// snapshots beyond the bound — e itself if it alone does not fit (its
+// waiters still get it).
+func (c *Cache) settle(e *entry, s *Snapshot, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el := c.entries[e.key]
+	if el == nil || el.Value != e {
+		return // replaced or evicted while it was built
+	}
+	if err != nil {
+		c.remove(el) // not kept, so the next request tries again
+		return
+	}
+	e.bytes = s.bytes()
+	c.bytes += e.bytes
+	c.evict()
+}
+
+// evict drops finished snapshots, least recently used first, until the
+// cache fits its bound. Snapshots under way hold no counted bytes yet.
+func (c *Cache) evict() {
+	for el := c.lru.Back(); el != nil && c.baseBytes+c.bytes > c.opt.MaxBytes; {
+		prev := el.Prev()
+		if el.Value.(*entry).bytes > 0 {
+			c.remove(el)
+		}
+		el = prev
+	}
+}
+
+func (c *Cache) remove(el *list.Element) {
+	e := el.Value.(*entry)
+	c.lru.Remove(el)
+	delete(c.entries, e.key)
+	c.bytes -= e.bytes
+}
+
+// network returns the base network at version or later, scanning the store
+// only when the latest scan is older.
+func (c *Cache) network(ctx context.Context, version int64) (*network, error) {
+	c.mu.Lock()
+	b := c.base
+	if b == nil || b.want < version {
+		b = &baseScan{want: version, call: newCall[*network]()}
+		c.base = b
+		b.call.run(ctx, c.opt.Budget, func(ctx context.Context) (*network, error) {
+			return scan(ctx, c.store)
+		}, func(n *network, err error) { c.settleBase(b, n, err) })
+	}
+	c.mu.Unlock()
+	return b.call.wait(ctx)
+}
+
+func (c *Cache) settleBase(b *baseScan, n *network, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.base != b {
+		return // a newer scan took its place
+	}
+	if err != nil {
+		c.base = nil
+		return
+	}
+	c.baseBytes = n.bytes
+	c.evict()
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/analysis"
@@ -33,28 +34,32 @@ type Snapshot struct {
 	Links   []*graph.Link       // in-scope links; Edge.Links index this
 	Times   []analysis.Interval // Times[i] is Links[i]'s validity in days
 
-	memo sync.Map // name → *memoEntry: results computed once per snapshot
+	memo   sync.Map      // memoKey → *call: results computed once per snapshot
+	budget time.Duration // time a memoised computation may take (0: DefaultBudget)
 }
 
-type memoEntry struct {
-	once sync.Once
-	val  any
-	err  error
-}
+// memoKey keys a memoised result by the caller's key and the result's type,
+// so two callers can never read each other's results by choosing similar
+// names: a key is a value of a type the caller owns (as with context keys).
+type memoKey[K comparable, T any] struct{ key K }
 
-// Memo returns the value compute gives for name, computing it once per
-// snapshot (concurrent callers wait for the first). A failed computation is
-// not kept, so a cancelled request does not poison later ones.
-func Memo[T any](s *Snapshot, name string, compute func() (T, error)) (T, error) {
-	e, _ := s.memo.LoadOrStore(name, &memoEntry{})
-	m := e.(*memoEntry)
-	m.once.Do(func() { m.val, m.err = compute() })
-	if m.err != nil {
-		s.memo.CompareAndDelete(name, m)
-		var zero T
-		return zero, m.err
+// Memo returns the value compute gives for key, computing it once per
+// snapshot: concurrent callers share one computation, which runs detached
+// from any one caller under the snapshot's budget, and each caller stops
+// waiting when its own ctx ends. A failed computation is not kept, so a
+// timed-out one does not poison later requests.
+func Memo[K comparable, T any](ctx context.Context, s *Snapshot, key K, compute func(context.Context) (T, error)) (T, error) {
+	mk := memoKey[K, T]{key}
+	c := newCall[T]()
+	if e, loaded := s.memo.LoadOrStore(mk, c); loaded {
+		return e.(*call[T]).wait(ctx)
 	}
-	return m.val.(T), nil
+	c.run(ctx, s.budget, compute, func(_ T, err error) {
+		if err != nil {
+			s.memo.CompareAndDelete(mk, c)
+		}
+	})
+	return c.wait(ctx)
 }
 
 // Node returns the node of the actor with global ID (or key) id. Returns ENOTFOUND
@@ -87,23 +92,48 @@ func Build(ctx context.Context, st graph.Store, scope graph.Scope) (*Snapshot, e
 	if err := scope.Validate(); err != nil {
 		return nil, err
 	}
-	var actors []*graph.Actor
-	var links []*graph.Link
+	n, err := scan(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	return n.project(scope), nil
+}
+
+// network is the whole stored network at one version: the base every
+// scope's snapshot is projected from.
+type network struct {
+	version int64
+	actors  []*graph.Actor
+	links   []*graph.Link
+	bytes   int64 // estimated memory held (bytes.go)
+}
+
+// scan reads the whole network from st in one consistent scan.
+func scan(ctx context.Context, st graph.Store) (*network, error) {
+	n := &network{}
 	version, err := st.Scan(ctx, func(it graph.Item) error {
 		switch {
 		case it.Actor != nil:
-			actors = append(actors, it.Actor)
+			n.actors = append(n.actors, it.Actor)
+			n.bytes += actorBytes(it.Actor)
 		case it.Link != nil:
-			links = append(links, it.Link)
+			n.links = append(n.links, it.Link)
+			n.bytes += linkBytes(it.Link)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
-	s := FromNetwork(actors, links, scope)
-	s.Version = version
-	return s, nil
+	n.version = version
+	n.bytes += int64(cap(n.actors)+cap(n.links)) * ptrSize
+	return n, nil
+}
+
+func (n *network) project(scope graph.Scope) *Snapshot {
+	s := FromNetwork(n.actors, n.links, scope)
+	s.Version = n.version
+	return s
 }
 
 // FromNetwork projects actors and links onto scope.

@@ -2,6 +2,9 @@ package snapshot_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -148,7 +151,7 @@ func TestParallelLinksAndAttributes(t *testing.T) {
 
 func TestCache(t *testing.T) {
 	st := network(t)
-	c := snapshot.NewCache(st, 2)
+	c := snapshot.NewCache(st, snapshot.CacheOptions{})
 	s1, _ := c.Get(ctx, graph.Scope{})
 	s2, _ := c.Get(ctx, graph.Scope{})
 	if s1 != s2 || c.Hits.Load() != 1 || c.Misses.Load() != 1 {
@@ -164,10 +167,176 @@ func TestCache(t *testing.T) {
 	if _, err := c.Get(ctx, graph.Scope{LinkTypes: []graph.LinkType{"FRIENDSHIP"}}); graph.ErrorField(err) != "scope.linkTypes" {
 		t.Errorf("bad scope error = %v, want one naming scope.linkTypes", err)
 	}
-	n, _ := snapshot.Memo(s3, "x", func() (int, error) { return 42, nil })
-	m, _ := snapshot.Memo(s3, "x", func() (int, error) { return 0, nil })
+}
+
+func TestMemo(t *testing.T) {
+	s, err := snapshot.Build(ctx, network(t), graph.Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct{ name string }
+	type otherKey struct{ name string }
+	n, _ := snapshot.Memo(ctx, s, key{"x"}, func(context.Context) (int, error) { return 42, nil })
+	m, _ := snapshot.Memo(ctx, s, key{"x"}, func(context.Context) (int, error) { return 0, nil })
 	if n != 42 || m != 42 {
 		t.Errorf("memo = %d, %d; want computed once", n, m)
+	}
+	// Keys of another type, or results of another type, are other entries.
+	o, _ := snapshot.Memo(ctx, s, otherKey{"x"}, func(context.Context) (int, error) { return 7, nil })
+	f, _ := snapshot.Memo(ctx, s, key{"x"}, func(context.Context) (string, error) { return "x", nil })
+	if o != 7 || f != "x" {
+		t.Errorf("memo of other key type = %d, of other result type = %q; want 7 and x", o, f)
+	}
+	t.Run("Failure", func(t *testing.T) {
+		boom := errors.New("boom")
+		if _, err := snapshot.Memo(ctx, s, key{"fail"}, func(context.Context) (int, error) { return 0, boom }); !errors.Is(err, boom) {
+			t.Fatalf("err = %v, want boom", err)
+		}
+		if v, err := snapshot.Memo(ctx, s, key{"fail"}, func(context.Context) (int, error) { return 1, nil }); v != 1 || err != nil {
+			t.Errorf("after a failure = %d, %v; want recomputed", v, err)
+		}
+		if _, err := snapshot.Memo(ctx, s, key{"panic"}, func(context.Context) (int, error) { panic("bug") }); err == nil {
+			t.Error("a panicking computation gave no error")
+		}
+	})
+}
+
+// TestMemoFirstCallerLeaves: the caller that started a computation gives up;
+// the computation goes on with a live context and a second caller gets it.
+func TestMemoFirstCallerLeaves(t *testing.T) {
+	s, err := snapshot.Build(ctx, network(t), graph.Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct{}
+	started, release := make(chan struct{}), make(chan struct{})
+	first, cancel := context.WithCancel(ctx)
+	firstErr := make(chan error)
+	go func() {
+		_, err := snapshot.Memo(first, s, key{}, func(ctx context.Context) (int, error) {
+			close(started)
+			<-release
+			return 42, ctx.Err() // the first caller's cancellation must not reach here
+		})
+		firstErr <- err
+	}()
+	<-started
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("first caller = %v, want context.Canceled as soon as it gave up", err)
+	}
+	second := make(chan int)
+	go func() {
+		v, err := snapshot.Memo(ctx, s, key{}, func(context.Context) (int, error) { return -1, errors.New("computed twice") })
+		if err != nil {
+			t.Error(err)
+		}
+		second <- v
+	}()
+	close(release)
+	if v := <-second; v != 42 {
+		t.Errorf("second caller = %d, want 42", v)
+	}
+}
+
+// gatedStore counts scans and can hold one until released.
+type gatedStore struct {
+	graph.Store
+	scans   atomic.Int32
+	started chan struct{} // closed when a gated scan starts
+	gate    chan struct{} // a scan waits for this if not nil
+}
+
+func (g *gatedStore) Scan(ctx context.Context, fn func(graph.Item) error) (int64, error) {
+	g.scans.Add(1)
+	if g.gate != nil {
+		close(g.started)
+		<-g.gate
+	}
+	return g.Store.Scan(ctx, fn)
+}
+
+func TestCacheFirstCallerLeaves(t *testing.T) {
+	st := &gatedStore{Store: network(t), started: make(chan struct{}), gate: make(chan struct{})}
+	c := snapshot.NewCache(st, snapshot.CacheOptions{})
+	first, cancel := context.WithCancel(ctx)
+	firstErr := make(chan error)
+	go func() {
+		_, err := c.Get(first, graph.Scope{})
+		firstErr <- err
+	}()
+	<-st.started
+	cancel()
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("first caller = %v, want context.Canceled", err)
+	}
+	second := make(chan error)
+	go func() {
+		s, err := c.Get(ctx, graph.Scope{})
+		if err == nil && s.G.N() != 5 {
+			err = fmt.Errorf("snapshot has %d nodes, want 5", s.G.N())
+		}
+		second <- err
+	}()
+	close(st.gate)
+	if err := <-second; err != nil {
+		t.Errorf("second caller: %v", err)
+	}
+	if n := st.scans.Load(); n != 1 {
+		t.Errorf("scans = %d, want 1", n)
+	}
+}
+
+// TestCacheBytes: scopes are projected from one scan per store version, the
+// cache holds no more than its bound, and the least recently used snapshot
+// is the one dropped.
+func TestCacheBytes(t *testing.T) {
+	st := &gatedStore{Store: network(t)}
+	a, b, cc := graph.Scope{}, graph.Scope{Directed: true}, graph.Scope{ActorKinds: []graph.Kind{graph.KindPerson}}
+	get := func(c *snapshot.Cache, s graph.Scope) {
+		t.Helper()
+		if _, err := c.Get(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Sizes, measured on an unbounded cache.
+	big := snapshot.NewCache(st, snapshot.CacheOptions{MaxBytes: 1 << 40})
+	var sizes []int64
+	for _, s := range []graph.Scope{a, b, cc} {
+		before := big.Bytes()
+		get(big, s)
+		sizes = append(sizes, big.Bytes()-before)
+	}
+	if n := st.scans.Load(); n != 1 {
+		t.Fatalf("three scopes took %d scans, want 1", n)
+	}
+	total := big.Bytes()
+	if sizes[0] <= 0 || sizes[1] <= 0 || sizes[2] <= 0 { // the first holds the base too
+		t.Fatalf("bytes = %d, grown by %v: want each snapshot counted", total, sizes)
+	}
+
+	// Room for all but one byte of the three: the third Get must evict b,
+	// the least recently used (a was used again after b).
+	c := snapshot.NewCache(st, snapshot.CacheOptions{MaxBytes: total - 1})
+	get(c, a)
+	get(c, b)
+	get(c, a)
+	get(c, cc)
+	if got := c.Bytes(); got > total-1 || got != total-sizes[1] {
+		t.Errorf("bytes = %d, want %d (bound %d)", got, total-sizes[1], total-1)
+	}
+	hits, misses := c.Hits.Load(), c.Misses.Load()
+	get(c, a)
+	get(c, cc)
+	if c.Hits.Load()-hits != 2 || c.Misses.Load() != misses {
+		t.Errorf("a and c were not both kept: hits +%d, misses +%d", c.Hits.Load()-hits, c.Misses.Load()-misses)
+	}
+	get(c, b)
+	if c.Misses.Load() != misses+1 {
+		t.Error("b was kept; want it evicted as the least recently used")
+	}
+	if n := st.scans.Load(); n != 2 {
+		t.Errorf("scans = %d, want 2 (one per cache at one store version)", n)
 	}
 }
 

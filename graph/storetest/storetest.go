@@ -28,6 +28,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"Programmes", testProgrammes},
 		{"Links", testLinks},
 		{"LinkFilters", testLinkFilters},
+		{"LinkPages", testLinkPages},
+		{"UnitPages", testUnitPages},
 		{"Participations", testParticipations},
 		{"Apply", testApply},
 		{"ApplyAllOrNothing", testApplyAllOrNothing},
