@@ -60,6 +60,13 @@ func boolKey(b bool) string {
 	return "0"
 }
 
+// SelectsLinks reports whether the scope chooses links (by type,
+// programme or date), so that its network is the actors its links join
+// rather than every actor.
+func (s *Scope) SelectsLinks() bool {
+	return len(s.LinkTypes) > 0 || s.ProgrammeID != "" || !s.Window.From.IsZero() || !s.Window.To.IsZero()
+}
+
 // IncludesActor reports whether actors of a's kind are in scope.
 func (s *Scope) IncludesActor(a *Actor) bool {
 	return len(s.ActorKinds) == 0 || slices.Contains(s.ActorKinds, a.Kind)

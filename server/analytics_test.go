@@ -131,7 +131,7 @@ func TestAnalyticsBadInput(t *testing.T) { onStores(t, testAnalyticsBadInput) }
 func testAnalyticsBadInput(t *testing.T, openStore func(*testing.T) graph.Store) {
 	ts, _ := demo(t, openStore)
 	for _, tc := range []struct{ name, query, code, field string }{
-		{"ErrScopeProgramme", `{ brokers(scope: {programmeId: "not-an-id"}) { score } }`, graph.EINVALID, "scope.programmeId"},
+		{"ErrScopeProgramme", `{ brokers(scope: {programmeId: "not-a-programme"}) { score } }`, graph.ENOTFOUND, "scope.programmeId"},
 		{"ErrScopeDates", `{ networkSummary(scope: {from: "2021-01-01", to: "2020-01-01"}) { links } }`, graph.EINVALID, "scope.to"},
 		{"ErrScopeEnum", `{ brokers(scope: {linkTypes: [FRIENDSHIP]}) { score } }`, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"ErrFirst", `{ brokers(first: 0) { score } }`, graph.EINVALID, "first"},

@@ -193,3 +193,44 @@ func TestBridgedPairsPutWhatBreaksFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestProgrammeScopeIsItsNetwork: a programme's scope is its participants
+// and the ends of its links — not the 75 actors of the whole demo — and
+// brokers there ranks only them.
+func TestProgrammeScopeIsItsNetwork(t *testing.T) {
+	ts, _ := demo(t, openStore)
+	var data struct {
+		NetworkSummary struct{ Actors, Links, Components int }
+		Brokers        []struct {
+			Actor struct{ Key string }
+		}
+		Programme struct {
+			Participants []struct{ Actor struct{ Key string } }
+			Links        struct {
+				Nodes []struct{ Source, Target struct{ Key string } }
+			}
+		}
+	}
+	ok(t, do(t, ts.URL, `{ networkSummary(scope: {programmeId: "communiversity-dialogues-2020-21"}) { actors links components }
+		brokers(scope: {programmeId: "communiversity-dialogues-2020-21"}, first: 1000) { actor { key } }
+		programme(key: "communiversity-dialogues-2020-21") { participants { actor { key } }
+			links(first: 100) { nodes { source { key } target { key } } } } }`, nil, &data))
+	members := map[string]bool{}
+	for _, p := range data.Programme.Participants {
+		members[p.Actor.Key] = true
+	}
+	for _, l := range data.Programme.Links.Nodes {
+		members[l.Source.Key], members[l.Target.Key] = true, true
+	}
+	if s := data.NetworkSummary; s.Actors != len(members) || s.Links == 0 || s.Actors >= 75 {
+		t.Errorf("summary %+v, want the programme's %d actors", s, len(members))
+	}
+	if len(data.Brokers) != len(members) {
+		t.Errorf("brokers ranks %d actors, want the programme's %d", len(data.Brokers), len(members))
+	}
+	for _, b := range data.Brokers {
+		if !members[b.Actor.Key] {
+			t.Errorf("brokers ranks %s, who has no part in the programme", b.Actor.Key)
+		}
+	}
+}

@@ -187,6 +187,7 @@ func TestExportScopeErrors(t *testing.T) {
 		{"types=foo", `--scope types=foo: "foo" is not a link type`},
 		{"from=2020-13-01", `from: "2020-13-01" is not a date`},
 		{"colour=red", `unknown setting "colour"`},
+		{"programme=nonexistent", `no programme with key "nonexistent"`},
 	} {
 		_, err := run(t, "export", "--data", dir, "--format", "json", "--scope", tc.scope)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -175,10 +175,12 @@ func runExport(cmd *cobra.Command, sf StoreFlags, pf progressFlags, f exportFlag
 	}
 	opt := netfile.ExportOptions{Personal: f.personal}
 	write := func(ex netfile.Exporter) error { return exportScan(ctx, st, scope, ex, tick) }
-	if len(metrics) > 0 {
+	// Metrics, and a scope that selects links (whose actors are those the
+	// links join), need the scope's projection; anything else streams.
+	if len(metrics) > 0 || scope.SelectsLinks() {
 		net, err := loadNetwork(ctx, st, scope)
 		if err != nil {
-			return err
+			return fmt.Errorf("--scope: %w", err)
 		}
 		if opt.Metrics, err = computeMetrics(ctx, net.s, metrics, groupBy); err != nil {
 			return err
@@ -251,6 +253,8 @@ type network struct {
 func loadNetwork(ctx context.Context, st graph.Store, scope graph.Scope) (*network, error) {
 	var actors []*graph.Actor
 	var links []*graph.Link
+	var participations []*graph.Participation
+	programmes := map[string]bool{}
 	n := &network{}
 	_, err := st.Scan(ctx, func(it graph.Item) error {
 		switch {
@@ -259,6 +263,12 @@ func loadNetwork(ctx context.Context, st graph.Store, scope graph.Scope) (*netwo
 		case it.Link != nil:
 			links = append(links, it.Link)
 		default:
+			if it.Programme != nil {
+				programmes[it.Programme.ID] = true
+			}
+			if it.Participation != nil {
+				participations = append(participations, it.Participation)
+			}
 			n.rest = append(n.rest, it)
 		}
 		return nil
@@ -266,7 +276,10 @@ func loadNetwork(ctx context.Context, st graph.Store, scope graph.Scope) (*netwo
 	if err != nil {
 		return nil, err
 	}
-	n.s = snapshot.FromNetwork(actors, links, scope)
+	if err := snapshot.CheckProgramme(scope, programmes); err != nil {
+		return nil, err
+	}
+	n.s = snapshot.Project(actors, links, participations, scope)
 	return n, nil
 }
 

@@ -110,7 +110,10 @@ func (c *Cache) entry(ctx context.Context, scope graph.Scope, version int64) *ca
 		if err != nil {
 			return nil, err
 		}
-		s := n.project(scope)
+		s, err := n.project(scope)
+		if err != nil {
+			return nil, err
+		}
 		s.budget = c.opt.Budget
 		return s, nil
 	}, func(s *Snapshot, err error) { c.settle(e, s, err) })

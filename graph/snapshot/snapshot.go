@@ -96,21 +96,23 @@ func Build(ctx context.Context, st graph.Store, scope graph.Scope) (*Snapshot, e
 	if err != nil {
 		return nil, err
 	}
-	return n.project(scope), nil
+	return n.project(scope)
 }
 
 // network is the whole stored network at one version: the base every
 // scope's snapshot is projected from.
 type network struct {
-	version int64
-	actors  []*graph.Actor
-	links   []*graph.Link
-	bytes   int64 // estimated memory held (bytes.go)
+	version        int64
+	actors         []*graph.Actor
+	links          []*graph.Link
+	participations []*graph.Participation
+	programmes     map[string]bool // IDs of the programmes that exist
+	bytes          int64           // estimated memory held (bytes.go)
 }
 
 // scan reads the whole network from st in one consistent scan.
 func scan(ctx context.Context, st graph.Store) (*network, error) {
-	n := &network{}
+	n := &network{programmes: map[string]bool{}}
 	version, err := st.Scan(ctx, func(it graph.Item) error {
 		switch {
 		case it.Actor != nil:
@@ -119,6 +121,12 @@ func scan(ctx context.Context, st graph.Store) (*network, error) {
 		case it.Link != nil:
 			n.links = append(n.links, it.Link)
 			n.bytes += linkBytes(it.Link)
+		case it.Programme != nil:
+			n.programmes[it.Programme.ID] = true
+			n.bytes += int64(len(it.Programme.ID)) + 2*ptrSize
+		case it.Participation != nil:
+			n.participations = append(n.participations, it.Participation)
+			n.bytes += int64(len(it.Participation.ActorID)+len(it.Participation.ProgrammeID)) + 4*ptrSize
 		}
 		return nil
 	})
@@ -126,18 +134,53 @@ func scan(ctx context.Context, st graph.Store) (*network, error) {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	n.version = version
-	n.bytes += int64(cap(n.actors)+cap(n.links)) * ptrSize
+	n.bytes += int64(cap(n.actors)+cap(n.links)+cap(n.participations)) * ptrSize
 	return n, nil
 }
 
-func (n *network) project(scope graph.Scope) *Snapshot {
-	s := FromNetwork(n.actors, n.links, scope)
+// project returns scope's snapshot. Returns ENOTFOUND naming
+// scope.programmeId if the scope's programme does not exist: an empty
+// answer would look like a programme without a network.
+func (n *network) project(scope graph.Scope) (*Snapshot, error) {
+	if err := CheckProgramme(scope, n.programmes); err != nil {
+		return nil, err
+	}
+	s := Project(n.actors, n.links, n.participations, scope)
 	s.Version = n.version
-	return s
+	return s, nil
 }
 
-// FromNetwork projects actors and links onto scope.
+// CheckProgramme returns ENOTFOUND naming scope.programmeId if the scope
+// names a programme that is not among programmes (by ID).
+func CheckProgramme(scope graph.Scope, programmes map[string]bool) error {
+	if scope.ProgrammeID != "" && !programmes[scope.ProgrammeID] {
+		return graph.Errorf(graph.ENOTFOUND, "scope.programmeId", "scope.programmeId: no programme with %s", graph.Describe(scope.ProgrammeID))
+	}
+	return nil
+}
+
+// FromNetwork projects actors and links onto scope, as Project does
+// without participations.
 func FromNetwork(actors []*graph.Actor, links []*graph.Link, scope graph.Scope) *Snapshot {
+	return Project(actors, links, nil, scope)
+}
+
+// Project returns the snapshot of scope: its links, and the actors that
+// scope means.
+//
+//   - The whole network (no link types, programme or window): every actor of
+//     the scope's kinds, isolated ones included.
+//   - A scope that selects links (link types, a programme, a date window):
+//     the actors at the ends of its links — a programme's network also has
+//     the programme's participants, linked in it or not. Actors with no
+//     part in the scope are left out, so they are never ranked and every
+//     normalisation counts only the scope's actors.
+//   - An undated link (no from, no to) is active at all times, so it is in
+//     every window; a link open at one end is active from or until its one
+//     date.
+//   - Actor kinds keep only the actors of those kinds and the links between
+//     them.
+func Project(actors []*graph.Actor, links []*graph.Link, participations []*graph.Participation, scope graph.Scope) *Snapshot {
 	s := &Snapshot{Scope: scope}
 	b := analysis.NewBuilder(scope.Directed)
 	byID := make(map[string]*graph.Actor, len(actors))
@@ -145,8 +188,28 @@ func FromNetwork(actors []*graph.Actor, links []*graph.Link, scope graph.Scope) 
 		byID[a.ID] = a
 	}
 	orgOf := organisations(actors, links, byID)
+	var in []*graph.Link
+	for _, l := range links {
+		src, tgt := byID[l.SourceID], byID[l.TargetID]
+		if src != nil && tgt != nil && scope.IncludesActor(src) && scope.IncludesActor(tgt) && scope.IncludesLink(l) {
+			in = append(in, l)
+		}
+	}
+	keep := func(*graph.Actor) bool { return true }
+	if scope.SelectsLinks() {
+		member := map[string]bool{}
+		for _, l := range in {
+			member[l.SourceID], member[l.TargetID] = true, true
+		}
+		for _, p := range participations {
+			if scope.ProgrammeID != "" && p.ProgrammeID == scope.ProgrammeID {
+				member[p.ActorID] = true
+			}
+		}
+		keep = func(a *graph.Actor) bool { return member[a.ID] }
+	}
 	for _, a := range actors {
-		if !scope.IncludesActor(a) {
+		if !scope.IncludesActor(a) || !keep(a) {
 			continue
 		}
 		v := b.Node(a.Key)
@@ -157,11 +220,7 @@ func FromNetwork(actors []*graph.Actor, links []*graph.Link, scope graph.Scope) 
 		b.SetAttr(v, AttrRegion, o.Region)
 		b.SetAttr(v, AttrOrganisation, o.Key)
 	}
-	for _, l := range links {
-		src, tgt := byID[l.SourceID], byID[l.TargetID]
-		if src == nil || tgt == nil || !scope.IncludesActor(src) || !scope.IncludesActor(tgt) || !scope.IncludesLink(l) {
-			continue
-		}
+	for _, l := range in {
 		w := 1.0
 		if scope.Weighted {
 			w = l.Weight
@@ -169,7 +228,7 @@ func FromNetwork(actors []*graph.Actor, links []*graph.Link, scope graph.Scope) 
 		id := int32(len(s.Links))
 		s.Links = append(s.Links, l)
 		s.Times = append(s.Times, days(l.Interval))
-		u, v := b.Node(src.Key), b.Node(tgt.Key)
+		u, v := b.Node(byID[l.SourceID].Key), b.Node(byID[l.TargetID].Key)
 		b.Edge(u, v, w, id)
 		if scope.Directed && !l.Directed {
 			b.Edge(v, u, w, id) // an undirected tie is reciprocal

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -33,6 +34,8 @@ func network(t *testing.T) graph.Store {
 	_, err = graph.Apply(ctx, s, &graph.Batch{
 		Actors:     []*graph.Actor{uni, centre, school, ann, bob},
 		Programmes: []*graph.Programme{{Key: "prog", Name: "Prog"}},
+		// Ann takes part in the programme without a link in it.
+		Participations: []*graph.Participation{{ActorID: id("ann"), ProgrammeID: graph.NewID(graph.KindProgramme, "prog"), Role: graph.RolePartner}},
 		Links: []*graph.Link{
 			{Key: "l1", Type: graph.LinkAffiliation, SourceID: id("ann"), TargetID: id("centre"), Directed: true},
 			{Key: "l2", Type: graph.LinkCollaboration, SourceID: id("ann"), TargetID: id("bob"), Weight: 3,
@@ -66,9 +69,13 @@ func TestBuild(t *testing.T) {
 	}{
 		{"All", graph.Scope{}, 5, []string{"centre-ann", "ann-bob", "uni-school", "bob-school"}},
 		{"People", graph.Scope{ActorKinds: []graph.Kind{graph.KindPerson}}, 2, []string{"ann-bob"}},
-		{"Types", graph.Scope{LinkTypes: []graph.LinkType{graph.LinkAffiliation, graph.LinkMembership}}, 5, []string{"centre-ann", "bob-school"}},
-		{"Programme", graph.Scope{ProgrammeID: graph.NewID(graph.KindProgramme, "prog")}, 5, []string{"uni-school"}},
+		// A scope that selects links holds the actors they join (and a
+		// programme's participants): outsiders are never ranked or counted.
+		{"Types", graph.Scope{LinkTypes: []graph.LinkType{graph.LinkAffiliation, graph.LinkMembership}}, 4, []string{"centre-ann", "bob-school"}},
+		{"Programme", graph.Scope{ProgrammeID: graph.NewID(graph.KindProgramme, "prog")}, 3, []string{"uni-school"}},
+		{"OldWindow", graph.Scope{Window: graph.Interval{To: graph.MustDate("2019-12-31")}}, 5, []string{"centre-ann", "uni-school", "bob-school", "bob-ann"}},
 		{"Window", graph.Scope{Window: graph.Interval{From: graph.MustDate("2021-01-01")}}, 5, []string{"centre-ann", "ann-bob", "uni-school", "bob-school"}},
+		// Undated links are active at all times, so in every window.
 		// Directed links keep their direction; undirected ties go both ways.
 		{"Directed", graph.Scope{Directed: true}, 5, []string{"ann-bob", "ann-centre", "bob-ann", "bob-school", "uni-school", "school-uni"}},
 	} {
@@ -344,5 +351,14 @@ func TestDays(t *testing.T) {
 	d := graph.MustDate("2021-07-09")
 	if got := snapshot.DateOfDay(snapshot.Day(d)); got != d {
 		t.Errorf("day round trip = %v, want %v", got, d)
+	}
+}
+
+// TestBuildUnknownProgramme: a scope naming no programme is an error, not an
+// empty network that looks like a programme nobody joined.
+func TestBuildUnknownProgramme(t *testing.T) {
+	_, err := snapshot.Build(ctx, network(t), graph.Scope{ProgrammeID: graph.NewID(graph.KindProgramme, "nope")})
+	if graph.ErrorCode(err) != graph.ENOTFOUND || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("Build with an unknown programme: %v, want NOT_FOUND naming it", err)
 	}
 }
