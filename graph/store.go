@@ -26,8 +26,8 @@ type Store interface {
 	// pages them — one call for many IDs, reading at most p's size + 1
 	// units per ID. Returns EINVALID for a bad page size or cursor.
 	UnitPages(ctx context.Context, parentIDs []string, p PageArgs) ([]*Page[*Actor], error)
-	// CreateActor stores a new actor. Returns EINVALID for a bad actor or a
-	// missing parent and ECONFLICT if its key is taken.
+	// CreateActor stores a new actor. Returns EINVALID for a bad actor,
+	// ENOTFOUND for a missing parent and ECONFLICT if its key is taken.
 	CreateActor(ctx context.Context, a *Actor) (*Actor, error)
 	// UpdateActor applies u to the actor with u.ID. Returns ENOTFOUND, EINVALID.
 	UpdateActor(ctx context.Context, u ActorUpdate) (*Actor, error)
@@ -62,8 +62,8 @@ type Store interface {
 	// Pages are those FindLinks gives, cursors included. Returns EINVALID
 	// for a bad page size, cursor or owner.
 	LinkPages(ctx context.Context, owner LinkOwner, ids []string, f LinkFilter, p PageArgs) ([]*Page[*Link], error)
-	// CreateLink returns EINVALID (bad input, or an end, programme or broker
-	// that does not exist) or ECONFLICT if its key is taken.
+	// CreateLink returns EINVALID (bad input), ENOTFOUND (an end, programme
+	// or broker that does not exist) or ECONFLICT if its key is taken.
 	CreateLink(ctx context.Context, l *Link) (*Link, error)
 	// UpdateLink returns ENOTFOUND or EINVALID.
 	UpdateLink(ctx context.Context, u LinkUpdate) (*Link, error)
@@ -71,7 +71,7 @@ type Store interface {
 	DeleteLink(ctx context.Context, id string) error
 
 	// SetParticipation adds or updates an actor's role in a programme.
-	// Returns EINVALID if either does not exist.
+	// Returns ENOTFOUND if either does not exist.
 	SetParticipation(ctx context.Context, p *Participation) (*Participation, error)
 	// RemoveParticipation returns ENOTFOUND if the actor takes no part.
 	RemoveParticipation(ctx context.Context, actorID, programmeID string) error
@@ -92,7 +92,7 @@ type Store interface {
 	// yields stops the stream and is returned as it is. With dryRun,
 	// everything is checked and counted, then rolled back. A store error
 	// about one item is an *ItemError giving its position (EINVALID,
-	// ECONFLICT inside). The version moves only if something changed.
+	// ENOTFOUND for a reference to nothing, ECONFLICT inside). The version moves only if something changed.
 	ApplyStream(ctx context.Context, items iter.Seq2[Item, error], dryRun bool) (*ApplyResult, error)
 	// Scan streams the whole network, actors first, then programmes,
 	// participations and links, from one consistent read. It stops at the

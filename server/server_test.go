@@ -221,7 +221,7 @@ func testBadInputChangesNothing(t *testing.T, openStore func(*testing.T) graph.S
 		{"ErrUnknownField", `{ actors { edges { node { salary } } } }`, "GRAPHQL_VALIDATION_FAILED", ""},
 		{"ErrNameRequired", `mutation { createPerson(input: {key: "bob", name: " "}) { id } }`, graph.EINVALID, "name"},
 		{"ErrKeyTaken", `mutation { createPerson(input: {key: "alice", name: "Alice Again"}) { id } }`, graph.ECONFLICT, "key"},
-		{"ErrLinkToMissingActor", `mutation { createLink(input: {type: COLLABORATION, sourceId: "` + p.CreatePerson.ID + `", targetId: "QWN0b3I6bm9ib2R5"}) { id } }`, graph.EINVALID, "targetId"},
+		{"ErrLinkToMissingActor", `mutation { createLink(input: {type: COLLABORATION, sourceId: "` + p.CreatePerson.ID + `", targetId: "QWN0b3I6bm9ib2R5"}) { id } }`, graph.ENOTFOUND, "targetId"},
 		{"ErrUnknownID", `mutation { updatePerson(input: {id: "QWN0b3I6bm9ib2R5", name: "X"}) { id } }`, graph.ENOTFOUND, "id"},
 		{"ErrWrongKind", `mutation { deleteOrganisation(id: "` + p.CreatePerson.ID + `") }`, graph.ENOTFOUND, "id"},
 		{"ErrBadDate", `mutation { createProgramme(input: {key: "p", name: "P", start: "2020-02-30"}) { id } }`, graph.EINVALID, ""},

@@ -240,8 +240,11 @@ func checkParent(a *graph.Actor, get func(id string) (*graph.Actor, error)) erro
 		if err != nil {
 			return err
 		}
-		if p == nil || p.Kind != graph.KindOrganisation {
-			return graph.Errorf(graph.EINVALID, "parentId", "parentId: no organisation with %s", graph.Describe(id))
+		if p == nil {
+			return graph.Errorf(graph.ENOTFOUND, "parentId", "parentId: no organisation with %s", graph.Describe(id))
+		}
+		if p.Kind != graph.KindOrganisation {
+			return graph.Errorf(graph.EINVALID, "parentId", "parentId: %s is a person, not an organisation", graph.Describe(id))
 		}
 		id = p.ParentID
 	}

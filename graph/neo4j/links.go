@@ -258,7 +258,7 @@ func linkRefs(l *graph.Link, actor, programme func(id string) bool) error {
 		{"brokeredById", l.BrokeredByID, actor}, {"programmeId", l.ProgrammeID, programme},
 	} {
 		if ref.id != "" && !ref.ok(ref.id) {
-			return graph.Errorf(graph.EINVALID, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
+			return graph.Errorf(graph.ENOTFOUND, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
 		}
 	}
 	return nil

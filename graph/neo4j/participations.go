@@ -67,10 +67,10 @@ func participationRow(p *graph.Participation) map[string]any {
 
 func participationRefs(p *graph.Participation, actors, programmes map[string]bool) error {
 	if !actors[p.ActorID] {
-		return graph.Errorf(graph.EINVALID, "actorId", "actorId: %s does not exist", graph.Describe(p.ActorID))
+		return graph.Errorf(graph.ENOTFOUND, "actorId", "actorId: %s does not exist", graph.Describe(p.ActorID))
 	}
 	if !programmes[p.ProgrammeID] {
-		return graph.Errorf(graph.EINVALID, "programmeId", "programmeId: %s does not exist", graph.Describe(p.ProgrammeID))
+		return graph.Errorf(graph.ENOTFOUND, "programmeId", "programmeId: %s does not exist", graph.Describe(p.ProgrammeID))
 	}
 	return nil
 }

@@ -199,8 +199,10 @@ func checkParent(ctx context.Context, tx *sql.Tx, a *graph.Actor) error {
 			return err
 		}
 		switch {
-		case p == nil || p.Kind != graph.KindOrganisation:
-			return graph.Errorf(graph.EINVALID, "parentId", "parentId: no organisation with %s", graph.Describe(id))
+		case p == nil:
+			return graph.Errorf(graph.ENOTFOUND, "parentId", "parentId: no organisation with %s", graph.Describe(id))
+		case p.Kind != graph.KindOrganisation:
+			return graph.Errorf(graph.EINVALID, "parentId", "parentId: %s is a person, not an organisation", graph.Describe(id))
 		case p.ID == a.ID:
 			return graph.Errorf(graph.EINVALID, "parentId", "parent %q would make a cycle", a.ParentID)
 		}

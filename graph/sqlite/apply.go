@@ -290,7 +290,7 @@ func (sa *streamApplier) checkLinkRefs(l *graph.Link) error {
 			return fmt.Errorf("sqlite: check %s: %w", ref.field, err)
 		}
 		if n == 0 {
-			return graph.Errorf(graph.EINVALID, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
+			return graph.Errorf(graph.ENOTFOUND, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
 		}
 	}
 	return exists(sa.ctx, sa.tx, "programmes", "programmeId", l.ProgrammeID)

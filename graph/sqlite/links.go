@@ -195,7 +195,7 @@ func exists(ctx context.Context, tx *sql.Tx, table, field, id string) error {
 		return fmt.Errorf("sqlite: check %s: %w", field, err)
 	}
 	if n == 0 {
-		return graph.Errorf(graph.EINVALID, field, "%s: %s does not exist", field, graph.Describe(id))
+		return graph.Errorf(graph.ENOTFOUND, field, "%s: %s does not exist", field, graph.Describe(id))
 	}
 	return nil
 }

@@ -157,7 +157,7 @@ func testActorValidation(t *testing.T, s graph.Store) {
 		{"ErrKeyRequired", &graph.Actor{Kind: graph.KindPerson, Name: "X"}, graph.EINVALID, "key"},
 		{"ErrKind", &graph.Actor{Key: "x", Kind: "Robot", Name: "X"}, graph.EINVALID, "kind"},
 		{"ErrOrgType", &graph.Actor{Key: "x", Kind: graph.KindOrganisation, Name: "X", OrgType: "CASTLE"}, graph.EINVALID, "type"},
-		{"ErrParentMissing", &graph.Actor{Key: "x", Kind: graph.KindOrganisation, Name: "X", ParentID: graph.NewID(graph.KindOrganisation, "nope")}, graph.EINVALID, "parentId"},
+		{"ErrParentMissing", &graph.Actor{Key: "x", Kind: graph.KindOrganisation, Name: "X", ParentID: graph.NewID(graph.KindOrganisation, "nope")}, graph.ENOTFOUND, "parentId"},
 		{"ErrParentIsPerson", &graph.Actor{Key: "x", Kind: graph.KindOrganisation, Name: "X", ParentID: f.alice.ID}, graph.EINVALID, "parentId"},
 		{"ErrKeyTaken", person("hope", "Another Hope"), graph.ECONFLICT, "key"},
 		{"ErrKeyTakenSameKind", org("hope", "Hope again", graph.OrgUniversity, ""), graph.ECONFLICT, "key"},
@@ -356,10 +356,10 @@ func testLinks(t *testing.T, s graph.Store) {
 		code  string
 		field string
 	}{
-		{"ErrTargetMissing", graph.Link{Type: graph.LinkCollaboration, SourceID: f.alice.ID, TargetID: missing}, graph.EINVALID, "targetId"},
-		{"ErrSourceMissing", graph.Link{Type: graph.LinkCollaboration, SourceID: missing, TargetID: f.alice.ID}, graph.EINVALID, "sourceId"},
-		{"ErrBrokerMissing", graph.Link{Type: graph.LinkCollaboration, SourceID: f.alice.ID, TargetID: f.bob.ID, BrokeredByID: missing}, graph.EINVALID, "brokeredById"},
-		{"ErrProgrammeMissing", graph.Link{Type: graph.LinkCollaboration, SourceID: f.alice.ID, TargetID: f.bob.ID, ProgrammeID: "nope"}, graph.EINVALID, "programmeId"},
+		{"ErrTargetMissing", graph.Link{Type: graph.LinkCollaboration, SourceID: f.alice.ID, TargetID: missing}, graph.ENOTFOUND, "targetId"},
+		{"ErrSourceMissing", graph.Link{Type: graph.LinkCollaboration, SourceID: missing, TargetID: f.alice.ID}, graph.ENOTFOUND, "sourceId"},
+		{"ErrBrokerMissing", graph.Link{Type: graph.LinkCollaboration, SourceID: f.alice.ID, TargetID: f.bob.ID, BrokeredByID: missing}, graph.ENOTFOUND, "brokeredById"},
+		{"ErrProgrammeMissing", graph.Link{Type: graph.LinkCollaboration, SourceID: f.alice.ID, TargetID: f.bob.ID, ProgrammeID: "nope"}, graph.ENOTFOUND, "programmeId"},
 		{"ErrSelf", graph.Link{Type: graph.LinkCollaboration, SourceID: f.alice.ID, TargetID: f.alice.ID}, graph.EINVALID, "targetId"},
 		{"ErrType", graph.Link{Type: "FRIENDSHIP", SourceID: f.alice.ID, TargetID: f.bob.ID}, graph.EINVALID, "type"},
 		{"ErrWeight", graph.Link{Type: graph.LinkCollaboration, SourceID: f.alice.ID, TargetID: f.bob.ID, Weight: -1}, graph.EINVALID, "weight"},
@@ -472,9 +472,9 @@ func testParticipations(t *testing.T, s graph.Store) {
 	_, err := s.SetParticipation(ctx, &graph.Participation{ActorID: f.bob.ID, ProgrammeID: f.prog.ID, Role: "SPONSOR"})
 	wantCode(t, err, graph.EINVALID, "role")
 	_, err = s.SetParticipation(ctx, &graph.Participation{ActorID: "nobody", ProgrammeID: f.prog.ID})
-	wantCode(t, err, graph.EINVALID, "actorId")
+	wantCode(t, err, graph.ENOTFOUND, "actorId")
 	_, err = s.SetParticipation(ctx, &graph.Participation{ActorID: f.bob.ID, ProgrammeID: "nothing"})
-	wantCode(t, err, graph.EINVALID, "programmeId")
+	wantCode(t, err, graph.ENOTFOUND, "programmeId")
 	noErr(t, s.RemoveParticipation(ctx, f.bob.ID, f.prog.ID))
 	wantCode(t, s.RemoveParticipation(ctx, f.bob.ID, f.prog.ID), graph.ENOTFOUND, "")
 }
@@ -547,9 +547,9 @@ func testApplyAllOrNothing(t *testing.T, s graph.Store) {
 		code  string
 		field string
 	}{
-		{"ErrLinkTarget", func(b *graph.Batch) { b.Links[1].TargetID = graph.NewID(graph.KindOrganisation, "missing") }, graph.EINVALID, "targetId"},
+		{"ErrLinkTarget", func(b *graph.Batch) { b.Links[1].TargetID = graph.NewID(graph.KindOrganisation, "missing") }, graph.ENOTFOUND, "targetId"},
 		{"ErrActorName", func(b *graph.Batch) { b.Actors[3].Name = "" }, graph.EINVALID, "name"},
-		{"ErrParent", func(b *graph.Batch) { b.Actors[0].ParentID = graph.NewID(graph.KindOrganisation, "nowhere") }, graph.EINVALID, "parentId"},
+		{"ErrParent", func(b *graph.Batch) { b.Actors[0].ParentID = graph.NewID(graph.KindOrganisation, "nowhere") }, graph.ENOTFOUND, "parentId"},
 		{"ErrKindClash", func(b *graph.Batch) {
 			b.Actors = append(b.Actors, person("hope", "A person keyed like the university"))
 		}, graph.ECONFLICT, "key"},

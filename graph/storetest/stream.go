@@ -145,11 +145,11 @@ func testApplyStreamAllOrNothing(t *testing.T, s graph.Store) {
 		{"ErrLinkTarget", func(its []graph.Item) iter.Seq2[graph.Item, error] {
 			its[7].Link.TargetID = graph.NewID(graph.KindOrganisation, "missing")
 			return items(its...)
-		}, 7, graph.EINVALID, "targetId"},
+		}, 7, graph.ENOTFOUND, "targetId"},
 		{"ErrLinkBroker", func(its []graph.Item) iter.Seq2[graph.Item, error] {
 			its[7].Link.BrokeredByID = graph.NewID(graph.KindOrganisation, "missing")
 			return items(its...)
-		}, 7, graph.EINVALID, "brokeredById"},
+		}, 7, graph.ENOTFOUND, "brokeredById"},
 		{"ErrActorName", func(its []graph.Item) iter.Seq2[graph.Item, error] {
 			its[2].Actor.Name = ""
 			return items(its...)
@@ -157,7 +157,7 @@ func testApplyStreamAllOrNothing(t *testing.T, s graph.Store) {
 		{"ErrParent", func(its []graph.Item) iter.Seq2[graph.Item, error] {
 			its[0].Actor.ParentID = graph.NewID(graph.KindOrganisation, "nowhere")
 			return items(its...)
-		}, 0, graph.EINVALID, "parentId"},
+		}, 0, graph.ENOTFOUND, "parentId"},
 		{"ErrKindClash", func(its []graph.Item) iter.Seq2[graph.Item, error] {
 			return items(append(its, graph.Item{Actor: person("hope", "A person keyed like the university")})...)
 		}, 8, graph.ECONFLICT, "key"},
@@ -167,7 +167,7 @@ func testApplyStreamAllOrNothing(t *testing.T, s graph.Store) {
 		{"ErrParticipationProgramme", func(its []graph.Item) iter.Seq2[graph.Item, error] {
 			its[5].Participation.ProgrammeID = graph.NewID(graph.KindProgramme, "missing")
 			return items(its...)
-		}, 5, graph.EINVALID, "programmeId"},
+		}, 5, graph.ENOTFOUND, "programmeId"},
 	} {
 		run(t, tc.name, func(t *testing.T) {
 			_, err := s.ApplyStream(ctx, tc.mod(streamBatch()), false)
