@@ -76,37 +76,119 @@ func centralityWorkers(want, tasks int) int {
 	return max(1, min(want, tasks))
 }
 
-// centralityChunk is the largest number of tasks a worker claims at once,
-// which is also how often (in tasks) it checks for cancellation.
+// centralityChunk is the largest number of tasks in a chunk, which is also
+// how often (in tasks) a worker checks for cancellation.
 const centralityChunk = 256
+
+// centralityChunkSize splits tasks tasks into chunks of consecutive tasks: about
+// 128 of them (so that up to a dozen workers balance their load well) of
+// at most centralityChunk tasks. It depends on the task count only, never
+// on the worker count: that is what makes centralitySum deterministic.
+func centralityChunkSize(tasks int) int {
+	return max(1, min(centralityChunk, tasks/128))
+}
 
 // centralityRun calls do(w, i) for every task i in 0..tasks-1 on workers
 // goroutines, w being the worker's index (0..workers-1) so that do can use
-// per-worker buffers. Tasks are claimed in chunks from a shared counter, so
-// a slow worker (the machine is shared) does not hold the others up. It
-// checks ctx before every chunk and returns ctx's error if it is done.
+// per-worker buffers. It suits tasks that each write their own results;
+// it checks ctx before every chunk and returns ctx's error if it is done.
 func centralityRun(ctx context.Context, tasks, workers int, do func(w, i int)) error {
+	_, err := centralitySum(ctx, tasks, workers, 0, func(w, i int, _ []float64) { do(w, i) })
+	return err
+}
+
+// centralitySum calls do(w, i, acc) for every task i in 0..tasks-1 on
+// workers goroutines, w being the worker's index (0..workers-1), and
+// returns the sum of what the tasks added into their acc, a vector of
+// size elements.
+//
+// The sum is the same, bit for bit, for any number of workers and any
+// scheduling. Floating-point addition is not associative, so the order
+// of the additions is fixed: the tasks fall into fixed chunks of
+// consecutive tasks (centralityChunkSize), each chunk adds its tasks in
+// order into a zeroed buffer, and the chunks' buffers are added into the
+// total strictly in chunk order, whichever worker finished them and when.
+// One worker or sixteen perform the same sequence of additions.
+//
+// Workers claim chunks from a shared counter, so a slow worker (the
+// machine is shared) does not hold the others up. A chunk finished ahead
+// of its turn waits in its buffer and the worker moves on with another
+// buffer from a pool of 2·workers, so memory stays O(workers·size) and a
+// worker waits only when the pool is empty, that is when one chunk takes
+// as long as the others' next workers+1 chunks. Whoever finds the next
+// chunks in order finished adds them into the total, outside the lock,
+// while the others keep computing. It checks ctx before every chunk and
+// returns ctx's error if it is done.
+func centralitySum(ctx context.Context, tasks, workers, size int, do func(w, i int, acc []float64)) ([]float64, error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
-	chunk := max(1, min(centralityChunk, tasks/(8*workers)))
-	var next atomic.Int64
+	chunk := centralityChunkSize(tasks)
+	chunks := (tasks + chunk - 1) / chunk
+	total := make([]float64, size)
+	free := make(chan []float64, 2*workers) // nil entries are allocated on first use
+	for range cap(free) {
+		free <- nil
+	}
+	var (
+		claimed atomic.Int64
+		mu      sync.Mutex
+		done    = make([][]float64, chunks) // finished chunks not yet in total
+		next    int                         // the chunk to add to total next
+		adding  bool                        // a worker is adding chunks to total
+	)
+	commit := func(c int, acc []float64) {
+		mu.Lock()
+		defer mu.Unlock()
+		done[c] = acc
+		if adding {
+			return // the worker adding will find it
+		}
+		adding = true
+		for next < chunks && done[next] != nil {
+			acc := done[next]
+			done[next] = nil
+			next++
+			mu.Unlock()
+			for i, x := range acc {
+				total[i] += x
+				acc[i] = 0
+			}
+			free <- acc
+			mu.Lock()
+		}
+		adding = false
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			for ctx.Err() == nil {
-				lo := int(next.Add(int64(chunk))) - chunk
-				if lo >= tasks {
+			for {
+				var acc []float64
+				select {
+				case acc = <-free:
+				case <-ctx.Done():
 					return
 				}
-				for i := lo; i < min(lo+chunk, tasks); i++ {
-					do(w, i)
+				c := int(claimed.Add(1)) - 1
+				if c >= chunks || ctx.Err() != nil {
+					free <- acc
+					return
 				}
+				if acc == nil {
+					acc = make([]float64, size)
+				}
+				for i := c * chunk; i < min((c+1)*chunk, tasks); i++ {
+					do(w, i, acc)
+				}
+				commit(c, acc)
 			}
 		})
 	}
 	wg.Wait()
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return total, nil
 }
 
 // centralityLengths returns the length 1/Weight of each adjacency entry of the
