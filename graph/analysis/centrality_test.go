@@ -336,16 +336,6 @@ func TestBetweennessSampling(t *testing.T) {
 	})
 }
 
-func TestBetweennessWorkersAgree(t *testing.T) {
-	ctx := context.Background()
-	g := centRandomGraph(11, 200, 600, true)
-	for _, weighted := range []bool{false, true} {
-		one, _ := Betweenness(ctx, g, BetweennessOptions{Weighted: weighted, Workers: 1})
-		many, _ := Betweenness(ctx, g, BetweennessOptions{Weighted: weighted, Workers: 5})
-		centCompareSlices(t, fmt.Sprintf("weighted=%v", weighted), many, one)
-	}
-}
-
 // centBruteHarmonic is Σ_{u≠v} 1/d(u,v) from Floyd–Warshall distances.
 func centBruteHarmonic(g *Graph, weighted bool) []float64 {
 	n := g.N()
