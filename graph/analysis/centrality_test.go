@@ -150,17 +150,13 @@ func centAllNodes(n int) []int32 {
 	return s
 }
 
-func centCloseTo(got, want float64) bool {
-	return math.Abs(got-want) <= 1e-9*(1+math.Abs(want))
-}
-
 func centCompareSlices(t *testing.T, what string, got, want []float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: got %d values, want %d", what, len(got), len(want))
 	}
 	for i := range got {
-		if !centCloseTo(got[i], want[i]) {
+		if !refClose(got[i], want[i]) {
 			t.Errorf("%s[%d]: got %.17g, want %.17g", what, i, got[i], want[i])
 		}
 	}
