@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -184,4 +185,72 @@ func detBurnCPU(t *testing.T, n int) {
 		stop.Store(true)
 		wg.Wait()
 	})
+}
+
+// TestCentralitySumOrder checks the reduction itself: whatever the worker
+// count, centralitySum adds the tasks in order within fixed chunks and the
+// chunks in order, even when the first chunk finishes after all the others
+// that fit in the buffer pool (it waits for the last of them to start).
+// The values span sixty binary orders of magnitude, so any other order of
+// additions gives other bits.
+func TestCentralitySumOrder(t *testing.T) {
+	const tasks = 1000
+	x := func(i int) float64 { return math.Ldexp(1+float64(i%13)/3, (i*7)%60-30) }
+	chunk := centralityChunkSize(tasks)
+	var want, flat [2]float64
+	for lo := 0; lo < tasks; lo += chunk {
+		var part [2]float64
+		for i := lo; i < min(lo+chunk, tasks); i++ {
+			part[0] += x(i)
+			part[1] -= 3 * x(i)
+			flat[0] += x(i)
+		}
+		want[0] += part[0]
+		want[1] += part[1]
+	}
+	if flat[0] == want[0] {
+		t.Fatal("the test values give the same sum in any order: choose others")
+	}
+	for _, workers := range []int{1, 2, 3, 4, 7, 16} {
+		gate := make(chan struct{})
+		last := (2*workers - 1) * chunk // the first task of the last chunk that can start while chunk 0 holds its buffer
+		got, err := centralitySum(context.Background(), tasks, workers, 2, func(_, i int, acc []float64) {
+			switch {
+			case workers == 1:
+			case i == 0:
+				<-gate
+			case i == last:
+				close(gate)
+			}
+			acc[0] += x(i)
+			acc[1] -= 3 * x(i)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		detSameBits(t, fmt.Sprintf("workers=%d", workers), got, want[:])
+	}
+}
+
+// TestCentralitySumCancel cancels the context while chunk 0 holds up the
+// reduction and the other workers wait for buffers: every worker must stop
+// and the error must be the context's.
+func TestCentralitySumCancel(t *testing.T) {
+	const tasks, workers = 1000, 3
+	ctx, cancel := context.WithCancel(context.Background())
+	gate := make(chan struct{})
+	last := (2*workers - 1) * centralityChunkSize(tasks)
+	_, err := centralitySum(ctx, tasks, workers, 1, func(_, i int, acc []float64) {
+		switch i {
+		case 0:
+			<-gate
+		case last:
+			cancel()
+			close(gate)
+		}
+		acc[0]++
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("got %v, want context.Canceled", err)
+	}
 }
