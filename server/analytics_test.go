@@ -52,6 +52,9 @@ func testBrokersOnDemo(t *testing.T, openStore func(*testing.T) graph.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Exact equality: analytics are bit-for-bit deterministic whatever the
+	// worker count (analysis.TestParallelDeterminism), and JSON carries a
+	// float64 exactly.
 	for i, b := range got.Betweenness {
 		if want := bc[snap.G.Index(b.Actor.Key)]; b.Score != want {
 			t.Errorf("%s betweenness = %v, want %v", b.Actor.Key, b.Score, want)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,7 +41,7 @@ func TestAnalyzeCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	// networkx: betweenness_centrality(karate_club_graph())[0] (node "1" here).
-	if len(bc) != 34 || math.Abs(bc["1"]-0.43763528138528146) > 1e-12 {
+	if len(bc) != 34 || !closeTo(bc["1"], 0.43763528138528146) {
 		t.Errorf("karate betweenness: %d nodes, node 1 = %v", len(bc), bc["1"])
 	}
 	out, err = run(t, "analyze", "--input", filepath.Join(datasets, "strike.graphml"), "--metric", "brokerage", "--group-by", "group")

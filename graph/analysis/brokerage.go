@@ -96,7 +96,9 @@ func (r *BrokerageResult) ZScore(v int32, role BrokerRole) (float64, bool) {
 // returns an error wrapping ErrBadOption.
 //
 // Cost O(Σ_v Σ_{i→v} (outdeg(v) + outdeg(i))) time, split by broker across
-// GOMAXPROCS workers; it returns ctx's error when ctx is done.
+// GOMAXPROCS workers; it returns ctx's error when ctx is done. Each broker's
+// counts are integers computed by one worker, so the result does not depend
+// on the number of workers or their scheduling.
 func Brokerage(ctx context.Context, g *Graph, groups []string) (*BrokerageResult, error) {
 	n := g.N()
 	if len(groups) != n {

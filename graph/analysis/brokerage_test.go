@@ -13,7 +13,7 @@ import (
 )
 
 // TestBrokerageSNA compares with R's sna::brokerage (raw.nli, exp.nli,
-// sd.nli, z.nli) as written by scripts/reference/brokerage.R, to 1e-9.
+// sd.nli, z.nli) as written by scripts/reference/brokerage.R, within refClose.
 func TestBrokerageSNA(t *testing.T) {
 	for _, tc := range []struct{ network, attr string }{
 		{"strike", "group"},

@@ -58,33 +58,49 @@ func BenchmarkBetweenness(b *testing.B) {
 	}
 }
 
-// BenchmarkCentrality times the other centralities on ca-hepth.
+// BenchmarkCentrality times the other centralities on ca-hepth, and sampled
+// betweenness (100 sources), where each source is a chunk of its own.
 func BenchmarkCentrality(b *testing.B) {
 	g, err := netfile.LoadGraph(filepath.Join(centDatasets(b), "ca-hepth.txt"), false, false)
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	b.Run("EdgeBetweenness", func(b *testing.B) {
-		for b.Loop() {
-			analysis.EdgeBetweenness(ctx, g, analysis.BetweennessOptions{Normalized: true})
-		}
-	})
-	b.Run("BetweennessWeighted", func(b *testing.B) {
-		for b.Loop() {
-			analysis.Betweenness(ctx, g, analysis.BetweennessOptions{Normalized: true, Weighted: true})
-		}
-	})
-	b.Run("Closeness", func(b *testing.B) {
-		for b.Loop() {
-			analysis.Closeness(ctx, g, analysis.ClosenessOptions{})
-		}
-	})
-	b.Run("Eigenvector", func(b *testing.B) {
-		for b.Loop() {
-			analysis.Eigenvector(ctx, g, analysis.EigenvectorOptions{})
-		}
-	})
+	for _, c := range []struct {
+		name string
+		run  func() error
+	}{
+		{"EdgeBetweenness", func() error {
+			_, err := analysis.EdgeBetweenness(ctx, g, analysis.BetweennessOptions{Normalized: true})
+			return err
+		}},
+		{"BetweennessWeighted", func() error {
+			_, err := analysis.Betweenness(ctx, g, analysis.BetweennessOptions{Normalized: true, Weighted: true})
+			return err
+		}},
+		{"BetweennessSampled", func() error {
+			_, err := analysis.Betweenness(ctx, g, analysis.BetweennessOptions{Normalized: true, Samples: 100, Seed: 1})
+			return err
+		}},
+		{"Closeness", func() error {
+			_, err := analysis.Closeness(ctx, g, analysis.ClosenessOptions{})
+			return err
+		}},
+		{"Eigenvector", func() error {
+			_, err := analysis.Eigenvector(ctx, g, analysis.EigenvectorOptions{})
+			return err
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			cpu0 := centCPUTime()
+			for b.Loop() {
+				if err := c.run(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(centCPUTime()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
+	}
 }
 
 // TestSnapshotMemory builds a snapshot of one million links (a random

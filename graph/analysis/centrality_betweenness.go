@@ -28,7 +28,8 @@ type BetweennessOptions struct {
 	// Sources, when set, are the source nodes to use instead of a random
 	// sample (distinct node indices); scaled as Samples = len(Sources).
 	Sources []int32
-	// Workers bounds parallelism; 0 means runtime.GOMAXPROCS(0).
+	// Workers bounds parallelism; 0 means runtime.GOMAXPROCS(0). The
+	// result is the same, bit for bit, for any number of workers.
 	Workers int
 }
 
@@ -70,8 +71,11 @@ type BetweennessOptions struct {
 // are the same, a third to two fifths of the work is saved on collaboration
 // networks.
 //
-// Work is split by source across Workers goroutines, each with its own
-// buffers; ctx is checked every few hundred sources.
+// Work is split by source across Workers goroutines (all cores by
+// default), each with its own buffers; ctx is checked every few hundred
+// sources. The result does not depend on the number of workers or on how
+// they are scheduled, bit for bit: the sources fall into fixed chunks whose
+// partial sums are added in chunk order (see centralitySum).
 func Betweenness(ctx context.Context, g *Graph, opt BetweennessOptions) ([]float64, error) {
 	r, err := brandes(ctx, g, opt, false)
 	if err != nil {
@@ -150,42 +154,37 @@ func brandes(ctx context.Context, g *Graph, opt BetweennessOptions, edges bool) 
 	workers := centralityWorkers(opt.Workers, ntasks)
 	ws := make([]*brandesWorker, workers)
 	for w := range ws {
-		ws[w] = newBrandesWorker(l, len(g.Edges), lens, inLens, edges)
+		ws[w] = newBrandesWorker(l, lens, inLens, edges)
 	}
-	err = centralityRun(ctx, ntasks, workers, func(w, i int) {
+	// The sums are node values (in layout order) followed by edge values.
+	size := n
+	if edges {
+		size += len(g.Edges)
+	}
+	sum, err := centralitySum(ctx, ntasks, workers, size, func(w, i int, acc []float64) {
+		bw := ws[w]
+		bw.bc, bw.eb = acc[:n], acc[n:]
 		switch {
 		case fold != nil:
 			s := tasks[i]
-			ws[w].source(l.rank[s], fold.mult[s], fold.leaves[s])
+			bw.source(l.rank[s], fold.mult[s], fold.leaves[s])
 		case tasks != nil:
-			ws[w].source(l.rank[tasks[i]], 1, 0)
+			bw.source(l.rank[tasks[i]], 1, 0)
 		default:
-			ws[w].source(int32(i), 1, 0)
+			bw.source(int32(i), 1, 0)
 		}
 	})
 	if err != nil {
 		return r, err
 	}
-	bc := ws[0].bc
-	r.eb = ws[0].eb
-	for _, w := range ws[1:] {
-		addTo(bc, w.bc)
-		addTo(r.eb, w.eb)
-	}
-	r.bc = make([]float64, len(bc))
+	r.bc = make([]float64, n)
 	for i, v := range l.perm {
-		r.bc[v] = bc[i]
+		r.bc[v] = sum[i]
 	}
-	if !edges {
-		r.eb = nil
+	if edges {
+		r.eb = sum[n:]
 	}
 	return r, nil
-}
-
-func addTo(dst, src []float64) {
-	for i, x := range src {
-		dst[i] += x
-	}
 }
 
 // sources returns the sampled or given source nodes in ascending order, or
@@ -278,6 +277,8 @@ func scaleEdgeBetweenness(eb []float64, n int, directed, normalized bool, k int)
 
 // brandesWorker holds one goroutine's buffers, sized once for the graph and
 // reused for every source: nothing is allocated per source or per node.
+// Its sums bc and eb are the buffer of the chunk of sources it is working
+// on (see centralitySum).
 type brandesWorker struct {
 	g      *bcLayout
 	lens   []float64 // length of each out-adjacency entry; nil for hops
@@ -302,15 +303,12 @@ type brandesWorker struct {
 	delta []float64 // δ_s(v)
 	heap  centralityHeap
 
-	bc, eb []float64 // this worker's raw sums
+	bc, eb []float64 // raw sums of the current chunk of sources
 }
 
-func newBrandesWorker(g *bcLayout, edges int, lens, inLens []float64, withEdges bool) *brandesWorker {
+func newBrandesWorker(g *bcLayout, lens, inLens []float64, withEdges bool) *brandesWorker {
 	n := len(g.perm)
-	w := &brandesWorker{g: g, lens: lens, inLens: inLens, edges: withEdges, bc: make([]float64, n)}
-	if withEdges {
-		w.eb = make([]float64, edges)
-	}
+	w := &brandesWorker{g: g, lens: lens, inLens: inLens, edges: withEdges}
 	w.buf, w.dagOff = make([]int32, n+len(g.out.adj)), make([]int32, n+1)
 	w.order = w.buf[:n]
 	if lens == nil {

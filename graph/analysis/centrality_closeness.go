@@ -10,7 +10,8 @@ import (
 type ClosenessOptions struct {
 	// Weighted measures paths by length 1/Weight instead of hops.
 	Weighted bool
-	// Workers bounds parallelism; 0 means runtime.GOMAXPROCS(0).
+	// Workers bounds parallelism; 0 means runtime.GOMAXPROCS(0). The
+	// result is the same, bit for bit, for any number of workers.
 	Workers int
 }
 
@@ -28,6 +29,8 @@ type ClosenessOptions struct {
 //
 // Each node is one search, over in-edges from v; work is split by node
 // across Workers goroutines and ctx is checked every few hundred nodes.
+// Each node's sum is computed by one search in a fixed order, so the result
+// does not depend on the number of workers or their scheduling.
 func Closeness(ctx context.Context, g *Graph, opt ClosenessOptions) ([]float64, error) {
 	n := g.N()
 	var lens []float64

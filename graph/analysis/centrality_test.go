@@ -150,17 +150,13 @@ func centAllNodes(n int) []int32 {
 	return s
 }
 
-func centCloseTo(got, want float64) bool {
-	return math.Abs(got-want) <= 1e-9*(1+math.Abs(want))
-}
-
 func centCompareSlices(t *testing.T, what string, got, want []float64) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: got %d values, want %d", what, len(got), len(want))
 	}
 	for i := range got {
-		if !centCloseTo(got[i], want[i]) {
+		if !refClose(got[i], want[i]) {
 			t.Errorf("%s[%d]: got %.17g, want %.17g", what, i, got[i], want[i])
 		}
 	}
@@ -334,16 +330,6 @@ func TestBetweennessSampling(t *testing.T) {
 			}
 		}
 	})
-}
-
-func TestBetweennessWorkersAgree(t *testing.T) {
-	ctx := context.Background()
-	g := centRandomGraph(11, 200, 600, true)
-	for _, weighted := range []bool{false, true} {
-		one, _ := Betweenness(ctx, g, BetweennessOptions{Weighted: weighted, Workers: 1})
-		many, _ := Betweenness(ctx, g, BetweennessOptions{Weighted: weighted, Workers: 5})
-		centCompareSlices(t, fmt.Sprintf("weighted=%v", weighted), many, one)
-	}
 }
 
 // centBruteHarmonic is Σ_{u≠v} 1/d(u,v) from Floyd–Warshall distances.

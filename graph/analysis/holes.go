@@ -1,10 +1,6 @@
 package analysis
 
-import (
-	"context"
-	"runtime"
-	"sync"
-)
+import "context"
 
 // HolesOptions selects the tie values Burt's measures use.
 type HolesOptions struct {
@@ -53,6 +49,8 @@ type Holes struct {
 //
 // Cost O(Σ_v deg(v)²) time, O(N) memory per worker; work is split by node
 // across GOMAXPROCS workers and stops with ctx's error when ctx is done.
+// Each node's measures come from one pass over its ego network, so they do
+// not depend on the number of workers or their scheduling.
 func StructuralHoles(ctx context.Context, g *Graph, opt HolesOptions) (*Holes, error) {
 	n := g.N()
 	h := &Holes{
@@ -200,41 +198,15 @@ func (b *holesScratch) ego(c *contactTies, h *Holes, i int32) {
 }
 
 // forEachNode calls a worker's function for every node 0..n-1, split across
-// GOMAXPROCS workers (at most n); newWorker runs once per worker to set up
-// its buffers. It checks ctx every few nodes and returns ctx's error if ctx
-// is done before all nodes are processed.
+// GOMAXPROCS workers (at most n) by centralityRun; newWorker runs once per
+// worker to set up its buffers. Each node's work must not depend on the
+// other nodes' (so results do not depend on the workers or their
+// scheduling). It checks ctx every few hundred nodes and returns ctx's error
+// if ctx is done before all nodes are processed.
 func forEachNode(ctx context.Context, n int, newWorker func() func(v int32)) error {
-	const batch = 64
-	workers := min(runtime.GOMAXPROCS(0), (n+batch-1)/batch)
-	if workers == 0 {
-		return ctx.Err()
+	fs := make([]func(v int32), centralityWorkers(0, n))
+	for w := range fs {
+		fs[w] = newWorker()
 	}
-	var (
-		mu   sync.Mutex
-		next int
-		wg   sync.WaitGroup
-	)
-	claim := func() (int, int) {
-		mu.Lock()
-		defer mu.Unlock()
-		lo := next
-		next = min(n, next+batch)
-		return lo, next
-	}
-	for range workers {
-		wg.Go(func() {
-			f := newWorker()
-			for ctx.Err() == nil {
-				lo, hi := claim()
-				if lo == hi {
-					return
-				}
-				for v := lo; v < hi; v++ {
-					f(int32(v))
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return ctx.Err()
+	return centralityRun(ctx, n, len(fs), func(w, v int) { fs[w](int32(v)) })
 }

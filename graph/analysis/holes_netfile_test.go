@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -66,7 +65,7 @@ func TestHolesThroughNetfile(t *testing.T) {
 				switch {
 				case v < 0:
 					t.Fatalf("node %q missing", key)
-				case w == nil && h.Defined[v], w != nil && (!h.Defined[v] || math.Abs(h.Constraint[v]-*w) > 1e-9):
+				case w == nil && h.Defined[v], w != nil && (!h.Defined[v] || !analysis.RefClose(h.Constraint[v], *w)):
 					t.Errorf("constraint of %s = %v (defined %v), want %v", key, h.Constraint[v], h.Defined[v], w)
 				}
 			}

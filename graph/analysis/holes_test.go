@@ -18,7 +18,7 @@ type holesReference struct {
 
 // TestStructuralHolesNetworkx compares with networkx's constraint and
 // effective_size (scripts/reference/holes.py) on every dataset, unweighted
-// and, where edges carry weights, weighted, to 1e-9.
+// and, where edges carry weights, weighted, within refClose.
 func TestStructuralHolesNetworkx(t *testing.T) {
 	for _, name := range refAllNetworks {
 		t.Run(name, func(t *testing.T) {

@@ -52,9 +52,11 @@ func (im Impact) DistanceChange() float64 { return im.DistanceAfter - im.Distanc
 //
 // Cost: O(N+M) for the components and O(R·(N+M)) for the distances, where
 // R is the number of remaining nodes — two BFS per remaining node, split
-// across GOMAXPROCS workers; bound it with ctx, whose error is returned when
-// ctx is done. An index outside 0..N−1 in removed gives an error wrapping
-// ErrNoNode; duplicates are ignored.
+// across GOMAXPROCS workers; bound it with ctx, whose error is returned
+// when ctx is done. The distance sums are integers, exact in any order, so
+// the result does not depend on the workers or their scheduling. An index
+// outside 0..N−1 in removed gives an error wrapping ErrNoNode; duplicates
+// are ignored.
 func RemovalImpact(ctx context.Context, g *Graph, removed []int32) (Impact, error) {
 	n := g.N()
 	gone := make([]bool, n)

@@ -134,7 +134,7 @@ func TestAllShortestPathsBruteForce(t *testing.T) {
 							t.Fatalf("introducers not ranked: %v", in)
 						}
 					}
-					if diff := cmp.Diff(through, gotIn, cmp.Comparer(plClose)); diff != "" {
+					if diff := cmp.Diff(through, gotIn, cmp.Comparer(refClose)); diff != "" {
 						t.Fatalf("seed %d %+v %d→%d: introducers (-want +got):\n%s", seed, opt, s, d, diff)
 					}
 				}

@@ -1,17 +1,8 @@
 package analysis
 
-import (
-	"math"
-	"testing"
-)
+import "testing"
 
 // Helpers shared by the path tests of this package.
-
-const plTol = 1e-9
-
-func plClose(got, want float64) bool {
-	return math.Abs(got-want) <= plTol*max(1, math.Abs(want))
-}
 
 func plKeys(g *Graph, vs []int32) []string {
 	out := []string{}

@@ -3,7 +3,6 @@ package analysis_test
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -58,7 +57,7 @@ func pathsDatasets(t *testing.T) string {
 }
 
 // TestPathsReference compares every path search with networkx on a sample
-// of node pairs of every shared dataset; lengths and costs to 1e-9.
+// of node pairs of every shared dataset; lengths and costs within RefClose.
 func TestPathsReference(t *testing.T) {
 	dir := pathsDatasets(t)
 	files, _ := filepath.Glob(filepath.Join("testdata", "reference", "paths_*.json"))
@@ -131,7 +130,7 @@ func pathsCheckPair(t *testing.T, g *analysis.Graph, ref *pathsRef, pr pathsPair
 		for _, x := range in {
 			got[g.Keys[x.Node]] = x.Share
 		}
-		if diff := cmp.Diff(pr.Introducers, got, cmp.Comparer(pathsClose)); diff != "" {
+		if diff := cmp.Diff(pr.Introducers, got, cmp.Comparer(analysis.RefClose)); diff != "" {
 			t.Errorf("%s: introducers differ (-want +got):\n%s", name, diff)
 		}
 	}
@@ -155,7 +154,7 @@ func pathsCheckPair(t *testing.T, g *analysis.Graph, ref *pathsRef, pr pathsPair
 	opt := analysis.PathOptions{Weighted: true}
 	wp, err := analysis.ShortestPath(ctx, g, s, d, opt)
 	pathsMust(t, err)
-	if !pathsClose(wp.Cost, *pr.Wcost) {
+	if !analysis.RefClose(wp.Cost, *pr.Wcost) {
 		t.Errorf("%s: weighted cost %v, want %v", name, wp.Cost, *pr.Wcost)
 	}
 	pathsCheckK(t, g, name+" weighted", s, d, k, opt, pr.KW, pr.KWSure)
@@ -182,7 +181,7 @@ func pathsCheckK(t *testing.T, g *analysis.Graph, name string, s, d int32, k int
 		got = append(got, p.Cost)
 		have[strings.Join(pathsKeys(g, p.Nodes), " ")] = true
 	}
-	if diff := cmp.Diff(costs, got, cmp.Comparer(pathsClose)); diff != "" {
+	if diff := cmp.Diff(costs, got, cmp.Comparer(analysis.RefClose)); diff != "" {
 		t.Errorf("%s: k-shortest costs differ (-want +got):\n%s", name, diff)
 	}
 	for _, p := range sure {
@@ -210,12 +209,6 @@ func pathsCheckAll(t *testing.T, g *analysis.Graph, name string, s, d int32, opt
 	if diff := cmp.Diff(paths, got); diff != "" {
 		t.Errorf("%s: shortest paths differ (-want +got):\n%s", name, diff)
 	}
-}
-
-const pathsTol = 1e-9
-
-func pathsClose(got, want float64) bool {
-	return math.Abs(got-want) <= pathsTol*max(1, math.Abs(want))
 }
 
 func pathsKeys(g *analysis.Graph, vs []int32) []string {
