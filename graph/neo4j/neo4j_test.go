@@ -273,8 +273,8 @@ func TestApplyNamesFirstBadLink(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, dry := range []bool{false, true} {
 				_, err := graph.Apply(ctx, s, &graph.Batch{Links: tc.links, DryRun: dry})
-				if graph.ErrorCode(err) != graph.EINVALID || graph.ErrorField(err) != tc.field || !strings.HasPrefix(graph.ErrorMessage(err), tc.item+" ") {
-					t.Errorf("dry run %v: error %v (field %q), want EINVALID on %s %s", dry, err, graph.ErrorField(err), tc.item, tc.field)
+				if graph.ErrorCode(err) != graph.ENOTFOUND || graph.ErrorField(err) != tc.field || !strings.HasPrefix(graph.ErrorMessage(err), tc.item+" ") {
+					t.Errorf("dry run %v: error %v (field %q), want ENOTFOUND on %s %s", dry, err, graph.ErrorField(err), tc.item, tc.field)
 				}
 			}
 			if p := must(s.FindLinks(ctx, graph.LinkFilter{}, graph.PageArgs{})); p.TotalCount != 0 {
