@@ -6,12 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,24 +14,24 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/graph/neo4j"
+	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
 	"github.com/rs/zerolog"
 )
 
 // TestNeo4jStoppedDuringWrites runs the service on its own Neo4j (a second
-// server on a free port, started with scripts/neo4j, so other tests keep
-// theirs), stops Neo4j while clients write through GraphQL, and starts it
-// again. While Neo4j is down the service answers every request with an error
-// (no panic, no 5xx, no dropped connection) and /readyz turns red; it
-// recovers by itself, /readyz turns green, and every acknowledged write is
+// server on a free port, neo4jtest.StartServer, so other tests keep theirs),
+// stops Neo4j while clients write through GraphQL, and starts it again.
+// While Neo4j is down the service answers every request with an error (no
+// panic, no 5xx, no dropped connection) and /readyz turns red; it recovers
+// by itself, /readyz turns green, and every acknowledged write is
 // there. It runs where Neo4j can be started (Java and scripts/neo4j's jars)
 // and the suite has Neo4j (NEO4J_URI set, as scripts/test does), or with
 // PARTNERGRAPH_FAULT_TESTS=1.
 func TestNeo4jStoppedDuringWrites(t *testing.T) {
-	neo := startOwnNeo4j(t)
+	neo := neo4jtest.StartServer(t)
 	var panics atomic.Int64
 	m := NewMain()
-	m.Store.Kind, m.Store.Neo4j = "neo4j", neo4j.Config{URI: neo.uri} // its own server: no authentication
+	m.Store.Kind, m.Store.Neo4j = "neo4j", neo.Config()
 	m.Addr = "127.0.0.1:0"
 	m.Serve.RequestTimeout, m.Serve.StoreTimeout = 3*time.Second, 2*time.Second
 	m.Logger = zerolog.New(io.Discard).Hook(zerolog.HookFunc(func(_ *zerolog.Event, _ zerolog.Level, msg string) {
@@ -56,12 +51,12 @@ func TestNeo4jStoppedDuringWrites(t *testing.T) {
 	defer w.stop()
 
 	waitFor(t, "20 writes before the stop", 60*time.Second, func() bool { return w.acked() >= 20 })
-	neo.run(t, "stop")
+	neo.Run(t, "stop")
 	stoppedAt := w.snapshot()
 	waitFor(t, "/readyz to turn red", 30*time.Second, func() bool { return ready.saw(http.StatusServiceUnavailable) })
 	waitFor(t, "writes to fail while Neo4j is down", 30*time.Second, func() bool { return w.failed() >= stoppedAt.failed+5 })
 	down := w.snapshot()
-	neo.run(t, "start")
+	neo.Run(t, "start")
 	waitFor(t, "/readyz to turn green again", 120*time.Second, func() bool { return ready.last() == http.StatusOK })
 	waitFor(t, "writes to succeed again", 120*time.Second, func() bool { return w.acked() >= down.acked+20 })
 	w.stop()
@@ -79,87 +74,6 @@ func TestNeo4jStoppedDuringWrites(t *testing.T) {
 	checkAcked(t, w.client, base, w.keys())
 	t.Logf("%d writes acknowledged (all present), %d refused with an error (by code %v) while Neo4j was down or stopping; /readyz %s",
 		w.acked(), w.failed(), w.codes, ready.sequence())
-}
-
-// ownNeo4j is a Neo4j this test started on its own port.
-type ownNeo4j struct {
-	port, uri string
-	env       []string
-}
-
-// startOwnNeo4j starts an empty Neo4j on a free port, or skips the test
-// where it cannot; the server and its files are removed when the test ends.
-func startOwnNeo4j(t *testing.T) *ownNeo4j {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("starts and stops a Neo4j server")
-	}
-	if os.Getenv("NEO4J_URI") == "" && os.Getenv("PARTNERGRAPH_FAULT_TESTS") != "1" {
-		t.Skip("needs Neo4j: run scripts/test, or set PARTNERGRAPH_FAULT_TESTS=1 where scripts/neo4j can start one")
-	}
-	if _, err := exec.LookPath("java"); err != nil {
-		msg := "java not found: cannot start a Neo4j of its own (install openjdk-17-jdk-headless)"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	// Neo4j takes a port number, not a listener, so the port is one that
-	// was free a moment ago and another program may take it first. A start
-	// that fails, or finds a server it did not start there (which must
-	// then be left alone), is tried again on another port.
-	for attempt := 1; ; attempt++ {
-		n := newOwnNeo4j(t)
-		out, err := n.exec("start")
-		if err == nil && !strings.Contains(out, "not started by this script") {
-			t.Cleanup(func() { n.run(t, "reset") })
-			return n
-		}
-		if err != nil {
-			n.exec("reset") // the files of the failed start
-		}
-		if attempt == 3 {
-			t.Fatalf("scripts/neo4j start (port %s), attempt %d: %v\n%s", n.port, attempt, err, out)
-		}
-		t.Logf("scripts/neo4j start on port %s: %v, %s; trying another port", n.port, err, out)
-	}
-}
-
-// newOwnNeo4j describes a Neo4j on a port free at the time of the call.
-func newOwnNeo4j(t *testing.T) *ownNeo4j {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "NEO4J_URI=") && !strings.HasPrefix(kv, "NEO4J_PORT=") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "NEO4J_PORT="+port, "NEO4J_HEAP=512m", "NEO4J_PAGECACHE=64m", "NEO4J_START_TIMEOUT=180")
-	return &ownNeo4j{port: port, uri: "bolt://127.0.0.1:" + port, env: env}
-}
-
-// exec runs scripts/neo4j cmd for this server and returns its output.
-func (n *ownNeo4j) exec(cmd string) (string, error) {
-	c := exec.Command(filepath.Join("..", "..", "scripts", "neo4j"), cmd)
-	c.Env = n.env
-	out, err := c.CombinedOutput()
-	return string(out), err
-}
-
-// run runs scripts/neo4j cmd for this server, failing the test if it fails.
-func (n *ownNeo4j) run(t *testing.T, cmd string) {
-	t.Helper()
-	start := time.Now()
-	if out, err := n.exec(cmd); err != nil {
-		t.Fatalf("scripts/neo4j %s (port %s): %v\n%s", cmd, n.port, err, out)
-	}
-	t.Logf("scripts/neo4j %s (port %s) took %s", cmd, n.port, time.Since(start).Round(100*time.Millisecond))
 }
 
 // waitFor polls cond until it holds, failing the test after limit.

@@ -7,7 +7,7 @@
 // and SIGINT) shuts the service down cleanly, so the store needs no recovery on
 // the next start.
 //
-// Environment: NEO4J_PORT (default 7687), NEO4J_PAGECACHE (default 256m; a
+// Environment: NEO4J_PORT (default 17687, as scripts/neo4j), NEO4J_PAGECACHE (default 256m; a
 // byte count with an optional k, m or g suffix).
 
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ public class Launcher {
             System.exit(2);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
-        int port = Integer.parseInt(env("NEO4J_PORT", "7687"));
+        int port = Integer.parseInt(env("NEO4J_PORT", "17687"));
         long pageCache = bytes(env("NEO4J_PAGECACHE", "256m"));
 
         long t0 = System.nanoTime();

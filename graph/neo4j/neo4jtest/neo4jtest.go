@@ -1,11 +1,15 @@
-// Package neo4jtest gives tests of any package a real, empty Neo4j store.
+// Package neo4jtest gives tests of any package a real, empty Neo4j store, and
+// never lets them touch a database holding data they did not write.
 //
-// The server is the one NEO4J_URI names (default bolt://127.0.0.1:7687, what
-// `scripts/neo4j start` runs), with NEO4J_USER, NEO4J_PASSWORD and
+// The server is the one NEO4J_URI names (default bolt://127.0.0.1:17687, what
+// `scripts/neo4j start` runs: not Neo4j's usual 7687, where a developer's own
+// server may hold their data), with NEO4J_USER, NEO4J_PASSWORD and
 // NEO4J_DATABASE if it needs them. Without a reachable server, tests skip;
 // under CI=true they fail.
 //
-// Every store Open returns starts empty: Open wipes the database. Test
+// Every store Open returns starts empty: Open wipes the database, but only
+// once the guard (Claim) has found it to be the tests' own; a database
+// holding anything else fails the test and is left as it was. Test
 // binaries of several packages (go test ./... runs them in parallel) share the
 // server, so Open also takes a lock file per URI, held until the test ends:
 // tests that use Neo4j run one at a time across processes. Within a process,
@@ -32,7 +36,7 @@ import (
 func Config() neo4j.Config {
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {
-		uri = "bolt://127.0.0.1:7687"
+		uri = "bolt://127.0.0.1:17687"
 	}
 	return neo4j.Config{URI: uri, User: os.Getenv("NEO4J_USER"), Password: os.Getenv("NEO4J_PASSWORD"),
 		Database: os.Getenv("NEO4J_DATABASE")}
@@ -44,7 +48,8 @@ var (
 )
 
 // Open returns an empty store on the test server, closed when t ends, or
-// skips t (fails it under CI=true) if the server cannot be reached.
+// skips t (fails it under CI=true) if the server cannot be reached. A
+// database the guard refuses (see Claim) fails t, whatever CI says.
 func Open(t testing.TB) *neo4j.Store {
 	t.Helper()
 	cfg := Config()
@@ -53,10 +58,9 @@ func Open(t testing.TB) *neo4j.Store {
 	reachOnce.Do(func() {
 		c, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
-		var s *neo4j.Store
-		if s, reachErr = neo4j.Open(c, cfg); reachErr == nil {
-			reachErr = s.Close()
-		}
+		// Connectivity only: opening a store would create its schema, a
+		// write, before the guard has looked at the database.
+		reachErr = withDriver(c, cfg, func(d driver.DriverWithContext) error { return d.VerifyConnectivity(c) })
 	})
 	if reachErr != nil {
 		msg := fmt.Sprintf("no Neo4j at %s (start one with scripts/neo4j start): %v", cfg.URI, reachErr)
@@ -66,7 +70,7 @@ func Open(t testing.TB) *neo4j.Store {
 		t.Skip(msg)
 	}
 	lock(t, cfg.URI)
-	s, err := neo4j.Open(ctx, cfg)
+	s, err := open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,10 +79,16 @@ func Open(t testing.TB) *neo4j.Store {
 			t.Error(err)
 		}
 	})
-	if err := Wipe(ctx, cfg); err != nil {
-		t.Fatal(err)
-	}
 	return s
+}
+
+// open wipes the database, if the guard lets it, and only then opens a store
+// on it (which creates the schema).
+func open(ctx context.Context, cfg neo4j.Config) (*neo4j.Store, error) {
+	if err := Wipe(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return neo4j.Open(ctx, cfg)
 }
 
 var (
@@ -117,27 +127,11 @@ func lock(t testing.TB, uri string) {
 	})
 }
 
-// Wipe deletes every node and relationship (not the schema), a slice at a
-// time so a large database needs no huge transaction.
-func Wipe(ctx context.Context, cfg neo4j.Config) error {
-	return withDriver(ctx, cfg, func(d driver.DriverWithContext) error {
-		for {
-			res, err := driver.ExecuteQuery(ctx, d, `MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*)`, nil,
-				driver.EagerResultTransformer, driver.ExecuteQueryWithDatabase(cfg.Database))
-			if err != nil {
-				return fmt.Errorf("neo4jtest: wipe: %w", err)
-			}
-			if n, _ := res.Records[0].Values[0].(int64); n == 0 {
-				return nil
-			}
-		}
-	})
-}
-
-// Count returns the numbers of nodes and relationships in the database.
+// Count returns the numbers of nodes and relationships in the database,
+// leaving out the guard's marker node.
 func Count(ctx context.Context, cfg neo4j.Config) (nodes, rels int64, err error) {
 	err = withDriver(ctx, cfg, func(d driver.DriverWithContext) error {
-		res, err := driver.ExecuteQuery(ctx, d, `CALL () { MATCH (n) RETURN count(n) AS nodes }
+		res, err := driver.ExecuteQuery(ctx, d, `CALL () { MATCH (n) WHERE NOT n:`+Marker+` RETURN count(n) AS nodes }
 			CALL () { MATCH ()-[r]->() RETURN count(r) AS rels } RETURN nodes, rels`, nil,
 			driver.EagerResultTransformer, driver.ExecuteQueryWithDatabase(cfg.Database),
 			driver.ExecuteQueryWithReadersRouting())
