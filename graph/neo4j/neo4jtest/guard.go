@@ -26,7 +26,7 @@ const (
 
 // ErrForeign is the error of Claim, Wipe and Open for a database that holds
 // data the tests did not write.
-var ErrForeign = errors.New("neo4jtest: the database holds data the tests did not write")
+var ErrForeign = errors.New("neo4jtest: refusing a database holding data the tests did not write")
 
 // Claim makes sure the database of cfg is the tests' own before they write to
 // it: one holding the marker is; an empty one, or with OptIn naming cfg.URI
@@ -63,9 +63,9 @@ func claim(ctx context.Context, d driver.DriverWithContext, cfg neo4j.Config) er
 		if cfg.Database != "" {
 			db = fmt.Sprintf("database %q", cfg.Database)
 		}
-		return fmt.Errorf("%w: %s (%s) holds %d nodes and no :%s node, so the tests did not write them; "+
-			"they wrote and deleted nothing there. Run them on a server of their own (unset NEO4J_URI: "+
-			"scripts/test starts one on 127.0.0.1:17687), or set %s=%s to let them delete everything in it",
+		return fmt.Errorf("%w: %s (%s) holds %d nodes and no :%s node; nothing was written or deleted. "+
+			"Run the tests on a server of their own (unset NEO4J_URI: scripts/test starts one on 127.0.0.1:17687), "+
+			"or set %s=%s to let them delete everything in it",
 			ErrForeign, cfg.URI, db, foreign, Marker, OptIn, cfg.URI)
 	}
 	return nil
