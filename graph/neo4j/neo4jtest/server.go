@@ -22,10 +22,10 @@ type Server struct {
 }
 
 // StartServer starts an empty Neo4j of the test's own; it is stopped and its
-// files deleted when the test ends. It skips the test under -short, outside
-// the suite's Neo4j runs (NEO4J_URI unset, as scripts/test sets it) unless
-// PARTNERGRAPH_FAULT_TESTS=1, and without Java (a failure under CI=true):
-// starting a server takes tens of seconds and Maven's jars.
+// files deleted when the test ends. Starting one takes tens of seconds and
+// Maven's jars, so it skips the test under -short, outside the suite's Neo4j
+// runs (where NEO4J_URI is unset; scripts/test sets it) unless
+// PARTNERGRAPH_FAULT_TESTS=1, and without Java (a failure under CI=true).
 func StartServer(t *testing.T) *Server {
 	t.Helper()
 	if testing.Short() {
