@@ -10,7 +10,7 @@ import (
 // An attribute in Attrs may not take one of these names, compared without
 // case, so a file never says two things about one field.
 var (
-	ActorFields = []string{"key", "id", "kind", "name", "label", "description", "title", "roles", "email", "phone",
+	ActorFields = []string{"key", "id", "kind", "name", "label", "aliases", "description", "title", "roles", "email", "phone",
 		"type", "sector", "region", "parent", "evidence", "evidence_source", "evidence_quote", "evidence_note"}
 	LinkFields = []string{"key", "id", "type", "source", "target", "directed", "weight", "from", "to", "programme",
 		"brokered_by", "evidence", "evidence_source", "evidence_quote", "evidence_note"}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // OrgType classifies an organisation.
@@ -80,7 +81,10 @@ type Actor struct {
 	Key         string `json:"key"`
 	Kind        Kind   `json:"kind"` // KindPerson or KindOrganisation
 	Name        string `json:"name"`
-	Description string `json:"description,omitempty"`
+	// Aliases are the other names people use: acronyms ("LHU", "ROC"),
+	// short and former names. Name search finds an actor by any of them.
+	Aliases     []string `json:"aliases,omitempty"`
+	Description string   `json:"description,omitempty"`
 	// Person.
 	Title string   `json:"title,omitempty"`
 	Roles []string `json:"roles,omitempty"`
@@ -104,6 +108,10 @@ func (a *Actor) Validate() error {
 		return err
 	}
 	if err := checkName(a.Name); err != nil {
+		return err
+	}
+	var err error
+	if a.Aliases, err = checkAliases(a.Aliases); err != nil {
 		return err
 	}
 	switch a.Kind {
@@ -130,7 +138,6 @@ func (a *Actor) Validate() error {
 	default:
 		return Errorf(EINVALID, "kind", "kind %q is not Person or Organisation", a.Kind)
 	}
-	var err error
 	if a.Attrs, err = checkAttrs(a.Attrs, ActorFields); err != nil {
 		return err
 	}
@@ -277,4 +284,30 @@ func (f LinkFilter) Matches(l *Link) bool {
 		return false
 	}
 	return l.Interval.Overlaps(f.Active)
+}
+
+// Limits on aliases.
+const (
+	MaxAliases     = 20
+	maxAliasLength = 200
+)
+
+// checkAliases trims aliases and drops empty and repeated ones; more than
+// MaxAliases, or one too long or with control characters, is EINVALID.
+func checkAliases(aliases []string) ([]string, error) {
+	var out []string
+	for _, a := range aliases {
+		a = strings.TrimSpace(a)
+		switch {
+		case a == "" || slices.Contains(out, a):
+			continue
+		case len(a) > maxAliasLength || strings.ContainsFunc(a, unicode.IsControl):
+			return nil, Errorf(EINVALID, "aliases", "alias %.40q is longer than %d bytes or holds control characters", a, maxAliasLength)
+		}
+		out = append(out, a)
+	}
+	if len(out) > MaxAliases {
+		return nil, Errorf(EINVALID, "aliases", "%d aliases, more than %d", len(out), MaxAliases)
+	}
+	return out, nil
 }

@@ -196,6 +196,7 @@ func (o LinkOwner) Check() error {
 type ActorUpdate struct {
 	ID          string
 	Name        *string
+	Aliases     *[]string
 	Description *string
 	Title       *string
 	Roles       *[]string
@@ -213,6 +214,7 @@ type ActorUpdate struct {
 func (u ActorUpdate) Apply(a *Actor) *Actor {
 	c := *a
 	set(&c.Name, u.Name)
+	set(&c.Aliases, u.Aliases)
 	set(&c.Description, u.Description)
 	set(&c.Title, u.Title)
 	set(&c.Roles, u.Roles)

@@ -276,13 +276,13 @@ func (r *Resolver) deleteActor(ctx context.Context, k graph.Kind, id string) (st
 // The entities the create and upsert mutations write.
 
 func personOf(in model.CreatePersonInput) *graph.Actor {
-	return &graph.Actor{Kind: graph.KindPerson, Key: in.Key, Name: in.Name, Description: val(in.Description),
+	return &graph.Actor{Kind: graph.KindPerson, Key: in.Key, Name: in.Name, Aliases: in.Aliases.Value(), Description: val(in.Description),
 		Title: val(in.Title), Roles: in.Roles.Value(), Email: val(in.Email), Phone: val(in.Phone),
 		Evidence: evidence(in.Evidence)}
 }
 
 func organisationOf(in model.CreateOrganisationInput) *graph.Actor {
-	return &graph.Actor{Kind: graph.KindOrganisation, Key: in.Key, Name: in.Name, OrgType: in.Type,
+	return &graph.Actor{Kind: graph.KindOrganisation, Key: in.Key, Name: in.Name, Aliases: in.Aliases.Value(), OrgType: in.Type,
 		Description: val(in.Description), Sector: val(in.Sector), Region: val(in.Region),
 		ParentID: ref(graph.KindActor, in.ParentID), Evidence: evidence(in.Evidence)}
 }

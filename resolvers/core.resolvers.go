@@ -38,7 +38,7 @@ func (r *mutationResolver) CreatePerson(ctx context.Context, input model.CreateP
 }
 
 func (r *mutationResolver) UpdatePerson(ctx context.Context, input model.UpdatePersonInput) (*model.Person, error) {
-	a, err := r.updateActor(ctx, graph.KindPerson, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), Name: upd(input.Name),
+	a, err := r.updateActor(ctx, graph.KindPerson, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), Name: upd(input.Name), Aliases: updList(input.Aliases),
 		Description: upd(input.Description), Title: upd(input.Title), Roles: updList(input.Roles),
 		Email: upd(input.Email), Phone: upd(input.Phone), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
@@ -60,7 +60,7 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 }
 
 func (r *mutationResolver) UpdateOrganisation(ctx context.Context, input model.UpdateOrganisationInput) (*model.Organisation, error) {
-	a, err := r.updateActor(ctx, graph.KindOrganisation, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), Name: upd(input.Name),
+	a, err := r.updateActor(ctx, graph.KindOrganisation, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), Name: upd(input.Name), Aliases: updList(input.Aliases),
 		OrgType: upd(input.Type), Description: upd(input.Description), Sector: upd(input.Sector),
 		Region: upd(input.Region), ParentID: updRef(graph.KindActor, input.ParentID), Evidence: updEvidence(input.Evidence)})
 	if err != nil {

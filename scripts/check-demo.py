@@ -33,7 +33,7 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SOURCE_SEP = " — "  # "<seed file name> — <document title>"
 MAX_QUOTE = 300
 
-ACTOR_FIELDS = {"key", "kind", "name", "description", "title", "roles", "email", "phone", "type", "sector", "region",
+ACTOR_FIELDS = {"key", "kind", "name", "aliases", "description", "title", "roles", "email", "phone", "type", "sector", "region",
                 "parent", "evidence"}
 PERSON_ONLY = ("title", "roles", "email", "phone")
 ORG_ONLY = ("type", "sector", "region", "parent")
@@ -151,6 +151,17 @@ class Checker:
         if normalise(quote) not in text:
             self.err(where, f"quote not found verbatim in {name}: {quote[:80]!r}...")
 
+    def aliases(self, where, actor):
+        """Every alias is a word of the seed document the actor's evidence cites: no invented names."""
+        aliases = self.strings(where, actor, "aliases") or []
+        source = (actor.get("evidence") or {}).get("source", "")
+        if not aliases or not source:
+            return
+        text = self.doc(source.split(SOURCE_SEP)[0])
+        for alias in aliases:
+            if text is not None and not re.search(r"\b" + re.escape(normalise(alias)) + r"\b", text):
+                self.err(where, f"alias {alias!r} is not in its evidence document")
+
     def sorted_check(self, where, items, keyfn):
         keys = [keyfn(x) for x in items]
         for i in range(1, len(keys)):
@@ -192,6 +203,7 @@ class Checker:
             actors[key] = a
             self.string(where, a, "name", required=True)
             self.string(where, a, "description")
+            self.aliases(where, a)
             kind = a.get("kind")
             if kind not in KINDS:
                 self.err(where, f"kind {kind!r} is not one of {KINDS}")

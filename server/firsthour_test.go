@@ -234,3 +234,52 @@ func TestProgrammeScopeIsItsNetwork(t *testing.T) {
 		}
 	}
 }
+
+// TestAliases: brokers search by the names people use — "ROC", "LHU" —
+// and keep them up to date.
+func TestAliases(t *testing.T) { onStores(t, testAliases) }
+
+func testAliases(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	type found struct {
+		Actors struct {
+			Nodes []struct {
+				Key     string
+				Aliases []string
+			}
+		}
+	}
+	search := func(q string) []string {
+		var f found
+		ok(t, do(t, ts.URL, `query($q: String) { actors(search: $q) { nodes { key aliases } } }`, map[string]any{"q": q}, &f))
+		var keys []string
+		for _, n := range f.Actors.Nodes {
+			keys = append(keys, n.Key)
+		}
+		return keys
+	}
+	if got := search("ROC"); len(got) != 1 || got[0] != "robert-owen-centre" {
+		t.Errorf(`search "ROC" = %v, want the Robert Owen Centre`, got)
+	}
+	if got := search("LHU"); len(got) != 1 || got[0] != "liverpool-hope-university" {
+		t.Errorf(`search "LHU" = %v, want Liverpool Hope University`, got)
+	}
+	ok(t, do(t, ts.URL, `mutation { updateOrganisation(input: {id: "university-of-glasgow", aliases: ["UofG", "Glasgow Uni"]}) { aliases } }`, nil, nil))
+	if got := search("uofg"); len(got) != 1 || got[0] != "university-of-glasgow" {
+		t.Errorf(`search "uofg" after adding the alias = %v`, got)
+	}
+	var p struct{ CreatePerson struct{ Aliases []string } }
+	ok(t, do(t, ts.URL, `mutation { createPerson(input: {key: "kat", name: "Katherine Example", aliases: ["Kate", "Kate"]}) { aliases } }`, nil, &p))
+	if len(p.CreatePerson.Aliases) != 1 {
+		t.Errorf("aliases %v, want the repeat dropped", p.CreatePerson.Aliases)
+	}
+	var none struct{ Actor struct{ Aliases []string } }
+	ok(t, do(t, ts.URL, `{ actor(key: "tina-cook") { aliases } }`, nil, &none))
+	if none.Actor.Aliases == nil || len(none.Actor.Aliases) != 0 {
+		t.Errorf("an actor without aliases reads %#v, want []", none.Actor.Aliases)
+	}
+	r := do(t, ts.URL, `mutation { createPerson(input: {key: "bad", name: "Bad", aliases: ["a\u0007b"]}) { key } }`, nil, nil)
+	if r.code() != graph.EINVALID || r.Errors[0].Extensions["field"] != "aliases" {
+		t.Errorf("a control character in an alias: %+v, want BAD_USER_INPUT on aliases", r.Errors)
+	}
+}

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"context"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/partnergraph/partnergraph/graph"
@@ -9,7 +10,8 @@ import (
 
 func actorProps(a *graph.Actor) props {
 	p := props{"id": a.ID, "key": a.Key, "kind": string(a.Kind), "name": a.Name}
-	p.str("search", searchText(a.Name))
+	p.str("search", searchText(strings.Join(append([]string{a.Name}, a.Aliases...), " ")))
+	p.list("aliases", a.Aliases)
 	p.str("description", a.Description)
 	p.str("title", a.Title)
 	p.list("roles", a.Roles)
@@ -27,7 +29,7 @@ func actorProps(a *graph.Actor) props {
 func decodeActor(m map[string]any) *graph.Actor {
 	return &graph.Actor{
 		ID: getStr(m, "id"), Key: getStr(m, "key"), Kind: graph.Kind(getStr(m, "kind")), Name: getStr(m, "name"),
-		Description: getStr(m, "description"), Title: getStr(m, "title"), Roles: getList(m, "roles"),
+		Aliases: getList(m, "aliases"), Description: getStr(m, "description"), Title: getStr(m, "title"), Roles: getList(m, "roles"),
 		Email: getStr(m, "email"), Phone: getStr(m, "phone"), OrgType: graph.OrgType(getStr(m, "orgType")),
 		Sector: getStr(m, "sector"), Region: getStr(m, "region"), ParentID: getStr(m, "parentId"),
 		Evidence: getEvidence(m), Attrs: getAttrs(m),
@@ -41,6 +43,7 @@ func validActor(a *graph.Actor) (*graph.Actor, error) {
 		return nil, err
 	}
 	c.Roles = nilIfEmpty(c.Roles)
+	c.Aliases = nilIfEmpty(c.Aliases)
 	return &c, nil
 }
 

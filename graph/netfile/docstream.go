@@ -125,7 +125,7 @@ func decodeEntity(dec *json.Decoder, section, prefix string) (graph.Item, error)
 		if err := dec.Decode(&a); err != nil {
 			return graph.Item{}, err
 		}
-		return graph.Item{Actor: &graph.Actor{Key: k(a.Key), Kind: a.Kind, Name: a.Name, Description: a.Description,
+		return graph.Item{Actor: &graph.Actor{Key: k(a.Key), Kind: a.Kind, Name: a.Name, Aliases: a.Aliases, Description: a.Description,
 			Title: a.Title, Roles: a.Roles, Email: a.Email, Phone: a.Phone, OrgType: a.Type, Sector: a.Sector,
 			Region: a.Region, ParentID: id(graph.KindActor, k(a.Parent)), Evidence: a.Evidence, Attrs: a.Attrs}}, nil
 	case "programmes":

@@ -26,6 +26,7 @@ type DocActor struct {
 	Key         string            `json:"key"`
 	Kind        graph.Kind        `json:"kind"`
 	Name        string            `json:"name"`
+	Aliases     []string          `json:"aliases,omitempty"`
 	Description string            `json:"description,omitempty"`
 	Title       string            `json:"title,omitempty"`
 	Roles       []string          `json:"roles,omitempty"`
@@ -93,7 +94,7 @@ func (d *Document) Batch() *graph.Batch {
 	prog := func(key string) string { return id(graph.KindProgramme, key) }
 	b := &graph.Batch{}
 	for _, a := range d.Actors {
-		b.Actors = append(b.Actors, &graph.Actor{Key: a.Key, Kind: a.Kind, Name: a.Name, Description: a.Description,
+		b.Actors = append(b.Actors, &graph.Actor{Key: a.Key, Kind: a.Kind, Name: a.Name, Aliases: a.Aliases, Description: a.Description,
 			Title: a.Title, Roles: a.Roles, Email: a.Email, Phone: a.Phone, OrgType: a.Type, Sector: a.Sector,
 			Region: a.Region, ParentID: actor(a.Parent), Evidence: a.Evidence, Attrs: a.Attrs})
 	}
@@ -131,7 +132,7 @@ func (d *Document) Add(it graph.Item) {
 	switch {
 	case it.Actor != nil:
 		a := it.Actor
-		d.Actors = append(d.Actors, DocActor{Key: a.Key, Kind: a.Kind, Name: a.Name, Description: a.Description,
+		d.Actors = append(d.Actors, DocActor{Key: a.Key, Kind: a.Kind, Name: a.Name, Aliases: a.Aliases, Description: a.Description,
 			Title: a.Title, Roles: a.Roles, Email: a.Email, Phone: a.Phone, Type: a.OrgType, Sector: a.Sector,
 			Region: a.Region, Parent: key(a.ParentID), Evidence: a.Evidence, Attrs: a.Attrs})
 	case it.Programme != nil:

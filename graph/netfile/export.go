@@ -209,7 +209,7 @@ type column struct{ name, value string }
 // actorColumns lists an actor's values under the names files use (see
 // graph.ActorFields), empty ones left out, then its attributes.
 func actorColumns(a *graph.Actor, personal bool) []column {
-	cs := []column{{fieldKind, string(a.Kind)}, {fieldLabel, a.Name}, {fieldType, string(a.OrgType)},
+	cs := []column{{fieldKind, string(a.Kind)}, {fieldLabel, a.Name}, {fieldAliases, strings.Join(a.Aliases, "; ")}, {fieldType, string(a.OrgType)},
 		{fieldSector, a.Sector}, {fieldRegion, a.Region}, {fieldDescription, a.Description}, {fieldTitle, a.Title},
 		{fieldRoles, strings.Join(a.Roles, "; ")}}
 	if personal {
@@ -310,6 +310,6 @@ func (s *attrSet) typeOf(i int) string {
 
 // fixedStrings are fields that stay strings even when every value looks
 // like a number (a key, a date, a name).
-var fixedStrings = []string{fieldKind, fieldLabel, fieldType, fieldSector, fieldRegion, fieldDescription, fieldTitle,
+var fixedStrings = []string{fieldKind, fieldLabel, fieldAliases, fieldType, fieldSector, fieldRegion, fieldDescription, fieldTitle,
 	fieldRoles, fieldEmail, fieldPhone, fieldParent, fieldEvidenceSource, fieldEvidenceQuote, fieldEvidenceNote,
 	fieldFrom, fieldTo, fieldProgramme, fieldBrokeredBy}

@@ -175,7 +175,7 @@ func (s *spool) writeGEXF() error {
 // CSV columns: every field, then the attributes seen, in the order first
 // seen.
 var (
-	csvActorHeader = []string{fieldKey, fieldKind, fieldName, fieldType, fieldSector, fieldRegion, fieldDescription,
+	csvActorHeader = []string{fieldKey, fieldKind, fieldName, fieldAliases, fieldType, fieldSector, fieldRegion, fieldDescription,
 		fieldTitle, fieldRoles, fieldEmail, fieldPhone, fieldParent, fieldEvidenceSource, fieldEvidenceQuote, fieldEvidenceNote}
 	csvLinkHeader = []string{fieldKey, fieldSource, fieldTarget, fieldType, fieldDirected, fieldWeight, fieldFrom, fieldTo,
 		fieldProgramme, fieldBrokeredBy, fieldEvidenceSource, fieldEvidenceQuote, fieldEvidenceNote}

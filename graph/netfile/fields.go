@@ -21,6 +21,7 @@ const (
 	fieldKind           = "kind"
 	fieldName           = "name"
 	fieldLabel          = "label"
+	fieldAliases        = "aliases"
 	fieldDescription    = "description"
 	fieldTitle          = "title"
 	fieldRoles          = "roles"

@@ -103,7 +103,7 @@ func actorOf(n named, key string, prefix string) (*graph.Actor, error) {
 		return nil, fmt.Errorf("key is required")
 	}
 	a := &graph.Actor{Key: prefix + key, Name: f[fieldName], Description: f[fieldDescription], Title: f[fieldTitle],
-		Roles: splitList(f[fieldRoles]), Email: strings.TrimSpace(f[fieldEmail]), Phone: strings.TrimSpace(f[fieldPhone]),
+		Aliases: splitList(f[fieldAliases]), Roles: splitList(f[fieldRoles]), Email: strings.TrimSpace(f[fieldEmail]), Phone: strings.TrimSpace(f[fieldPhone]),
 		Sector: f[fieldSector], Region: f[fieldRegion], Attrs: n.attrs,
 		Evidence: graph.Evidence{Source: first(f[fieldEvidenceSource], f[fieldEvidence]), Quote: f[fieldEvidenceQuote], Note: f[fieldEvidenceNote]}}
 	if a.Name == "" {

@@ -10,17 +10,20 @@ import (
 	"github.com/partnergraph/partnergraph/graph"
 )
 
-const actorCols = `id, key, kind, name, description, title, roles, email, phone, org_type, sector, region, coalesce(parent_id, ''), evidence, attrs`
+const actorCols = `id, key, kind, name, aliases, description, title, roles, email, phone, org_type, sector, region, coalesce(parent_id, ''), evidence, attrs`
 
 func scanActor(r rowScanner) (*graph.Actor, error) {
 	var a graph.Actor
-	var roles, evidence, attrs string
-	err := r.Scan(&a.ID, &a.Key, &a.Kind, &a.Name, &a.Description, &a.Title, &roles, &a.Email, &a.Phone,
+	var aliases, roles, evidence, attrs string
+	err := r.Scan(&a.ID, &a.Key, &a.Kind, &a.Name, &aliases, &a.Description, &a.Title, &roles, &a.Email, &a.Phone,
 		&a.OrgType, &a.Sector, &a.Region, &a.ParentID, &evidence, &attrs)
 	if err != nil {
 		return nil, err
 	}
 	if a.Roles, err = decodeList(roles); err != nil {
+		return nil, err
+	}
+	if a.Aliases, err = decodeList(aliases); err != nil {
 		return nil, err
 	}
 	if a.Attrs, err = decodeAttrs(attrs); err != nil {
@@ -211,14 +214,19 @@ func checkParent(ctx context.Context, tx *sql.Tx, a *graph.Actor) error {
 	return nil
 }
 
+// insertActorSQL inserts the values actorArgs gives; upsertActorSQL
+// replaces every field of an actor that exists but its key and kind.
+var (
+	insertActorSQL = `INSERT INTO actors (` + strings.ReplaceAll(actorCols, "coalesce(parent_id, '')", "parent_id") +
+		`) VALUES (` + placeholders(16) + `)`
+	upsertActorSQL = insertActorSQL + ` ON CONFLICT (id) DO UPDATE SET name = excluded.name, aliases = excluded.aliases,
+		description = excluded.description, title = excluded.title, roles = excluded.roles, email = excluded.email,
+		phone = excluded.phone, org_type = excluded.org_type, sector = excluded.sector, region = excluded.region,
+		parent_id = excluded.parent_id, evidence = excluded.evidence, attrs = excluded.attrs`
+)
+
 func upsertActor(ctx context.Context, tx *sql.Tx, a *graph.Actor) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO actors (`+strings.ReplaceAll(actorCols, "coalesce(parent_id, '')", "parent_id")+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description, title = excluded.title,
-		roles = excluded.roles, email = excluded.email, phone = excluded.phone, org_type = excluded.org_type,
-		sector = excluded.sector, region = excluded.region, parent_id = excluded.parent_id, evidence = excluded.evidence,
-		attrs = excluded.attrs`,
-		actorArgs(a)...)
+	_, err := tx.ExecContext(ctx, upsertActorSQL, actorArgs(a)...)
 	if err != nil {
 		return fmt.Errorf("sqlite: write actor: %w", err)
 	}
@@ -226,7 +234,7 @@ func upsertActor(ctx context.Context, tx *sql.Tx, a *graph.Actor) error {
 }
 
 func actorArgs(a *graph.Actor) []any {
-	return []any{a.ID, a.Key, a.Kind, a.Name, a.Description, a.Title, jsonText(nonNil(a.Roles)), a.Email, a.Phone,
+	return []any{a.ID, a.Key, a.Kind, a.Name, jsonText(nonNil(a.Aliases)), a.Description, a.Title, jsonText(nonNil(a.Roles)), a.Email, a.Phone,
 		a.OrgType, a.Sector, a.Region, nullable(a.ParentID), jsonText(a.Evidence), attrsText(a.Attrs)}
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"iter"
 	"reflect"
-	"strings"
 
 	"github.com/partnergraph/partnergraph/graph"
 )
@@ -88,18 +87,13 @@ func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
 		return nil, fmt.Errorf("sqlite: defer foreign keys: %w", err)
 	}
 	sa := &streamApplier{ctx: ctx, tx: tx}
-	cols := strings.ReplaceAll(actorCols, "coalesce(parent_id, '')", "parent_id")
-	insert := `INSERT INTO actors (` + cols + `) VALUES (` + placeholders(15) + `)`
 	for _, p := range []struct {
 		dst **sql.Stmt
 		sql string
 	}{
 		{&sa.actorByKey, `SELECT ` + actorCols + ` FROM actors WHERE key = ?`},
-		{&sa.putActor, insert + ` ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description,
-			title = excluded.title, roles = excluded.roles, email = excluded.email, phone = excluded.phone,
-			org_type = excluded.org_type, sector = excluded.sector, region = excluded.region,
-			parent_id = excluded.parent_id, evidence = excluded.evidence, attrs = excluded.attrs`},
-		{&sa.createActor, insert + ` ON CONFLICT DO NOTHING`},
+		{&sa.putActor, upsertActorSQL},
+		{&sa.createActor, insertActorSQL + ` ON CONFLICT DO NOTHING`},
 		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE id = ?`},
 		{&sa.putLink, upsertLinkSQL},
 		{&sa.createLink, `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,

@@ -24,9 +24,72 @@ func migrate(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("sqlite: migrate %s: %w", table, err)
 		}
 	}
-	_, err := db.ExecContext(ctx, `UPDATE meta SET value = 2 WHERE name = 'schema' AND value < 2`)
+	// Schema 3: aliases, searched with the name.
+	if err := addColumn(ctx, db, "actors", "aliases", `TEXT NOT NULL DEFAULT '[]'`); err != nil {
+		return err
+	}
+	if err := nameIndex(ctx, db); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `UPDATE meta SET value = 3 WHERE name = 'schema' AND value < 3`)
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
+}
+
+// addColumn adds column to table unless it has it.
+func addColumn(ctx context.Context, db *sql.DB, table, column, def string) error {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n)
+	if err == nil && n == 0 {
+		_, err = db.ExecContext(ctx, `ALTER TABLE `+table+` ADD COLUMN `+column+` `+def)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate %s.%s: %w", table, column, err)
+	}
+	return nil
+}
+
+// nameIndexDDL is the full-text index of actors' names and aliases, kept
+// by triggers. (An external-content FTS5 table reads its columns from
+// actors by name, and a delete must give the old values of each.)
+const nameIndexDDL = `
+CREATE VIRTUAL TABLE actor_names USING fts5 (
+	name, aliases, content = 'actors', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER actors_ai AFTER INSERT ON actors BEGIN
+	INSERT INTO actor_names (rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases);
+END;
+CREATE TRIGGER actors_ad AFTER DELETE ON actors BEGIN
+	INSERT INTO actor_names (actor_names, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
+END;
+CREATE TRIGGER actors_au AFTER UPDATE OF name, aliases ON actors BEGIN
+	INSERT INTO actor_names (actor_names, rowid, name, aliases) VALUES ('delete', old.rowid, old.name, old.aliases);
+	INSERT INTO actor_names (rowid, name, aliases) VALUES (new.rowid, new.name, new.aliases);
+END;
+INSERT INTO actor_names (actor_names) VALUES ('rebuild');`
+
+// nameIndex makes the name index, or remakes one that does not index
+// aliases (schema 2), in one transaction.
+func nameIndex(ctx context.Context, db *sql.DB) error {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('actor_names') WHERE name = 'aliases'`).Scan(&n)
+	if err != nil || n > 0 {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate name index: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS actors_ai; DROP TRIGGER IF EXISTS actors_ad; DROP TRIGGER IF EXISTS actors_au;
+		DROP TABLE IF EXISTS actor_names;`+nameIndexDDL)
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate name index: %w", err)
 	}
 	return nil
 }

@@ -4,13 +4,14 @@ CREATE TABLE IF NOT EXISTS meta (
 	name  TEXT PRIMARY KEY,
 	value INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 2);
+INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 3);
 
 CREATE TABLE IF NOT EXISTS actors (
 	id          TEXT PRIMARY KEY,
 	key         TEXT NOT NULL UNIQUE,
 	kind        TEXT NOT NULL,
 	name        TEXT NOT NULL,
+	aliases     TEXT NOT NULL DEFAULT '[]', -- other names, a JSON array (added by migrate.go)
 	description TEXT NOT NULL DEFAULT '',
 	title       TEXT NOT NULL DEFAULT '',
 	roles       TEXT NOT NULL DEFAULT '[]',
@@ -27,19 +28,7 @@ CREATE INDEX IF NOT EXISTS actors_name ON actors (name, id);
 CREATE INDEX IF NOT EXISTS actors_parent ON actors (parent_id);
 CREATE INDEX IF NOT EXISTS actors_sector ON actors (sector);
 
-CREATE VIRTUAL TABLE IF NOT EXISTS actor_names USING fts5 (
-	name, content = 'actors', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER IF NOT EXISTS actors_ai AFTER INSERT ON actors BEGIN
-	INSERT INTO actor_names (rowid, name) VALUES (new.rowid, new.name);
-END;
-CREATE TRIGGER IF NOT EXISTS actors_ad AFTER DELETE ON actors BEGIN
-	INSERT INTO actor_names (actor_names, rowid, name) VALUES ('delete', old.rowid, old.name);
-END;
-CREATE TRIGGER IF NOT EXISTS actors_au AFTER UPDATE OF name ON actors BEGIN
-	INSERT INTO actor_names (actor_names, rowid, name) VALUES ('delete', old.rowid, old.name);
-	INSERT INTO actor_names (rowid, name) VALUES (new.rowid, new.name);
-END;
+-- The actor name index (actor_names) is made by migrate.go's nameIndex.
 
 CREATE TABLE IF NOT EXISTS programmes (
 	id          TEXT PRIMARY KEY,

@@ -113,7 +113,9 @@ type fixture struct {
 func seed(t *testing.T, s graph.Store) *fixture {
 	t.Helper()
 	f := &fixture{}
-	f.uni = must(s.CreateActor(ctx, org("hope", "Liverpool Hope University", graph.OrgUniversity, "Higher education")))
+	uni := org("hope", "Liverpool Hope University", graph.OrgUniversity, "Higher education")
+	uni.Aliases = []string{"LHU", "Hope"}
+	f.uni = must(s.CreateActor(ctx, uni))
 	c := org("cepa", "Centre for Education and Policy Analysis", graph.OrgResearchCentre, "Higher education")
 	c.ParentID = f.uni.ID
 	f.centre = must(s.CreateActor(ctx, c))
@@ -197,6 +199,7 @@ func testFindActors(t *testing.T, s graph.Store) {
 		{"SearchCaseInsensitive", graph.ActorFilter{Search: "MARY"}, []string{"st-marys"}},
 		{"SearchEveryWord", graph.ActorFilter{Search: "hope school"}, nil},
 		{"SearchPunctuationOnly", graph.ActorFilter{Search: `"*)`}, nil},
+		{"SearchAlias", graph.ActorFilter{Search: "lhu"}, []string{"hope"}},
 	} {
 		run(t, tc.name, func(t *testing.T) {
 			p := must(s.FindActors(ctx, tc.filter, graph.PageArgs{}))
@@ -255,6 +258,23 @@ func testUpdateActor(t *testing.T, s graph.Store) {
 	if p := must(s.FindActors(ctx, graph.ActorFilter{Search: "A. Adams"}, graph.PageArgs{})); p.TotalCount != 1 {
 		t.Errorf("search after rename found %d, want 1", p.TotalCount)
 	}
+	run(t, "Aliases", func(t *testing.T) {
+		aliases := []string{" ROC ", "Owen Centre", "ROC"} // trimmed, repeats dropped
+		got := must(s.UpdateActor(ctx, graph.ActorUpdate{ID: f.centre.ID, Aliases: &aliases}))
+		if diff := cmp.Diff([]string{"ROC", "Owen Centre"}, got.Aliases); diff != "" {
+			t.Errorf("aliases (-want +got):\n%s", diff)
+		}
+		for search, want := range map[string]int{"roc": 1, "owen": 1, "lhu": 1} {
+			if p := must(s.FindActors(ctx, graph.ActorFilter{Search: search}, graph.PageArgs{})); p.TotalCount != want {
+				t.Errorf("search %q found %d, want %d", search, p.TotalCount, want)
+			}
+		}
+		none := []string{}
+		must(s.UpdateActor(ctx, graph.ActorUpdate{ID: f.centre.ID, Aliases: &none}))
+		if p := must(s.FindActors(ctx, graph.ActorFilter{Search: "roc"}, graph.PageArgs{})); p.TotalCount != 0 {
+			t.Errorf("search for a removed alias found %d", p.TotalCount)
+		}
+	})
 	run(t, "ErrNotFound", func(t *testing.T) {
 		_, err := s.UpdateActor(ctx, graph.ActorUpdate{ID: graph.NewID(graph.KindPerson, "nobody"), Name: &name})
 		wantCode(t, err, graph.ENOTFOUND, "")

@@ -285,6 +285,7 @@ type ComplexityRoot struct {
 	}
 
 	Organisation struct {
+		Aliases        func(childComplexity int) int
 		Brokered       func(childComplexity int, first *int32, after *string) int
 		Description    func(childComplexity int) int
 		Evidence       func(childComplexity int) int
@@ -335,6 +336,7 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
+		Aliases        func(childComplexity int) int
 		Brokered       func(childComplexity int, first *int32, after *string) int
 		Description    func(childComplexity int) int
 		Email          func(childComplexity int) int
@@ -1665,6 +1667,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NewApiKey.Secret(childComplexity), true
 
+	case "Organisation.aliases":
+		if e.ComplexityRoot.Organisation.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Aliases(childComplexity), true
 	case "Organisation.brokered":
 		if e.ComplexityRoot.Organisation.Brokered == nil {
 			break
@@ -1878,6 +1886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PathStep.To(childComplexity), true
 
+	case "Person.aliases":
+		if e.ComplexityRoot.Person.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Aliases(childComplexity), true
 	case "Person.brokered":
 		if e.ComplexityRoot.Person.Brokered == nil {
 			break
@@ -3128,6 +3142,8 @@ interface Actor implements Node {
   "Stable external identifier, unique among actors."
   key: String!
   name: String!
+  "Other names people use: acronyms (LHU, ROC), short and former names. Search finds the actor by any of them."
+  aliases: [String!]!
   description: String
   evidence: Evidence
   "Links this actor is an end of, ordered by key."
@@ -3142,6 +3158,7 @@ type Person implements Node & Actor {
   id: ID!
   key: String!
   name: String!
+  aliases: [String!]!
   description: String
   evidence: Evidence
   title: String
@@ -3161,6 +3178,7 @@ type Organisation implements Node & Actor {
   id: ID!
   key: String!
   name: String!
+  aliases: [String!]!
   description: String
   evidence: Evidence
   type: OrganisationType!
@@ -3326,6 +3344,7 @@ type Query {
 input CreatePersonInput {
   key: String!
   name: String!
+  aliases: [String!]
   description: String
   title: String
   roles: [String!]
@@ -3337,6 +3356,7 @@ input CreatePersonInput {
 input UpdatePersonInput {
   id: ID!
   name: String
+  aliases: [String!]
   description: String
   title: String
   roles: [String!]
@@ -3348,6 +3368,7 @@ input UpdatePersonInput {
 input CreateOrganisationInput {
   key: String!
   name: String!
+  aliases: [String!]
   type: OrganisationType!
   description: String
   sector: String
@@ -3359,6 +3380,7 @@ input CreateOrganisationInput {
 input UpdateOrganisationInput {
   id: ID!
   name: String
+  aliases: [String!]
   type: OrganisationType
   description: String
   sector: String
@@ -4063,6 +4085,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_key(ctx, field)
 	case "name":
 		return ec.fieldContext_Organisation_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Organisation_aliases(ctx, field)
 	case "description":
 		return ec.fieldContext_Organisation_description(ctx, field)
 	case "evidence":
@@ -4163,6 +4187,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_key(ctx, field)
 	case "name":
 		return ec.fieldContext_Person_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Person_aliases(ctx, field)
 	case "description":
 		return ec.fieldContext_Person_description(ctx, field)
 	case "evidence":
@@ -10502,6 +10528,29 @@ func (ec *executionContext) fieldContext_Organisation_name(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
+func (ec *executionContext) _Organisation_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
+}
+
 func (ec *executionContext) _Organisation_description(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11424,6 +11473,29 @@ func (ec *executionContext) _Person_name(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Person_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_aliases(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aliases, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
@@ -15828,7 +15900,7 @@ func (ec *executionContext) unmarshalInputCreateOrganisationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "name", "type", "description", "sector", "region", "parentId", "evidence"}
+	fieldsInOrder := [...]string{"key", "name", "aliases", "type", "description", "sector", "region", "parentId", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15849,6 +15921,13 @@ func (ec *executionContext) unmarshalInputCreateOrganisationInput(ctx context.Co
 				return it, err
 			}
 			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = graphql.OmittableOf(data)
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
 			data, err := ec.unmarshalNOrganisationType2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgType(ctx, v)
@@ -15919,7 +15998,7 @@ func (ec *executionContext) unmarshalInputCreatePersonInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "name", "description", "title", "roles", "email", "phone", "evidence"}
+	fieldsInOrder := [...]string{"key", "name", "aliases", "description", "title", "roles", "email", "phone", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15940,6 +16019,13 @@ func (ec *executionContext) unmarshalInputCreatePersonInput(ctx context.Context,
 				return it, err
 			}
 			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = graphql.OmittableOf(data)
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -16542,7 +16628,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganisationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "type", "description", "sector", "region", "parentId", "evidence"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "type", "description", "sector", "region", "parentId", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16563,6 +16649,13 @@ func (ec *executionContext) unmarshalInputUpdateOrganisationInput(ctx context.Co
 				return it, err
 			}
 			it.Name = graphql.OmittableOf(data)
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = graphql.OmittableOf(data)
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
 			data, err := ec.unmarshalOOrganisationType2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgType(ctx, v)
@@ -16633,7 +16726,7 @@ func (ec *executionContext) unmarshalInputUpdatePersonInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "title", "roles", "email", "phone", "evidence"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "title", "roles", "email", "phone", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16654,6 +16747,13 @@ func (ec *executionContext) unmarshalInputUpdatePersonInput(ctx context.Context,
 				return it, err
 			}
 			it.Name = graphql.OmittableOf(data)
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = graphql.OmittableOf(data)
 		case "description":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -18525,6 +18625,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "aliases":
+			out.Values[i] = ec._Organisation_aliases(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "description":
 			out.Values[i] = ec._Organisation_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -18859,6 +18964,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "name":
 			out.Values[i] = ec._Person_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aliases":
+			out.Values[i] = ec._Person_aliases(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

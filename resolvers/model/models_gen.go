@@ -178,6 +178,7 @@ type CreateLinkInput struct {
 type CreateOrganisationInput struct {
 	Key         string                            `json:"key"`
 	Name        string                            `json:"name"`
+	Aliases     graphql.Omittable[[]string]       `json:"aliases,omitempty"`
 	Type        graph.OrgType                     `json:"type"`
 	Description graphql.Omittable[*string]        `json:"description,omitempty"`
 	Sector      graphql.Omittable[*string]        `json:"sector,omitempty"`
@@ -189,6 +190,7 @@ type CreateOrganisationInput struct {
 type CreatePersonInput struct {
 	Key         string                            `json:"key"`
 	Name        string                            `json:"name"`
+	Aliases     graphql.Omittable[[]string]       `json:"aliases,omitempty"`
 	Description graphql.Omittable[*string]        `json:"description,omitempty"`
 	Title       graphql.Omittable[*string]        `json:"title,omitempty"`
 	Roles       graphql.Omittable[[]string]       `json:"roles,omitempty"`
@@ -472,6 +474,7 @@ type UpdateLinkInput struct {
 type UpdateOrganisationInput struct {
 	ID          string                            `json:"id"`
 	Name        graphql.Omittable[*string]        `json:"name,omitempty"`
+	Aliases     graphql.Omittable[[]string]       `json:"aliases,omitempty"`
 	Type        graphql.Omittable[*graph.OrgType] `json:"type,omitempty"`
 	Description graphql.Omittable[*string]        `json:"description,omitempty"`
 	Sector      graphql.Omittable[*string]        `json:"sector,omitempty"`
@@ -484,6 +487,7 @@ type UpdateOrganisationInput struct {
 type UpdatePersonInput struct {
 	ID          string                            `json:"id"`
 	Name        graphql.Omittable[*string]        `json:"name,omitempty"`
+	Aliases     graphql.Omittable[[]string]       `json:"aliases,omitempty"`
 	Description graphql.Omittable[*string]        `json:"description,omitempty"`
 	Title       graphql.Omittable[*string]        `json:"title,omitempty"`
 	Roles       graphql.Omittable[[]string]       `json:"roles,omitempty"`
