@@ -77,10 +77,10 @@ func (e Evidence) IsZero() bool { return e == Evidence{} }
 // Actor is a Person or an Organisation: anything that can hold a link.
 // Kind-specific fields are empty for the other kind.
 type Actor struct {
-	ID          string `json:"id"`
-	Key         string `json:"key"`
-	Kind        Kind   `json:"kind"` // KindPerson or KindOrganisation
-	Name        string `json:"name"`
+	ID   string `json:"id"`
+	Key  string `json:"key"`
+	Kind Kind   `json:"kind"` // KindPerson or KindOrganisation
+	Name string `json:"name"`
 	// Aliases are the other names people use: acronyms ("LHU", "ROC"),
 	// short and former names. Name search finds an actor by any of them.
 	Aliases     []string `json:"aliases,omitempty"`

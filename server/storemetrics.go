@@ -113,7 +113,9 @@ func (s *meteredStore) UnitPages(ctx context.Context, ids []string, p graph.Page
 }
 
 func (s *meteredStore) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.Page[*graph.Link], error) {
-	return timed(s, ctx, "LinkPages", func(ctx context.Context) ([]*graph.Page[*graph.Link], error) { return s.Store.LinkPages(ctx, owner, ids, f, p) })
+	return timed(s, ctx, "LinkPages", func(ctx context.Context) ([]*graph.Page[*graph.Link], error) {
+		return s.Store.LinkPages(ctx, owner, ids, f, p)
+	})
 }
 
 func (s *meteredStore) CreateLink(ctx context.Context, l *graph.Link) (*graph.Link, error) {
