@@ -1,0 +1,71 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/sqlite"
+)
+
+// schema2NameIndex is the name index as schema 2 made it: names only.
+const schema2NameIndex = `
+DROP TRIGGER actors_ai; DROP TRIGGER actors_ad; DROP TRIGGER actors_au; DROP TABLE actor_names;
+ALTER TABLE actors DROP COLUMN aliases;
+CREATE VIRTUAL TABLE actor_names USING fts5 (
+	name, content = 'actors', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER actors_ai AFTER INSERT ON actors BEGIN
+	INSERT INTO actor_names (rowid, name) VALUES (new.rowid, new.name);
+END;
+CREATE TRIGGER actors_ad AFTER DELETE ON actors BEGIN
+	INSERT INTO actor_names (actor_names, rowid, name) VALUES ('delete', old.rowid, old.name);
+END;
+CREATE TRIGGER actors_au AFTER UPDATE OF name ON actors BEGIN
+	INSERT INTO actor_names (actor_names, rowid, name) VALUES ('delete', old.rowid, old.name);
+	INSERT INTO actor_names (rowid, name) VALUES (new.rowid, new.name);
+END;
+INSERT INTO actor_names (actor_names) VALUES ('rebuild');
+UPDATE meta SET value = 2 WHERE name = 'schema';`
+
+// TestMigrateSchema2 opens a store an earlier version made: its actors stay,
+// their names are still found, and aliases can be added and searched.
+func TestMigrateSchema2(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hope, err := s.CreateActor(ctx, &graph.Actor{Key: "hope", Kind: graph.KindOrganisation, Name: "Liverpool Hope University"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "partnergraph.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, schema2NameIndex); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err = sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if p, err := s.FindActors(ctx, graph.ActorFilter{Search: "hope"}, graph.PageArgs{}); err != nil || p.TotalCount != 1 {
+		t.Fatalf("search by name after the upgrade: %v, %v", p, err)
+	}
+	aliases := []string{"LHU"}
+	if _, err := s.UpdateActor(ctx, graph.ActorUpdate{ID: hope.ID, Aliases: &aliases}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.FindActors(ctx, graph.ActorFilter{Search: "lhu"}, graph.PageArgs{}); err != nil || p.TotalCount != 1 {
+		t.Errorf("search by alias after the upgrade: %v, %v", p, err)
+	}
+}
