@@ -31,6 +31,9 @@ import (
 type Limits struct {
 	MaxDepth    int // deepest nesting of fields a document may have
 	MaxPageSize int // largest `first` a field accepts (at most graph.MaxPageSize)
+	// MaxTokens and MaxSelections bound a document's size before it is
+	// parsed and validated (docsize.go).
+	MaxTokens, MaxSelections int
 	// RequestTimeout is the time a GraphQL request may take; its store calls
 	// and analytics are cancelled then and it answers TIMEOUT.
 	RequestTimeout time.Duration
@@ -51,7 +54,7 @@ type Limits struct {
 
 // DefaultLimits returns the limits a server uses unless told otherwise.
 func DefaultLimits() Limits {
-	return Limits{MaxDepth: 15, MaxPageSize: graph.MaxPageSize, RequestTimeout: 30 * time.Second,
+	return Limits{MaxDepth: 15, MaxPageSize: graph.MaxPageSize, MaxTokens: 10_000, MaxSelections: 500, RequestTimeout: 30 * time.Second,
 		StoreTimeout: 15 * time.Second, RateLimit: 50, RateBurst: 100}
 }
 
@@ -63,6 +66,12 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPageSize <= 0 || l.MaxPageSize > graph.MaxPageSize {
 		l.MaxPageSize = d.MaxPageSize
+	}
+	if l.MaxTokens <= 0 {
+		l.MaxTokens = d.MaxTokens
+	}
+	if l.MaxSelections <= 0 {
+		l.MaxSelections = d.MaxSelections
 	}
 	if l.RequestTimeout <= 0 {
 		l.RequestTimeout = d.RequestTimeout
@@ -279,6 +288,7 @@ func (l *rateLimiter) sweep(now time.Time) {
 // A request whose deadline passed before its operation started answers
 // TIMEOUT (gqlgen would answer null).
 func useLimits(srv *handler.Server, cfg Config) {
+	srv.Use(sizeLimit{maxTokens: cfg.Limits.MaxTokens, maxSelections: cfg.Limits.MaxSelections}) // docsize.go
 	srv.Use(&documentLimits{depth: cfg.Limits.MaxDepth, page: cfg.Limits.MaxPageSize, cost: cfg.ComplexityLimit})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		if ctx.Err() != nil {

@@ -22,6 +22,8 @@ type ServeFlags struct {
 	MaxDepth        int
 	MaxComplexity   int
 	MaxPageSize     int
+	MaxTokens       int
+	MaxSelections   int
 	MaxBodyBytes    int64
 	RateLimit       float64 // requests a second per client; 0 turns the limit off
 	RateBurst       int
@@ -42,6 +44,8 @@ func newServeFlags() ServeFlags {
 	f.MaxDepth = envValue(&f, "PARTNERGRAPH_MAX_DEPTH", d.MaxDepth, strconv.Atoi)
 	f.MaxComplexity = envValue(&f, "PARTNERGRAPH_MAX_COMPLEXITY", resolvers.DefaultComplexityLimit, strconv.Atoi)
 	f.MaxPageSize = envValue(&f, "PARTNERGRAPH_MAX_PAGE_SIZE", d.MaxPageSize, strconv.Atoi)
+	f.MaxTokens = envValue(&f, "PARTNERGRAPH_MAX_TOKENS", d.MaxTokens, strconv.Atoi)
+	f.MaxSelections = envValue(&f, "PARTNERGRAPH_MAX_SELECTIONS", d.MaxSelections, strconv.Atoi)
 	f.MaxBodyBytes = envValue(&f, "PARTNERGRAPH_MAX_BODY_BYTES", 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	f.RateLimit = envValue(&f, "PARTNERGRAPH_RATE_LIMIT", float64(d.RateLimit), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 	f.RateBurst = envValue(&f, "PARTNERGRAPH_RATE_BURST", d.RateBurst, strconv.Atoi)
@@ -73,6 +77,8 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.MaxDepth, "max-depth", f.MaxDepth, "deepest nesting of fields a query may have (env PARTNERGRAPH_MAX_DEPTH)")
 	fl.IntVar(&f.MaxComplexity, "max-complexity", f.MaxComplexity, "largest cost a query may have; a field costs 1, lists times their first, analytics and paths more (env PARTNERGRAPH_MAX_COMPLEXITY)")
 	fl.IntVar(&f.MaxPageSize, "max-page-size", f.MaxPageSize, fmt.Sprintf("largest first a query may ask for, at most %d (env PARTNERGRAPH_MAX_PAGE_SIZE)", graph.MaxPageSize))
+	fl.IntVar(&f.MaxTokens, "max-tokens", f.MaxTokens, "most lexical tokens a query document may have (env PARTNERGRAPH_MAX_TOKENS)")
+	fl.IntVar(&f.MaxSelections, "max-selections", f.MaxSelections, "most field selections a query document may have, counted before validation (env PARTNERGRAPH_MAX_SELECTIONS)")
 	fl.Int64Var(&f.MaxBodyBytes, "max-body-bytes", f.MaxBodyBytes, "largest request body, in bytes (env PARTNERGRAPH_MAX_BODY_BYTES)")
 	fl.Float64Var(&f.RateLimit, "rate-limit", f.RateLimit, "GraphQL requests a second each client may send, 0 for no limit (env PARTNERGRAPH_RATE_LIMIT)")
 	fl.IntVar(&f.RateBurst, "rate-burst", f.RateBurst, "requests a client may send at once above the rate (env PARTNERGRAPH_RATE_BURST)")
@@ -95,6 +101,8 @@ func (f *ServeFlags) check() error {
 	}
 	positive("max-depth", f.MaxDepth > 0)
 	positive("max-complexity", f.MaxComplexity > 0)
+	positive("max-tokens", f.MaxTokens > 0)
+	positive("max-selections", f.MaxSelections > 0)
 	positive("max-body-bytes", f.MaxBodyBytes > 0)
 	positive("rate-burst", f.RateBurst > 0)
 	positive("request-timeout", f.RequestTimeout > 0)
@@ -115,7 +123,7 @@ func (f *ServeFlags) check() error {
 
 // config returns the server's configuration over store.
 func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config {
-	lim := server.Limits{MaxDepth: f.MaxDepth, MaxPageSize: f.MaxPageSize, RequestTimeout: f.RequestTimeout,
+	lim := server.Limits{MaxDepth: f.MaxDepth, MaxPageSize: f.MaxPageSize, MaxTokens: f.MaxTokens, MaxSelections: f.MaxSelections, RequestTimeout: f.RequestTimeout,
 		StoreTimeout: f.StoreTimeout, RateLimit: rate.Limit(f.RateLimit), RateBurst: f.RateBurst, RateLimitLoopback: f.RateLoopback}
 	if f.RateLimit == 0 {
 		lim.RateLimit = rate.Inf
