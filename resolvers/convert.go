@@ -224,29 +224,55 @@ func kindOf(a *graph.Actor, id string, k graph.Kind) error {
 }
 
 func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	return nodeThunk(ctx, loaders(ctx), id)()
+}
+
+// nodes resolves ids with one loader batch per kind: every id is queued
+// before any is awaited, so a thousand ids cost three store calls, not a
+// thousand batches. The list is bounded like a page.
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	if len(ids) > graph.MaxPageSize {
+		return nil, graph.Errorf(graph.EINVALID, "ids", "nodes takes at most %d ids, not %d: ask in several requests", graph.MaxPageSize, len(ids))
+	}
+	l := loaders(ctx)
+	thunks := make([]func() (model.Node, error), len(ids))
+	for i, id := range ids {
+		thunks[i] = nodeThunk(ctx, l, id)
+	}
+	out := make([]model.Node, len(ids))
+	for i, th := range thunks {
+		n, err := th()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// nodeThunk queues id's load and returns a function awaiting its node: nil
+// for an ID that is not ours or names nothing.
+func nodeThunk(ctx context.Context, l *Loaders, id string) func() (model.Node, error) {
 	kind, _, err := graph.ParseID(id)
-	if err != nil {
-		return nil, nil // not an ID of ours: no such node
+	switch {
+	case err != nil:
+		return func() (model.Node, error) { return nil, nil }
+	case kind == graph.KindActor:
+		return awaitNode(l.actors.LoadThunk(ctx, id), func(a *graph.Actor) model.Node { return model.ActorOf(a) })
+	case kind == graph.KindProgramme:
+		return awaitNode(l.programmes.LoadThunk(ctx, id), func(p *graph.Programme) model.Node { return &model.Programme{Programme: p} })
 	}
-	switch kind {
-	case graph.KindActor:
-		a, err := actorByID(ctx, id)
-		if a == nil {
+	return awaitNode(l.links.LoadThunk(ctx, id), func(k *graph.Link) model.Node { return &model.Link{Link: k} })
+}
+
+func awaitNode[T any](load func() (*T, error), wrap func(*T) model.Node) func() (model.Node, error) {
+	return func() (model.Node, error) {
+		v, err := load()
+		if v == nil || err != nil {
 			return nil, err
 		}
-		return a, err
-	case graph.KindProgramme:
-		p, err := programmeByID(ctx, id)
-		if p == nil {
-			return nil, err
-		}
-		return p, err
+		return wrap(v), nil
 	}
-	l, err := loaders(ctx).links.Load(ctx, id)
-	if l == nil {
-		return nil, err
-	}
-	return &model.Link{Link: l}, nil
 }
 
 // updateActor applies u if u.ID is an actor of kind k.

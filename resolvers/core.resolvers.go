@@ -269,15 +269,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	out := make([]model.Node, len(ids))
-	for i, id := range ids {
-		n, err := r.node(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = n
-	}
-	return out, nil
+	return r.nodes(ctx, ids)
 }
 
 func (r *queryResolver) Actor(ctx context.Context, key string) (model.Actor, error) {

@@ -63,6 +63,8 @@ func costConnections(c *generated.ComplexityRoot) {
 	c.Person.Links, c.Organisation.Links = links, links
 	c.Person.Brokered, c.Organisation.Brokered = connection, connection
 	c.Organisation.Units, c.Programme.Links = connection, connection
+	// A list of IDs returns an item for each: priced by its length.
+	q.Nodes = func(child int, ids []string) int { return add(1, mul(max(len(ids), 1), child)) }
 }
 
 // costAnalyticsFields prices the brokerage and network measures.

@@ -4,6 +4,9 @@ package server_test
 // checks that the server refuses it cheaply, with a clear code.
 
 import (
+	"context"
+	"fmt"
+	"github.com/partnergraph/partnergraph/graph"
 	"net/http"
 	"strings"
 	"testing"
@@ -35,6 +38,57 @@ func TestAttackQuadraticValidation(t *testing.T) {
 	t.Run("IntrospectionStillAnswers", func(t *testing.T) {
 		if _, _, r := post(t, http.DefaultClient, ts.URL, gqlBody(graphiqlIntrospection, nil)); len(r.Errors) > 0 {
 			t.Fatalf("introspection refused: %v", r.Errors[0].Message)
+		}
+	})
+}
+
+// TestAttackNodesList: nodes(ids:) priced one item whatever the list's
+// length, and loaded each ID in a loader batch of its own (2,000 unknown IDs
+// took 7.2 s). The list is now priced by its length, bounded, and loaded in
+// one batch per kind.
+func TestAttackNodesList(t *testing.T) {
+	st := &countingStore{Store: openStore(t), calls: map[string]int{}}
+	b := &graph.Batch{Actors: []*graph.Actor{{Key: "known", Kind: graph.KindPerson, Name: "Known"}}}
+	if _, err := st.Apply(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	ts := newServer(t, st)
+	ids := func(n int) []string {
+		out := []string{graph.NewID(graph.KindActor, "known")}
+		for i := 1; i < n; i++ {
+			out = append(out, graph.NewID(graph.KindActor, fmt.Sprintf("unknown%d", i)))
+		}
+		return out
+	}
+	t.Run("PricedByLength", func(t *testing.T) {
+		q := `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Organisation { links(first: 1000) { nodes { id } } } } }`
+		_, _, r := post(t, http.DefaultClient, ts.URL, gqlBody(q, map[string]any{"ids": ids(300)}))
+		if got, want := r.code(), "COMPLEXITY_LIMIT_EXCEEDED"; got != want {
+			t.Errorf("code %q, want %q", got, want)
+		}
+	})
+	t.Run("ErrTooManyIDs", func(t *testing.T) {
+		_, _, r := post(t, http.DefaultClient, ts.URL, gqlBody(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids(graph.MaxPageSize + 1)}))
+		if got, want := r.code(), graph.EINVALID; got != want {
+			t.Fatalf("code %q, want %q", got, want)
+		}
+		if got := r.Errors[0].Extensions["field"]; got != "ids" {
+			t.Errorf("field %v, want ids", got)
+		}
+	})
+	t.Run("OneBatchPerKind", func(t *testing.T) {
+		st.calls = map[string]int{}
+		start := time.Now()
+		var got struct{ Nodes []*struct{ ID string } }
+		ok(t, do(t, ts.URL, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": ids(graph.MaxPageSize)}, &got))
+		t.Logf("%d ids in %v", graph.MaxPageSize, time.Since(start))
+		if len(got.Nodes) != graph.MaxPageSize || got.Nodes[0] == nil || got.Nodes[1] != nil {
+			t.Fatalf("got %d nodes, want %d with only the first known", len(got.Nodes), graph.MaxPageSize)
+		}
+		// Loaders batch by a time window: slack for a busy machine, where
+		// unbatched loading costs one call per ID.
+		if n := st.calls["ActorsByID"]; n > 5 {
+			t.Errorf("%d ActorsByID calls for %d ids, want one batch", n, graph.MaxPageSize)
 		}
 	})
 }
