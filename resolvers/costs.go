@@ -64,7 +64,7 @@ func costConnections(c *generated.ComplexityRoot) {
 	c.Person.Brokered, c.Organisation.Brokered = connection, connection
 	c.Organisation.Units, c.Programme.Links = connection, connection
 	// A list of IDs returns an item for each: priced by its length.
-	q.Nodes = func(child int, ids []string) int { return add(1, mul(max(len(ids), 1), child)) }
+	q.Nodes = func(child int, ids []string) int { return AddCost(1, mul(max(len(ids), 1), child)) }
 }
 
 // costAnalyticsFields prices the brokerage and network measures.

@@ -4,9 +4,13 @@ package server_test
 // checks that the server refuses it cheaply, with a clear code.
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/server"
+	"github.com/rs/zerolog"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -91,4 +95,55 @@ func TestAttackNodesList(t *testing.T) {
 			t.Errorf("%d ActorsByID calls for %d ids, want one batch", n, graph.MaxPageSize)
 		}
 	})
+}
+
+// TestAttackConnectionFlood: idle connections were unbounded (20,000 of them
+// exhausted the server's file descriptors and /healthz stopped answering).
+// A flood of idle connections from one client address now keeps only that
+// client's share, and another client's /healthz still answers.
+func TestAttackConnectionFlood(t *testing.T) {
+	const perClient, flood = 8, 300
+	srv := server.New(server.Config{Store: openStore(t), Logger: zerolog.Nop(),
+		Conns: server.ConnLimits{MaxConns: 64, MaxConnsPerClient: perClient}})
+	if err := srv.Open("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	// The flood comes from another loopback address than the probes.
+	d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}
+	conns := make([]net.Conn, 0, flood)
+	t.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	for range flood {
+		c, err := d.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	start := time.Now()
+	res, err := http.Get("http://" + srv.Addr() + "/healthz")
+	if err != nil {
+		t.Fatalf("healthz under the flood: %v", err)
+	}
+	res.Body.Close()
+	t.Logf("healthz answered %d in %v with %d idle connections open", res.StatusCode, time.Since(start), flood)
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("healthz status %d, want 200", res.StatusCode)
+	}
+	// Only the flooding client's share of connections is served: the others
+	// were closed on arrival.
+	served := 0
+	for _, c := range conns {
+		fmt.Fprintf(c, "GET /healthz HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", srv.Addr())
+		if r, err := http.ReadResponse(bufio.NewReader(c), nil); err == nil && r.StatusCode == http.StatusOK {
+			served++
+		}
+	}
+	if served != perClient {
+		t.Errorf("%d of the flood's connections served, want %d", served, perClient)
+	}
 }

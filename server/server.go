@@ -31,7 +31,8 @@ type Config struct {
 	// SnapshotCacheBytes bounds the analytics snapshot cache's estimated
 	// memory (0: snapshot.DefaultCacheBytes).
 	SnapshotCacheBytes int64
-	Limits             Limits // depth, page size, rate and time limits (limits.go)
+	Limits             Limits     // depth, page size, rate and time limits (limits.go)
+	Conns              ConnLimits // connections and their timeouts (conns.go)
 	// Admin keeps API keys and the audit log; nil takes Store's own if it
 	// has them (auth.go).
 	Admin graph.AdminStore
@@ -70,8 +71,9 @@ func New(cfg Config) *Server {
 		cfg.PathBudget = 10 * time.Second
 	}
 	s := &Server{cfg: withOperations(withAccess(cfg))}
+	s.cfg.Conns = s.cfg.Conns.withDefaults(s.cfg.Limits.RequestTimeout)
 	s.handler = s.routes()
-	s.http = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.http = s.cfg.Conns.httpServer(s.handler)
 	return s
 }
 
@@ -81,8 +83,8 @@ func (s *Server) Open(addr string) error {
 	if err != nil {
 		return err
 	}
-	s.ln, s.done = ln, make(chan error, 1)
-	go func() { s.done <- s.http.Serve(ln) }()
+	s.ln, s.done = s.cfg.Conns.listener(ln), make(chan error, 1)
+	go func() { s.done <- s.http.Serve(s.ln) }()
 	return nil
 }
 

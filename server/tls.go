@@ -20,7 +20,7 @@ func (s *Server) OpenTLS(addr, certFile, keyFile string) error {
 	if err != nil {
 		return err
 	}
-	s.ln, s.done = ln, make(chan error, 1)
-	go func() { s.done <- s.http.ServeTLS(ln, "", "") }()
+	s.ln, s.done = s.cfg.Conns.listener(ln), make(chan error, 1)
+	go func() { s.done <- s.http.ServeTLS(s.ln, "", "") }()
 	return nil
 }

@@ -25,6 +25,7 @@ type ServeFlags struct {
 	MaxTokens       int
 	MaxSelections   int
 	MaxBodyBytes    int64
+	Conns           server.ConnLimits
 	RateLimit       float64 // requests a second per client; 0 turns the limit off
 	RateBurst       int
 	RateLoopback    bool // limit loopback clients too
@@ -47,6 +48,12 @@ func newServeFlags() ServeFlags {
 	f.MaxTokens = envValue(&f, "PARTNERGRAPH_MAX_TOKENS", d.MaxTokens, strconv.Atoi)
 	f.MaxSelections = envValue(&f, "PARTNERGRAPH_MAX_SELECTIONS", d.MaxSelections, strconv.Atoi)
 	f.MaxBodyBytes = envValue(&f, "PARTNERGRAPH_MAX_BODY_BYTES", 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
+	c := server.DefaultConnLimits()
+	f.Conns.MaxConns = envValue(&f, "PARTNERGRAPH_MAX_CONNS", c.MaxConns, strconv.Atoi)
+	f.Conns.MaxConnsPerClient = envValue(&f, "PARTNERGRAPH_MAX_CONNS_PER_CLIENT", c.MaxConnsPerClient, strconv.Atoi)
+	f.Conns.ReadHeaderTimeout = envValue(&f, "PARTNERGRAPH_READ_HEADER_TIMEOUT", c.ReadHeaderTimeout, time.ParseDuration)
+	f.Conns.IdleTimeout = envValue(&f, "PARTNERGRAPH_IDLE_TIMEOUT", c.IdleTimeout, time.ParseDuration)
+	f.Conns.WriteTimeout = envValue(&f, "PARTNERGRAPH_WRITE_TIMEOUT", c.WriteTimeout, time.ParseDuration)
 	f.RateLimit = envValue(&f, "PARTNERGRAPH_RATE_LIMIT", float64(d.RateLimit), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 	f.RateBurst = envValue(&f, "PARTNERGRAPH_RATE_BURST", d.RateBurst, strconv.Atoi)
 	f.RateLoopback = envValue(&f, "PARTNERGRAPH_RATE_LIMIT_LOOPBACK", false, strconv.ParseBool)
@@ -80,6 +87,11 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.MaxTokens, "max-tokens", f.MaxTokens, "most lexical tokens a query document may have (env PARTNERGRAPH_MAX_TOKENS)")
 	fl.IntVar(&f.MaxSelections, "max-selections", f.MaxSelections, "most field selections a query document may have, counted before validation (env PARTNERGRAPH_MAX_SELECTIONS)")
 	fl.Int64Var(&f.MaxBodyBytes, "max-body-bytes", f.MaxBodyBytes, "largest request body, in bytes (env PARTNERGRAPH_MAX_BODY_BYTES)")
+	fl.IntVar(&f.Conns.MaxConns, "max-conns", f.Conns.MaxConns, "most connections open at once (env PARTNERGRAPH_MAX_CONNS)")
+	fl.IntVar(&f.Conns.MaxConnsPerClient, "max-conns-per-client", f.Conns.MaxConnsPerClient, "most connections one client address (IPv4, IPv6 /64) may hold, -1 for no limit (env PARTNERGRAPH_MAX_CONNS_PER_CLIENT)")
+	fl.DurationVar(&f.Conns.ReadHeaderTimeout, "read-header-timeout", f.Conns.ReadHeaderTimeout, "time a client has to send a request's headers (env PARTNERGRAPH_READ_HEADER_TIMEOUT)")
+	fl.DurationVar(&f.Conns.IdleTimeout, "idle-timeout", f.Conns.IdleTimeout, "time an idle keep-alive connection is kept (env PARTNERGRAPH_IDLE_TIMEOUT)")
+	fl.DurationVar(&f.Conns.WriteTimeout, "write-timeout", f.Conns.WriteTimeout, "time from a request's headers to the end of its answer; 0 is the request timeout plus 15s (env PARTNERGRAPH_WRITE_TIMEOUT)")
 	fl.Float64Var(&f.RateLimit, "rate-limit", f.RateLimit, "GraphQL requests a second each client may send, 0 for no limit (env PARTNERGRAPH_RATE_LIMIT)")
 	fl.IntVar(&f.RateBurst, "rate-burst", f.RateBurst, "requests a client may send at once above the rate (env PARTNERGRAPH_RATE_BURST)")
 	fl.BoolVar(&f.RateLoopback, "rate-limit-loopback", f.RateLoopback, "rate-limit clients on loopback addresses too (env PARTNERGRAPH_RATE_LIMIT_LOOPBACK)")
@@ -104,6 +116,15 @@ func (f *ServeFlags) check() error {
 	positive("max-tokens", f.MaxTokens > 0)
 	positive("max-selections", f.MaxSelections > 0)
 	positive("max-body-bytes", f.MaxBodyBytes > 0)
+	positive("max-conns", f.Conns.MaxConns > 0)
+	positive("read-header-timeout", f.Conns.ReadHeaderTimeout > 0)
+	positive("idle-timeout", f.Conns.IdleTimeout > 0)
+	if f.Conns.WriteTimeout != 0 && f.Conns.WriteTimeout <= f.RequestTimeout {
+		errs = append(errs, errors.New("--write-timeout must be longer than --request-timeout (or 0)"))
+	}
+	if f.Conns.MaxConnsPerClient == 0 || f.Conns.MaxConnsPerClient < -1 {
+		errs = append(errs, errors.New("--max-conns-per-client must be positive, or -1 for no limit"))
+	}
 	positive("rate-burst", f.RateBurst > 0)
 	positive("request-timeout", f.RequestTimeout > 0)
 	positive("store-timeout", f.StoreTimeout > 0)
@@ -129,7 +150,7 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 		lim.RateLimit = rate.Inf
 	}
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
-		PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim}
+		PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns}
 }
 
 // open starts s on addr, over TLS if a certificate is set.
