@@ -5,11 +5,15 @@ package server_test
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/server"
 	"github.com/rs/zerolog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"strings"
@@ -146,4 +150,78 @@ func TestAttackConnectionFlood(t *testing.T) {
 	if served != perClient {
 		t.Errorf("%d of the flood's connections served, want %d", served, perClient)
 	}
+}
+
+// TestAttackCrossSite: with access control off, any web page could post a
+// multipart upload (a content type browsers send cross-site without a
+// preflight) and, through DNS rebinding, read everything.
+func TestAttackCrossSite(t *testing.T) {
+	ts := newServer(t, openStore(t))
+	multipartBody := func(key string) (*bytes.Buffer, string) {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		w.WriteField("operations", fmt.Sprintf(`{"query": "mutation { createPerson(input: {key: \"%s\", name: \"Forged\"}) { id } }"}`, key))
+		w.WriteField("map", "{}")
+		w.Close()
+		return &b, w.FormDataContentType()
+	}
+	for name, tc := range map[string]struct {
+		header map[string]string
+		code   string
+	}{
+		"ErrCrossSiteMultipart": {map[string]string{"Origin": "https://evil.example"}, "CSRF_REFUSED"},
+		"ErrNoOriginNoHeader":   {nil, "CSRF_REFUSED"},
+		"ErrTextPlain":          {map[string]string{"Content-Type": "text/plain"}, "CSRF_REFUSED"},
+		"SameOrigin":            {map[string]string{"Origin": ts.URL}, ""},
+		"PreflightedHeader":     {map[string]string{"Apollo-Require-Preflight": "true"}, ""},
+		"ErrRebindingHost":      {map[string]string{"Apollo-Require-Preflight": "true", "Host": "rebound.evil.example"}, "HOST_NOT_ALLOWED"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			body, ctype := multipartBody(name)
+			req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", body)
+			req.Header.Set("Content-Type", ctype)
+			for k, v := range tc.header {
+				req.Header.Set(k, v)
+			}
+			req.Host = cmp.Or(tc.header["Host"], req.Host)
+			status, r := decode(t, req)
+			if r.code() != tc.code {
+				t.Errorf("status %d code %q, want code %q", status, r.code(), tc.code)
+			}
+		})
+	}
+	t.Run("ErrRebindingRead", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/graphql?query={people{totalCount}}", nil)
+		req.Host = "rebound.evil.example:8080"
+		if status, r := decode(t, req); status != http.StatusMisdirectedRequest || r.code() != "HOST_NOT_ALLOWED" {
+			t.Errorf("status %d code %q, want 421 HOST_NOT_ALLOWED", status, r.code())
+		}
+	})
+	t.Run("PagesRefuseFraming", func(t *testing.T) {
+		for _, path := range []string{"/", "/explore"} {
+			res, err := http.Get(ts.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "script-src 'self'") {
+				t.Errorf("%s: Content-Security-Policy %q, want scripts from self and frame-ancestors 'none'", path, csp)
+			}
+		}
+	})
+}
+
+// decode sends req and decodes its GraphQL answer.
+func decode(t *testing.T, req *http.Request) (int, *response) {
+	t.Helper()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r response
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		t.Fatalf("decode response (status %d): %v", res.StatusCode, err)
+	}
+	return res.StatusCode, &r
 }

@@ -29,13 +29,13 @@ const graphiqlExample = `# partnergraph answers two questions. Press ▶ to run 
 // opening on graphiqlExample: the query lives in the URL, so a first visit
 // is sent to /?query=… and later edits and reloads keep the user's own.
 func graphiqlPage() http.Handler {
-	page := playground.Handler("partnergraph", "/graphql",
+	page := withCSP(playground.Handler("partnergraph", "/graphql",
 		playground.WithGraphiqlVersion("/graphiql/graphiql.min.js", "/graphiql/graphiql.min.css",
 			"sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=", "sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU="),
 		playground.WithGraphiqlReactVersion("/graphiql/react.production.min.js", "/graphiql/react-dom.production.min.js",
 			"sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=", "sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc="),
 		playground.WithGraphiqlEnablePluginExplorer(false),
-		playground.WithGraphiqlPersistStateInURL(true))
+		playground.WithGraphiqlPersistStateInURL(true))) // browser.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.RawQuery) == 0 {
 			http.Redirect(w, r, "/?query="+url.QueryEscape(graphiqlExample), http.StatusFound)

@@ -33,6 +33,9 @@ type Config struct {
 	SnapshotCacheBytes int64
 	Limits             Limits     // depth, page size, rate and time limits (limits.go)
 	Conns              ConnLimits // connections and their timeouts (conns.go)
+	// AllowedHosts are host names, besides loopback ones, that requests
+	// arriving on a loopback address may name in their Host (browser.go).
+	AllowedHosts []string
 	// Admin keeps API keys and the audit log; nil takes Store's own if it
 	// has them (auth.go).
 	Admin graph.AdminStore
@@ -111,7 +114,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := newGraphQL(s.cfg)
-	mux.Handle("/graphql", guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg)) // limits.go, auth.go
+	mux.Handle("/graphql", preventCSRF(guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg), s.cfg.metrics)) // browser.go, limits.go, auth.go
 	mux.Handle("GET /metrics", s.cfg.metrics.handler())
 	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlAssets))
 	mux.Handle("GET /{$}", graphiqlPage()) // graphiql.go
@@ -120,7 +123,7 @@ func (s *Server) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
 	routeExplore(mux) // the network explorer page at /explore (explore.go)
-	return s.logRequests(s.cfg.metrics.countRequests(mux))
+	return s.logRequests(s.cfg.metrics.countRequests(checkHost(mux, s.cfg.AllowedHosts, s.cfg.metrics)))
 }
 
 // ready answers 200 when the store answers, 503 otherwise.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -26,7 +27,8 @@ type ServeFlags struct {
 	MaxSelections   int
 	MaxBodyBytes    int64
 	Conns           server.ConnLimits
-	RateLimit       float64 // requests a second per client; 0 turns the limit off
+	AllowedHosts    []string // host names besides loopback ones a loopback listener answers
+	RateLimit       float64  // requests a second per client; 0 turns the limit off
 	RateBurst       int
 	RateLoopback    bool // limit loopback clients too
 	RequestTimeout  time.Duration
@@ -48,6 +50,9 @@ func newServeFlags() ServeFlags {
 	f.MaxTokens = envValue(&f, "PARTNERGRAPH_MAX_TOKENS", d.MaxTokens, strconv.Atoi)
 	f.MaxSelections = envValue(&f, "PARTNERGRAPH_MAX_SELECTIONS", d.MaxSelections, strconv.Atoi)
 	f.MaxBodyBytes = envValue(&f, "PARTNERGRAPH_MAX_BODY_BYTES", 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
+	if h := os.Getenv("PARTNERGRAPH_ALLOWED_HOSTS"); h != "" {
+		f.AllowedHosts = strings.Split(h, ",")
+	}
 	c := server.DefaultConnLimits()
 	f.Conns.MaxConns = envValue(&f, "PARTNERGRAPH_MAX_CONNS", c.MaxConns, strconv.Atoi)
 	f.Conns.MaxConnsPerClient = envValue(&f, "PARTNERGRAPH_MAX_CONNS_PER_CLIENT", c.MaxConnsPerClient, strconv.Atoi)
@@ -92,6 +97,7 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.Conns.ReadHeaderTimeout, "read-header-timeout", f.Conns.ReadHeaderTimeout, "time a client has to send a request's headers (env PARTNERGRAPH_READ_HEADER_TIMEOUT)")
 	fl.DurationVar(&f.Conns.IdleTimeout, "idle-timeout", f.Conns.IdleTimeout, "time an idle keep-alive connection is kept (env PARTNERGRAPH_IDLE_TIMEOUT)")
 	fl.DurationVar(&f.Conns.WriteTimeout, "write-timeout", f.Conns.WriteTimeout, "time from a request's headers to the end of its answer; 0 is the request timeout plus 15s (env PARTNERGRAPH_WRITE_TIMEOUT)")
+	fl.StringSliceVar(&f.AllowedHosts, "allowed-hosts", f.AllowedHosts, "host names a server on a loopback address answers besides localhost and loopback addresses, against DNS rebinding (env PARTNERGRAPH_ALLOWED_HOSTS, comma-separated)")
 	fl.Float64Var(&f.RateLimit, "rate-limit", f.RateLimit, "GraphQL requests a second each client may send, 0 for no limit (env PARTNERGRAPH_RATE_LIMIT)")
 	fl.IntVar(&f.RateBurst, "rate-burst", f.RateBurst, "requests a client may send at once above the rate (env PARTNERGRAPH_RATE_BURST)")
 	fl.BoolVar(&f.RateLoopback, "rate-limit-loopback", f.RateLoopback, "rate-limit clients on loopback addresses too (env PARTNERGRAPH_RATE_LIMIT_LOOPBACK)")
@@ -150,7 +156,7 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 		lim.RateLimit = rate.Inf
 	}
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
-		PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns}
+		PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, AllowedHosts: f.AllowedHosts}
 }
 
 // open starts s on addr, over TLS if a certificate is set.
