@@ -27,7 +27,8 @@ func (r *Resolver) importNetwork(ctx context.Context, files []*graphql.Upload, d
 			return io.NopCloser(f.File), nil
 		}}
 	}
-	opt := netfile.ImportOptions{DryRun: orZero(dryRun), Directed: orZero(directed), KeyPrefix: orZero(keyPrefix), Mapping: netfile.Mapping{}}
+	opt := netfile.ImportOptions{DryRun: orZero(dryRun), Directed: orZero(directed), KeyPrefix: orZero(keyPrefix), Mapping: netfile.Mapping{},
+		MaxBytes: r.MaxUploadBytes}
 	for _, m := range mapping {
 		spec, err := netfile.ParseMapping([]string{m.From + "=" + m.To})
 		if err != nil {

@@ -16,4 +16,7 @@ type Resolver struct {
 	PathBudget time.Duration // time a path search may take before it stops
 	// Admin keeps API keys and the audit log; nil uses Store's if it has them.
 	Admin graph.AdminStore
+	// MaxUploadBytes bounds each uploaded file's decompressed size
+	// (netfile.DefaultMaxBytes if 0).
+	MaxUploadBytes int64
 }

@@ -23,7 +23,8 @@ import (
 // complexity limit, per-operation loaders, and errors that show users only
 // domain messages with an extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
-	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, snapshot.CacheOptions{MaxBytes: cfg.SnapshotCacheBytes, Budget: cfg.Limits.RequestTimeout}), PathBudget: cfg.PathBudget, Admin: cfg.Admin}
+	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, snapshot.CacheOptions{MaxBytes: cfg.SnapshotCacheBytes, Budget: cfg.Limits.RequestTimeout}), PathBudget: cfg.PathBudget, Admin: cfg.Admin,
+		MaxUploadBytes: cfg.MaxUploadBytes}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

@@ -27,7 +27,10 @@ type Config struct {
 	// UploadMemoryBytes: multipart requests (uploads) up to this size are
 	// read into memory, larger ones into temporary files (0: 1 MiB).
 	UploadMemoryBytes int64
-	PathBudget        time.Duration // time a path search may take
+	// MaxUploadBytes bounds each uploaded file's size once decompressed
+	// (a .gz upload within MaxBodyBytes may hold far more).
+	MaxUploadBytes int64
+	PathBudget     time.Duration // time a path search may take
 	// SnapshotCacheBytes bounds the analytics snapshot cache's estimated
 	// memory (0: snapshot.DefaultCacheBytes).
 	SnapshotCacheBytes int64
@@ -50,6 +53,9 @@ type Config struct {
 	loaderOptions []dataloadgen.Option
 }
 
+// DefaultMaxUploadBytes bounds an uploaded file once decompressed.
+const DefaultMaxUploadBytes = 256 << 20
+
 // Server serves the API until Close.
 type Server struct {
 	cfg     Config
@@ -69,6 +75,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.UploadMemoryBytes == 0 {
 		cfg.UploadMemoryBytes = 1 << 20
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = DefaultMaxUploadBytes
 	}
 	if cfg.PathBudget == 0 {
 		cfg.PathBudget = 10 * time.Second

@@ -27,6 +27,7 @@ type fileFlags struct {
 	weighted   bool
 	format     string
 	formats    []string
+	maxBytes   int64
 }
 
 // register adds the flags; formats are the output formats the command writes.
@@ -37,6 +38,7 @@ func (f *fileFlags) register(cmd *cobra.Command, formats ...string) {
 	cmd.Flags().BoolVar(&f.undirected, "undirected", false, "treat the network as undirected whatever the file says")
 	cmd.Flags().BoolVar(&f.weighted, "weighted", false, "use tie strength (the edge attribute weight, or an edge list's third column); a link's length is 1/weight")
 	cmd.Flags().StringVar(&f.format, "format", formats[0], "output format: "+strings.Join(formats, " or "))
+	cmd.Flags().Int64Var(&f.maxBytes, "max-file-bytes", netfile.DefaultMaxBytes, "largest size of the network file once decompressed")
 	cmd.MarkFlagRequired("input")
 }
 
@@ -44,7 +46,7 @@ func (f *fileFlags) load() (*analysis.Graph, error) {
 	if !slices.Contains(f.formats, f.format) {
 		return nil, fmt.Errorf("--format %q: want %s", f.format, strings.Join(f.formats, " or "))
 	}
-	opt := netfile.LoadOptions{Weighted: f.weighted}
+	opt := netfile.LoadOptions{Weighted: f.weighted, MaxBytes: f.maxBytes}
 	switch {
 	case f.directed && f.undirected:
 		return nil, fmt.Errorf("--directed and --undirected contradict each other")

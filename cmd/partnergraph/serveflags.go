@@ -26,6 +26,7 @@ type ServeFlags struct {
 	MaxTokens       int
 	MaxSelections   int
 	MaxBodyBytes    int64
+	MaxUploadBytes  int64
 	Conns           server.ConnLimits
 	AllowedHosts    []string // host names besides loopback ones a loopback listener answers
 	RateLimit       float64  // requests a second per client; 0 turns the limit off
@@ -53,6 +54,7 @@ func newServeFlags() ServeFlags {
 	if h := os.Getenv("PARTNERGRAPH_ALLOWED_HOSTS"); h != "" {
 		f.AllowedHosts = strings.Split(h, ",")
 	}
+	f.MaxUploadBytes = envValue(&f, "PARTNERGRAPH_MAX_UPLOAD_UNCOMPRESSED_BYTES", int64(server.DefaultMaxUploadBytes), func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	c := server.DefaultConnLimits()
 	f.Conns.MaxConns = envValue(&f, "PARTNERGRAPH_MAX_CONNS", c.MaxConns, strconv.Atoi)
 	f.Conns.MaxConnsPerClient = envValue(&f, "PARTNERGRAPH_MAX_CONNS_PER_CLIENT", c.MaxConnsPerClient, strconv.Atoi)
@@ -92,6 +94,7 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.MaxTokens, "max-tokens", f.MaxTokens, "most lexical tokens a query document may have (env PARTNERGRAPH_MAX_TOKENS)")
 	fl.IntVar(&f.MaxSelections, "max-selections", f.MaxSelections, "most field selections a query document may have, counted before validation (env PARTNERGRAPH_MAX_SELECTIONS)")
 	fl.Int64Var(&f.MaxBodyBytes, "max-body-bytes", f.MaxBodyBytes, "largest request body, in bytes (env PARTNERGRAPH_MAX_BODY_BYTES)")
+	fl.Int64Var(&f.MaxUploadBytes, "max-upload-uncompressed-bytes", f.MaxUploadBytes, "largest size of an uploaded file once decompressed (env PARTNERGRAPH_MAX_UPLOAD_UNCOMPRESSED_BYTES)")
 	fl.IntVar(&f.Conns.MaxConns, "max-conns", f.Conns.MaxConns, "most connections open at once (env PARTNERGRAPH_MAX_CONNS)")
 	fl.IntVar(&f.Conns.MaxConnsPerClient, "max-conns-per-client", f.Conns.MaxConnsPerClient, "most connections one client address (IPv4, IPv6 /64) may hold, -1 for no limit (env PARTNERGRAPH_MAX_CONNS_PER_CLIENT)")
 	fl.DurationVar(&f.Conns.ReadHeaderTimeout, "read-header-timeout", f.Conns.ReadHeaderTimeout, "time a client has to send a request's headers (env PARTNERGRAPH_READ_HEADER_TIMEOUT)")
@@ -122,6 +125,7 @@ func (f *ServeFlags) check() error {
 	positive("max-tokens", f.MaxTokens > 0)
 	positive("max-selections", f.MaxSelections > 0)
 	positive("max-body-bytes", f.MaxBodyBytes > 0)
+	positive("max-upload-uncompressed-bytes", f.MaxUploadBytes > 0)
 	positive("max-conns", f.Conns.MaxConns > 0)
 	positive("read-header-timeout", f.Conns.ReadHeaderTimeout > 0)
 	positive("idle-timeout", f.Conns.IdleTimeout > 0)
@@ -156,7 +160,7 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 		lim.RateLimit = rate.Inf
 	}
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
-		PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, AllowedHosts: f.AllowedHosts}
+		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, AllowedHosts: f.AllowedHosts}
 }
 
 // open starts s on addr, over TLS if a certificate is set.

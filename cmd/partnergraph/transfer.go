@@ -75,6 +75,8 @@ files are skipped with a warning. --map renames CSV columns and GraphML/GEXF att
 	fl.BoolVar(&opt.Directed, "directed", false, "edge-list lines, and CSV links without a directed column, are directed links")
 	fl.StringArrayVar(&maps, "map", nil, "rename columns and attributes: FROM=TO[,FROM=TO…] (TO a field, an attribute name, or - to drop)")
 	fl.StringVar(&opt.KeyPrefix, "key-prefix", "", "put this before every key the files give (keeps numbered networks apart)")
+	fl.Int64Var(&opt.MaxBytes, "max-file-bytes", netfile.DefaultMaxBytes, "largest size of a file once decompressed")
+	fl.Int64Var(&opt.MaxRows, "max-rows", netfile.DefaultMaxRows, "most rows all the files may hold together")
 	return cmd
 }
 

@@ -72,8 +72,12 @@ type ImportOptions struct {
 	// programmes, and references to them), to keep networks whose nodes
 	// are numbered 1, 2, 3… apart in one store.
 	KeyPrefix string
-	MaxErrors int            // errors reported before the check stops (default 20)
-	Progress  func(Progress) // called every few thousand rows, if set
+	MaxErrors int // errors reported before the check stops (default 20)
+	// MaxBytes bounds each file's decompressed size (DefaultMaxBytes if 0),
+	// MaxRows the rows of all files together (DefaultMaxRows if 0).
+	MaxBytes int64
+	MaxRows  int64
+	Progress func(Progress) // called every few thousand rows, if set
 }
 
 // Progress reports how far an import has come: Phase PhaseCheck while
@@ -184,6 +188,9 @@ func newImporter(ctx context.Context, st graph.Store, srcs []Source, opt ImportO
 	if opt.MaxErrors <= 0 {
 		opt.MaxErrors = 20
 	}
+	if opt.MaxRows <= 0 {
+		opt.MaxRows = DefaultMaxRows
+	}
 	imp := &importer{ctx: ctx, st: st, opt: opt, actors: map[string]actorDef{}, progs: map[string]bool{},
 		pending: map[string]refUse{}, ordered: true}
 	for _, s := range srcs {
@@ -221,29 +228,29 @@ func csvOrder(src *source, opt ImportOptions) (int, error) {
 
 var errStop = errors.New("stop")
 
-func (s *source) open() (io.ReadCloser, error) {
+// open opens the file, decompressed if it is gzipped, and bounded (bound.go).
+func (s *source) open(maxBytes int64) (io.ReadCloser, error) {
 	rc, err := s.Open()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Name, err)
 	}
-	if !strings.EqualFold(filepath.Ext(s.Name), ".gz") {
-		return rc, nil
-	}
-	zr, err := gzip.NewReader(rc)
-	if err != nil {
-		rc.Close()
-		return nil, graph.Errorf(graph.EINVALID, "", "%s: %v", s.Name, err)
+	var r io.Reader = rc
+	if strings.EqualFold(filepath.Ext(s.Name), ".gz") {
+		if r, err = gzip.NewReader(rc); err != nil {
+			rc.Close()
+			return nil, graph.Errorf(graph.EINVALID, "", "%s: %v", s.Name, err)
+		}
 	}
 	return struct {
 		io.Reader
 		io.Closer
-	}{zr, rc}, nil
+	}{newBoundedReader(r, maxBytes, s.format == FormatCSV || s.format == FormatEdgeList), rc}, nil
 }
 
 // read streams the file's rows to fn: an item with its line, whether it is
 // skipped (a self-loop), and the row's own error if it has one.
 func (s *source) read(opt ImportOptions, fn func(line int, it graph.Item, skip bool, err error) error) error {
-	rc, err := s.open()
+	rc, err := s.open(opt.MaxBytes)
 	if err != nil {
 		return err
 	}
@@ -321,7 +328,10 @@ func (imp *importer) fail(src *source, line int, format string, args ...any) err
 }
 
 func (imp *importer) checkRow(src *source, line int, it graph.Item, skip bool, err error) error {
-	if imp.res.Rows++; imp.res.Rows%progressEvery == 0 {
+	if imp.res.Rows++; imp.res.Rows > imp.opt.MaxRows {
+		return graph.Errorf(graph.EINVALID, "", "%s:%d: more than the limit of %d rows: split the import", src.Name, line, imp.opt.MaxRows)
+	}
+	if imp.res.Rows%progressEvery == 0 {
 		if cerr := imp.ctx.Err(); cerr != nil {
 			return cerr
 		}

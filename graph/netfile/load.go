@@ -36,6 +36,8 @@ type LoadOptions struct {
 	// edge lists' third column), which must then be positive and finite;
 	// edges without one weigh 1. Otherwise every edge weighs 1.
 	Weighted bool
+	// MaxBytes bounds the file's decompressed size (DefaultMaxBytes if 0).
+	MaxBytes int64
 }
 
 // LoadGraph reads the network in path into an analysis snapshot: GraphML
@@ -88,6 +90,8 @@ func Load(path string, opt LoadOptions) (*analysis.Graph, error) {
 		defer zr.Close()
 		r = zr
 	}
+	lines := ext != ".json" && ext != ".graphml" && ext != ".gexf" // an edge list's lines are held whole
+	r = newBoundedReader(r, opt.MaxBytes, lines)
 	l := &loader{opt: opt}
 	switch ext {
 	case ".json":
