@@ -225,3 +225,18 @@ func decode(t *testing.T, req *http.Request) (int, *response) {
 	}
 	return res.StatusCode, &r
 }
+
+// TestAttackErrorFlood: a document of unknown directives once answered with
+// 679,999 errors, and a malformed body was quoted back whole.
+func TestAttackErrorFlood(t *testing.T) {
+	ts := newServer(t, openStore(t))
+	_, _, r := post(t, http.DefaultClient, ts.URL, gqlBody("{ __typename"+strings.Repeat(" @nope", 3000)+" }", nil))
+	if len(r.Errors) != 101 || r.Errors[100].Extensions["code"] != "TOO_MANY_ERRORS" {
+		t.Errorf("%d errors, want 100 and one saying how many more", len(r.Errors))
+	}
+	junk := `{"query": ` + strings.Repeat("x", 10_000)
+	status, _, r := post(t, http.DefaultClient, ts.URL, strings.NewReader(junk))
+	if status != http.StatusBadRequest || r.code() != graph.EINVALID || len(r.Errors[0].Message) > 200 {
+		t.Errorf("malformed body: status %d code %q message of %d bytes, want 400 %s and a short message", status, r.code(), len(r.Errors[0].Message), graph.EINVALID)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -44,6 +45,7 @@ func newGraphQL(cfg Config) *handler.Server {
 		return next(resolvers.WithLoaders(ctx, resolvers.NewLoaders(cfg.Store, cfg.loaderOptions...)))
 	})
 	srv.AroundFields(resolvers.AuthorizeFields) // roles, with the schema's @requires and @personal
+	srv.AroundResponses(capErrors)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		zerolog.Ctx(ctx).Error().Str("panic", fmt.Sprint(p)).Msg("resolver panic")
@@ -51,6 +53,23 @@ func newGraphQL(cfg Config) *handler.Server {
 	})
 	return srv
 }
+
+// maxErrors bounds the errors of one answer: a 1 MiB document of unknown
+// directives once returned 679,999 of them (101 MB).
+const maxErrors = 100
+
+// capErrors keeps the first maxErrors errors and says how many were left out.
+func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil && len(resp.Errors) > maxErrors {
+		more := len(resp.Errors) - maxErrors
+		resp.Errors = append(resp.Errors[:maxErrors:maxErrors], &gqlerror.Error{Message: fmt.Sprintf("%d more errors left out", more),
+			Extensions: map[string]any{"code": codeTooManyErrors}})
+	}
+	return resp
+}
+
+const codeTooManyErrors = "TOO_MANY_ERRORS"
 
 // presentError shows domain errors with their code and field; GraphQL's own
 // errors (parse, validation) as gqlgen words them; anything else as
@@ -68,6 +87,10 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	case errors.Is(err, context.DeadlineExceeded):
 		gerr.Message = "the request took too long and was stopped"
 		gerr.Extensions = map[string]any{"code": "TIMEOUT"}
+	case strings.HasPrefix(gerr.Message, "json request body could not be decoded"):
+		// gqlgen's message quotes the whole body back; say what is wrong only.
+		gerr.Message = "the request body is not a valid GraphQL request in JSON"
+		gerr.Extensions = map[string]any{"code": graph.EINVALID}
 	case gerr.Extensions["code"] != nil || gerr.Err == nil:
 		// Parse and validation errors already say what was wrong.
 	default:
