@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"strings"
+	"unicode"
 )
 
 // Store keeps a partnership network. Every backend implements it and passes
@@ -157,6 +159,24 @@ type ActorFilter struct {
 	Sector   string
 	Region   string
 	ParentID string
+}
+
+// A search matches each of its words, so its cost grows with them: bounded,
+// as a page is (long searches took 15 s, and a thousand words overflowed
+// SQLite's expression tree).
+const (
+	MaxSearchBytes = 256
+	MaxSearchWords = 12
+)
+
+// CheckSearch returns EINVALID on field "search" if s is longer or has
+// more words than the limits; stores call it before searching.
+func CheckSearch(s string) error {
+	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(s) > MaxSearchBytes || len(words) > MaxSearchWords {
+		return Errorf(EINVALID, "search", "a search may have at most %d words and %d bytes: shorten it", MaxSearchWords, MaxSearchBytes)
+	}
+	return nil
 }
 
 // ProgrammeFilter selects programmes.

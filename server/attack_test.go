@@ -240,3 +240,20 @@ func TestAttackErrorFlood(t *testing.T) {
 		t.Errorf("malformed body: status %d code %q message of %d bytes, want 400 %s and a short message", status, r.code(), len(r.Errors[0].Message), graph.EINVALID)
 	}
 }
+
+// TestAttackLongSearch: searches of thousands of words ran for seconds, and
+// programmes(search:) over about 1,000 words failed with INTERNAL.
+func TestAttackLongSearch(t *testing.T) {
+	ts := newServer(t, openStore(t))
+	words := strings.Repeat("word ", 1000)
+	for _, q := range []string{`query($q: String) { programmes(search: $q) { totalCount } }`, `query($q: String) { actors(search: $q) { totalCount } }`} {
+		_, _, r := post(t, http.DefaultClient, ts.URL, gqlBody(q, map[string]any{"q": words}))
+		if r.code() != graph.EINVALID {
+			t.Errorf("%s: code %q, want %s", q, r.code(), graph.EINVALID)
+		}
+	}
+	_, _, r := post(t, http.DefaultClient, ts.URL, gqlBody(`{ actors(search: "hope university") { totalCount } }`, nil))
+	if len(r.Errors) > 0 {
+		t.Errorf("a short search: %v", r.Errors[0].Message)
+	}
+}

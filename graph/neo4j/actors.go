@@ -89,6 +89,9 @@ func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.Pag
 	if err != nil {
 		return nil, err
 	}
+	if err := graph.CheckSearch(f.Search); err != nil {
+		return nil, err
+	}
 	after, err := p.AfterKey(2)
 	if err != nil {
 		return nil, err

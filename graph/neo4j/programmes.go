@@ -73,6 +73,9 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 	if err != nil {
 		return nil, err
 	}
+	if err := graph.CheckSearch(f.Search); err != nil {
+		return nil, err
+	}
 	after, err := p.AfterKey(2)
 	if err != nil {
 		return nil, err

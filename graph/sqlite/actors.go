@@ -52,6 +52,9 @@ func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.Pag
 	if err != nil {
 		return nil, err
 	}
+	if err := graph.CheckSearch(f.Search); err != nil {
+		return nil, err
+	}
 	where, args := actorWhere(f)
 	var total int
 	var found []*graph.Actor

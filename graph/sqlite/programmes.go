@@ -54,6 +54,9 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 	if err != nil {
 		return nil, err
 	}
+	if err := graph.CheckSearch(f.Search); err != nil {
+		return nil, err
+	}
 	c := &conds{}
 	in(c, "key", f.Keys)
 	if f.Tag != "" {
