@@ -44,7 +44,8 @@ func newGraphQL(cfg Config) *handler.Server {
 		}
 		return next(resolvers.WithLoaders(ctx, resolvers.NewLoaders(cfg.Store, cfg.loaderOptions...)))
 	})
-	srv.AroundFields(resolvers.AuthorizeFields) // roles, with the schema's @requires and @personal
+	srv.AroundFields(resolvers.AuthorizeFields)    // roles, with the schema's @requires and @personal
+	srv.AroundFields(newWorkPool(cfg.Work).around) // workers.go
 	srv.AroundResponses(capErrors)
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {

@@ -36,6 +36,7 @@ type Config struct {
 	SnapshotCacheBytes int64
 	Limits             Limits     // depth, page size, rate and time limits (limits.go)
 	Conns              ConnLimits // connections and their timeouts (conns.go)
+	Work               WorkLimits // analytics and path fields computing at once (workers.go)
 	// AllowedHosts are host names, besides loopback ones, that requests
 	// arriving on a loopback address may name in their Host (browser.go).
 	AllowedHosts []string

@@ -28,6 +28,7 @@ type ServeFlags struct {
 	MaxBodyBytes    int64
 	MaxUploadBytes  int64
 	Conns           server.ConnLimits
+	Work            server.WorkLimits
 	AllowedHosts    []string // host names besides loopback ones a loopback listener answers
 	RateLimit       float64  // requests a second per client; 0 turns the limit off
 	RateBurst       int
@@ -55,6 +56,8 @@ func newServeFlags() ServeFlags {
 		f.AllowedHosts = strings.Split(h, ",")
 	}
 	f.MaxUploadBytes = envValue(&f, "PARTNERGRAPH_MAX_UPLOAD_UNCOMPRESSED_BYTES", int64(server.DefaultMaxUploadBytes), func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
+	f.Work.Workers = envValue(&f, "PARTNERGRAPH_ANALYTICS_WORKERS", 0, strconv.Atoi)
+	f.Work.Queue = envValue(&f, "PARTNERGRAPH_ANALYTICS_QUEUE", 64, strconv.Atoi)
 	c := server.DefaultConnLimits()
 	f.Conns.MaxConns = envValue(&f, "PARTNERGRAPH_MAX_CONNS", c.MaxConns, strconv.Atoi)
 	f.Conns.MaxConnsPerClient = envValue(&f, "PARTNERGRAPH_MAX_CONNS_PER_CLIENT", c.MaxConnsPerClient, strconv.Atoi)
@@ -95,6 +98,8 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.MaxSelections, "max-selections", f.MaxSelections, "most field selections a query document may have, counted before validation (env PARTNERGRAPH_MAX_SELECTIONS)")
 	fl.Int64Var(&f.MaxBodyBytes, "max-body-bytes", f.MaxBodyBytes, "largest request body, in bytes (env PARTNERGRAPH_MAX_BODY_BYTES)")
 	fl.Int64Var(&f.MaxUploadBytes, "max-upload-uncompressed-bytes", f.MaxUploadBytes, "largest size of an uploaded file once decompressed (env PARTNERGRAPH_MAX_UPLOAD_UNCOMPRESSED_BYTES)")
+	fl.IntVar(&f.Work.Workers, "analytics-workers", f.Work.Workers, "analytics and path fields computing at once, 0 for one per CPU (env PARTNERGRAPH_ANALYTICS_WORKERS)")
+	fl.IntVar(&f.Work.Queue, "analytics-queue", f.Work.Queue, "analytics and path fields that may wait for a worker; more are refused with OVERLOADED (env PARTNERGRAPH_ANALYTICS_QUEUE)")
 	fl.IntVar(&f.Conns.MaxConns, "max-conns", f.Conns.MaxConns, "most connections open at once (env PARTNERGRAPH_MAX_CONNS)")
 	fl.IntVar(&f.Conns.MaxConnsPerClient, "max-conns-per-client", f.Conns.MaxConnsPerClient, "most connections one client address (IPv4, IPv6 /64) may hold, -1 for no limit (env PARTNERGRAPH_MAX_CONNS_PER_CLIENT)")
 	fl.DurationVar(&f.Conns.ReadHeaderTimeout, "read-header-timeout", f.Conns.ReadHeaderTimeout, "time a client has to send a request's headers (env PARTNERGRAPH_READ_HEADER_TIMEOUT)")
@@ -126,6 +131,10 @@ func (f *ServeFlags) check() error {
 	positive("max-selections", f.MaxSelections > 0)
 	positive("max-body-bytes", f.MaxBodyBytes > 0)
 	positive("max-upload-uncompressed-bytes", f.MaxUploadBytes > 0)
+	positive("analytics-queue", f.Work.Queue > 0)
+	if f.Work.Workers < 0 {
+		errs = append(errs, errors.New("--analytics-workers must not be negative (0 is one per CPU)"))
+	}
 	positive("max-conns", f.Conns.MaxConns > 0)
 	positive("read-header-timeout", f.Conns.ReadHeaderTimeout > 0)
 	positive("idle-timeout", f.Conns.IdleTimeout > 0)
@@ -160,7 +169,7 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 		lim.RateLimit = rate.Inf
 	}
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
-		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, AllowedHosts: f.AllowedHosts}
+		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts}
 }
 
 // open starts s on addr, over TLS if a certificate is set.
