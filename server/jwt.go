@@ -110,6 +110,9 @@ func (v *JWTVerifier) key(t *jwt.Token) (any, error) {
 
 // tokenProblem words a parse error for the client.
 func tokenProblem(err error) string {
+	if errors.Is(err, jwt.ErrTokenRequiredClaimMissing) {
+		return "the token lacks a required claim: " + strings.Join(missingClaims(err), ", ")
+	}
 	for _, p := range []struct {
 		err error
 		msg string
@@ -121,13 +124,28 @@ func tokenProblem(err error) string {
 		{jwt.ErrTokenNotValidYet, "the token is not valid yet"},
 		{jwt.ErrTokenInvalidIssuer, "the token's issuer is not accepted"},
 		{jwt.ErrTokenInvalidAudience, "the token's audience is not accepted"},
-		{jwt.ErrTokenRequiredClaimMissing, "the token lacks a required claim (exp)"},
 	} {
 		if errors.Is(err, p.err) {
 			return p.msg
 		}
 	}
 	return "the token is not valid"
+}
+
+// missingClaims names the registered claims err says are missing: the
+// library says so only in its message ("iss claim is required"), joining
+// one per claim.
+func missingClaims(err error) []string {
+	var names []string
+	for _, c := range []string{"iss", "aud", "exp", "nbf", "sub"} {
+		if strings.Contains(err.Error(), c+" claim is required") {
+			names = append(names, c)
+		}
+	}
+	if len(names) == 0 {
+		names = append(names, "exp, iss or aud")
+	}
+	return names
 }
 
 // claim returns the claim name, or the value at name taken as a dotted path.

@@ -250,3 +250,31 @@ func TestJWTConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestJWTMissingClaims: a token without iss or aud was refused with a
+// message naming exp; the refusal names the claims that are missing.
+func TestJWTMissingClaims(t *testing.T) {
+	keys := newJWTKeys(t)
+	v, err := server.NewJWTVerifier(server.JWTConfig{Issuer: issuer, Audience: audience, HMACSecret: keys.secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, missing := range [][]string{{"iss"}, {"aud"}, {"exp"}, {"iss", "aud"}} {
+		t.Run(strings.Join(missing, "+"), func(t *testing.T) {
+			token := sign(t, jwt.SigningMethodHS256, keys.secret, claims("viewer", func(c jwt.MapClaims) {
+				for _, m := range missing {
+					delete(c, m)
+				}
+			}))
+			_, err := v.Verify(token)
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, m := range missing {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("refusal %q does not name %s", err, m)
+				}
+			}
+		})
+	}
+}
