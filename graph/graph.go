@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"strings"
+	"unicode"
 	"time"
 )
 
@@ -160,7 +161,10 @@ func (i Interval) validate(fromField, toField string) error {
 	return nil
 }
 
-// checkKey validates an external key: non-empty, no surrounding space, no control characters.
+// checkKey validates an external key: non-empty, no surrounding space, no
+// control characters, and no invisible formatting characters — zero-width
+// spaces and joiners, bidirectional overrides and isolates, the BOM (Unicode
+// category Cf) — with which two keys that look alike could differ.
 func checkKey(key string) error {
 	switch {
 	case key == "":
@@ -169,8 +173,10 @@ func checkKey(key string) error {
 		return Errorf(EINVALID, "key", "key %q has leading or trailing space", key)
 	case len(key) > 200:
 		return Errorf(EINVALID, "key", "key is longer than 200 characters")
-	case strings.ContainsFunc(key, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+	case strings.ContainsFunc(key, unicode.IsControl):
 		return Errorf(EINVALID, "key", "key %q contains control characters", key)
+	case strings.ContainsFunc(key, func(r rune) bool { return unicode.Is(unicode.Cf, r) }):
+		return Errorf(EINVALID, "key", "key %+q contains invisible or bidirectional formatting characters", key)
 	}
 	return nil
 }
