@@ -257,3 +257,55 @@ func TestAttackLongSearch(t *testing.T) {
 		t.Errorf("a short search: %v", r.Errors[0].Message)
 	}
 }
+
+// TestAttackOpsAddress: with every connection slot of the API port taken,
+// probes on the operations address still answer; metrics are served there
+// and not on the API port.
+func TestAttackOpsAddress(t *testing.T) {
+	const slots = 16
+	srv := server.New(server.Config{Store: openStore(t), Logger: zerolog.Nop(), OpsAddr: "127.0.0.1:0",
+		Conns: server.ConnLimits{MaxConns: slots, MaxConnsPerClient: -1}})
+	if err := srv.Open("127.0.0.1:0"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	var conns []net.Conn
+	t.Cleanup(func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	// Every slot taken by a connection with a request under way, so none is
+	// idle to be reused.
+	for range slots {
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n")
+		if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200} {
+		res, err := http.Get("http://" + srv.OpsAddr() + path)
+		if err != nil {
+			t.Fatalf("%s on the operations address: %v", path, err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("%s on the operations address: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	conns[0].Close() // a slot for the next check
+	conns = conns[1:]
+	res, err := http.Get("http://" + srv.Addr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the API port: %d, want 404", res.StatusCode)
+	}
+}

@@ -40,6 +40,9 @@ type Config struct {
 	// AllowedHosts are host names, besides loopback ones, that requests
 	// arriving on a loopback address may name in their Host (browser.go).
 	AllowedHosts []string
+	// OpsAddr, if set, is where /healthz, /readyz and /metrics are served
+	// apart from the API (ops.go); the API port then serves no /metrics.
+	OpsAddr string
 	// Admin keeps API keys and the audit log; nil takes Store's own if it
 	// has them (auth.go).
 	Admin graph.AdminStore
@@ -64,6 +67,10 @@ type Server struct {
 	http    *http.Server
 	ln      net.Listener
 	done    chan error
+
+	ops     *http.Server // the operations address, if any (ops.go)
+	opsLn   net.Listener
+	opsDone chan error
 }
 
 // New returns a server for cfg, with defaults for zero limits.
@@ -98,7 +105,7 @@ func (s *Server) Open(addr string) error {
 	}
 	s.ln, s.done = s.cfg.Conns.listener(ln), make(chan error, 1)
 	go func() { s.done <- s.http.Serve(s.ln) }()
-	return nil
+	return s.openOps()
 }
 
 // Addr returns the address the server listens on.
@@ -113,7 +120,7 @@ func (s *Server) Close(ctx context.Context) error {
 			err = errors.Join(err, serr)
 		}
 	}
-	return err
+	return errors.Join(err, s.closeOps(ctx))
 }
 
 // Handler returns the routes wrapped in request-ID and logging middleware.
@@ -125,14 +132,13 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := newGraphQL(s.cfg)
 	mux.Handle("/graphql", preventCSRF(guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg), s.cfg.metrics)) // browser.go, limits.go, auth.go
-	mux.Handle("GET /metrics", s.cfg.metrics.handler())
+	if s.cfg.OpsAddr == "" {
+		mux.Handle("GET /metrics", s.cfg.metrics.handler())
+	}
 	mux.Handle("GET /graphiql/", http.FileServerFS(graphiqlAssets))
 	mux.Handle("GET /{$}", graphiqlPage()) // graphiql.go
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Write([]byte("ok\n"))
-	})
-	mux.HandleFunc("GET /readyz", s.ready)
-	routeExplore(mux) // the network explorer page at /explore (explore.go)
+	s.routeProbes(mux)                     // ops.go
+	routeExplore(mux)                      // the network explorer page at /explore (explore.go)
 	return s.logRequests(s.cfg.metrics.countRequests(checkHost(mux, s.cfg.AllowedHosts, s.cfg.metrics)))
 }
 

@@ -22,5 +22,5 @@ func (s *Server) OpenTLS(addr, certFile, keyFile string) error {
 	}
 	s.ln, s.done = s.cfg.Conns.listener(ln), make(chan error, 1)
 	go func() { s.done <- s.http.ServeTLS(s.ln, "", "") }()
-	return nil
+	return s.openOps()
 }

@@ -30,6 +30,7 @@ type ServeFlags struct {
 	Conns           server.ConnLimits
 	Work            server.WorkLimits
 	AllowedHosts    []string // host names besides loopback ones a loopback listener answers
+	OpsAddr         string   // where probes and metrics are served apart, if set
 	RateLimit       float64  // requests a second per client; 0 turns the limit off
 	RateBurst       int
 	RateLoopback    bool // limit loopback clients too
@@ -58,6 +59,7 @@ func newServeFlags() ServeFlags {
 	f.MaxUploadBytes = envValue(&f, "PARTNERGRAPH_MAX_UPLOAD_UNCOMPRESSED_BYTES", int64(server.DefaultMaxUploadBytes), func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	f.Work.Workers = envValue(&f, "PARTNERGRAPH_ANALYTICS_WORKERS", 0, strconv.Atoi)
 	f.Work.Queue = envValue(&f, "PARTNERGRAPH_ANALYTICS_QUEUE", 64, strconv.Atoi)
+	f.OpsAddr = os.Getenv("PARTNERGRAPH_OPS_ADDR")
 	c := server.DefaultConnLimits()
 	f.Conns.MaxConns = envValue(&f, "PARTNERGRAPH_MAX_CONNS", c.MaxConns, strconv.Atoi)
 	f.Conns.MaxConnsPerClient = envValue(&f, "PARTNERGRAPH_MAX_CONNS_PER_CLIENT", c.MaxConnsPerClient, strconv.Atoi)
@@ -105,6 +107,7 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.Conns.ReadHeaderTimeout, "read-header-timeout", f.Conns.ReadHeaderTimeout, "time a client has to send a request's headers (env PARTNERGRAPH_READ_HEADER_TIMEOUT)")
 	fl.DurationVar(&f.Conns.IdleTimeout, "idle-timeout", f.Conns.IdleTimeout, "time an idle keep-alive connection is kept (env PARTNERGRAPH_IDLE_TIMEOUT)")
 	fl.DurationVar(&f.Conns.WriteTimeout, "write-timeout", f.Conns.WriteTimeout, "time from a request's headers to the end of its answer; 0 is the request timeout plus 15s (env PARTNERGRAPH_WRITE_TIMEOUT)")
+	fl.StringVar(&f.OpsAddr, "ops-addr", f.OpsAddr, "serve /healthz, /readyz and /metrics on this address too, outside the API's connection limits, and /metrics only there (env PARTNERGRAPH_OPS_ADDR)")
 	fl.StringSliceVar(&f.AllowedHosts, "allowed-hosts", f.AllowedHosts, "host names a server on a loopback address answers besides localhost and loopback addresses, against DNS rebinding (env PARTNERGRAPH_ALLOWED_HOSTS, comma-separated)")
 	fl.Float64Var(&f.RateLimit, "rate-limit", f.RateLimit, "GraphQL requests a second each client may send, 0 for no limit (env PARTNERGRAPH_RATE_LIMIT)")
 	fl.IntVar(&f.RateBurst, "rate-burst", f.RateBurst, "requests a client may send at once above the rate (env PARTNERGRAPH_RATE_BURST)")
@@ -169,7 +172,7 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 		lim.RateLimit = rate.Inf
 	}
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
-		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts}
+		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts, OpsAddr: f.OpsAddr}
 }
 
 // open starts s on addr, over TLS if a certificate is set.
