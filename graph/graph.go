@@ -8,8 +8,8 @@ import (
 	"fmt"
 
 	"strings"
-	"unicode"
 	"time"
+	"unicode"
 )
 
 // Kind names what a global ID refers to.
