@@ -57,7 +57,7 @@ func TestAttackQuadraticValidation(t *testing.T) {
 func TestAttackNodesList(t *testing.T) {
 	st := &countingStore{Store: openStore(t), calls: map[string]int{}}
 	b := &graph.Batch{Actors: []*graph.Actor{{Key: "known", Kind: graph.KindPerson, Name: "Known"}}}
-	if _, err := st.Apply(context.Background(), b); err != nil {
+	if _, err := graph.Apply(context.Background(), st, b); err != nil {
 		t.Fatal(err)
 	}
 	ts := newServer(t, st)
