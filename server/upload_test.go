@@ -50,6 +50,7 @@ func uploadRequest(t *testing.T, name, content string) *http.Request {
 	mw.Close()
 	req := httptest.NewRequest(http.MethodPost, "/graphql", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Apollo-Require-Preflight", "true") // the CSRF prevention asks for it (browser.go)
 	return req
 }
 
