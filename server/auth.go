@@ -73,7 +73,7 @@ func (e *authError) Error() string { return e.msg }
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log := zerolog.Ctx(r.Context())
-		client := clientKey(r, s.cfg.Limits.RateLimitLoopback)
+		client := clientKey(r, s.cfg.Limits)
 		if wait, ok := s.failuresAllowed(client); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(wait.Seconds())))))
 			refuse(w, s.cfg.metrics, http.StatusTooManyRequests, codeRate, "too many failed authentications from this address; retry later")

@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/netip"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -692,5 +693,37 @@ func TestFailedAuthenticationsThrottled(t *testing.T) {
 	}
 	if status, _ := attempt(other, "pgk_wrong"); status != http.StatusUnauthorized {
 		t.Errorf("another address with a bad key: status %d, want 401", status)
+	}
+}
+
+// TestFailedAuthenticationsBehindProxy: with a same-host reverse proxy
+// trusted, each client it forwards for has its own failure budget — the
+// proxy's loopback address no longer exempts them all.
+func TestFailedAuthenticationsBehindProxy(t *testing.T) {
+	st := openStore(t)
+	ts, _ := clockedServer(t, st, server.Config{Auth: &server.Auth{},
+		Limits: server.Limits{RateLimit: rate.Inf, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}}})
+	attempt := func(forwardedFor, credential string) int {
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", strings.NewReader(`{"query":"{ me { subject } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+credential)
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+		res, err := clientFrom("127.0.0.1").Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for i := range 20 {
+		if status := attempt("198.51.100.9", fmt.Sprint("pgk_guess", i)); status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d, want 401", i, status)
+		}
+	}
+	if status := attempt("198.51.100.9", "pgk_guess-again"); status != http.StatusTooManyRequests {
+		t.Errorf("the proxied attacker after 20 failures: status %d, want 429", status)
+	}
+	if status := attempt("198.51.100.10", "pgk_wrong"); status != http.StatusUnauthorized {
+		t.Errorf("another client behind the proxy: status %d, want 401", status)
 	}
 }

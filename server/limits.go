@@ -9,10 +9,12 @@ import (
 	"io"
 	"math"
 	"mime"
-	"net"
 	"net/http"
+	"net/netip"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -50,6 +52,12 @@ type Limits struct {
 	// exempt by default: local tools and tests, and a reverse proxy on the
 	// same host, whose clients would all share its address and one bucket.
 	RateLimitLoopback bool
+	// TrustedProxies are the addresses of reverse proxies whose
+	// X-Forwarded-For names the client: a request from one of them is
+	// limited, and its failed authentications counted, by the address it
+	// forwards for — so a same-host proxy no longer makes every client a
+	// loopback one, exempt from both.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultLimits returns the limits a server uses unless told otherwise.
@@ -175,7 +183,7 @@ func isMultipart(r *http.Request) bool {
 func limitRate(next http.Handler, cfg Config) http.Handler {
 	lim := cfg.Limits
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ok, wait := cfg.rates.allow(rateKey(r, lim.RateLimitLoopback), cfg.rates.now()); !ok {
+		if ok, wait := cfg.rates.allow(rateKey(r, lim), cfg.rates.now()); !ok {
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			refuse(w, cfg.metrics, http.StatusTooManyRequests, codeRate,
@@ -188,28 +196,58 @@ func limitRate(next http.Handler, cfg Config) http.Handler {
 
 // rateKey names the bucket of r's caller: its subject (an API key's or a
 // token's) when it authenticated, else its address (clientKey).
-func rateKey(r *http.Request, loopback bool) string {
+func rateKey(r *http.Request, lim Limits) string {
 	if c := graph.CallerFrom(r.Context()); c.Subject != "" && c.Subject != "anonymous" {
 		return "caller:" + c.Subject
 	}
-	return clientKey(r, loopback)
+	return clientKey(r, lim)
 }
 
 // clientKey names an anonymous client by its IPv4 address, or its IPv6 /64
 // (what one host or home network is usually given); "" (no limit) for
-// loopback addresses unless loopback is limited too.
-func clientKey(r *http.Request, loopback bool) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	ip := net.ParseIP(host)
+// loopback addresses unless loopback is limited too. Behind a trusted proxy
+// the client is the address it forwards for (clientIP).
+func clientKey(r *http.Request, lim Limits) string {
+	ip, ok := clientIP(r, lim.TrustedProxies)
 	switch {
-	case err != nil || ip == nil:
+	case !ok:
 		return r.RemoteAddr
-	case ip.IsLoopback() && !loopback:
+	case ip.IsLoopback() && !lim.RateLimitLoopback:
 		return ""
-	case ip.To4() == nil:
-		return ip.Mask(net.CIDRMask(64, 128)).String()
+	case ip.Is6():
+		p, _ := ip.Prefix(64)
+		return p.Addr().String()
 	}
 	return ip.String()
+}
+
+// clientIP is the address of r's client: the peer's, or, when the peer is
+// a trusted proxy, the nearest address in X-Forwarded-For that is not one
+// (walking from the right, as each proxy appends the address it saw; what
+// a client writes itself stays to the left of that).
+func clientIP(r *http.Request, trusted []netip.Prefix) (netip.Addr, bool) {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	ip := ap.Addr().Unmap()
+	isTrusted := func(a netip.Addr) bool {
+		return slices.ContainsFunc(trusted, func(p netip.Prefix) bool { return p.Contains(a) })
+	}
+	if !isTrusted(ip) {
+		return ip, true
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a malformed hop: trust nothing further left
+		}
+		if a = a.Unmap(); !isTrusted(a) {
+			return a, true
+		}
+	}
+	return ip, true
 }
 
 // refuse answers a request the limits turn away with a GraphQL-shaped JSON

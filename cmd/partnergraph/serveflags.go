@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -33,7 +34,8 @@ type ServeFlags struct {
 	OpsAddr         string   // where probes and metrics are served apart, if set
 	RateLimit       float64  // requests a second per client; 0 turns the limit off
 	RateBurst       int
-	RateLoopback    bool // limit loopback clients too
+	RateLoopback    bool     // limit loopback clients too
+	TrustedProxies  []string // addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed
 	RequestTimeout  time.Duration
 	StoreTimeout    time.Duration
 	PathBudget      time.Duration
@@ -55,6 +57,9 @@ func newServeFlags() ServeFlags {
 	f.MaxBodyBytes = envValue(&f, "PARTNERGRAPH_MAX_BODY_BYTES", 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	if h := os.Getenv("PARTNERGRAPH_ALLOWED_HOSTS"); h != "" {
 		f.AllowedHosts = strings.Split(h, ",")
+	}
+	if p := os.Getenv("PARTNERGRAPH_TRUSTED_PROXIES"); p != "" {
+		f.TrustedProxies = strings.Split(p, ",")
 	}
 	f.MaxUploadBytes = envValue(&f, "PARTNERGRAPH_MAX_UPLOAD_UNCOMPRESSED_BYTES", int64(server.DefaultMaxUploadBytes), func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	f.Work.Workers = envValue(&f, "PARTNERGRAPH_ANALYTICS_WORKERS", 0, strconv.Atoi)
@@ -111,6 +116,7 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.StringSliceVar(&f.AllowedHosts, "allowed-hosts", f.AllowedHosts, "host names a server on a loopback address answers besides localhost and loopback addresses, against DNS rebinding (env PARTNERGRAPH_ALLOWED_HOSTS, comma-separated)")
 	fl.Float64Var(&f.RateLimit, "rate-limit", f.RateLimit, "GraphQL requests a second each client may send, 0 for no limit (env PARTNERGRAPH_RATE_LIMIT)")
 	fl.IntVar(&f.RateBurst, "rate-burst", f.RateBurst, "requests a client may send at once above the rate (env PARTNERGRAPH_RATE_BURST)")
+	fl.StringSliceVar(&f.TrustedProxies, "trusted-proxies", f.TrustedProxies, "addresses or CIDR ranges of reverse proxies whose X-Forwarded-For names the client, for rate limits and failed-authentication limits (env PARTNERGRAPH_TRUSTED_PROXIES, comma-separated)")
 	fl.BoolVar(&f.RateLoopback, "rate-limit-loopback", f.RateLoopback, "rate-limit clients on loopback addresses too (env PARTNERGRAPH_RATE_LIMIT_LOOPBACK)")
 	fl.DurationVar(&f.RequestTimeout, "request-timeout", f.RequestTimeout, "time a GraphQL request may take (env PARTNERGRAPH_REQUEST_TIMEOUT)")
 	fl.DurationVar(&f.StoreTimeout, "store-timeout", f.StoreTimeout, "time one store call may take; Neo4j's transaction timeout (env PARTNERGRAPH_STORE_TIMEOUT)")
@@ -158,6 +164,9 @@ func (f *ServeFlags) check() error {
 	if f.RateLimit < 0 {
 		errs = append(errs, errors.New("--rate-limit must not be negative (0 turns it off)"))
 	}
+	if _, err := f.proxies(); err != nil {
+		errs = append(errs, err)
+	}
 	if (f.TLSCert == "") != (f.TLSKey == "") {
 		errs = append(errs, errors.New("--tls-cert and --tls-key go together"))
 	}
@@ -171,8 +180,27 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 	if f.RateLimit == 0 {
 		lim.RateLimit = rate.Inf
 	}
+	lim.TrustedProxies, _ = f.proxies() // check reported any error
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
 		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts, OpsAddr: f.OpsAddr}
+}
+
+// proxies parses --trusted-proxies: addresses (one host) or CIDR ranges.
+func (f *ServeFlags) proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range f.TrustedProxies {
+		s = strings.TrimSpace(s)
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is neither an address nor a CIDR range", s)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // open starts s on addr, over TLS if a certificate is set.
