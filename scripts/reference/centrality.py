@@ -228,7 +228,13 @@ def reference(path, only):
     todo = metrics(G, weighted, stem)
     if only:
         with open(dest) as f:
-            out = dict(json.load(f), **{k: out[k] for k in ("generator", "networkx")})
+            old = json.load(f)
+        # The file records one networkx version: mixing entries from two would
+        # make that record false.
+        if old.get("networkx") != nx.__version__:
+            raise SystemExit(f"{dest}: made with networkx {old.get('networkx')}, this is {nx.__version__}: "
+                             "regenerate the whole file (without --only)")
+        out = dict(old, **{k: out[k] for k in ("generator", "networkx", "tolerance")})
         todo = {k: fn for k, fn in todo.items() if k in only}
     for key, fn in todo.items():
         out[key] = fn()
