@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Convert a SNAP undirected edge list (such as shared/datasets/ca-grqc.txt)
+"""Convert a SNAP undirected edge list (such as testdata/networks/ca-grqc.txt)
 to partnergraph's JSON network format ("partnergraph/1") for
 `partnergraph import`.
 
@@ -7,7 +7,7 @@ Every node becomes a person whose key is the node id; every distinct pair
 becomes one undirected COLLABORATION link. Self-loops and repeated pairs
 (SNAP lists each pair both ways) are skipped.
 
-    scripts/ca-grqc-to-json.py ../shared/datasets/ca-grqc.txt > /tmp/ca-grqc.json
+    scripts/ca-grqc-to-json.py testdata/networks/ca-grqc.txt > /tmp/ca-grqc.json
     partnergraph import --data DIR /tmp/ca-grqc.json
 """
 import json

@@ -8,7 +8,7 @@ dashes). Prints counts. Exit status 0 if valid, 1 otherwise. Stdlib only.
 
 usage: scripts/check-demo.py [--seeds DIR] [FILE]
   FILE   defaults to seed/demo.json next to this script's repository
-  DIR    defaults to $PARTNERGRAPH_SEEDS or /work/shared/seeds
+  DIR    defaults to seed/documents in this repository
 """
 import argparse
 import collections
@@ -420,7 +420,7 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("file", nargs="?", default=os.path.join(here, "..", "seed", "demo.json"))
-    ap.add_argument("--seeds", default=os.environ.get("PARTNERGRAPH_SEEDS", "/work/shared/seeds"))
+    ap.add_argument("--seeds", default=os.path.join(here, "..", "seed", "documents"))
     args = ap.parse_args()
     chk = Checker(args.seeds)
     data = chk.run(args.file)

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/partnergraph/partnergraph/graph/sqlite"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // BenchmarkGraphQLShortestPaths answers 1,000 random shortest-path queries
@@ -23,14 +22,7 @@ import (
 //
 //	go test -run '^$' -bench GraphQLShortestPaths -benchtime 1x ./server
 func BenchmarkGraphQLShortestPaths(b *testing.B) {
-	dir := os.Getenv("PARTNERGRAPH_DATASETS")
-	if dir == "" {
-		dir = "../../shared/datasets"
-	}
-	path := filepath.Join(dir, "ca-hepth.txt")
-	if _, err := os.Stat(path); err != nil {
-		b.Skipf("no dataset: %v", err)
-	}
+	path := testnet.Path(b, "ca-hepth.txt")
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, b.TempDir())
 	if err != nil {

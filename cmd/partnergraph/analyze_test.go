@@ -8,16 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// datasets is the shared research networks' folder: $PARTNERGRAPH_DATASETS
-// (scripts/test sets it), or shared/datasets beside the repository.
-var datasets = func() string {
-	if d := os.Getenv("PARTNERGRAPH_DATASETS"); d != "" {
-		return d
-	}
-	return "../../../shared/datasets"
-}()
+	"github.com/partnergraph/partnergraph/internal/testnet"
+)
 
 // run runs the partnergraph command with args and returns its output.
 func run(t *testing.T, args ...string) (string, error) {
@@ -32,7 +25,7 @@ func run(t *testing.T, args ...string) (string, error) {
 }
 
 func TestAnalyzeCommand(t *testing.T) {
-	out, err := run(t, "analyze", "--input", filepath.Join(datasets, "karate.graphml"), "--metric", "betweenness", "--format", "json")
+	out, err := run(t, "analyze", "--input", testnet.Path(t, "karate.graphml"), "--metric", "betweenness", "--format", "json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +37,7 @@ func TestAnalyzeCommand(t *testing.T) {
 	if len(bc) != 34 || !closeTo(bc["1"], 0.43763528138528146) {
 		t.Errorf("karate betweenness: %d nodes, node 1 = %v", len(bc), bc["1"])
 	}
-	out, err = run(t, "analyze", "--input", filepath.Join(datasets, "strike.graphml"), "--metric", "brokerage", "--group-by", "group")
+	out, err = run(t, "analyze", "--input", testnet.Path(t, "strike.graphml"), "--metric", "brokerage", "--group-by", "group")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,18 +48,18 @@ func TestAnalyzeCommand(t *testing.T) {
 	if len(roles) != 24 || len(roles["Bob"]) != 5 {
 		t.Errorf("strike brokerage: %d nodes, Bob = %v", len(roles), roles["Bob"])
 	}
-	out, err = run(t, "analyze", "--input", filepath.Join(datasets, "karate.graphml"), "--metric", "edge-betweenness")
+	out, err = run(t, "analyze", "--input", testnet.Path(t, "karate.graphml"), "--metric", "edge-betweenness")
 	if err != nil || !strings.Contains(out, `"1|2":`) {
 		t.Errorf("edge betweenness keys: %v %.100s", err, out)
 	}
-	out, err = run(t, "analyze", "--input", filepath.Join(datasets, "karate.graphml"), "--metric", "constraint", "--format", "csv")
+	out, err = run(t, "analyze", "--input", testnet.Path(t, "karate.graphml"), "--metric", "constraint", "--format", "csv")
 	if err != nil || !strings.HasPrefix(out, "key,value\n") || strings.Count(out, "\n") != 35 {
 		t.Errorf("csv output: %v %.100s", err, out)
 	}
 }
 
 func TestAnalyzeCommandErrors(t *testing.T) {
-	karate := filepath.Join(datasets, "karate.graphml")
+	karate := testnet.Path(t, "karate.graphml")
 	bad := filepath.Join(t.TempDir(), "bad.txt")
 	os.WriteFile(bad, []byte("1 2\n3\n"), 0o644)
 	for _, tc := range []struct {
@@ -91,7 +84,7 @@ func TestAnalyzeCommandErrors(t *testing.T) {
 }
 
 func TestPathsCommand(t *testing.T) {
-	karate := filepath.Join(datasets, "karate.graphml")
+	karate := testnet.Path(t, "karate.graphml")
 	out, err := run(t, "paths", "--input", karate, "--from", "1", "--to", "34", "--k", "5", "--format", "json")
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +118,7 @@ func TestPathsCommand(t *testing.T) {
 // TestPathsCommandKeepsGoing: one pair that cannot be answered does not
 // cost the others their answers, and every malformed line is named at once.
 func TestPathsCommandKeepsGoing(t *testing.T) {
-	karate := filepath.Join(datasets, "karate.graphml")
+	karate := testnet.Path(t, "karate.graphml")
 	pairs := filepath.Join(t.TempDir(), "pairs.txt")
 	os.WriteFile(pairs, []byte("1 34\nnobody 34\n34 1\n"), 0o644)
 	cmd := NewCommand()

@@ -3,12 +3,13 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // roundTripMetrics pairs each analyze metric with the brokers metric that
@@ -18,8 +19,8 @@ var roundTripMetrics = map[string]string{
 	"constraint": "CONSTRAINT", "effective-size": "EFFECTIVE_SIZE", "efficiency": "EFFICIENCY",
 }
 
-// closeTo is the reference tolerance: relative 1e-9, absolute 1e-12.
-func closeTo(got, want float64) bool { return math.Abs(got-want) <= 1e-12+1e-9*math.Abs(want) }
+// closeTo is the reference tolerance, testnet.Near: relative 1e-9, absolute 1e-12.
+func closeTo(got, want float64) bool { return testnet.Near(got, want) }
 
 // TestExportAnalyzeKeepsNumbers is a researcher's round trip on the demo
 // network, which has directed and undirected links: what brokers says of

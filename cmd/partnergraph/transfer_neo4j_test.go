@@ -11,21 +11,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // TestImportNeo4j imports datasets into Neo4j with the command, checks the
 // counts and that a second import changes nothing, and exports GraphML that
 // an embedded store reads back the same.
 func TestImportNeo4j(t *testing.T) {
-	if _, err := os.Stat(datasets); err != nil {
-		t.Skipf("datasets not available: %v", err)
-	}
 	st := neo4jtest.Open(t) // an empty database, held for this test
 	cfg := neo4jtest.Config()
 	neo := []string{"--store", "neo4j", "--neo4j-uri", cfg.URI}
 	edges := filepath.Join(t.TempDir(), "edges.txt")
 	used := writeEdgeList(t, edges, 3000, 600)
-	files := []string{filepath.Join(datasets, "krackhardt_advice.graphml"), edges}
+	files := []string{testnet.Path(t, "krackhardt_advice.graphml"), edges}
 	out, err := run(t, append(append([]string{"import"}, neo...), files...)...)
 	if err != nil {
 		t.Fatalf("import: %v %s", err, out)

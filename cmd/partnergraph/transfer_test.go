@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/sqlite"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // TestExportImportRoundTrip moves the demo network from one embedded store
@@ -199,22 +200,23 @@ var datasetSizes = map[string][2]int{
 	"strike.graphml": {24, 38}, "ca-grqc.txt": {5242, 14496 - 12}, "ca-hepth.txt": {9877, 25998 - 25},
 }
 
-// TestDatasetsRoundTrip imports every shared dataset, exports it in every
+// TestDatasetsRoundTrip imports every network in testdata/networks, exports it in every
 // format, imports each export into a fresh store and compares: the same
 // actors and links with the same attributes; importing it again changes
 // nothing.
 func TestDatasetsRoundTrip(t *testing.T) {
-	if _, err := os.Stat(datasets); err != nil {
-		t.Skipf("datasets not available: %v", err)
-	}
-	for name, size := range datasetSizes {
+	for _, name := range testnet.Networks {
 		t.Run(name, func(t *testing.T) {
+			size, ok := datasetSizes[name]
+			if !ok {
+				t.Fatalf("no size for %s in datasetSizes", name)
+			}
 			if testing.Short() && strings.HasPrefix(name, "ca-") {
 				t.Skip("large")
 			}
 			dir := t.TempDir()
 			orig := filepath.Join(dir, "orig")
-			if out, err := run(t, "import", "--data", orig, filepath.Join(datasets, name)); err != nil {
+			if out, err := run(t, "import", "--data", orig, testnet.Path(t, name)); err != nil {
 				t.Fatalf("import: %v %s", err, out)
 			}
 			if a, l := counts(t, orig); a != size[0] || l != size[1] {
@@ -343,17 +345,14 @@ func sameValue(a, b any) bool {
 // attributes as it reads from the original file, plus only what export
 // adds: a node's label and kind, an edge's type, weight and id.
 func TestNetworkxReadsExports(t *testing.T) {
-	if _, err := os.Stat(datasets); err != nil {
-		t.Skipf("datasets not available: %v", err)
-	}
 	added := map[string]bool{"label": true, "kind": true, "type": true, "weight": true, "id": true}
-	for name := range datasetSizes {
+	for _, name := range testnet.Networks {
 		if !strings.HasSuffix(name, ".graphml") {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			src := filepath.Join(datasets, name)
+			src := testnet.Path(t, name)
 			if out, err := run(t, "import", "--data", dir, src); err != nil {
 				t.Fatalf("import: %v %s", err, out)
 			}
@@ -540,7 +539,7 @@ func TestExportScope(t *testing.T) {
 // ids, attributes of several types, an edge type attribute) twice under
 // different key prefixes into one store.
 func TestImportNetworkxGEXF(t *testing.T) {
-	readNX(t, "graphml", filepath.Join(datasets, "karate.graphml")) // skips without networkx
+	readNX(t, "graphml", testnet.Path(t, "karate.graphml")) // skips without networkx
 	dir := t.TempDir()
 	file := filepath.Join(dir, "nx.gexf")
 	script := `

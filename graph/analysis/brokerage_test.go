@@ -6,10 +6,11 @@ import (
 	"errors"
 	"math"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // TestBrokerageSNA compares with R's sna::brokerage (raw.nli, exp.nli,
@@ -53,16 +54,16 @@ func TestBrokerageSNA(t *testing.T) {
 					if g, w := float64(got.Raw[v][role]), want("raw"); g != w {
 						t.Errorf("%s raw %s = %v, want %v", row[0], code, g, w)
 					}
-					if g, w := got.Exp[v][role], want("exp"); !refClose(g, w) {
+					if g, w := got.Exp[v][role], want("exp"); !testnet.Near(g, w) {
 						t.Errorf("%s exp %s = %v, want %v", row[0], code, g, w)
 					}
-					if g, w := got.SD[v][role], want("sd"); !refClose(g, w) {
+					if g, w := got.SD[v][role], want("sd"); !testnet.Near(g, w) {
 						t.Errorf("%s sd %s = %v, want %v", row[0], code, g, w)
 					}
 					z, ok := got.ZScore(v, role)
 					w := want("z")
 					finite := !math.IsNaN(w) && !math.IsInf(w, 0)
-					if ok != finite || (ok && !refClose(z, w)) {
+					if ok != finite || (ok && !testnet.Near(z, w)) {
 						t.Errorf("%s z %s = %v (defined %v), want %v", row[0], code, z, ok, w)
 					}
 				}
@@ -72,14 +73,14 @@ func TestBrokerageSNA(t *testing.T) {
 }
 
 // TestBrokerageStrikePublished checks raw.nli for the strike network against
-// the table published in cllghn/r4sna, parsed from the shared datasets.
+// the table published in cllghn/r4sna, kept in testdata/networks.
 func TestBrokerageStrikePublished(t *testing.T) {
 	g := refLoadNetwork(t, "strike")
 	got, err := Brokerage(context.Background(), g, g.Attrs["group"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	header, rows := readPublishedBrokerage(t, filepath.Join(refDatasets(t), "strike_sna_brokerage_published.md"))
+	header, rows := readPublishedBrokerage(t, testnet.Path(t, "strike_sna_brokerage_published.md"))
 	if len(rows) != g.N() {
 		t.Fatalf("published table has %d rows, graph %d nodes", len(rows), g.N())
 	}

@@ -17,12 +17,13 @@ import (
 
 	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/netfile"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // centBenchFiles are the datasets the betweenness benchmark runs on; override
 // with PARTNERGRAPH_BENCH_FILES (comma-separated paths or dataset names).
 func centBenchFiles(b *testing.B) []string {
-	dir := centDatasets(b)
+	dir := testnet.Dir(b)
 	names := []string{"ca-grqc.txt", "ca-hepth.txt"}
 	if env := os.Getenv("PARTNERGRAPH_BENCH_FILES"); env != "" {
 		names = strings.Split(env, ",")
@@ -61,7 +62,7 @@ func BenchmarkBetweenness(b *testing.B) {
 // BenchmarkCentrality times the other centralities on ca-hepth, and sampled
 // betweenness (100 sources), where each source is a chunk of its own.
 func BenchmarkCentrality(b *testing.B) {
-	g, err := netfile.LoadGraph(filepath.Join(centDatasets(b), "ca-hepth.txt"), false, false)
+	g, err := netfile.LoadGraph(testnet.Path(b, "ca-hepth.txt"), false, false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -204,7 +205,7 @@ func centTrackPeak() func() uint64 {
 // BenchmarkBetweennessWeighted times exact betweenness with lengths 1/Weight
 // (Dijkstra) on ca-grqc, every edge weighing 1 or 2 so that paths tie.
 func BenchmarkBetweennessWeighted(b *testing.B) {
-	g, err := netfile.LoadGraph(filepath.Join(centDatasets(b), "ca-grqc.txt"), false, false)
+	g, err := netfile.LoadGraph(testnet.Path(b, "ca-grqc.txt"), false, false)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,25 +14,12 @@ import (
 
 	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/netfile"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
-// Reference values: networkx's, for every shared dataset, written by
+// Reference values: networkx's, for every network in testnet.Networks, written by
 // scripts/reference/centrality.py to testdata/reference/centrality_*.json.
-// Every node (and edge) must match as analysis.RefClose says.
-
-// centDatasets returns the shared datasets directory, skipping the test when
-// it is not on this machine.
-func centDatasets(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("PARTNERGRAPH_DATASETS")
-	if dir == "" {
-		dir = "/work/shared/datasets"
-	}
-	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("datasets not available: %v (set PARTNERGRAPH_DATASETS)", err)
-	}
-	return dir
-}
+// Every node (and edge) must match as testnet.Near says.
 
 type centReference struct {
 	Dataset  string
@@ -84,11 +71,12 @@ func (e *centEdgeValue) UnmarshalJSON(b []byte) error {
 	return errors.Join(json.Unmarshal(row[0], &e.U), json.Unmarshal(row[1], &e.V), json.Unmarshal(row[2], &e.Value))
 }
 
-func centLoadReferences(t *testing.T) []string {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join("testdata", "reference", "centrality_*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no reference files (run scripts/reference/centrality.py): %v", err)
+// centReferenceFiles lists the reference file of every network: listed, not
+// globbed, so a file that disappears fails the test.
+func centReferenceFiles() []string {
+	var files []string
+	for _, name := range testnet.Names() {
+		files = append(files, filepath.Join("testdata", "reference", "centrality_"+name+".json"))
 	}
 	return files
 }
@@ -103,7 +91,7 @@ func centReadReference(t *testing.T, file string) (*centReference, *analysis.Gra
 	if err := json.Unmarshal(b, &ref); err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
-	g, err := netfile.LoadGraph(filepath.Join(centDatasets(t), ref.Dataset), false, ref.Weighted)
+	g, err := netfile.LoadGraph(testnet.Path(t, ref.Dataset), false, ref.Weighted)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +102,7 @@ func centReadReference(t *testing.T, file string) (*centReference, *analysis.Gra
 }
 
 func TestCentralityReference(t *testing.T) {
-	for _, file := range centLoadReferences(t) {
+	for _, file := range centReferenceFiles() {
 		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(file), "centrality_"), ".json")
 		t.Run(name, func(t *testing.T) {
 			ref, g := centReadReference(t, file)
@@ -221,7 +209,7 @@ func centMust(t *testing.T, err error) {
 
 func centCompareNodes(t *testing.T, g *analysis.Graph, got []float64, want map[string]float64) {
 	t.Helper()
-	centCompareNodesWithin(t, g, got, want, analysis.RefClose)
+	centCompareNodesWithin(t, g, got, want, testnet.Near)
 }
 
 func centCompareNodesWithin(t *testing.T, g *analysis.Graph, got []float64, want map[string]float64, close func(got, want float64) bool) {
@@ -265,7 +253,7 @@ func centCompareEdges(t *testing.T, g *analysis.Graph, got []float64, want []cen
 		if !ok {
 			t.Fatalf("edge %q-%q not in reference", u, v)
 		}
-		if !analysis.RefClose(got[i], w) {
+		if !testnet.Near(got[i], w) {
 			bad = append(bad, fmt.Sprintf("edge %q-%q: got %.17g, want %.17g", u, v, got[i], w))
 		}
 	}

@@ -1,58 +1,48 @@
 package analysis
 
-// Test-only loaders for the shared datasets (GraphML and SNAP edge lists)
-// and the reference files, so these tests need no other package. They read
-// nodes in file order and keep a GraphML edge's "weight" (1 if absent).
+// Test-only loaders for the networks in testdata/networks (GraphML and SNAP
+// edge lists) and the reference files, so these tests need no other package
+// but internal/testnet. They read nodes in file order and keep a GraphML
+// edge's "weight" (1 if absent).
 
 import (
 	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
-// refDatasets is the directory of the shared datasets; tests that need it
-// are skipped when it is missing.
-func refDatasets(t testing.TB) string {
-	t.Helper()
-	dir := os.Getenv("PARTNERGRAPH_DATASETS")
-	if dir == "" {
-		dir = "/work/shared/datasets"
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("datasets not available: %v", err)
-	}
-	return dir
-}
+// refAllNetworks lists every network by name without extension; the
+// reference tests range over it, so a lost reference file fails them.
+var refAllNetworks = testnet.Names()
 
-// refAllNetworks lists every dataset by name without extension.
-var refAllNetworks = []string{
-	"ca-grqc", "ca-hepth", "florentine_business", "florentine_marriage", "karate",
-	"krackhardt_advice", "krackhardt_friendship", "krackhardt_reportsto",
-	"lesmis", "netscience", "southern_women", "strike",
-}
-
-// refLoadNetwork loads the dataset name (GraphML, or a SNAP .txt edge list
-// read as undirected).
+// refLoadNetwork loads the network name: its file in testnet.Networks, GraphML
+// or a SNAP .txt edge list read as undirected.
 func refLoadNetwork(t testing.TB, name string) *Graph {
 	t.Helper()
-	dir := refDatasets(t)
-	if g, err := refReadGraphML(filepath.Join(dir, name+".graphml")); err == nil {
+	for _, file := range testnet.Networks {
+		if strings.TrimSuffix(file, filepath.Ext(file)) != name {
+			continue
+		}
+		read := refReadSNAP
+		if filepath.Ext(file) == ".graphml" {
+			read = refReadGraphML
+		}
+		g, err := read(testnet.Path(t, file))
+		if err != nil {
+			t.Fatalf("load %s: %v", name, err)
+		}
 		return g
-	} else if !os.IsNotExist(err) {
-		t.Fatalf("load %s: %v", name, err)
 	}
-	g, err := refReadSNAP(filepath.Join(dir, name+".txt"))
-	if err != nil {
-		t.Fatalf("load %s: %v", name, err)
-	}
-	return g
+	t.Fatalf("load %s: not in testnet.Networks", name)
+	return nil
 }
 
 type refGMLData struct {
@@ -161,16 +151,11 @@ func refReadJSON(t testing.TB, path string, v any) {
 	}
 }
 
-// Reference values (networkx, igraph, R sna) and brute-force oracles are
-// matched to a relative refRelTol with an absolute floor of refAbsTol, so
-// that small values are really checked: the floor only forgives rounding
-// noise around 0. Results compared with themselves across runs or worker
-// counts must be equal bit for bit instead (TestParallelDeterminism).
-const refRelTol, refAbsTol = 1e-9, 1e-12
-
-func refClose(got, want float64) bool {
-	return got == want || math.Abs(got-want) <= max(refRelTol*math.Abs(want), refAbsTol)
-}
+// refClose is the reference tolerance, testnet.Near: relative 1e-9 with an
+// absolute floor of 1e-12, so that small values are really checked. Results
+// compared with themselves across runs or worker counts must be equal bit for
+// bit instead (TestParallelDeterminism).
+func refClose(got, want float64) bool { return testnet.Near(got, want) }
 
 // RefClose is refClose for the external test package.
 var RefClose = refClose

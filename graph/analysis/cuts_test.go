@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // TestCutsNetworkx compares cut-points, bridges, components and density
@@ -22,7 +24,7 @@ func TestCutsNetworkx(t *testing.T) {
 			if g.N() != ref.Nodes {
 				t.Fatalf("got %d nodes, want %d", g.N(), ref.Nodes)
 			}
-			if got := Density(g); !refClose(got, ref.Density) {
+			if got := Density(g); !testnet.Near(got, ref.Density) {
 				t.Errorf("density %v, want %v", got, ref.Density)
 			}
 			comp, sizes := Components(g)

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"testing"
+
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // holesReference is one weighting's networkx values by node key (null where
@@ -35,7 +37,6 @@ func TestStructuralHolesNetworkx(t *testing.T) {
 		})
 	}
 	t.Run("krackhardt_advice_weighted", func(t *testing.T) {
-		refDatasets(t)
 		b := NewBuilder(true)
 		_, rows := refReadCSV(t, refPath("holes_krackhardt_advice_weighted_edges.csv"))
 		for _, r := range rows {
@@ -76,7 +77,7 @@ func checkHoles(t *testing.T, g *Graph, opt HolesOptions, ref *holesReference) {
 			switch {
 			case want == nil && h.Defined[v]:
 				t.Errorf("weighted=%v %s of %s = %v, want undefined", opt.Weighted, m.name, key, m.got[v])
-			case want != nil && (!h.Defined[v] || !refClose(m.got[v], *want)):
+			case want != nil && (!h.Defined[v] || !testnet.Near(m.got[v], *want)):
 				t.Errorf("weighted=%v %s of %s = %v (defined %v), want %v", opt.Weighted, m.name, key, m.got[v], h.Defined[v], *want)
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 type impactStateRef struct {
@@ -56,7 +57,7 @@ func TestRemovalImpactNetworkx(t *testing.T) {
 					want impactStateRef
 				}{{"before", im.Before, c.Before}, {"after", im.After, c.After}} {
 					want := NetworkState(s.want)
-					if !refClose(s.got.LargestShare, want.LargestShare) {
+					if !testnet.Near(s.got.LargestShare, want.LargestShare) {
 						t.Errorf("%s %s: largest share %v, want %v", c.Name, s.name, s.got.LargestShare, want.LargestShare)
 					}
 					s.got.LargestShare, want.LargestShare = 0, 0
@@ -67,7 +68,7 @@ func TestRemovalImpactNetworkx(t *testing.T) {
 				if im.DisconnectedPairs != c.DisconnectedPairs || im.ConnectedPairs != c.ConnectedPairs {
 					t.Errorf("%s: pairs disconnected %d connected %d, want %d %d", c.Name, im.DisconnectedPairs, im.ConnectedPairs, c.DisconnectedPairs, c.ConnectedPairs)
 				}
-				if !refClose(im.DistanceBefore, c.DistanceBefore) || !refClose(im.DistanceAfter, c.DistanceAfter) {
+				if !testnet.Near(im.DistanceBefore, c.DistanceBefore) || !testnet.Near(im.DistanceAfter, c.DistanceAfter) {
 					t.Errorf("%s: distances %v → %v, want %v → %v", c.Name, im.DistanceBefore, im.DistanceAfter, c.DistanceBefore, c.DistanceAfter)
 				}
 				var iso []string

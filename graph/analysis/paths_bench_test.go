@@ -5,10 +5,11 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // The job scripts/bench-paths times: load a network, then answer k=10 Yen
@@ -20,15 +21,7 @@ func benchInput(b *testing.B) string {
 	if in := os.Getenv("PARTNERGRAPH_BENCH_INPUT"); in != "" {
 		return in
 	}
-	dir := os.Getenv("PARTNERGRAPH_DATASETS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "datasets")
-	}
-	in := filepath.Join(dir, "ca-hepth.txt")
-	if _, err := os.Stat(in); err != nil {
-		b.Skipf("dataset not available: %v", err)
-	}
-	return in
+	return testnet.Path(b, "ca-hepth.txt")
 }
 
 // benchPairs reads the pairs file, or picks 100 connected pairs with a

@@ -1,6 +1,6 @@
 package analysis
 
-// A test-only loader for the shared datasets (GraphML and SNAP edge lists),
+// A test-only loader for the networks in testdata/networks (GraphML and SNAP edge lists),
 // so the path tests need no other package: netfile imports this one.
 
 import (

@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/netfile"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // pathsRef is one file written by scripts/reference/paths.py (networkx).
@@ -43,29 +44,12 @@ type pathsPair struct {
 	Critical     []string
 }
 
-// pathsDatasets is where the shared datasets live: $PARTNERGRAPH_DATASETS, or
-// shared/datasets beside the repository.
-func pathsDatasets(t *testing.T) string {
-	dir := os.Getenv("PARTNERGRAPH_DATASETS")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "datasets")
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("datasets not available: %v", err)
-	}
-	return dir
-}
-
 // TestPathsReference compares every path search with networkx on a sample
-// of node pairs of every shared dataset; lengths and costs within RefClose.
+// of node pairs of every network in testnet.Networks (each one's reference
+// file is expected, not globbed); lengths and costs within testnet.Near.
 func TestPathsReference(t *testing.T) {
-	dir := pathsDatasets(t)
-	files, _ := filepath.Glob(filepath.Join("testdata", "reference", "paths_*.json"))
-	if len(files) == 0 {
-		t.Fatal("no reference files: run scripts/reference/paths.py")
-	}
-	for _, file := range files {
-		name := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(file), "paths_"), ".json")
+	for _, name := range testnet.Names() {
+		file := filepath.Join("testdata", "reference", "paths_"+name+".json")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			b, err := os.ReadFile(file)
@@ -76,7 +60,7 @@ func TestPathsReference(t *testing.T) {
 			if err := json.Unmarshal(b, &ref); err != nil {
 				t.Fatal(err)
 			}
-			g, err := netfile.LoadGraph(filepath.Join(dir, ref.Dataset), false, ref.Weighted)
+			g, err := netfile.LoadGraph(testnet.Path(t, ref.Dataset), false, ref.Weighted)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,7 +114,7 @@ func pathsCheckPair(t *testing.T, g *analysis.Graph, ref *pathsRef, pr pathsPair
 		for _, x := range in {
 			got[g.Keys[x.Node]] = x.Share
 		}
-		if diff := cmp.Diff(pr.Introducers, got, cmp.Comparer(analysis.RefClose)); diff != "" {
+		if diff := cmp.Diff(pr.Introducers, got, cmp.Comparer(testnet.Near)); diff != "" {
 			t.Errorf("%s: introducers differ (-want +got):\n%s", name, diff)
 		}
 	}
@@ -154,7 +138,7 @@ func pathsCheckPair(t *testing.T, g *analysis.Graph, ref *pathsRef, pr pathsPair
 	opt := analysis.PathOptions{Weighted: true}
 	wp, err := analysis.ShortestPath(ctx, g, s, d, opt)
 	pathsMust(t, err)
-	if !analysis.RefClose(wp.Cost, *pr.Wcost) {
+	if !testnet.Near(wp.Cost, *pr.Wcost) {
 		t.Errorf("%s: weighted cost %v, want %v", name, wp.Cost, *pr.Wcost)
 	}
 	pathsCheckK(t, g, name+" weighted", s, d, k, opt, pr.KW, pr.KWSure)
@@ -181,7 +165,7 @@ func pathsCheckK(t *testing.T, g *analysis.Graph, name string, s, d int32, k int
 		got = append(got, p.Cost)
 		have[strings.Join(pathsKeys(g, p.Nodes), " ")] = true
 	}
-	if diff := cmp.Diff(costs, got, cmp.Comparer(analysis.RefClose)); diff != "" {
+	if diff := cmp.Diff(costs, got, cmp.Comparer(testnet.Near)); diff != "" {
 		t.Errorf("%s: k-shortest costs differ (-want +got):\n%s", name, diff)
 	}
 	for _, p := range sure {

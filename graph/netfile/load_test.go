@@ -10,26 +10,14 @@ import (
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/netfile"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
-func sharedDatasets(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("PARTNERGRAPH_DATASETS")
-	if dir == "" {
-		dir = "/work/shared/datasets"
-	}
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("datasets not available: %v (set PARTNERGRAPH_DATASETS)", err)
-	}
-	return dir
-}
-
-// TestLoadDatasets loads every shared dataset and checks the sizes its
-// README gives (SNAP edge counts include the self-loops, which the snapshot
+// TestLoadDatasets loads every network in testdata/networks and checks the
+// sizes its README gives (SNAP edge counts include the self-loops, which the snapshot
 // keeps in Loops).
 func TestLoadDatasets(t *testing.T) {
-	dir := sharedDatasets(t)
-	for _, c := range []struct {
+	cases := []struct {
 		file         string
 		directed     bool
 		nodes, edges int
@@ -48,9 +36,17 @@ func TestLoadDatasets(t *testing.T) {
 		{"strike.graphml", false, 24, 38, 0, false},
 		{"ca-grqc.txt", false, 5242, 14496 - 12, 12, false},
 		{"ca-hepth.txt", false, 9877, 25998 - 25, 25, false},
-	} {
+	}
+	var files []string
+	for _, c := range cases {
+		files = append(files, c.file)
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(files)), slices.Sorted(slices.Values(testnet.Networks))) {
+		t.Errorf("cases cover %v, testnet.Networks is %v", files, testnet.Networks)
+	}
+	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			g, err := netfile.LoadGraph(filepath.Join(dir, c.file), false, true)
+			g, err := netfile.LoadGraph(testnet.Path(t, c.file), false, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -77,7 +73,7 @@ func TestLoadDatasets(t *testing.T) {
 }
 
 func TestLoadAttributes(t *testing.T) {
-	g, err := netfile.LoadGraph(filepath.Join(sharedDatasets(t), "krackhardt_advice.graphml"), false, false)
+	g, err := netfile.LoadGraph(testnet.Path(t, "krackhardt_advice.graphml"), false, false)
 	if err != nil {
 		t.Fatal(err)
 	}

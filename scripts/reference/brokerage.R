@@ -1,11 +1,11 @@
 #!/usr/bin/env Rscript
 # Reference values for graph/analysis Brokerage: R's sna::brokerage(g, cl)
-# (Gould & Fernandez 1989) on the shared datasets, one CSV per case in
+# (Gould & Fernandez 1989) on testdata/networks, one CSV per case in
 # graph/analysis/testdata/reference/brokerage_<network>_<attr>.csv.
 #
 # Run from the repository root:  Rscript scripts/reference/brokerage.R
-# Needs R's sna (Debian r-cran-sna: bash scripts/deps) and python3 with
-# networkx, which converts GraphML to CSV (R's igraph is not installed).
+# Needs R's sna and the pinned networkx, which converts GraphML to CSV (R's
+# igraph is not installed): scripts/reference/setup --r installs both.
 #
 # The graph goes to sna as a 0/1 adjacency matrix without loops;
 # undirected networks are symmetrised, as sna treats them. Columns:
@@ -15,7 +15,7 @@
 # written as such (sna divides by a zero standard deviation).
 suppressPackageStartupMessages(library(sna))
 
-datasets <- Sys.getenv("PARTNERGRAPH_DATASETS", "/work/shared/datasets")
+datasets <- "testdata/networks"
 out <- "graph/analysis/testdata/reference"
 conv <- "scripts/reference/net2csv.py"
 cases <- list(

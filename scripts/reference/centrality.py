@@ -1,17 +1,17 @@
-#!/usr/bin/python3
-"""Reference centrality values from networkx for every network in the shared datasets.
+#!/usr/bin/env python3
+"""Reference centrality values from networkx for every network in testdata/networks.
 
 Writes graph/analysis/testdata/reference/centrality_<dataset>.json, which the Go tests in
-graph/analysis compare node by node (tolerance 1e-9, relative and absolute).
+graph/analysis compare node by node (|got-want| <= 1e-12 + 1e-9|want|, internal/testnet.Near).
 Regenerate with one command:
 
+    scripts/reference/setup                            # once: the pinned networkx, numpy, scipy
     python3 scripts/reference/centrality.py            # all datasets (about an hour: networkx on ca-hepth)
     python3 scripts/reference/centrality.py karate     # only names containing "karate"
     python3 scripts/reference/centrality.py --only eigenvector_exact   # one entry, others kept
 
-It needs networkx, numpy and scipy (Debian: python3-networkx python3-scipy, see
-scripts/deps); when the interpreter running it lacks scipy it re-executes itself
-with /usr/bin/python3.
+It needs networkx, numpy and scipy at the versions scripts/reference/requirements.txt
+pins; it re-executes itself with the environment scripts/reference/setup makes.
 
 Conventions (they are what the Go side implements, see graph/analysis/centrality*.go):
   * GraphML files are read with nx.read_graphml: edgedefault decides directedness
@@ -38,20 +38,15 @@ import time
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")
 
-try:
-    import scipy  # noqa: F401  (needed by eigenvector_centrality_numpy)
-except ImportError:
-    if os.path.exists("/usr/bin/python3") and os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3"):
-        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
-    raise
+import refenv
+
+refenv.use_pinned_tools()
 
 import networkx as nx
 import numpy as np
 import scipy.sparse.linalg
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-DATASETS = os.environ.get("PARTNERGRAPH_DATASETS", "/work/shared/datasets")
-OUT = os.path.join(ROOT, "graph", "analysis", "testdata", "reference")
+ROOT, DATASETS, OUT = refenv.ROOT, refenv.NETWORKS, refenv.OUT
 
 # Sampled betweenness (Brandes & Pich 2007) is checked on these datasets with
 # the sources networkx itself draws for (k, seed).
@@ -228,12 +223,18 @@ def reference(path, only):
         "nodes": G.number_of_nodes(),
         "edges": G.number_of_edges(),
         "self_loops": nx.number_of_selfloops(G),
-        "tolerance": "1e-9 relative and absolute",
+        "tolerance": "|got-want| <= 1e-12 + 1e-9*|want|",
     }
     todo = metrics(G, weighted, stem)
     if only:
         with open(dest) as f:
-            out = dict(json.load(f), **{k: out[k] for k in ("generator", "networkx")})
+            old = json.load(f)
+        # The file records one networkx version: mixing entries from two would
+        # make that record false.
+        if old.get("networkx") != nx.__version__:
+            raise SystemExit(f"{dest}: made with networkx {old.get('networkx')}, this is {nx.__version__}: "
+                             "regenerate the whole file (without --only)")
+        out = dict(old, **{k: out[k] for k in ("generator", "networkx", "tolerance")})
         todo = {k: fn for k, fn in todo.items() if k in only}
     for key, fn in todo.items():
         out[key] = fn()
@@ -246,7 +247,7 @@ def reference(path, only):
 
 
 def main():
-    ap = argparse.ArgumentParser(description="networkx reference centralities for the shared datasets")
+    ap = argparse.ArgumentParser(description="networkx reference centralities for testdata/networks")
     ap.add_argument("names", nargs="*", help="only datasets whose file name contains one of these")
     ap.add_argument("--only", help="comma-separated entries to recompute (e.g. eigenvector_exact), "
                                    "keeping the rest of the existing files")

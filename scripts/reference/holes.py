@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Reference values for graph/analysis structural holes, cut-points and
-removal impact, computed with networkx on every shared dataset.
+removal impact, computed with networkx on every network in testdata/networks.
 
-Run from the repository root:  python3 scripts/reference/holes.py [NAME ...]
+Run (after scripts/reference/setup):  python3 scripts/reference/holes.py [NAME ...]
 (NAME is a dataset file name without extension; default: all of them).
 Writes graph/analysis/testdata/reference/{holes,cuts,impact}_<name>.json.
 
@@ -38,11 +38,14 @@ import random
 import sys
 import time
 
+import refenv
+
+refenv.use_pinned_tools()
+
 import networkx as nx
 from networkx.algorithms.structuralholes import local_constraint, normalized_mutual_weight
 
-DATASETS = os.environ.get("PARTNERGRAPH_DATASETS", "/work/shared/datasets")
-OUT = "graph/analysis/testdata/reference"
+DATASETS, OUT = refenv.NETWORKS, refenv.OUT
 
 
 def load(name):
@@ -215,7 +218,8 @@ def weighted_krackhardt():
         G[u][v]["weight"] = rng.randint(1, 5)
     path = os.path.join(OUT, "holes_krackhardt_advice_weighted_edges.csv")
     with open(path, "w") as f:
-        f.write("# krackhardt_advice with random weights 1..5 (random.Random(1989)), by scripts/reference/holes.py\n")
+        f.write("# krackhardt_advice with random weights 1..5 (random.Random(1989)), by scripts/reference/holes.py"
+                f" with networkx {nx.__version__}\n")
         f.write("source,target,weight\n")
         for u, v in sorted(G.edges()):
             f.write(f"{u},{v},{G[u][v]['weight']}\n")

@@ -11,6 +11,10 @@ import csv
 import os
 import sys
 
+import refenv
+
+refenv.use_pinned_tools()
+
 import networkx as nx
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference values for graph/analysis paths*.go, computed with networkx.
 
-For every dataset in shared/datasets (GraphML, and SNAP .txt edge lists read
+For every network in testdata/networks (GraphML, and SNAP .txt edge lists read
 as undirected graphs) this picks a fixed-seed sample of node pairs and writes
 graph/analysis/testdata/reference/paths_<name>.json with, per pair:
 
@@ -24,14 +24,19 @@ graph/analysis/testdata/reference/paths_<name>.json with, per pair:
                      disconnects t from s (when connectivity is 1)
 
 Weights: tie strength `weight` (larger = stronger); the length of an edge is
-1/weight, as in graph/analysis. The Go tests compare lengths and costs to 1e-9.
-Usage: python3 scripts/reference/paths.py [DATASETS_DIR]
+1/weight, as in graph/analysis. The Go tests compare lengths and costs with
+internal/testnet.Near: |got-want| <= 1e-12 + 1e-9|want|.
+Usage (after scripts/reference/setup): python3 scripts/reference/paths.py
 """
 import itertools
 import json
 import os
 import random
 import sys
+
+import refenv
+
+refenv.use_pinned_tools()
 
 import networkx as nx
 from networkx.algorithms.connectivity import (
@@ -44,8 +49,7 @@ K = 10
 CAP = 20000   # enumerate at most this many shortest paths to count them
 SMALL = 20    # list the shortest paths when there are at most this many
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OUT = os.path.join(ROOT, "graph", "analysis", "testdata", "reference")
+ROOT, OUT = refenv.ROOT, refenv.OUT
 
 
 def load(path):
@@ -142,7 +146,7 @@ def pair_record(g, weighted, s, t, aux, res):
 
 
 def main():
-    ddir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(ROOT), "shared", "datasets")
+    ddir = refenv.NETWORKS
     os.makedirs(OUT, exist_ok=True)
     for fn in sorted(os.listdir(ddir)):
         if not (fn.endswith(".graphml") or fn.endswith(".txt")):
