@@ -96,6 +96,17 @@ func NewPage[T any](fetched []T, size, total int, key func(T) []string) *Page[T]
 	return p
 }
 
+// NewPages returns, for each owner ID, the page NewPage makes of the items
+// found for it (size+1 at most each) out of its total: the pages of many
+// owners read in one call.
+func NewPages[T any](ids []string, found map[string][]T, totals map[string]int, size int, key func(T) []string) []*Page[T] {
+	out := make([]*Page[T], len(ids))
+	for i, id := range ids {
+		out[i] = NewPage(found[id], size, totals[id], key)
+	}
+	return out
+}
+
 // Sort keys of the stores' page orders: actors and programmes by name then
 // ID, links by key, audit entries newest first by time then ID.
 func ActorKey(a *Actor) []string         { return []string{a.Name, a.ID} }

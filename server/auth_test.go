@@ -209,16 +209,7 @@ func doUploadAs(t *testing.T, url, credential, doc string, uploads map[string]*a
 	req, _ := http.NewRequest(http.MethodPost, url+"/graphql", &body)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+credential)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var r response
-	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-		t.Fatalf("decode response (status %d): %v", res.StatusCode, err)
-	}
-	return res.StatusCode, &r
+	return decode(t, req)
 }
 
 func literal(t *ast.Type, depth int) string {

@@ -52,11 +52,7 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*graph.Page[*graph.Link], len(ids))
-	for i, id := range ids {
-		out[i] = graph.NewPage(found[id], size, totals[id], graph.LinkKey)
-	}
-	return out, nil
+	return graph.NewPages(ids, found, totals, size, graph.LinkKey), nil
 }
 
 // UnitPages returns, for each parent ID, page p of its units: per parent, a
@@ -85,11 +81,7 @@ func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageA
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*graph.Page[*graph.Actor], len(parentIDs))
-	for i, id := range parentIDs {
-		out[i] = graph.NewPage(found[id], size, totals[id], graph.ActorKey)
-	}
-	return out, nil
+	return graph.NewPages(parentIDs, found, totals, size, graph.ActorKey), nil
 }
 
 // perOwner runs q, whose rows are (owner id, total, list of maps), and

@@ -60,11 +60,7 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*graph.Page[*graph.Link], len(ids))
-	for i, id := range ids {
-		out[i] = graph.NewPage(found[id], size, totals[id], graph.LinkKey)
-	}
-	return out, nil
+	return graph.NewPages(ids, found, totals, size, graph.LinkKey), nil
 }
 
 // withOwner scans a link row followed by its owner column.
@@ -119,11 +115,7 @@ func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageA
 	for _, a := range found {
 		by[a.ParentID] = append(by[a.ParentID], a)
 	}
-	out := make([]*graph.Page[*graph.Actor], len(parentIDs))
-	for i, id := range parentIDs {
-		out[i] = graph.NewPage(by[id], size, totals[id], graph.ActorKey)
-	}
-	return out, nil
+	return graph.NewPages(parentIDs, by, totals, size, graph.ActorKey), nil
 }
 
 // owners returns ids sorted without repeats, for a JSON array parameter.
