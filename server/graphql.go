@@ -20,21 +20,24 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
-// newGraphQL returns the GraphQL handler: POST and GET transports, a
-// complexity limit, per-operation loaders, and errors that show users only
-// domain messages with an extensions.code.
+// newGraphQL returns the GraphQL handler: POST and GET transports, automatic
+// persisted queries, ETags on GET answers, a complexity limit, per-operation
+// loaders, and errors that show users only domain messages with an
+// extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
 	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, snapshot.CacheOptions{MaxBytes: cfg.SnapshotCacheBytes, Budget: cfg.Limits.RequestTimeout}), PathBudget: cfg.PathBudget, Admin: cfg.Admin,
 		MaxUploadBytes: cfg.MaxUploadBytes}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{etags: &etagger{store: cfg.Store}}) // GET and JSON POST (graphqlhttp.go, etag.go)
 	// File uploads (importNetwork): requests up to UploadMemoryBytes in
 	// memory, larger ones in temporary files; never beyond the body limit.
 	srv.AddTransport(transport.MultipartForm{MaxMemory: cfg.UploadMemoryBytes, MaxUploadSize: cfg.MaxBodyBytes})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
+	// Dashboards send a query's hash instead of its text once registered
+	// (apq.go); before the limits, so that they measure the text the hash names.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newQueryCache(apqCacheBytes)})
 	useLimits(srv, cfg)                      // depth, page size and cost (limits.go, resolvers/costs.go)
 	cfg.metrics.observe(srv, root.Snapshots) // metrics.go
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
