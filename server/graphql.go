@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -91,10 +90,6 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	case errors.Is(err, context.DeadlineExceeded):
 		gerr.Message = "the request took too long and was stopped"
 		gerr.Extensions = map[string]any{"code": "TIMEOUT"}
-	case strings.HasPrefix(gerr.Message, "json request body could not be decoded"):
-		// gqlgen's message quotes the whole body back; say what is wrong only.
-		gerr.Message = "the request body is not a valid GraphQL request in JSON"
-		gerr.Extensions = map[string]any{"code": graph.EINVALID}
 	case gerr.Extensions["code"] != nil || gerr.Err == nil:
 		// Parse and validation errors already say what was wrong.
 	default:

@@ -35,7 +35,8 @@ const (
 // Status codes: 400 for a request that cannot be read (bad JSON, parameters
 // of the wrong type, no query); for a document that fails to parse or
 // validate, 400 to clients accepting application/graphql-response+json and
-// 200 to application/json ones; 405 for a mutation sent with GET.
+// 200 to application/json ones (requestErrorStatus); 405 for a mutation
+// sent with GET.
 type httpTransport struct {
 	etags *etagger
 }
@@ -158,39 +159,58 @@ func invalidRequest(msg string) *gqlerror.Error {
 	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": graph.EINVALID}}
 }
 
-// requestErrorStatus is the status of a request refused before execution:
-// parse and validation failures (and other protocol errors, such as
-// QUERY_TOO_LARGE) are 400 to application/graphql-response+json clients;
-// to application/json clients every such answer is 200, as the spec asks
-// for compatibility with clients that read no status.
+// requestErrorStatus is the status of a request refused before execution.
+// Protocol errors (parse and validation failures, QUERY_TOO_LARGE) are 400
+// to application/graphql-response+json clients. To application/json clients
+// parse and validation failures are 200, as the spec asks for clients that
+// read no status; other protocol refusals keep gqlgen's 422, and the rest
+// (COMPLEXITY_LIMIT_EXCEEDED, PERSISTED_QUERY_NOT_FOUND…) are 200 to both.
 func requestErrorStatus(media string, errs gqlerror.List) int {
-	if media == mediaGraphQLResponse && errcode.GetErrorKind(errs) == errcode.KindProtocol {
+	switch {
+	case errcode.GetErrorKind(errs) != errcode.KindProtocol:
+		return http.StatusOK
+	case media == mediaGraphQLResponse:
 		return http.StatusBadRequest
+	}
+	for _, err := range errs {
+		code, _ := err.Extensions["code"].(string)
+		if code != errcode.ParseFailed && code != errcode.ValidationFailed && errcode.GetErrorKind(gqlerror.List{err}) == errcode.KindProtocol {
+			return http.StatusUnprocessableEntity
+		}
 	}
 	return http.StatusOK
 }
 
-// negotiate picks the answer's media type from an Accept header: the first
-// listed of application/graphql-response+json, application/json and the
-// wildcards that is not refused with q=0; application/json when the header
-// is missing or names neither (the spec's advice for legacy clients).
+// negotiate picks the answer's media type from an Accept header: of
+// application/graphql-response+json, application/json and the wildcards
+// (which mean application/json), the one with the highest q, the first
+// listed among equals; application/json when the header is missing or
+// names neither (the spec's advice for legacy clients).
 func negotiate(accept string) string {
+	best, bestQ := mediaJSON, 0.0
 	for part := range strings.SplitSeq(accept, ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err != nil {
 			continue
 		}
-		if q, err := strconv.ParseFloat(params["q"], 64); err == nil && q <= 0 {
-			continue
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(v, 64); err != nil {
+				continue
+			}
 		}
+		media := ""
 		switch mt {
 		case mediaGraphQLResponse:
-			return mediaGraphQLResponse
+			media = mediaGraphQLResponse
 		case mediaJSON, "application/*", "*/*":
-			return mediaJSON
+			media = mediaJSON
+		}
+		if media != "" && q > bestQ {
+			best, bestQ = media, q
 		}
 	}
-	return mediaJSON
+	return best
 }
 
 // wireResponse is graphql.Response with no "data" entry when there is no
