@@ -126,16 +126,9 @@ func apq(t *testing.T, base, query, hash string) (int, *response) {
 		body["query"] = query
 	}
 	b, _ := json.Marshal(body)
-	res, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var r response
-	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
-		t.Fatalf("decode response (status %d): %v", res.StatusCode, err)
-	}
-	return res.StatusCode, &r
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	return decode(t, req) // attack_test.go
 }
 
 func TestPersistedQueries(t *testing.T) { onStores(t, testPersistedQueries) }
