@@ -61,7 +61,13 @@ func FuzzGraphQL(f *testing.F) {
 		body, _ := json.Marshal(req)
 		before := panics.Load()
 		w := httptest.NewRecorder()
-		h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)))
+		r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		// Without it the CSRF check (browser.go) refuses every input unread.
+		r.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(w, r)
+		if bytes.Contains(w.Body.Bytes(), []byte(`"CSRF_REFUSED"`)) {
+			t.Fatalf("refused before GraphQL ran: %.500s", w.Body)
+		}
 		if w.Code >= 500 {
 			t.Errorf("status %d: %.500s", w.Code, w.Body)
 		}
