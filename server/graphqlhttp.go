@@ -86,6 +86,9 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	var tag string
 	if r.Method == http.MethodGet {
 		if tag = t.etags.tag(ctx, opCtx, media); tag != "" && t.etags.notModified(w, r, tag) {
+			if info := requestInfoFrom(ctx); info != nil {
+				info.operation = opCtx.OperationName // the access log's, as for operations that run
+			}
 			return
 		}
 	}
