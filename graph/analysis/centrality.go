@@ -79,8 +79,7 @@ func centralityWorkers(want, tasks int) int {
 	return max(1, min(want, tasks))
 }
 
-// centralityChunk is the largest number of tasks in a chunk, which is also
-// how often (in tasks) a worker checks for cancellation.
+// centralityChunk is the largest number of tasks in a chunk.
 const centralityChunk = 256
 
 // centralityChunkSize splits tasks tasks into chunks of consecutive tasks: about
@@ -94,7 +93,7 @@ func centralityChunkSize(tasks int) int {
 // centralityRun calls do(w, i) for every task i in 0..tasks-1 on workers
 // goroutines, w being the worker's index (0..workers-1) so that do can use
 // per-worker buffers. It suits tasks that each write their own results;
-// it checks ctx before every chunk and returns ctx's error if it is done.
+// it checks ctx before every task and returns ctx's error if it is done.
 func centralityRun(ctx context.Context, tasks, workers int, do func(w, i int)) error {
 	_, err := centralitySum(ctx, tasks, workers, 0, func(w, i int, _ []float64) { do(w, i) })
 	return err
@@ -120,8 +119,8 @@ func centralityRun(ctx context.Context, tasks, workers int, do func(w, i int)) e
 // worker waits only when the pool is empty, that is when one chunk takes
 // as long as the others' next workers+1 chunks. Whoever finds the next
 // chunks in order finished adds them into the total, outside the lock,
-// while the others keep computing. It checks ctx before every chunk and
-// returns ctx's error if it is done.
+// while the others keep computing. It checks ctx before every task (a
+// channel poll, a few nanoseconds) and returns ctx's error if it is done.
 func centralitySum(ctx context.Context, tasks, workers, size int, do func(w, i int, acc []float64)) ([]float64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -162,6 +161,7 @@ func centralitySum(ctx context.Context, tasks, workers, size int, do func(w, i i
 		}
 		adding = false
 	}
+	stop := ctx.Done() // nil for a context that is never done: never ready
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
@@ -169,7 +169,7 @@ func centralitySum(ctx context.Context, tasks, workers, size int, do func(w, i i
 				var acc []float64
 				select {
 				case acc = <-free:
-				case <-ctx.Done():
+				case <-stop:
 					return
 				}
 				c := int(claimed.Add(1)) - 1
@@ -181,6 +181,14 @@ func centralitySum(ctx context.Context, tasks, workers, size int, do func(w, i i
 					acc = make([]float64, size)
 				}
 				for i := c * chunk; i < min((c+1)*chunk, tasks); i++ {
+					// A chunk of big sources can take seconds: poll before
+					// each task so a done ctx stops the run within one task.
+					// The half-done chunk is dropped, never added to total.
+					select {
+					case <-stop:
+						return
+					default:
+					}
 					do(w, i, acc)
 				}
 				commit(c, acc)

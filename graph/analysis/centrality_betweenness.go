@@ -72,8 +72,8 @@ type BetweennessOptions struct {
 // networks.
 //
 // Work is split by source across Workers goroutines (all cores by
-// default), each with its own buffers; ctx is checked every few hundred
-// sources. The result does not depend on the number of workers or on how
+// default), each with its own buffers; ctx is checked before every
+// source. The result does not depend on the number of workers or on how
 // they are scheduled, bit for bit: the sources fall into fixed chunks whose
 // partial sums are added in chunk order (see centralitySum).
 func Betweenness(ctx context.Context, g *Graph, opt BetweennessOptions) ([]float64, error) {

@@ -28,7 +28,7 @@ type ClosenessOptions struct {
 // for values in [0, 1]. Weighted distances use the length 1/Weight.
 //
 // Each node is one search, over in-edges from v; work is split by node
-// across Workers goroutines and ctx is checked every few hundred nodes.
+// across Workers goroutines and ctx is checked before every node.
 // Each node's sum is computed by one search in a fixed order, so the result
 // does not depend on the number of workers or their scheduling.
 func Closeness(ctx context.Context, g *Graph, opt ClosenessOptions) ([]float64, error) {

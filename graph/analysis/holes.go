@@ -201,7 +201,7 @@ func (b *holesScratch) ego(c *contactTies, h *Holes, i int32) {
 // GOMAXPROCS workers (at most n) by centralityRun; newWorker runs once per
 // worker to set up its buffers. Each node's work must not depend on the
 // other nodes' (so results do not depend on the workers or their
-// scheduling). It checks ctx every few hundred nodes and returns ctx's error
+// scheduling). It checks ctx before every node and returns ctx's error
 // if ctx is done before all nodes are processed.
 func forEachNode(ctx context.Context, n int, newWorker func() func(v int32)) error {
 	fs := make([]func(v int32), centralityWorkers(0, n))
