@@ -1,6 +1,7 @@
 // Package graph is partnergraph's domain: the actors, programmes and links of a
 // partnership network, the Store interface every backend implements, and the
-// error codes callers can tell apart. It imports the standard library only.
+// error codes callers can tell apart. It imports the standard library only,
+// and golang.org/x/text/unicode/norm for the one form keys are kept in.
 package graph
 
 import (
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Kind names what a global ID refers to.
@@ -26,13 +29,22 @@ const (
 // NewID returns the opaque global ID of the entity of kind k with key key.
 // IDs are derived from the immutable key, so every backend, export and
 // re-import gives an entity the same ID. Persons and organisations share one
-// key space, so an actor's ID does not depend on its kind.
+// key space, so an actor's ID does not depend on its kind. The key is taken
+// in NFC (see NormKey), so "café" typed as e + U+0301 names the same entity.
 func NewID(k Kind, key string) string {
 	if k == KindPerson || k == KindOrganisation {
 		k = KindActor
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(string(k) + ":" + key))
+	return base64.RawURLEncoding.EncodeToString([]byte(string(k) + ":" + NormKey(key)))
 }
+
+// NormKey returns key in Unicode normalisation form C. Keys are compared as
+// bytes, and "é" may arrive precomposed (U+00E9) or as e + U+0301 (macOS
+// file names, some spreadsheets): both must be one key, or look-alike keys
+// name different entities. Normalising here, where every key becomes an ID
+// (NewID) or is validated (Validate), covers every adapter — GraphQL
+// mutations and lookups, imports, the CLI — without each having to remember.
+func NormKey(key string) string { return norm.NFC.String(key) }
 
 // ParseID splits a global ID into its kind (KindActor, KindProgramme or
 // KindLink) and key. Returns EINVALID if id is not one this service issued.

@@ -104,6 +104,7 @@ type Actor struct {
 
 // Validate checks a. Returns EINVALID naming the field at fault.
 func (a *Actor) Validate() error {
+	a.Key = NormKey(a.Key)
 	if err := checkKey(a.Key); err != nil {
 		return err
 	}
@@ -160,6 +161,7 @@ type Programme struct {
 
 // Validate checks p. Returns EINVALID naming the field at fault.
 func (p *Programme) Validate() error {
+	p.Key = NormKey(p.Key)
 	if err := checkKey(p.Key); err != nil {
 		return err
 	}
@@ -247,6 +249,7 @@ func (l *Link) Validate() error {
 	if l.Key == "" {
 		l.Key = l.naturalKey()
 	}
+	l.Key = NormKey(l.Key)
 	if err := checkKey(l.Key); err != nil {
 		return err
 	}

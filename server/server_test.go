@@ -473,3 +473,30 @@ func TestReadyzWhenStoreDown(t *testing.T) {
 		t.Errorf("readyz with closed store = %d, want 503", res.StatusCode)
 	}
 }
+
+func TestKeysNormalisedToNFC(t *testing.T) { onStores(t, testKeysNormalisedToNFC) }
+
+// testKeysNormalisedToNFC: "café" typed precomposed (U+00E9) and decomposed
+// (e + U+0301) is one key, whichever form creates it or looks it up.
+func testKeysNormalisedToNFC(t *testing.T, openStore func(*testing.T) graph.Store) {
+	const nfc, nfd = "caf\u00e9", "cafe\u0301"
+	ts := newServer(t, openStore(t))
+	var p struct{ CreatePerson struct{ ID, Key string } }
+	ok(t, do(t, ts.URL, `mutation($k: String!) { createPerson(input: {key: $k, name: "Café"}) { id key } }`, map[string]any{"k": nfd}, &p))
+	if p.CreatePerson.Key != nfc {
+		t.Errorf("created key = %+q, want the NFC %+q", p.CreatePerson.Key, nfc)
+	}
+	r := do(t, ts.URL, `mutation($k: String!) { createPerson(input: {key: $k, name: "Café Again"}) { id } }`, map[string]any{"k": nfc}, nil)
+	if r.code() != graph.ECONFLICT {
+		t.Errorf("second create by the NFC key: code %q (%+v), want %s", r.code(), r.Errors, graph.ECONFLICT)
+	}
+	var got struct{ Actor *struct{ ID string } }
+	ok(t, do(t, ts.URL, `query($k: String!) { actor(key: $k) { id } }`, map[string]any{"k": nfd}, &got))
+	if got.Actor == nil || got.Actor.ID != p.CreatePerson.ID {
+		t.Errorf("actor(key: NFD) = %+v, want id %s", got.Actor, p.CreatePerson.ID)
+	}
+	// A reference by key (graph.RefID) in the other form finds it too.
+	ok(t, do(t, ts.URL, `mutation { createPerson(input: {key: "bob", name: "Bob"}) { id } }`, nil, nil))
+	ok(t, do(t, ts.URL, `mutation($s: ID!) { createLink(input: {type: COLLABORATION, sourceId: $s, targetId: "bob"}) { id } }`,
+		map[string]any{"s": nfd}, nil))
+}
