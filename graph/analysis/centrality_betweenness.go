@@ -126,7 +126,16 @@ func brandes(ctx context.Context, g *Graph, opt BetweennessOptions, edges bool) 
 			r.isSource[s] = true
 		}
 	}
-	l := newBCLayout(g, edges || opt.Weighted, opt.Weighted)
+	// Each setup step below takes tens of milliseconds on a graph of a
+	// million links and cannot stop midway: check ctx between them, so a
+	// request whose deadline passed meanwhile does not wait for the rest.
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
+	l := newBCLayout(g, edges || opt.Weighted, opt.Weighted, ctx.Done())
+	if err := ctx.Err(); err != nil {
+		return r, err
+	}
 	var lens, inLens []float64
 	if opt.Weighted {
 		if lens, err = centralityLengths(g, l.out.edg); err != nil {
@@ -150,6 +159,9 @@ func brandes(ctx context.Context, g *Graph, opt BetweennessOptions, edges bool) 
 			}
 		}
 		ntasks = len(tasks)
+	}
+	if err := ctx.Err(); err != nil {
+		return r, err
 	}
 	workers := centralityWorkers(opt.Workers, ntasks)
 	ws := make([]*brandesWorker, workers)

@@ -22,17 +22,19 @@ type bcAdj struct {
 	edg      []int32 // edge indices, when asked for
 }
 
-func newBCLayout(g *Graph, withEdges, withIn bool) *bcLayout {
+// newBCLayout renumbers g breadth-first for Brandes' searches; stop (a
+// context's Done channel) cuts it short, see renumber.
+func newBCLayout(g *Graph, withEdges, withIn bool, stop <-chan struct{}) *bcLayout {
 	n := g.N()
 	perm, rank := bfsOrder(g), make([]int32, n)
 	for i, v := range perm {
 		rank[v] = int32(i)
 	}
 	l := &bcLayout{directed: g.Directed, perm: perm, rank: rank}
-	l.out = renumber(g.OutOff, g.OutAdj, g.OutEdg, perm, rank, withEdges)
+	l.out = renumber(g.OutOff, g.OutAdj, g.OutEdg, perm, rank, withEdges, stop)
 	switch {
 	case withIn && g.Directed:
-		l.in = renumber(g.InOff, g.InAdj, g.InEdg, perm, rank, withEdges)
+		l.in = renumber(g.InOff, g.InAdj, g.InEdg, perm, rank, withEdges, stop)
 	case withIn:
 		l.in = l.out
 	}
@@ -40,13 +42,23 @@ func newBCLayout(g *Graph, withEdges, withIn bool) *bcLayout {
 }
 
 // renumber lays a CSR adjacency out in the order perm, with node numbers
-// rank, each list ascending.
-func renumber(off, adj, edg, perm, rank []int32, withEdges bool) bcAdj {
+// rank, each list ascending. Sorting a million links' lists takes a good
+// fraction of a second, so it polls stop every 4096 nodes and, once stop
+// is closed, returns a partial layout that the caller discards (it checks
+// its context next).
+func renumber(off, adj, edg, perm, rank []int32, withEdges bool, stop <-chan struct{}) bcAdj {
 	a := bcAdj{off: make([]int32, len(perm)+1), adj: make([]int32, len(adj))}
 	if withEdges {
 		a.edg = make([]int32, len(edg))
 	}
 	for i, v := range perm {
+		if i%4096 == 4095 {
+			select {
+			case <-stop:
+				return a
+			default:
+			}
+		}
 		lo, hi := a.off[i], a.off[i]+off[v+1]-off[v]
 		a.off[i+1] = hi
 		for j, u := range adj[off[v]:off[v+1]] {
