@@ -26,6 +26,20 @@ const (
 	Louvain
 )
 
+// CommunityAlgorithms lists the algorithms, in the order of their values.
+var CommunityAlgorithms = []CommunityAlgorithm{Leiden, Louvain}
+
+// String returns the algorithm's name in lower case ("leiden", "louvain").
+func (a CommunityAlgorithm) String() string {
+	switch a {
+	case Leiden:
+		return "leiden"
+	case Louvain:
+		return "louvain"
+	}
+	return fmt.Sprintf("CommunityAlgorithm(%d)", int(a))
+}
+
 // CommunityOptions configures Communities.
 type CommunityOptions struct {
 	Algorithm CommunityAlgorithm

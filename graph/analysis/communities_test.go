@@ -99,7 +99,7 @@ func TestCommunitiesQuality(t *testing.T) {
 	for _, name := range testnet.Names() {
 		t.Run(name, func(t *testing.T) {
 			ref, g := commReadReference(t, name)
-			for _, alg := range []analysis.CommunityAlgorithm{analysis.Leiden, analysis.Louvain} {
+			for _, alg := range analysis.CommunityAlgorithms {
 				best := math.Inf(-1)
 				for _, seed := range ref.Louvain.Seeds {
 					res, err := analysis.Communities(context.Background(), g, analysis.CommunityOptions{Algorithm: alg, Weighted: ref.Weighted, Seed: seed})
@@ -116,7 +116,7 @@ func TestCommunitiesQuality(t *testing.T) {
 					best = max(best, q)
 				}
 				refs := map[string]*commRuns{"networkx louvain": &ref.Louvain, "igraph leiden": ref.Igraph}
-				line := fmt.Sprintf("%s %v best %.6f", name, commAlgName(alg), best)
+				line := fmt.Sprintf("%s %v best %.6f", name, alg, best)
 				for _, tool := range []string{"networkx louvain", "igraph leiden"} {
 					r := refs[tool]
 					if r == nil {
@@ -124,20 +124,13 @@ func TestCommunitiesQuality(t *testing.T) {
 					}
 					line += fmt.Sprintf(", %s %.6f", tool, r.Best)
 					if best < r.Best-commQualitySlack*math.Abs(r.Best) {
-						t.Errorf("%s best over seeds %v: %.6f, %s %.6f (-0.5%%: %.6f)", commAlgName(alg), ref.Louvain.Seeds, best, tool, r.Best, r.Best-commQualitySlack*math.Abs(r.Best))
+						t.Errorf("%s best over seeds %v: %.6f, %s %.6f (-0.5%%: %.6f)", alg, ref.Louvain.Seeds, best, tool, r.Best, r.Best-commQualitySlack*math.Abs(r.Best))
 					}
 				}
 				t.Log(line)
 			}
 		})
 	}
-}
-
-func commAlgName(a analysis.CommunityAlgorithm) string {
-	if a == analysis.Louvain {
-		return "louvain"
-	}
-	return "leiden"
 }
 
 // commPlanted returns a stochastic block model: blocks of size nodes, each
@@ -209,7 +202,7 @@ func TestCommunitiesNMIHelper(t *testing.T) {
 // recovered with NMI ≥ 0.9 by both algorithms, weighted or not, every seed.
 func TestCommunitiesPlanted(t *testing.T) {
 	g, truth := commPlanted(17, 4, 50, 0.3, 0.01)
-	for _, alg := range []analysis.CommunityAlgorithm{analysis.Leiden, analysis.Louvain} {
+	for _, alg := range analysis.CommunityAlgorithms {
 		for _, weighted := range []bool{false, true} {
 			for seed := range uint64(5) {
 				res, err := analysis.Communities(context.Background(), g, analysis.CommunityOptions{Algorithm: alg, Weighted: weighted, Seed: seed})
@@ -217,7 +210,7 @@ func TestCommunitiesPlanted(t *testing.T) {
 					t.Fatal(err)
 				}
 				if nmi := commNMI(res.Of, truth); nmi < 0.9 {
-					t.Errorf("%s weighted=%v seed %d: NMI %.3f < 0.9 (sizes %v)", commAlgName(alg), weighted, seed, nmi, res.Sizes)
+					t.Errorf("%s weighted=%v seed %d: NMI %.3f < 0.9 (sizes %v)", alg, weighted, seed, nmi, res.Sizes)
 				}
 			}
 		}
@@ -232,7 +225,7 @@ func TestCommunitiesDeterministic(t *testing.T) {
 	planted, _ := commPlanted(3, 5, 30, 0.2, 0.02)
 	_, lesmis := commReadReference(t, "lesmis")
 	for name, g := range map[string]*analysis.Graph{"planted": planted, "lesmis": lesmis} {
-		for _, alg := range []analysis.CommunityAlgorithm{analysis.Leiden, analysis.Louvain} {
+		for _, alg := range analysis.CommunityAlgorithms {
 			opt := analysis.CommunityOptions{Algorithm: alg, Weighted: true, Seed: 11, Resolution: 1.3}
 			runtime.GOMAXPROCS(1)
 			want, err := analysis.Communities(context.Background(), g, opt)
@@ -241,7 +234,7 @@ func TestCommunitiesDeterministic(t *testing.T) {
 			}
 			for c, next := int32(0), int32(0); c < int32(len(want.Of)); c++ {
 				if want.Of[c] > next {
-					t.Fatalf("%s %s: node %d in community %d before community %d appeared", name, commAlgName(alg), c, want.Of[c], next)
+					t.Fatalf("%s %s: node %d in community %d before community %d appeared", name, alg, c, want.Of[c], next)
 				}
 				if want.Of[c] == next {
 					next++
@@ -255,7 +248,7 @@ func TestCommunitiesDeterministic(t *testing.T) {
 						t.Fatal(err)
 					}
 					if !slices.Equal(got.Of, want.Of) || got.Modularity != want.Modularity {
-						t.Fatalf("%s %s GOMAXPROCS=%d run %d: a different partition", name, commAlgName(alg), p, rep)
+						t.Fatalf("%s %s GOMAXPROCS=%d run %d: a different partition", name, alg, p, rep)
 					}
 				}
 			}
@@ -277,13 +270,13 @@ func TestModularityHand(t *testing.T) {
 	if err != nil || math.Abs(got-5.0/14) > 1e-15 {
 		t.Errorf("Modularity = %v, %v; want 5/14", got, err)
 	}
-	for _, alg := range []analysis.CommunityAlgorithm{analysis.Leiden, analysis.Louvain} {
+	for _, alg := range analysis.CommunityAlgorithms {
 		res, err := analysis.Communities(context.Background(), g, analysis.CommunityOptions{Algorithm: alg})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(res.Of, []int32{0, 0, 0, 1, 1, 1}) || !slices.Equal(res.Sizes, []int{3, 3}) || math.Abs(res.Modularity-5.0/14) > 1e-15 {
-			t.Errorf("%s: %+v, want the two triangles", commAlgName(alg), res)
+			t.Errorf("%s: %+v, want the two triangles", alg, res)
 		}
 	}
 }
