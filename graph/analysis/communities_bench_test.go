@@ -1,0 +1,36 @@
+package analysis_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/partnergraph/partnergraph/graph/analysis"
+	"github.com/partnergraph/partnergraph/graph/netfile"
+	"github.com/partnergraph/partnergraph/internal/testnet"
+)
+
+// BenchmarkCommunities times Leiden and Louvain on ca-hepth (unweighted, a
+// new seed each run, compute only). scripts/bench-communities runs it next to
+// networkx's louvain_communities and igraph's community_leiden and prints
+// the ratios.
+func BenchmarkCommunities(b *testing.B) {
+	g, err := netfile.LoadGraph(testnet.Path(b, "ca-hepth.txt"), false, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, alg := range analysis.CommunityAlgorithms {
+		b.Run(alg.String(), func(b *testing.B) {
+			var seed uint64
+			var q float64
+			for b.Loop() {
+				res, err := analysis.Communities(context.Background(), g, analysis.CommunityOptions{Algorithm: alg, Seed: seed})
+				if err != nil {
+					b.Fatal(err)
+				}
+				q += res.Modularity
+				seed++
+			}
+			b.ReportMetric(q/float64(seed), "modularity")
+		})
+	}
+}
