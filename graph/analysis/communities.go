@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -48,6 +47,10 @@ type CommunityOptions struct {
 	Resolution float64
 	// Weighted uses tie strengths (Edge.Weight) instead of 1 per edge.
 	Weighted bool
+	// Iterations bounds Leiden's iterations, each from the previous one's
+	// partition (igraph's n_iterations; leidenalg's default is 2). 0 means
+	// until an iteration changes nothing, at most 50.
+	Iterations int
 	// Seed seeds the PCG generator that orders the nodes and makes
 	// Leiden's random refinement choices: the same seed and graph give
 	// the same partition, bit for bit (the algorithm runs on one core).
@@ -96,7 +99,7 @@ func Communities(ctx context.Context, g *Graph, opt CommunityOptions) (*Communit
 	case c.m == 0: // no edges: nothing to gain, every node alone
 		of = identity(g.N())
 	case opt.Algorithm == Leiden:
-		of, err = c.leiden(ctx, h)
+		of, err = c.leiden(ctx, h, opt.Iterations)
 	default:
 		of, err = c.louvain(ctx, h)
 	}
@@ -146,18 +149,12 @@ func (a strength) cross(b strength) float64 { return a.out*b.in + a.in*b.out }
 // newLevel symmetrises g into the first level.
 func newLevel(g *Graph, weighted bool) (*level, error) {
 	n := g.N()
-	type arc struct {
-		u, v int32
-		w    float64
-	}
-	arcs := make([]arc, 0, 2*len(g.Edges))
 	k := make([]strength, n)
 	for _, e := range g.Edges {
 		w := edgeWeight(e, weighted)
 		if !(w > 0) || math.IsInf(w, 0) {
 			return nil, fmt.Errorf("communities: edge %q–%q has weight %v, want a positive number", g.Keys[e.U], g.Keys[e.V], w)
 		}
-		arcs = append(arcs, arc{e.U, e.V, w}, arc{e.V, e.U, w})
 		if g.Directed {
 			k[e.U].out += w
 			k[e.V].in += w
@@ -166,22 +163,38 @@ func newLevel(g *Graph, weighted bool) (*level, error) {
 			k[e.V] = k[e.V].plus(strength{w / 2, w / 2})
 		}
 	}
-	slices.SortFunc(arcs, func(x, y arc) int { return cmp.Or(cmp.Compare(x.u, y.u), cmp.Compare(x.v, y.v)) })
-	h := &level{off: make([]int32, n+1), k: k}
-	for i, a := range arcs {
-		if i > 0 && arcs[i-1].u == a.u && arcs[i-1].v == a.v { // reciprocal arcs of a directed graph
-			h.w[len(h.w)-1] += a.w
-			continue
-		}
-		h.adj = append(h.adj, a.v)
-		h.w = append(h.w, a.w)
-		h.off[a.u+1] = int32(len(h.adj))
-	}
-	for v := 1; v <= n; v++ {
-		h.off[v] = max(h.off[v], h.off[v-1])
-	}
 	for v, l := range g.Loops {
 		k[v] = k[v].plus(strength{float64(l), float64(l)}) // m counts a loop once
+	}
+	h := &level{off: make([]int32, n+1), k: k}
+	if !g.Directed { // the snapshot's adjacency is symmetric already
+		h.off, h.adj = g.OutOff, g.OutAdj
+		h.w = make([]float64, len(g.OutEdg))
+		for i, e := range g.OutEdg {
+			h.w[i] = edgeWeight(g.Edges[e], weighted)
+		}
+		return h, nil
+	}
+	// Directed: merge each node's sorted out- and in-lists; reciprocal
+	// arcs become one neighbour with their weights added.
+	h.adj, h.w = make([]int32, 0, 2*len(g.Edges)), make([]float64, 0, 2*len(g.Edges))
+	for v := range int32(n) {
+		out, oe := g.Out(v)
+		in, ie := g.In(v)
+		for len(out) > 0 || len(in) > 0 {
+			switch {
+			case len(in) == 0 || len(out) > 0 && out[0] < in[0]:
+				h.adj, h.w = append(h.adj, out[0]), append(h.w, edgeWeight(g.Edges[oe[0]], weighted))
+				out, oe = out[1:], oe[1:]
+			case len(out) == 0 || in[0] < out[0]:
+				h.adj, h.w = append(h.adj, in[0]), append(h.w, edgeWeight(g.Edges[ie[0]], weighted))
+				in, ie = in[1:], ie[1:]
+			default:
+				h.adj, h.w = append(h.adj, out[0]), append(h.w, edgeWeight(g.Edges[oe[0]], weighted)+edgeWeight(g.Edges[ie[0]], weighted))
+				out, oe, in, ie = out[1:], oe[1:], in[1:], ie[1:]
+			}
+		}
+		h.off[v+1] = int32(len(h.adj))
 	}
 	return h, nil
 }
@@ -214,10 +227,13 @@ func (c *optimiser) louvain(ctx context.Context, h *level) ([]int32, error) {
 
 // leiden runs Traag et al.'s method from singletons, then again from its own
 // result (as leidenalg's repeated iterations) until an iteration changes
-// nothing; at most 50 iterations.
-func (c *optimiser) leiden(ctx context.Context, base *level) ([]int32, error) {
+// nothing or after iterations (0: 50).
+func (c *optimiser) leiden(ctx context.Context, base *level, iterations int) ([]int32, error) {
+	if iterations <= 0 {
+		iterations = 50
+	}
 	result := identity(base.n())
-	for range 50 {
+	for range iterations {
 		next, err := c.leidenIteration(ctx, base, slices.Clone(result))
 		if err != nil {
 			return nil, err
@@ -473,7 +489,13 @@ func (c *optimiser) choose(cand []int32, weights []float64) int32 {
 	top := slices.Max(weights)
 	var total float64
 	for i, d := range weights {
-		weights[i] = math.Exp((d - top) / refinementTheta)
+		// Below e^-40 a weight is lost in the rounding of total (the top
+		// weighs 1): skip the exponential.
+		if x := (d - top) / refinementTheta; x > -40 {
+			weights[i] = math.Exp(x)
+		} else {
+			weights[i] = 0
+		}
 		total += weights[i]
 	}
 	r := c.rng.Float64() * total
