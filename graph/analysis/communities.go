@@ -541,7 +541,8 @@ func aggregate(h *level, part []int32, k int) *level {
 				wto[y] += h.w[i]
 			}
 		}
-		slices.Sort(touched)
+		// touched is in a fixed order (members, then adjacency): the same
+		// input gives the same layout without sorting.
 		for _, y := range touched {
 			a.adj = append(a.adj, y)
 			a.w = append(a.w, wto[y])
