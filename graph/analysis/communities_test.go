@@ -3,6 +3,7 @@ package analysis_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -298,6 +299,14 @@ func TestCommunitiesErrors(t *testing.T) {
 	} {
 		if err == nil {
 			t.Errorf("%s: no error", name)
+		}
+	}
+	planted, _ := commPlanted(1, 2, 20, 0.5, 0.05)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for _, alg := range analysis.CommunityAlgorithms {
+		if _, err := analysis.Communities(cancelled, planted, analysis.CommunityOptions{Algorithm: alg}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s on a cancelled context: %v, want context.Canceled", alg, err)
 		}
 	}
 	empty := analysis.NewBuilder(false)
