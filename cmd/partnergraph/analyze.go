@@ -60,19 +60,21 @@ func (f *fileFlags) load() (*analysis.Graph, error) {
 
 // Metric names accepted by analyze --metric.
 var metricNames = []string{"betweenness", "edge-betweenness", "constraint", "effective-size", "efficiency",
-	"degree", "closeness", "eigenvector", "brokerage"}
+	"degree", "closeness", "eigenvector", "brokerage", "communities", "modularity"}
 
 func newAnalyzeCommand() *cobra.Command {
 	var f fileFlags
 	var metric, groupBy string
 	var samples int
+	var cf communityFlags
 	cmd := &cobra.Command{
 		Use:   "analyze --input FILE --metric NAME",
 		Short: "Compute a brokerage or centrality metric for every node of a network file",
 		Long: `Compute a metric straight from a network file and print every node's key with its value:
 one JSON object (key → value; for brokerage key → the five Gould–Fernandez role counts;
-for edge-betweenness "a|b" → value), or CSV. Definitions and normalisations match networkx
-(and R's sna for brokerage). Metrics: ` + fmt.Sprint(metricNames),
+for edge-betweenness "a|b" → value; for communities key → community number), or CSV.
+modularity prints the found partition's modularity and number of communities.
+Definitions and normalisations match networkx (and R's sna for brokerage). Metrics: ` + fmt.Sprint(metricNames),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(metricNames, metric) {
@@ -84,20 +86,23 @@ for edge-betweenness "a|b" → value), or CSV. Definitions and normalisations ma
 			}
 			w := bufio.NewWriter(cmd.OutOrStdout())
 			defer w.Flush()
-			return analyze(cmd, w, g, metric, groupBy, samples, f)
+			return analyze(cmd, w, g, metric, groupBy, samples, cf, f)
 		},
 	}
 	f.register(cmd, "json", "csv")
 	cmd.Flags().StringVar(&metric, "metric", "", "the metric to compute (required)")
 	cmd.Flags().StringVar(&groupBy, "group-by", "sector", "node attribute whose values are the groups, for brokerage (as brokerageRoles' default)")
 	cmd.Flags().IntVar(&samples, "samples", 0, "estimate betweenness from this many sampled sources (0: exact)")
+	cf.register(cmd)
 	cmd.MarkFlagRequired("metric")
 	return cmd
 }
 
-func analyze(cmd *cobra.Command, w io.Writer, g *analysis.Graph, metric, groupBy string, samples int, f fileFlags) error {
+func analyze(cmd *cobra.Command, w io.Writer, g *analysis.Graph, metric, groupBy string, samples int, cf communityFlags, f fileFlags) error {
 	ctx := cmd.Context()
 	switch metric {
+	case "communities", "modularity":
+		return writeCommunities(ctx, w, g, metric, cf, f)
 	case "edge-betweenness":
 		ev, err := analysis.EdgeBetweenness(ctx, g, analysis.BetweennessOptions{Weighted: f.weighted, Normalized: true, Samples: samples})
 		if err != nil {
@@ -189,6 +194,76 @@ func writeBrokerage(ctx context.Context, w io.Writer, g *analysis.Graph, groupBy
 			m[r.String()] = res.Raw[v][r]
 		}
 		out[k] = m
+	}
+	return json.NewEncoder(w).Encode(out)
+}
+
+// communityFlags choose how analyze --metric communities|modularity finds
+// the partition.
+type communityFlags struct {
+	algorithm  string
+	resolution float64
+	seed       uint64
+}
+
+func (cf *communityFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&cf.algorithm, "algorithm", "leiden", "community detection, for communities and modularity: leiden or louvain")
+	cmd.Flags().Float64Var(&cf.resolution, "resolution", 1, "modularity resolution γ, for communities and modularity: larger gives more, smaller communities")
+	cmd.Flags().Uint64Var(&cf.seed, "seed", 0, "random seed of community detection: the same seed and network give the same partition")
+}
+
+func (cf communityFlags) options(weighted bool) (analysis.CommunityOptions, error) {
+	opt := analysis.CommunityOptions{Resolution: cf.resolution, Weighted: weighted, Seed: cf.seed}
+	i := slices.IndexFunc(analysis.CommunityAlgorithms, func(a analysis.CommunityAlgorithm) bool { return a.String() == cf.algorithm })
+	if i < 0 {
+		return opt, fmt.Errorf("--algorithm %q: want leiden or louvain", cf.algorithm)
+	}
+	if !(cf.resolution > 0) { // 0 would mean the default to analysis.Communities
+		return opt, fmt.Errorf("--resolution %v: want a positive number (1 is standard modularity)", cf.resolution)
+	}
+	opt.Algorithm = analysis.CommunityAlgorithms[i]
+	return opt, nil
+}
+
+// writeCommunities prints key → community number (communities numbered in
+// the order of their first node in the file), or for modularity the
+// partition's modularity and number of communities.
+func writeCommunities(ctx context.Context, w io.Writer, g *analysis.Graph, metric string, cf communityFlags, f fileFlags) error {
+	opt, err := cf.options(f.weighted)
+	if err != nil {
+		return err
+	}
+	res, err := analysis.Communities(ctx, g, opt)
+	if err != nil {
+		return err
+	}
+	if metric == "modularity" {
+		q := &res.Modularity
+		if math.IsNaN(*q) {
+			q = nil // no edges: networkx has no value
+		}
+		if f.format == "csv" {
+			v := ""
+			if q != nil {
+				v = strconv.FormatFloat(*q, 'g', -1, 64)
+			}
+			_, err := fmt.Fprintf(w, "modularity,communities\n%s,%d\n", v, len(res.Sizes))
+			return err
+		}
+		return json.NewEncoder(w).Encode(map[string]any{"modularity": q, "communities": len(res.Sizes)})
+	}
+	if f.format == "csv" {
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"key", "community"})
+		for v, k := range g.Keys {
+			cw.Write([]string{k, strconv.Itoa(int(res.Of[v]))})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	out := make(map[string]int32, g.N())
+	for v, k := range g.Keys {
+		out[k] = res.Of[v]
 	}
 	return json.NewEncoder(w).Encode(out)
 }

@@ -58,6 +58,46 @@ func TestAnalyzeCommand(t *testing.T) {
 	}
 }
 
+// TestAnalyzeCommunities: the partition printed is analysis.Communities'
+// (two runs, the same bytes) and modularity reports it; karate's best known
+// modularity is 0.4198 (networkx louvain_communities, best of seeds 0..9).
+func TestAnalyzeCommunities(t *testing.T) {
+	karate := testnet.Path(t, "karate.graphml")
+	args := []string{"analyze", "--input", karate, "--metric", "communities", "--seed", "4", "--resolution", "1"}
+	out, err := run(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var of map[string]int
+	if err := json.Unmarshal([]byte(out), &of); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := run(t, args...); again != out {
+		t.Errorf("two runs with --seed 4 printed different partitions")
+	}
+	if len(of) != 34 || of["1"] != 0 {
+		t.Errorf("karate communities: %d nodes, node 1 in %d (want 0: numbered from the first node)", len(of), of["1"])
+	}
+	out, err = run(t, "analyze", "--input", karate, "--metric", "modularity", "--algorithm", "louvain", "--seed", "4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q struct {
+		Modularity  float64
+		Communities int
+	}
+	if err := json.Unmarshal([]byte(out), &q); err != nil {
+		t.Fatal(err)
+	}
+	if q.Modularity < 0.38 || q.Modularity > 0.4198+1e-4 || q.Communities < 2 {
+		t.Errorf("karate modularity: %+v, want about 0.4 in a few communities", q)
+	}
+	out, err = run(t, "analyze", "--input", karate, "--metric", "communities", "--format", "csv", "--algorithm", "louvain")
+	if err != nil || !strings.HasPrefix(out, "key,community\n") || strings.Count(out, "\n") != 35 {
+		t.Errorf("csv communities: %v %.100s", err, out)
+	}
+}
+
 func TestAnalyzeCommandErrors(t *testing.T) {
 	karate := testnet.Path(t, "karate.graphml")
 	bad := filepath.Join(t.TempDir(), "bad.txt")
@@ -72,6 +112,8 @@ func TestAnalyzeCommandErrors(t *testing.T) {
 		{[]string{"analyze", "--input", "missing.graphml", "--metric", "degree"}, "missing.graphml"},
 		{[]string{"analyze", "--input", bad, "--metric", "degree"}, "bad.txt:2"},
 		{[]string{"analyze", "--input", karate, "--metric", "degree", "--format", "xml"}, "--format"},
+		{[]string{"analyze", "--input", karate, "--metric", "communities", "--algorithm", "walktrap"}, "--algorithm"},
+		{[]string{"analyze", "--input", karate, "--metric", "modularity", "--resolution", "0"}, "--resolution"},
 		{[]string{"paths", "--input", karate, "--from", "1"}, "--to"},
 		{[]string{"paths", "--input", karate, "--from", "1", "--to", "99"}, `"99"`},
 		{[]string{"paths", "--input", karate, "--from", "1", "--to", "1"}, "same node"},
