@@ -34,6 +34,11 @@ func (r *brokerProfileResolver) Organisations(ctx context.Context, obj *insight.
 	return each(obj.Organisations(), organisation), nil
 }
 
+func (r *brokerProfileResolver) Communities(ctx context.Context, obj *insight.Profile) ([]int32, error) {
+	cs, err := obj.Spans(ctx)
+	return each(cs, func(c int) int32 { return int32(c) }), err
+}
+
 func (r *brokerProfileResolver) BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32, orderBy *model.PairOrder) ([]*model.BrokeredPair, error) {
 	order := insight.IrreplaceableFirst
 	if orderBy != nil {
@@ -55,6 +60,29 @@ func (r *brokerProfileResolver) BrokeredLinks(ctx context.Context, obj *insight.
 	return links(obj.BrokeredLinks()), nil
 }
 
+func (r *communitiesResolver) Algorithm(ctx context.Context, obj *insight.Partition) (model.CommunityAlgorithm, error) {
+	if obj.Query.Algorithm == insight.Louvain {
+		return model.CommunityAlgorithmLouvain, nil
+	}
+	return model.CommunityAlgorithmLeiden, nil
+}
+
+func (r *communitiesResolver) Communities(ctx context.Context, obj *insight.Partition, first *int32) ([]*insight.Community, error) {
+	n, err := limit(first, 20, graph.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	return each(obj.List(n), func(c insight.Community) *insight.Community { return &c }), nil
+}
+
+func (r *communityResolver) Actors(ctx context.Context, obj *insight.Community, first *int32) ([]model.Actor, error) {
+	n, err := limit(first, 20, graph.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	return actors(obj.Actors[:min(n, len(obj.Actors))]), nil
+}
+
 func (r *networkSummaryResolver) TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32) ([]*model.BrokerScore, error) {
 	n, err := limit(first, 5, 100)
 	if err != nil {
@@ -66,6 +94,30 @@ func (r *networkSummaryResolver) TopBrokers(ctx context.Context, obj *insight.Su
 	}
 	rs, err := insight.Top(ctx, obj.Snapshot(), m, insight.BySector, n)
 	return each(rs, brokerScore), err
+}
+
+func (r *queryResolver) Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) (*insight.Partition, error) {
+	q := insight.CommunityQuery{Resolution: 1}
+	if algorithm != nil && *algorithm == model.CommunityAlgorithmLouvain {
+		q.Algorithm = insight.Louvain
+	}
+	if resolution != nil {
+		if !(*resolution > 0) {
+			return nil, graph.Errorf(graph.EINVALID, "resolution", "resolution %v must be a positive number", *resolution)
+		}
+		q.Resolution = *resolution
+	}
+	if seed != nil {
+		if *seed < 0 {
+			return nil, graph.Errorf(graph.EINVALID, "seed", "seed must not be negative")
+		}
+		q.Seed = uint64(*seed)
+	}
+	s, err := r.snapshot(ctx, scope)
+	if err != nil {
+		return nil, err
+	}
+	return insight.NewPartition(ctx, s, q)
 }
 
 func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) ([]*model.BrokerScore, error) {
@@ -174,11 +226,17 @@ func (r *queryResolver) BrokerHistory(ctx context.Context, actor string, metric 
 
 func (r *Resolver) BrokerProfile() generated.BrokerProfileResolver { return &brokerProfileResolver{r} }
 
+func (r *Resolver) Communities() generated.CommunitiesResolver { return &communitiesResolver{r} }
+
+func (r *Resolver) Community() generated.CommunityResolver { return &communityResolver{r} }
+
 func (r *Resolver) NetworkSummary() generated.NetworkSummaryResolver {
 	return &networkSummaryResolver{r}
 }
 
 type (
 	brokerProfileResolver  struct{ *Resolver }
+	communitiesResolver    struct{ *Resolver }
+	communityResolver      struct{ *Resolver }
 	networkSummaryResolver struct{ *Resolver }
 )

@@ -88,6 +88,12 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 		return AddCost(costAnalytics, page(child, first, 5))
 	}
 	q.BrokerProfile = func(child int, _ string, _ *model.Scope) int { return AddCost(costAnalytics, child) }
+	c.BrokerProfile.Communities = func(child int) int { return AddCost(costAnalytics, child) }
+	q.Communities = func(child int, _ *model.Scope, _ *model.CommunityAlgorithm, _ *float64, _ *int32) int {
+		return AddCost(costAnalytics, child)
+	}
+	c.Communities.Communities = func(child int, first *int32) int { return page(child, first, 20) }
+	c.Community.Actors = func(child int, first *int32) int { return page(child, first, 20) }
 	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return AddCost(costAnalytics, child) }
 	c.BrokerProfile.BridgedPairs = func(child int, first *int32, _ *model.PairOrder) int { return page(child, first, 20) }
 	c.BrokerProfile.Substitutes = func(child int, first *int32) int { return page(child, first, 10) }

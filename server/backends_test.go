@@ -28,6 +28,9 @@ func TestBackendsAnswerAlike(t *testing.T) {
 		"paths": `{ knowledgePaths(from: "` + school + `", to: "` + researcher + `", k: 5) { hops cost actors { key } steps { link { key } } }
 			timed: knowledgePaths(from: "` + researcher + `", to: "` + school + `", timeRespecting: true) { actors { key } steps { day } }
 			introducers(from: "` + school + `", to: "` + researcher + `") { actor { key } share } }`,
+		"communities": `{ communities { modularity count communities(first: 100) { id size sectors actors(first: 100) { key } } }
+			louvain: communities(algorithm: LOUVAIN, resolution: 2, seed: 7) { modularity count }
+			brokerageRoles(groupBy: COMMUNITY, first: 10) { actor { key } group total } }`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			a, b := raw(t, embedded.URL, query), raw(t, neo.URL, query)

@@ -283,3 +283,56 @@ func testAliases(t *testing.T, openStore func(*testing.T) graph.Store) {
 		t.Errorf("a control character in an alias: %+v, want BAD_USER_INPUT on aliases", r.Errors)
 	}
 }
+
+// TestCommunitiesOnDemo: the groups the demo network forms itself, and who
+// brokers between them.
+func TestCommunitiesOnDemo(t *testing.T) {
+	ts, _ := demo(t, openStore)
+	const q = `{ communities { algorithm resolution seed modularity count communities(first: 3) { id size sectors actors(first: 3) { key } } }
+		brokerageRoles(groupBy: COMMUNITY, first: 3) { actor { key } total }
+		brokerProfile(actor: "liverpool-hope-university") { communities } }`
+	var data struct {
+		Communities struct {
+			Algorithm   string
+			Resolution  float64
+			Modularity  float64
+			Count       int
+			Communities []struct {
+				ID, Size int
+				Sectors  []string
+				Actors   []struct{ Key string }
+			}
+		}
+		BrokerageRoles []struct {
+			Actor struct{ Key string }
+			Total float64
+		}
+		BrokerProfile struct{ Communities []int }
+	}
+	first := raw(t, ts.URL, q)
+	if again := raw(t, ts.URL, q); string(again) != string(first) {
+		t.Errorf("the same query answered differently:\n%s\n%s", first, again)
+	}
+	ok(t, do(t, ts.URL, q, nil, &data))
+	c := data.Communities
+	// The demo has 9 components, each at least one community.
+	if c.Algorithm != "LEIDEN" || c.Resolution != 1 || c.Count < 9 || !(c.Modularity > 0.5) || len(c.Communities) != 3 {
+		t.Fatalf("communities = %+v", c)
+	}
+	for i := 1; i < len(c.Communities); i++ {
+		if c.Communities[i].Size > c.Communities[i-1].Size {
+			t.Errorf("communities not largest first: %+v", c.Communities)
+		}
+	}
+	if len(data.BrokerageRoles) == 0 || data.BrokerageRoles[0].Total == 0 {
+		t.Errorf("brokerage by community = %+v", data.BrokerageRoles)
+	}
+	if len(data.BrokerProfile.Communities) < 2 {
+		t.Errorf("Liverpool Hope spans communities %v, want several", data.BrokerProfile.Communities)
+	}
+	for _, bad := range []string{`{ communities(resolution: 0) { count } }`, `{ communities(seed: -1) { count } }`} {
+		if r := do(t, ts.URL, bad, nil, nil); r.code() != graph.EINVALID {
+			t.Errorf("%s: %+v, want BAD_USER_INPUT", bad, r.Errors)
+		}
+	}
+}

@@ -14,28 +14,46 @@ import (
 
 // exportMetricNames are the metrics export --with-metrics attaches to
 // nodes, with the definitions of the API's brokers query (networkx's
-// normalisations; Burt's measures undefined, so absent, for isolates).
+// normalisations; Burt's measures undefined, so absent, for isolates), and
+// "community": each actor's community (Leiden, resolution 1, seed 0, as
+// the API's communities query and groupBy COMMUNITY).
 var exportMetricNames = func() []string {
 	var out []string
 	for _, m := range insight.Metrics() {
 		out = append(out, m.String())
 	}
-	return out
+	return append(out, communityMetric)
 }()
 
+const communityMetric = "community"
+
+// exportMetrics are the metrics asked for: insight's, and whether the
+// community is.
+type exportMetrics struct {
+	metrics   []insight.Metric
+	community bool
+}
+
+func (e exportMetrics) any() bool { return len(e.metrics) > 0 || e.community }
+
 // parseMetrics checks a comma-separated list of metric names.
-func parseMetrics(spec string) ([]insight.Metric, error) {
-	var out []insight.Metric
+func parseMetrics(spec string) (exportMetrics, error) {
+	var out exportMetrics
 	for _, name := range strings.Split(spec, ",") {
-		if strings.TrimSpace(name) == "" {
+		name = strings.TrimSpace(name)
+		switch {
+		case name == "":
+			continue
+		case strings.EqualFold(name, communityMetric):
+			out.community = true
 			continue
 		}
 		m, err := insight.ParseMetric("--with-metrics", name)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
-		if !slices.Contains(out, m) {
-			out = append(out, m)
+		if !slices.Contains(out.metrics, m) {
+			out.metrics = append(out.metrics, m)
 		}
 	}
 	return out, nil
@@ -43,9 +61,9 @@ func parseMetrics(spec string) ([]insight.Metric, error) {
 
 // computeMetrics computes each metric for every actor of s, leaving out
 // the actors where it is undefined.
-func computeMetrics(ctx context.Context, s *snapshot.Snapshot, metrics []insight.Metric, by insight.Group) ([]netfile.Metric, error) {
+func computeMetrics(ctx context.Context, s *snapshot.Snapshot, metrics exportMetrics, by insight.Group) ([]netfile.Metric, error) {
 	var out []netfile.Metric
-	for _, m := range metrics {
+	for _, m := range metrics.metrics {
 		sc, err := insight.Compute(ctx, s, m, by)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", m, err)
@@ -55,6 +73,17 @@ func computeMetrics(ctx context.Context, s *snapshot.Snapshot, metrics []insight
 			if sc.Defined[i] {
 				nm.Values[s.Actors[i].ID] = v
 			}
+		}
+		out = append(out, nm)
+	}
+	if metrics.community {
+		res, err := insight.Communities(ctx, s, insight.CommunityQuery{})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", communityMetric, err)
+		}
+		nm := netfile.Metric{Name: communityMetric, Values: make(map[string]float64, len(res.Of))}
+		for v, c := range res.Of {
+			nm.Values[s.Actors[v].ID] = float64(c)
 		}
 		out = append(out, nm)
 	}

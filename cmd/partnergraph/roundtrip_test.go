@@ -196,3 +196,50 @@ func TestExportScopeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestExportCommunities: export --with-metrics community gives every actor
+// the community the API's communities query puts it in.
+func TestExportCommunities(t *testing.T) {
+	dir := t.TempDir()
+	m := startMain(t, dir, true)
+	var api struct {
+		Communities struct {
+			Count       int
+			Communities []struct {
+				ID     int
+				Actors []struct{ Key string }
+			}
+		}
+	}
+	gql(t, m.URL(), `{ communities { count communities(first: 100) { id actors(first: 100) { key } } } }`, &api)
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, c := range api.Communities.Communities {
+		for _, a := range c.Actors {
+			want[a.Key] = fmt.Sprint(c.ID)
+		}
+	}
+	out, err := run(t, "export", "--data", dir, "--format", "json", "--with-metrics", "community", "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Actors []struct {
+			Key   string
+			Attrs map[string]string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Actors) != len(want) || len(want) < 70 {
+		t.Fatalf("%d actors exported, %d in the API's communities", len(doc.Actors), len(want))
+	}
+	for _, a := range doc.Actors {
+		if a.Attrs["community"] != want[a.Key] {
+			t.Errorf("%s: exported community %q, the API says %q", a.Key, a.Attrs["community"], want[a.Key])
+		}
+	}
+}

@@ -179,7 +179,7 @@ func runExport(cmd *cobra.Command, sf StoreFlags, pf progressFlags, f exportFlag
 	write := func(ex netfile.Exporter) error { return exportScan(ctx, st, scope, ex, tick) }
 	// Metrics, and a scope that selects links (whose actors are those the
 	// links join), need the scope's projection; anything else streams.
-	if len(metrics) > 0 || scope.SelectsLinks() {
+	if metrics.any() || scope.SelectsLinks() {
 		net, err := loadNetwork(ctx, st, scope)
 		if err != nil {
 			return fmt.Errorf("--scope: %w", err)

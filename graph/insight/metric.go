@@ -87,14 +87,16 @@ const (
 	ByOrgType                       // the organisation's type
 	ByRegion                        // the organisation's region
 	ByOrganisation                  // the top-level organisation
+	ByCommunity                     // the community the network forms (Communities' default partition)
 )
 
-var groupNames = [...]string{BySector: "sector", ByOrgType: "organisation-type", ByRegion: "region", ByOrganisation: "organisation"}
+var groupNames = [...]string{BySector: "sector", ByOrgType: "organisation-type", ByRegion: "region", ByOrganisation: "organisation",
+	ByCommunity: "community"}
 var groupAttrs = [...]string{BySector: snapshot.AttrSector, ByOrgType: snapshot.AttrType, ByRegion: snapshot.AttrRegion,
 	ByOrganisation: snapshot.AttrOrganisation}
 
 // Groups lists every grouping, in declaration order.
-func Groups() []Group { return []Group{BySector, ByOrgType, ByRegion, ByOrganisation} }
+func Groups() []Group { return []Group{BySector, ByOrgType, ByRegion, ByOrganisation, ByCommunity} }
 
 // String returns the grouping's name, e.g. "organisation-type".
 func (g Group) String() string { return groupNames[g] }
@@ -230,11 +232,20 @@ func holes(ctx context.Context, s *snapshot.Snapshot) (*analysis.Holes, error) {
 }
 
 func brokerage(ctx context.Context, s *snapshot.Snapshot, by Group) (*analysis.BrokerageResult, error) {
-	if by < BySector || by > ByOrganisation {
+	if by < BySector || by > ByCommunity {
 		return nil, graph.Errorf(graph.EINVALID, "groupBy", "unknown grouping %d", by)
 	}
 	return snapshot.Memo(ctx, s, brokerageKey{by}, func(ctx context.Context) (*analysis.BrokerageResult, error) {
-		res, err := analysis.Brokerage(ctx, s.G, s.G.Attrs[groupAttrs[by]])
+		var groups []string
+		if by == ByCommunity {
+			var err error
+			if groups, err = communityGroups(ctx, s); err != nil {
+				return nil, err
+			}
+		} else {
+			groups = s.G.Attrs[groupAttrs[by]]
+		}
+		res, err := analysis.Brokerage(ctx, s.G, groups)
 		return res, userError(err)
 	})
 }

@@ -31,6 +31,8 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	BrokerProfile() BrokerProfileResolver
+	Communities() CommunitiesResolver
+	Community() CommunityResolver
 	Link() LinkResolver
 	Mutation() MutationResolver
 	NetworkSummary() NetworkSummaryResolver
@@ -108,6 +110,7 @@ type ComplexityRoot struct {
 		Brokerage          func(childComplexity int, groupBy *model.GroupBy) int
 		BrokeredLinks      func(childComplexity int) int
 		Closeness          func(childComplexity int) int
+		Communities        func(childComplexity int) int
 		Constraint         func(childComplexity int) int
 		DeclaredBrokerage  func(childComplexity int) int
 		Degree             func(childComplexity int) int
@@ -152,6 +155,22 @@ type ComplexityRoot struct {
 		Name    func(childComplexity int) int
 		Role    func(childComplexity int) int
 		Subject func(childComplexity int) int
+	}
+
+	Communities struct {
+		Algorithm   func(childComplexity int) int
+		Communities func(childComplexity int, first *int32) int
+		Count       func(childComplexity int) int
+		Modularity  func(childComplexity int) int
+		Resolution  func(childComplexity int) int
+		Seed        func(childComplexity int) int
+	}
+
+	Community struct {
+		Actors  func(childComplexity int, first *int32) int
+		ID      func(childComplexity int) int
+		Sectors func(childComplexity int) int
+		Size    func(childComplexity int) int
 	}
 
 	ConnectionResilience struct {
@@ -401,6 +420,7 @@ type ComplexityRoot struct {
 		BrokerProfile        func(childComplexity int, actor string, scope *model.Scope) int
 		BrokerageRoles       func(childComplexity int, scope *model.Scope, groupBy *model.GroupBy, first *int32) int
 		Brokers              func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) int
+		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) int
 		ConnectionResilience func(childComplexity int, from string, to string, scope *model.Scope) int
 		Cutpoints            func(childComplexity int, scope *model.Scope) int
 		Introducers          func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
@@ -484,10 +504,19 @@ type BrokerProfileResolver interface {
 	Brokerage(ctx context.Context, obj *insight.Profile, groupBy *model.GroupBy) (*model.BrokerageRoles, error)
 
 	Organisations(ctx context.Context, obj *insight.Profile) ([]*model.Organisation, error)
+	Communities(ctx context.Context, obj *insight.Profile) ([]int32, error)
 	BridgedPairs(ctx context.Context, obj *insight.Profile, first *int32, orderBy *model.PairOrder) ([]*model.BrokeredPair, error)
 
 	Substitutes(ctx context.Context, obj *insight.Profile, first *int32) ([]*model.Substitute, error)
 	BrokeredLinks(ctx context.Context, obj *insight.Profile) ([]*model.Link, error)
+}
+type CommunitiesResolver interface {
+	Algorithm(ctx context.Context, obj *insight.Partition) (model.CommunityAlgorithm, error)
+
+	Communities(ctx context.Context, obj *insight.Partition, first *int32) ([]*insight.Community, error)
+}
+type CommunityResolver interface {
+	Actors(ctx context.Context, obj *insight.Community, first *int32) ([]model.Actor, error)
 }
 type LinkResolver interface {
 	Source(ctx context.Context, obj *model.Link) (model.Actor, error)
@@ -561,6 +590,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*model.Caller, error)
 	AuditLog(ctx context.Context, first *int32, after *string) (*model.AuditEntryConnection, error)
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
+	Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) (*insight.Partition, error)
 	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) ([]*model.BrokerScore, error)
 	BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32) ([]*model.BrokerageRoles, error)
 	StructuralHoles(ctx context.Context, scope *model.Scope, first *int32) ([]*model.StructuralHoles, error)
@@ -825,6 +855,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrokerProfile.Closeness(childComplexity), true
+	case "BrokerProfile.communities":
+		if e.ComplexityRoot.BrokerProfile.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerProfile.Communities(childComplexity), true
 	case "BrokerProfile.constraint":
 		if e.ComplexityRoot.BrokerProfile.Constraint == nil {
 			break
@@ -1026,6 +1062,78 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Caller.Subject(childComplexity), true
+
+	case "Communities.algorithm":
+		if e.ComplexityRoot.Communities.Algorithm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Algorithm(childComplexity), true
+	case "Communities.communities":
+		if e.ComplexityRoot.Communities.Communities == nil {
+			break
+		}
+
+		args, err := ec.field_Communities_communities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Communities.Communities(childComplexity, args["first"].(*int32)), true
+	case "Communities.count":
+		if e.ComplexityRoot.Communities.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Count(childComplexity), true
+	case "Communities.modularity":
+		if e.ComplexityRoot.Communities.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Modularity(childComplexity), true
+	case "Communities.resolution":
+		if e.ComplexityRoot.Communities.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Resolution(childComplexity), true
+	case "Communities.seed":
+		if e.ComplexityRoot.Communities.Seed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Seed(childComplexity), true
+
+	case "Community.actors":
+		if e.ComplexityRoot.Community.Actors == nil {
+			break
+		}
+
+		args, err := ec.field_Community_actors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Community.Actors(childComplexity, args["first"].(*int32)), true
+	case "Community.id":
+		if e.ComplexityRoot.Community.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.ID(childComplexity), true
+	case "Community.sectors":
+		if e.ComplexityRoot.Community.Sectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Sectors(childComplexity), true
+	case "Community.size":
+		if e.ComplexityRoot.Community.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Community.Size(childComplexity), true
 
 	case "ConnectionResilience.independentPaths":
 		if e.ComplexityRoot.ConnectionResilience.IndependentPaths == nil {
@@ -2234,6 +2342,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Brokers(childComplexity, args["scope"].(*model.Scope), args["metric"].(*model.Metric), args["groupBy"].(*model.GroupBy), args["first"].(*int32)), true
+	case "Query.communities":
+		if e.ComplexityRoot.Query.Communities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_communities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Communities(childComplexity, args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32)), true
 	case "Query.connectionResilience":
 		if e.ComplexityRoot.Query.ConnectionResilience == nil {
 			break
@@ -2880,6 +2999,38 @@ enum GroupBy {
   REGION
   "The actor's top-level organisation."
   ORGANISATION
+  "The community the network itself forms in the scope (communities' default: Leiden, resolution 1, seed 0)."
+  COMMUNITY
+}
+
+enum CommunityAlgorithm {
+  "Traag, Waltman & van Eck (2019): communities guaranteed well connected."
+  LEIDEN
+  "Blondel et al. (2008)."
+  LOUVAIN
+}
+
+"A group of actors more tied to each other than to the rest of the scope."
+type Community {
+  "The community's number in this partition (0, 1, … by each one's first actor in the snapshot)."
+  id: Int!
+  size: Int!
+  "Its actors, most ties first."
+  actors(first: Int = 20): [Actor!]!
+  "Its actors' sectors (people's by their organisation), most common first."
+  sectors: [String!]!
+}
+
+"The communities of a scope's network, maximising modularity."
+type Communities {
+  algorithm: CommunityAlgorithm!
+  resolution: Float!
+  seed: Int!
+  "Modularity of the partition, as networkx.community.modularity computes it."
+  modularity: Float!
+  count: Int!
+  "The communities, largest first."
+  communities(first: Int = 20): [Community!]!
 }
 
 enum Step {
@@ -3023,6 +3174,8 @@ type BrokerProfile {
   sectors: [String!]!
   "Organisations among the actor's contacts and their organisations."
   organisations: [Organisation!]!
+  "The communities (communities' default partition) among the actor and its contacts: the groups its ties reach."
+  communities: [Int!]!
   "Pairs of contacts the actor bridges, in the order asked (see PairOrder)."
   bridgedPairs(first: Int = 20, orderBy: PairOrder = IRREPLACEABLE_FIRST): [BrokeredPair!]!
   "How many pairs the actor bridges in all, and how many of them no one else joins."
@@ -3045,6 +3198,12 @@ type MetricPoint {
 }
 
 extend type Query {
+  """
+  The groups the network forms itself: communities by Leiden (or Louvain), weighted when the scope
+  is, at a resolution (larger gives more, smaller communities) and a seed; the same scope, network,
+  resolution and seed give the same communities.
+  """
+  communities(scope: Scope, algorithm: CommunityAlgorithm = LEIDEN, resolution: Float = 1, seed: Int = 0): Communities!
   "Actors ranked by a brokerage metric."
   brokers(scope: Scope, metric: Metric = BETWEENNESS, groupBy: GroupBy = SECTOR, first: Int = 10): [BrokerScore!]!
   "Gould–Fernandez roles for every actor with any brokerage, most total first."
@@ -3783,6 +3942,8 @@ func (ec *executionContext) childFields_BrokerProfile(ctx context.Context, field
 		return ec.fieldContext_BrokerProfile_sectors(ctx, field)
 	case "organisations":
 		return ec.fieldContext_BrokerProfile_organisations(ctx, field)
+	case "communities":
+		return ec.fieldContext_BrokerProfile_communities(ctx, field)
 	case "bridgedPairs":
 		return ec.fieldContext_BrokerProfile_bridgedPairs(ctx, field)
 	case "bridgedPairCount":
@@ -3865,6 +4026,38 @@ func (ec *executionContext) childFields_Caller(ctx context.Context, field graphq
 		return ec.fieldContext_Caller_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Caller", field.Name)
+}
+
+func (ec *executionContext) childFields_Communities(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "algorithm":
+		return ec.fieldContext_Communities_algorithm(ctx, field)
+	case "resolution":
+		return ec.fieldContext_Communities_resolution(ctx, field)
+	case "seed":
+		return ec.fieldContext_Communities_seed(ctx, field)
+	case "modularity":
+		return ec.fieldContext_Communities_modularity(ctx, field)
+	case "count":
+		return ec.fieldContext_Communities_count(ctx, field)
+	case "communities":
+		return ec.fieldContext_Communities_communities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Communities", field.Name)
+}
+
+func (ec *executionContext) childFields_Community(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Community_id(ctx, field)
+	case "size":
+		return ec.fieldContext_Community_size(ctx, field)
+	case "actors":
+		return ec.fieldContext_Community_actors(ctx, field)
+	case "sectors":
+		return ec.fieldContext_Community_sectors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
 }
 
 func (ec *executionContext) childFields_ConnectionResilience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4560,6 +4753,34 @@ func (ec *executionContext) field_BrokerProfile_brokerage_args(ctx context.Conte
 }
 
 func (ec *executionContext) field_BrokerProfile_substitutes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Communities_communities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Community_actors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
@@ -5380,6 +5601,44 @@ func (ec *executionContext) field_Query_brokers_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_communities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "algorithm",
+		func(ctx context.Context, v any) (*model.CommunityAlgorithm, error) {
+			return ec.unmarshalOCommunityAlgorithm2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["algorithm"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "resolution",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resolution"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "seed",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seed"] = arg3
 	return args, nil
 }
 
@@ -7011,6 +7270,29 @@ func (ec *executionContext) fieldContext_BrokerProfile_organisations(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _BrokerProfile_communities(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerProfile_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BrokerProfile().Communities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int32) graphql.Marshaler {
+			return ec.marshalNInt2ᚕint32ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerProfile_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerProfile", field, true, true, "Int")
+}
+
 func (ec *executionContext) _BrokerProfile_bridgedPairs(ctx context.Context, field graphql.CollectedField, obj *insight.Profile) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7776,6 +8058,278 @@ func (ec *executionContext) _Caller_role(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Caller_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Caller", field, false, false, "AccessRole")
+}
+
+func (ec *executionContext) _Communities_algorithm(ctx context.Context, field graphql.CollectedField, obj *insight.Partition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_algorithm(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Communities().Algorithm(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CommunityAlgorithm) graphql.Marshaler {
+			return ec.marshalNCommunityAlgorithm2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_algorithm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communities", field, true, true, "CommunityAlgorithm")
+}
+
+func (ec *executionContext) _Communities_resolution(ctx context.Context, field graphql.CollectedField, obj *insight.Partition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communities", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Communities_seed(ctx context.Context, field graphql.CollectedField, obj *insight.Partition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_seed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seed(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_seed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communities", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Communities_modularity(ctx context.Context, field graphql.CollectedField, obj *insight.Partition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communities", field, true, false, "Float")
+}
+
+func (ec *executionContext) _Communities_count(ctx context.Context, field graphql.CollectedField, obj *insight.Partition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Communities", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Communities_communities(ctx context.Context, field graphql.CollectedField, obj *insight.Partition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Communities().Communities(ctx, obj, fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*insight.Community) graphql.Marshaler {
+			return ec.marshalNCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_communities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communities",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Community(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Communities_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Community_id(ctx context.Context, field graphql.CollectedField, obj *insight.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Community_size(ctx context.Context, field graphql.CollectedField, obj *insight.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Community_actors(ctx context.Context, field graphql.CollectedField, obj *insight.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Community().Actors(ctx, obj, fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_actors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Community",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Community_actors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Community_sectors(ctx context.Context, field graphql.CollectedField, obj *insight.Community) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Community_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Community_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Community", field, false, false, "String")
 }
 
 func (ec *executionContext) _ConnectionResilience_independentPaths(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionResilience) (ret graphql.Marshaler) {
@@ -13004,6 +13558,50 @@ func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_communities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Communities(ctx, fc.Args["scope"].(*model.Scope), fc.Args["algorithm"].(*model.CommunityAlgorithm), fc.Args["resolution"].(*float64), fc.Args["seed"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *insight.Partition) graphql.Marshaler {
+			return ec.marshalNCommunities2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐPartition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_communities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Communities(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_brokers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17423,6 +18021,12 @@ func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BrokerProfile_organisations(ctx, field, obj)
 				})
+		case "communities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BrokerProfile_communities(ctx, field, obj)
+				})
 		case "bridgedPairs":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17679,6 +18283,115 @@ func (ec *executionContext) _Caller(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Caller_role(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communitiesImplementors = []string{"Communities"}
+
+func (ec *executionContext) _Communities(ctx context.Context, sel ast.SelectionSet, obj *insight.Partition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communitiesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Communities")
+		case "algorithm":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Communities_algorithm(ctx, field, obj)
+				})
+		case "resolution":
+			out.Values[i] = ec._Communities_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "seed":
+			out.Values[i] = ec._Communities_seed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "modularity":
+			out.Values[i] = ec._Communities_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._Communities_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "communities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Communities_communities(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityImplementors = []string{"Community"}
+
+func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet, obj *insight.Community) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Community")
+		case "id":
+			out.Values[i] = ec._Community_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._Community_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Community_actors(ctx, field, obj)
+				})
+		case "sectors":
+			out.Values[i] = ec._Community_sectors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -19391,6 +20104,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_apiKeys(ctx, field)
 				})
+		case "communities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_communities(ctx, field)
+				})
 		case "brokers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -20541,6 +21260,48 @@ func (ec *executionContext) unmarshalNColumnMapping2ᚖgithubᚗcomᚋpartnergra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCommunities2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐPartition(ctx context.Context, sel ast.SelectionSet, v *insight.Partition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Communities!")
+		return graphql.Null
+	}
+	return ec._Communities(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*insight.Community) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunity2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunity2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunity(ctx context.Context, sel ast.SelectionSet, v *insight.Community) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Community!")
+		return graphql.Null
+	}
+	return ec._Community(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCommunityAlgorithm2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx context.Context, v any) (model.CommunityAlgorithm, error) {
+	var res model.CommunityAlgorithm
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunityAlgorithm2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx context.Context, sel ast.SelectionSet, v model.CommunityAlgorithm) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNConnectionResilience2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConnectionResilience(ctx context.Context, sel ast.SelectionSet, v *model.ConnectionResilience) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConnectionResilience!")
@@ -20688,6 +21449,35 @@ func (ec *executionContext) marshalNInt2int32(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕint32ᚄ(ctx context.Context, v any) ([]int32, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int32, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int32(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕint32ᚄ(ctx context.Context, sel ast.SelectionSet, v []int32) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int32(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNIntroducer2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIntroducerᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Introducer) graphql.Marshaler {
@@ -21636,6 +22426,22 @@ func (ec *executionContext) unmarshalOColumnMapping2ᚕᚖgithubᚗcomᚋpartner
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCommunityAlgorithm2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx context.Context, v any) (*model.CommunityAlgorithm, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CommunityAlgorithm)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCommunityAlgorithm2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx context.Context, sel ast.SelectionSet, v *model.CommunityAlgorithm) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, v any) (graph.Date, error) {

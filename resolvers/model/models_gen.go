@@ -625,6 +625,63 @@ func (e AuditAction) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type CommunityAlgorithm string
+
+const (
+	// Traag, Waltman & van Eck (2019): communities guaranteed well connected.
+	CommunityAlgorithmLeiden CommunityAlgorithm = "LEIDEN"
+	// Blondel et al. (2008).
+	CommunityAlgorithmLouvain CommunityAlgorithm = "LOUVAIN"
+)
+
+var AllCommunityAlgorithm = []CommunityAlgorithm{
+	CommunityAlgorithmLeiden,
+	CommunityAlgorithmLouvain,
+}
+
+func (e CommunityAlgorithm) IsValid() bool {
+	switch e {
+	case CommunityAlgorithmLeiden, CommunityAlgorithmLouvain:
+		return true
+	}
+	return false
+}
+
+func (e CommunityAlgorithm) String() string {
+	return string(e)
+}
+
+func (e *CommunityAlgorithm) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CommunityAlgorithm(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CommunityAlgorithm", str)
+	}
+	return nil
+}
+
+func (e CommunityAlgorithm) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CommunityAlgorithm) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CommunityAlgorithm) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The group attribute Gould–Fernandez brokerage compares. People take the groups of their organisation (the first they are affiliated with).
 type GroupBy string
 
@@ -634,6 +691,8 @@ const (
 	GroupByRegion           GroupBy = "REGION"
 	// The actor's top-level organisation.
 	GroupByOrganisation GroupBy = "ORGANISATION"
+	// The community the network itself forms in the scope (communities' default: Leiden, resolution 1, seed 0).
+	GroupByCommunity GroupBy = "COMMUNITY"
 )
 
 var AllGroupBy = []GroupBy{
@@ -641,11 +700,12 @@ var AllGroupBy = []GroupBy{
 	GroupByOrganisationType,
 	GroupByRegion,
 	GroupByOrganisation,
+	GroupByCommunity,
 }
 
 func (e GroupBy) IsValid() bool {
 	switch e {
-	case GroupBySector, GroupByOrganisationType, GroupByRegion, GroupByOrganisation:
+	case GroupBySector, GroupByOrganisationType, GroupByRegion, GroupByOrganisation, GroupByCommunity:
 		return true
 	}
 	return false
