@@ -3,6 +3,7 @@ package insight
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
 
@@ -426,4 +428,72 @@ func TestPathBudget(t *testing.T) {
 	sv.PathBudget = 0 // spent before the search starts
 	_, err := sv.KnowledgePaths(context.Background(), PathQuery{From: id("f"), To: id("c"), K: 3, MaxHops: MaxHops})
 	wantCode(t, err, graph.ETIMEOUT, "")
+}
+
+// TestEgoNetwork checks b's ego network against values worked by hand: at
+// radius 1 it holds a, c and d with ties b–a, b–c, b–d and a–c, so density
+// 2·4/(4·3); within it b brokers a–d both ways across three sectors
+// (liaison) and c–d from its own sector (representative one way,
+// gatekeeper the other).
+func TestEgoNetwork(t *testing.T) {
+	ctx := context.Background()
+	sv := testService()
+	eg, err := sv.EgoNetwork(ctx, "b", 1, graph.Scope{}) // by key
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range eg.Actors {
+		got = append(got, fmt.Sprintf("%s@%d", r.Actor.Key, r.Distance))
+	}
+	if want := []string{"b@0", "a@1", "c@1", "d@1"}; !cmp.Equal(got, want) {
+		t.Errorf("actors %v, want %v", got, want)
+	}
+	if eg.Size != 3 || eg.Ties != 4 || len(eg.Links) != 4 || math.Abs(eg.Density-2.0/3) > 1e-12 || eg.Radius != 1 {
+		t.Errorf("size %d, ties %d, links %d, density %v; want 3, 4, 4, 2/3", eg.Size, eg.Ties, len(eg.Links), eg.Density)
+	}
+	ro, err := eg.Brokerage(ctx, BySector)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := ro.Counts; c[analysis.Liaison] != 2 || c[analysis.Representative] != 1 || c[analysis.Gatekeeper] != 1 ||
+		c[analysis.Coordinator] != 0 || c[analysis.Itinerant] != 0 || c[analysis.AnyRole] != 4 || ro.Actor.Key != "b" {
+		t.Errorf("roles of b in its ego network: %+v", ro)
+	}
+	// The Burt measures are the whole scope's, as brokerProfile gives them.
+	p, _ := NewProfile(testSnapshot(), id("b"))
+	for name, f := range map[string]func(context.Context) (*float64, error){"constraint": eg.Constraint,
+		"effectiveSize": eg.EffectiveSize, "efficiency": eg.Efficiency} {
+		want := map[string]func(context.Context) (*float64, error){"constraint": p.Constraint,
+			"effectiveSize": p.EffectiveSize, "efficiency": p.Efficiency}[name]
+		g, err1 := f(ctx)
+		w, err2 := want(ctx)
+		if err1 != nil || err2 != nil || g == nil || w == nil || math.Abs(*g-*w) > 1e-12 {
+			t.Errorf("%s: %v, %v; profile gives %v, %v", name, g, err1, w, err2)
+		}
+	}
+	cs, err := eg.Communities(ctx)
+	n := 0
+	for i, c := range cs {
+		n += c.Actors
+		if i > 0 && cs[i-1].Community >= c.Community {
+			t.Errorf("communities out of order: %+v", cs)
+		}
+	}
+	if err != nil || n != 4 {
+		t.Errorf("communities %+v, %v; want the 4 actors counted once each", cs, err)
+	}
+
+	eg, err = sv.EgoNetwork(ctx, id("b"), 2, graph.Scope{})
+	if err != nil || eg.Size != 5 || eg.Ties != 7 || math.Abs(eg.Density-7.0/15) > 1e-12 {
+		t.Errorf("radius 2: %+v, %v; want 5 actors, 7 ties, density 7/15", eg, err)
+	}
+	_, err = sv.EgoNetwork(ctx, id("b"), MaxEgoHops+1, graph.Scope{})
+	wantCode(t, err, graph.EINVALID, "radius")
+	_, err = sv.EgoNetwork(ctx, id("b"), 0, graph.Scope{})
+	wantCode(t, err, graph.EINVALID, "radius")
+	_, err = sv.EgoNetwork(ctx, id("nobody"), 1, graph.Scope{})
+	wantCode(t, err, graph.ENOTFOUND, "actor")
+	_, err = eg.Brokerage(ctx, Group(99))
+	wantCode(t, err, graph.EINVALID, "groupBy")
 }

@@ -313,26 +313,41 @@ type Neighbourhood struct {
 // "hops") of actor id and every link among them. More than MaxEgoActors
 // actors is an EINVALID error on field "hops".
 func (sv *Service) Neighbourhood(ctx context.Context, id string, hops int, scope graph.Scope) (*Neighbourhood, error) {
-	if err := checkRange("hops", hops, 1, MaxEgoHops); err != nil {
-		return nil, err
-	}
-	ctx, cancel, s, v, err := sv.around(ctx, "id", id, scope)
+	s, ego, err := sv.ego(ctx, "id", id, "hops", hops, scope)
 	if err != nil {
 		return nil, err
+	}
+	return neighbourhood(s, ego), nil
+}
+
+// ego finds the actor named by field within hops (field hopsField) in
+// scope, bounded as Neighbourhood documents.
+func (sv *Service) ego(ctx context.Context, field, id, hopsField string, hops int, scope graph.Scope) (*snapshot.Snapshot, analysis.Ego, error) {
+	if err := checkRange(hopsField, hops, 1, MaxEgoHops); err != nil {
+		return nil, analysis.Ego{}, err
+	}
+	ctx, cancel, s, v, err := sv.around(ctx, field, id, scope)
+	if err != nil {
+		return nil, analysis.Ego{}, err
 	}
 	defer cancel()
 	ego, err := analysis.Neighbourhood(ctx, s.G, v, hops)
 	if err != nil {
-		return nil, sv.searchError(err)
+		return nil, analysis.Ego{}, sv.searchError(err)
 	}
 	if len(ego.Nodes) > MaxEgoActors {
-		return nil, graph.Errorf(graph.EINVALID, "hops", "the neighbourhood holds %d actors, more than %d: lower hops or narrow the scope", len(ego.Nodes), MaxEgoActors)
+		return nil, analysis.Ego{}, graph.Errorf(graph.EINVALID, hopsField, "the neighbourhood holds %d actors, more than %d: lower %s or narrow the scope", len(ego.Nodes), MaxEgoActors, hopsField)
 	}
+	return s, ego, nil
+}
+
+// neighbourhood lists an ego network's actors and every link of its ties.
+func neighbourhood(s *snapshot.Snapshot, ego analysis.Ego) *Neighbourhood {
 	out := &Neighbourhood{Actors: reached(s, ego.Reached, false), Links: []*graph.Link{}}
 	for _, e := range ego.Edges {
 		for _, l := range s.G.Edges[e].Links {
 			out.Links = append(out.Links, s.Links[l])
 		}
 	}
-	return out, nil
+	return out
 }

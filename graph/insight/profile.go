@@ -69,6 +69,10 @@ func (p *Profile) EffectiveSize(ctx context.Context) (*float64, error) {
 	return p.hole(ctx, EffectiveSize)
 }
 
+// Efficiency returns Burt's efficiency (effective size over degree); nil
+// for an isolate.
+func (p *Profile) Efficiency(ctx context.Context) (*float64, error) { return p.hole(ctx, Efficiency) }
+
 // Brokerage returns the actor's Gould–Fernandez roles with groups by.
 func (p *Profile) Brokerage(ctx context.Context, by Group) (*Roles, error) {
 	res, err := brokerage(ctx, p.s, by)

@@ -69,7 +69,12 @@ type Roles struct {
 }
 
 func roles(s *snapshot.Snapshot, res *analysis.BrokerageResult, v int32) *Roles {
-	out := &Roles{Actor: s.Actors[v], Group: res.Groups[res.Group[v]], Counts: res.Raw[v], Expected: res.Exp[v], Z: res.Z[v]}
+	return rolesOf(s.Actors[v], res, v)
+}
+
+// rolesOf reads node v's roles from res, v being actor a.
+func rolesOf(a *graph.Actor, res *analysis.BrokerageResult, v int32) *Roles {
+	out := &Roles{Actor: a, Group: res.Groups[res.Group[v]], Counts: res.Raw[v], Expected: res.Exp[v], Z: res.Z[v]}
 	for r := range out.ZDefined {
 		_, out.ZDefined[r] = res.ZScore(v, analysis.BrokerRole(r))
 	}
