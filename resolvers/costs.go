@@ -128,6 +128,15 @@ func costPathFields(c *generated.ComplexityRoot) {
 	q.Neighbourhood = func(child int, _ string, hops *int32, _ *model.Scope) int {
 		return AddCost(mul(costPath, count(hops, 1)), mul(assumedItems, child))
 	}
+	// The search, and the ego's Burt measures on the whole scope (as
+	// brokerProfile); its brokerage may need the scope's communities.
+	q.EgoNetwork = func(child int, _ string, radius *int32, _ *model.Scope) int {
+		return AddCost(AddCost(costAnalytics, mul(costPath, count(radius, 1))), child)
+	}
+	c.EgoNetwork.Brokerage = func(child int, _ *model.GroupBy) int { return AddCost(costAnalytics, child) }
+	c.EgoNetwork.Communities = func(child int) int { return AddCost(costAnalytics, child) }
+	c.EgoNetwork.Actors = func(child int) int { return mul(assumedItems, child) }
+	c.EgoNetwork.Links = func(child int) int { return mul(assumedItems, child) }
 }
 
 // page is the cost of a list of up to first items (def when absent).

@@ -32,6 +32,8 @@ func TestCosts(t *testing.T) {
 		"HistoryOneWindow":  {c.Query.BrokerHistory(1, "", nil, from, to, nil, nil), costAnalytics + 1},
 		"PathsWithVia":      {c.Query.KnowledgePaths(1, "", "", nil, n(2), nil, nil, nil, []string{"v"}, nil), 2 * (2*costPath + 1)},
 		"Neighbourhood":     {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},
+		"EgoNetwork":        {c.Query.EgoNetwork(1, "", n(2), nil), costAnalytics + 2*costPath + 1},
+		"EgoNetworkActors":  {c.EgoNetwork.Actors(2), 2 * assumedItems},
 		"TopBrokersMetric":  {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil), costAnalytics + 1 + 5},
 	} {
 		if tc.got != tc.want {

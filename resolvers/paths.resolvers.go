@@ -10,8 +10,38 @@ import (
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/insight"
+	"github.com/partnergraph/partnergraph/resolvers/generated"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
+
+func (r *egoNetworkResolver) Actor(ctx context.Context, obj *insight.EgoNetwork) (model.Actor, error) {
+	return model.ActorOf(obj.Actor()), nil
+}
+
+func (r *egoNetworkResolver) Brokerage(ctx context.Context, obj *insight.EgoNetwork, groupBy *model.GroupBy) (*model.BrokerageRoles, error) {
+	by, err := groupOf(groupBy)
+	if err != nil {
+		return nil, err
+	}
+	ro, err := obj.Brokerage(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	return brokerageRoles(ro), nil
+}
+
+func (r *egoNetworkResolver) Communities(ctx context.Context, obj *insight.EgoNetwork) ([]*insight.CommunityCount, error) {
+	cs, err := obj.Communities(ctx)
+	return each(cs, func(c insight.CommunityCount) *insight.CommunityCount { return &c }), err
+}
+
+func (r *egoNetworkResolver) Actors(ctx context.Context, obj *insight.EgoNetwork) ([]*model.ReachedActor, error) {
+	return each(obj.Neighbourhood.Actors, reachedActor), nil
+}
+
+func (r *egoNetworkResolver) Links(ctx context.Context, obj *insight.EgoNetwork) ([]*model.Link, error) {
+	return links(obj.Neighbourhood.Links), nil
+}
 
 func (r *queryResolver) KnowledgePaths(ctx context.Context, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) ([]*model.KnowledgePath, error) {
 	ps, err := r.insight().KnowledgePaths(ctx, insight.PathQuery{From: from, To: to, Scope: scopeOf(scope), K: or(k, 1),
@@ -86,3 +116,11 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, hops *int3
 	}
 	return &model.Neighbourhood{Actors: each(nb.Actors, reachedActor), Links: links(nb.Links)}, nil
 }
+
+func (r *queryResolver) EgoNetwork(ctx context.Context, actor string, radius *int32, scope *model.Scope) (*insight.EgoNetwork, error) {
+	return r.insight().EgoNetwork(ctx, actor, or(radius, 1), scopeOf(scope))
+}
+
+func (r *Resolver) EgoNetwork() generated.EgoNetworkResolver { return &egoNetworkResolver{r} }
+
+type egoNetworkResolver struct{ *Resolver }

@@ -33,6 +33,7 @@ type ResolverRoot interface {
 	BrokerProfile() BrokerProfileResolver
 	Communities() CommunitiesResolver
 	Community() CommunityResolver
+	EgoNetwork() EgoNetworkResolver
 	Link() LinkResolver
 	Mutation() MutationResolver
 	NetworkSummary() NetworkSummaryResolver
@@ -177,6 +178,26 @@ type ComplexityRoot struct {
 		IndependentPaths      func(childComplexity int) int
 		Paths                 func(childComplexity int) int
 		SinglePointsOfFailure func(childComplexity int) int
+	}
+
+	EgoCommunity struct {
+		Actors    func(childComplexity int) int
+		Community func(childComplexity int) int
+	}
+
+	EgoNetwork struct {
+		Actor         func(childComplexity int) int
+		Actors        func(childComplexity int) int
+		Brokerage     func(childComplexity int, groupBy *model.GroupBy) int
+		Communities   func(childComplexity int) int
+		Constraint    func(childComplexity int) int
+		Density       func(childComplexity int) int
+		EffectiveSize func(childComplexity int) int
+		Efficiency    func(childComplexity int) int
+		Links         func(childComplexity int) int
+		Radius        func(childComplexity int) int
+		Size          func(childComplexity int) int
+		Ties          func(childComplexity int) int
 	}
 
 	Evidence struct {
@@ -423,6 +444,7 @@ type ComplexityRoot struct {
 		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) int
 		ConnectionResilience func(childComplexity int, from string, to string, scope *model.Scope) int
 		Cutpoints            func(childComplexity int, scope *model.Scope) int
+		EgoNetwork           func(childComplexity int, actor string, radius *int32, scope *model.Scope) int
 		Introducers          func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
 		KnowledgePaths       func(childComplexity int, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) int
 		Links                func(childComplexity int, filter *model.LinkFilter, first *int32, after *string) int
@@ -518,6 +540,14 @@ type CommunitiesResolver interface {
 type CommunityResolver interface {
 	Actors(ctx context.Context, obj *insight.Community, first *int32) ([]model.Actor, error)
 }
+type EgoNetworkResolver interface {
+	Actor(ctx context.Context, obj *insight.EgoNetwork) (model.Actor, error)
+
+	Brokerage(ctx context.Context, obj *insight.EgoNetwork, groupBy *model.GroupBy) (*model.BrokerageRoles, error)
+	Communities(ctx context.Context, obj *insight.EgoNetwork) ([]*insight.CommunityCount, error)
+	Actors(ctx context.Context, obj *insight.EgoNetwork) ([]*model.ReachedActor, error)
+	Links(ctx context.Context, obj *insight.EgoNetwork) ([]*model.Link, error)
+}
 type LinkResolver interface {
 	Source(ctx context.Context, obj *model.Link) (model.Actor, error)
 	Target(ctx context.Context, obj *model.Link) (model.Actor, error)
@@ -607,6 +637,7 @@ type QueryResolver interface {
 	Reach(ctx context.Context, from string, maxHops *int32, scope *model.Scope, first *int32) (*model.Reach, error)
 	Reachability(ctx context.Context, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) (*model.Reachability, error)
 	Neighbourhood(ctx context.Context, id string, hops *int32, scope *model.Scope) (*model.Neighbourhood, error)
+	EgoNetwork(ctx context.Context, actor string, radius *int32, scope *model.Scope) (*insight.EgoNetwork, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1153,6 +1184,97 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConnectionResilience.SinglePointsOfFailure(childComplexity), true
+
+	case "EgoCommunity.actors":
+		if e.ComplexityRoot.EgoCommunity.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoCommunity.Actors(childComplexity), true
+	case "EgoCommunity.community":
+		if e.ComplexityRoot.EgoCommunity.Community == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoCommunity.Community(childComplexity), true
+
+	case "EgoNetwork.actor":
+		if e.ComplexityRoot.EgoNetwork.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Actor(childComplexity), true
+	case "EgoNetwork.actors":
+		if e.ComplexityRoot.EgoNetwork.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Actors(childComplexity), true
+	case "EgoNetwork.brokerage":
+		if e.ComplexityRoot.EgoNetwork.Brokerage == nil {
+			break
+		}
+
+		args, err := ec.field_EgoNetwork_brokerage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Brokerage(childComplexity, args["groupBy"].(*model.GroupBy)), true
+	case "EgoNetwork.communities":
+		if e.ComplexityRoot.EgoNetwork.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Communities(childComplexity), true
+	case "EgoNetwork.constraint":
+		if e.ComplexityRoot.EgoNetwork.Constraint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Constraint(childComplexity), true
+	case "EgoNetwork.density":
+		if e.ComplexityRoot.EgoNetwork.Density == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Density(childComplexity), true
+	case "EgoNetwork.effectiveSize":
+		if e.ComplexityRoot.EgoNetwork.EffectiveSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.EffectiveSize(childComplexity), true
+	case "EgoNetwork.efficiency":
+		if e.ComplexityRoot.EgoNetwork.Efficiency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Efficiency(childComplexity), true
+	case "EgoNetwork.links":
+		if e.ComplexityRoot.EgoNetwork.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Links(childComplexity), true
+	case "EgoNetwork.radius":
+		if e.ComplexityRoot.EgoNetwork.Radius == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Radius(childComplexity), true
+	case "EgoNetwork.size":
+		if e.ComplexityRoot.EgoNetwork.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Size(childComplexity), true
+	case "EgoNetwork.ties":
+		if e.ComplexityRoot.EgoNetwork.Ties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EgoNetwork.Ties(childComplexity), true
 
 	case "Evidence.note":
 		if e.ComplexityRoot.Evidence.Note == nil {
@@ -2375,6 +2497,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cutpoints(childComplexity, args["scope"].(*model.Scope)), true
+	case "Query.egoNetwork":
+		if e.ComplexityRoot.Query.EgoNetwork == nil {
+			break
+		}
+
+		args, err := ec.field_Query_egoNetwork_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.EgoNetwork(childComplexity, args["actor"].(string), args["radius"].(*int32), args["scope"].(*model.Scope)), true
 	case "Query.introducers":
 		if e.ComplexityRoot.Query.Introducers == nil {
 			break
@@ -3780,6 +3913,42 @@ type Neighbourhood {
   links: [Link!]!
 }
 
+"A community of the default partition (see communities) among an ego network's actors."
+type EgoCommunity {
+  community: Int!
+  "How many of the ego network's actors (the ego included) belong to it."
+  actors: Int!
+}
+
+"An actor's ego network with what a broker's own dashboard shows."
+type EgoNetwork {
+  actor: Actor!
+  radius: Int!
+  "Actors within radius, the ego excluded."
+  size: Int!
+  "Ties among the ego network's actors, the ego included; parallel links count once, as the snapshot merges them."
+  ties: Int!
+  "networkx.density of the ego network (networkx.ego_graph at this radius): 2·ties/(n(n−1)) undirected, ties/(n(n−1)) directed, n = size + 1."
+  density: Float!
+  "Burt's constraint of the ego, computed on the whole scope: the value brokerProfile gives. Null for an isolate."
+  constraint: Float
+  "Burt's effective size of the ego on the whole scope, as brokerProfile; null for an isolate."
+  effectiveSize: Float
+  "Burt's efficiency (effective size over degree) of the ego on the whole scope; null for an isolate."
+  efficiency: Float
+  """
+  The ego's Gould–Fernandez roles computed within the ego network alone (its actors and the links
+  among them, each actor in its group of the whole scope): what the drawn neighbourhood shows.
+  brokerProfile.brokerage gives the roles in the whole scope.
+  """
+  brokerage(groupBy: GroupBy = SECTOR): BrokerageRoles!
+  "The communities of the default partition among the ego network's actors, by id, with how many actors in each."
+  communities: [EgoCommunity!]!
+  "The ego (distance 0) first, then by distance."
+  actors: [ReachedActor!]!
+  links: [Link!]!
+}
+
 extend type Query {
   """
   Ways knowledge could travel from one actor to another, cheapest first: the k
@@ -3805,6 +3974,11 @@ extend type Query {
   reachability(from: ID!, to: ID!, scope: Scope, maxHops: Int = 10, timeRespecting: Boolean = false): Reachability!
   "An actor's ego network: actors within hops and the links among them."
   neighbourhood(id: ID!, hops: Int = 1, scope: Scope): Neighbourhood!
+  """
+  An actor's ego network within radius (1..3, at most 5000 actors) with its size, density, the
+  ego's Burt measures and brokerage roles and the communities it touches. The actor is named by ID or key.
+  """
+  egoNetwork(actor: ID!, radius: Int = 1, scope: Scope): EgoNetwork!
 }
 `, BuiltIn: false},
 }
@@ -4070,6 +4244,46 @@ func (ec *executionContext) childFields_ConnectionResilience(ctx context.Context
 		return ec.fieldContext_ConnectionResilience_singlePointsOfFailure(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConnectionResilience", field.Name)
+}
+
+func (ec *executionContext) childFields_EgoCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "community":
+		return ec.fieldContext_EgoCommunity_community(ctx, field)
+	case "actors":
+		return ec.fieldContext_EgoCommunity_actors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EgoCommunity", field.Name)
+}
+
+func (ec *executionContext) childFields_EgoNetwork(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_EgoNetwork_actor(ctx, field)
+	case "radius":
+		return ec.fieldContext_EgoNetwork_radius(ctx, field)
+	case "size":
+		return ec.fieldContext_EgoNetwork_size(ctx, field)
+	case "ties":
+		return ec.fieldContext_EgoNetwork_ties(ctx, field)
+	case "density":
+		return ec.fieldContext_EgoNetwork_density(ctx, field)
+	case "constraint":
+		return ec.fieldContext_EgoNetwork_constraint(ctx, field)
+	case "effectiveSize":
+		return ec.fieldContext_EgoNetwork_effectiveSize(ctx, field)
+	case "efficiency":
+		return ec.fieldContext_EgoNetwork_efficiency(ctx, field)
+	case "brokerage":
+		return ec.fieldContext_EgoNetwork_brokerage(ctx, field)
+	case "communities":
+		return ec.fieldContext_EgoNetwork_communities(ctx, field)
+	case "actors":
+		return ec.fieldContext_EgoNetwork_actors(ctx, field)
+	case "links":
+		return ec.fieldContext_EgoNetwork_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EgoNetwork", field.Name)
 }
 
 func (ec *executionContext) childFields_Evidence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4791,6 +5005,20 @@ func (ec *executionContext) field_Community_actors_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["first"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_EgoNetwork_brokerage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
 	return args, nil
 }
 
@@ -5683,6 +5911,36 @@ func (ec *executionContext) field_Query_cutpoints_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["scope"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_egoNetwork_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "radius",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["radius"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
 	return args, nil
 }
 
@@ -8414,6 +8672,385 @@ func (ec *executionContext) fieldContext_ConnectionResilience_singlePointsOfFail
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoCommunity_community(ctx context.Context, field graphql.CollectedField, obj *insight.CommunityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoCommunity_community(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Community, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoCommunity_community(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EgoCommunity_actors(ctx context.Context, field graphql.CollectedField, obj *insight.CommunityCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoCommunity_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoCommunity_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EgoNetwork_actor(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EgoNetwork().Actor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNetwork_radius(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_radius(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Radius, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_radius(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNetwork", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EgoNetwork_size(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNetwork", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EgoNetwork_ties(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_ties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNetwork", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EgoNetwork_density(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_density(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Density, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_density(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNetwork", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EgoNetwork_constraint(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_constraint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Constraint(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_constraint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNetwork", field, true, false, "Float")
+}
+
+func (ec *executionContext) _EgoNetwork_effectiveSize(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_effectiveSize(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveSize(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_effectiveSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNetwork", field, true, false, "Float")
+}
+
+func (ec *executionContext) _EgoNetwork_efficiency(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_efficiency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Efficiency(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_efficiency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EgoNetwork", field, true, false, "Float")
+}
+
+func (ec *executionContext) _EgoNetwork_brokerage(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_brokerage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EgoNetwork().Brokerage(ctx, obj, fc.Args["groupBy"].(*model.GroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerageRoles) graphql.Marshaler {
+			return ec.marshalNBrokerageRoles2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerageRoles(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_brokerage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerageRoles(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EgoNetwork_brokerage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNetwork_communities(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EgoNetwork().Communities(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*insight.CommunityCount) graphql.Marshaler {
+			return ec.marshalNEgoCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EgoCommunity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNetwork_actors(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EgoNetwork().Actors(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ReachedActor) graphql.Marshaler {
+			return ec.marshalNReachedActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachedActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReachedActor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EgoNetwork_links(ctx context.Context, field graphql.CollectedField, obj *insight.EgoNetwork) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EgoNetwork_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EgoNetwork().Links(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EgoNetwork_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EgoNetwork",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14306,6 +14943,50 @@ func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_egoNetwork(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().EgoNetwork(ctx, fc.Args["actor"].(string), fc.Args["radius"].(*int32), fc.Args["scope"].(*model.Scope))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *insight.EgoNetwork) graphql.Marshaler {
+			return ec.marshalNEgoNetwork2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐEgoNetwork(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_egoNetwork(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EgoNetwork(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_egoNetwork_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18453,6 +19134,140 @@ func (ec *executionContext) _ConnectionResilience(ctx context.Context, sel ast.S
 	return out
 }
 
+var egoCommunityImplementors = []string{"EgoCommunity"}
+
+func (ec *executionContext) _EgoCommunity(ctx context.Context, sel ast.SelectionSet, obj *insight.CommunityCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, egoCommunityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EgoCommunity")
+		case "community":
+			out.Values[i] = ec._EgoCommunity_community(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actors":
+			out.Values[i] = ec._EgoCommunity_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var egoNetworkImplementors = []string{"EgoNetwork"}
+
+func (ec *executionContext) _EgoNetwork(ctx context.Context, sel ast.SelectionSet, obj *insight.EgoNetwork) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, egoNetworkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EgoNetwork")
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EgoNetwork_actor(ctx, field, obj)
+				})
+		case "radius":
+			out.Values[i] = ec._EgoNetwork_radius(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.Values[i] = ec._EgoNetwork_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ties":
+			out.Values[i] = ec._EgoNetwork_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "density":
+			out.Values[i] = ec._EgoNetwork_density(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "constraint":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EgoNetwork_constraint(ctx, field, obj)
+				})
+		case "effectiveSize":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EgoNetwork_effectiveSize(ctx, field, obj)
+				})
+		case "efficiency":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EgoNetwork_efficiency(ctx, field, obj)
+				})
+		case "brokerage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EgoNetwork_brokerage(ctx, field, obj)
+				})
+		case "communities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EgoNetwork_communities(ctx, field, obj)
+				})
+		case "actors":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EgoNetwork_actors(ctx, field, obj)
+				})
+		case "links":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EgoNetwork_links(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var evidenceImplementors = []string{"Evidence"}
 
 func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *graph.Evidence) graphql.Marshaler {
@@ -20206,6 +21021,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_neighbourhood(ctx, field)
 				})
+		case "egoNetwork":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_egoNetwork(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -21356,6 +22177,38 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergr
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNEgoCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*insight.CommunityCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEgoCommunity2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEgoCommunity2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityCount(ctx context.Context, sel ast.SelectionSet, v *insight.CommunityCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EgoCommunity!")
+		return graphql.Null
+	}
+	return ec._EgoCommunity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEgoNetwork2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐEgoNetwork(ctx context.Context, sel ast.SelectionSet, v *insight.EgoNetwork) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EgoNetwork!")
+		return graphql.Null
+	}
+	return ec._EgoNetwork(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
