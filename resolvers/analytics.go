@@ -99,6 +99,20 @@ func roleValues(v analysis.RoleScores, defined func(analysis.BrokerRole) bool) *
 		Liaison: get(analysis.Liaison), Total: get(analysis.AnyRole)}
 }
 
+// rolesBy answers a brokerage field: roles computed by f with the grouping
+// asked for.
+func rolesBy(ctx context.Context, groupBy *model.GroupBy, f func(context.Context, insight.Group) (*insight.Roles, error)) (*model.BrokerageRoles, error) {
+	by, err := groupOf(groupBy)
+	if err != nil {
+		return nil, err
+	}
+	ro, err := f(ctx, by)
+	if err != nil {
+		return nil, err
+	}
+	return brokerageRoles(ro), nil
+}
+
 func brokerageRoles(ro *insight.Roles) *model.BrokerageRoles {
 	c := ro.Counts
 	out := &model.BrokerageRoles{Actor: model.ActorOf(ro.Actor),

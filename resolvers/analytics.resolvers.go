@@ -19,15 +19,7 @@ func (r *brokerProfileResolver) Actor(ctx context.Context, obj *insight.Profile)
 }
 
 func (r *brokerProfileResolver) Brokerage(ctx context.Context, obj *insight.Profile, groupBy *model.GroupBy) (*model.BrokerageRoles, error) {
-	by, err := groupOf(groupBy)
-	if err != nil {
-		return nil, err
-	}
-	ro, err := obj.Brokerage(ctx, by)
-	if err != nil {
-		return nil, err
-	}
-	return brokerageRoles(ro), nil
+	return rolesBy(ctx, groupBy, obj.Brokerage)
 }
 
 func (r *brokerProfileResolver) Organisations(ctx context.Context, obj *insight.Profile) ([]*model.Organisation, error) {

@@ -19,15 +19,7 @@ func (r *egoNetworkResolver) Actor(ctx context.Context, obj *insight.EgoNetwork)
 }
 
 func (r *egoNetworkResolver) Brokerage(ctx context.Context, obj *insight.EgoNetwork, groupBy *model.GroupBy) (*model.BrokerageRoles, error) {
-	by, err := groupOf(groupBy)
-	if err != nil {
-		return nil, err
-	}
-	ro, err := obj.Brokerage(ctx, by)
-	if err != nil {
-		return nil, err
-	}
-	return brokerageRoles(ro), nil
+	return rolesBy(ctx, groupBy, obj.Brokerage)
 }
 
 func (r *egoNetworkResolver) Communities(ctx context.Context, obj *insight.EgoNetwork) ([]*insight.CommunityCount, error) {
