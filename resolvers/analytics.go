@@ -82,6 +82,42 @@ func links(ls []*graph.Link) []*model.Link {
 	return each(ls, func(l *graph.Link) *model.Link { return &model.Link{Link: l} })
 }
 
+// periodOf maps a Step to its windows; YEAR when none is given.
+func periodOf(s *model.Step) insight.Period {
+	if s == nil {
+		return insight.Year
+	}
+	switch *s {
+	case model.StepAcademicYear:
+		return insight.AcademicYear
+	case model.StepQuarter:
+		return insight.Quarter
+	default:
+		return insight.Year
+	}
+}
+
+// brokerTrends shows t with each window's first n brokers.
+func brokerTrends(t *insight.Trends, n int) *model.BrokerTrends {
+	window := func(w insight.TrendWindow) *model.TrendWindow {
+		return &model.TrendWindow{From: w.From, To: w.To, ActiveActors: int32(w.ActiveActors), Brokers: each(w.Ranking[:min(n, len(w.Ranking))], brokerScore)}
+	}
+	trend := func(t insight.Trend) *model.BrokerTrend {
+		link := func(l *graph.Link) *model.Link { return &model.Link{Link: l} }
+		out := &model.BrokerTrend{Actor: model.ActorOf(t.Actor), Rise: int32(t.Rise), NewLinks: each(t.NewLinks, link), LostLinks: each(t.LostLinks, link)}
+		if t.First != nil {
+			rank := int32(t.First.Rank)
+			out.FirstRank, out.FirstScore = &rank, &t.First.Score
+		}
+		if t.Last != nil {
+			rank := int32(t.Last.Rank)
+			out.LastRank, out.LastScore = &rank, &t.Last.Score
+		}
+		return out
+	}
+	return &model.BrokerTrends{Windows: each(t.Windows, window), Emerging: each(t.Emerging, trend), Fading: each(t.Fading, trend)}
+}
+
 func brokerScore(r insight.Ranked) *model.BrokerScore {
 	return &model.BrokerScore{Rank: int32(r.Rank), Score: r.Score, Actor: model.ActorOf(r.Actor)}
 }

@@ -212,8 +212,24 @@ func (r *queryResolver) BrokerHistory(ctx context.Context, actor string, metric 
 	if err != nil {
 		return nil, err
 	}
-	pts, err := r.insight().History(ctx, actor, m, from, to, scopeOf(scope))
+	pts, err := r.insight().History(ctx, actor, m, from, to, periodOf(step), scopeOf(scope))
 	return each(pts, metricPoint), err
+}
+
+func (r *queryResolver) BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error) {
+	n, err := limit(first, 5, 100)
+	if err != nil {
+		return nil, err
+	}
+	m, err := metricOf(metric)
+	if err != nil {
+		return nil, err
+	}
+	t, err := r.insight().Trends(ctx, m, from, to, periodOf(step), scopeOf(scope), n)
+	if err != nil {
+		return nil, err
+	}
+	return brokerTrends(t, n), nil
 }
 
 func (r *Resolver) BrokerProfile() generated.BrokerProfileResolver { return &brokerProfileResolver{r} }

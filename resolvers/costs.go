@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/resolvers/generated"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
@@ -97,10 +98,14 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return AddCost(costAnalytics, child) }
 	c.BrokerProfile.BridgedPairs = func(child int, first *int32, _ *model.PairOrder) int { return page(child, first, 20) }
 	c.BrokerProfile.Substitutes = func(child int, first *int32) int { return page(child, first, 10) }
-	// One computation per yearly window.
-	q.BrokerHistory = func(child int, _ string, _ *model.Metric, from, to graph.Date, _ *model.Step, _ *model.Scope) int {
-		windows := max(to.Year()-from.Year()+1, 1)
-		return mul(windows, AddCost(costAnalytics, child))
+	// One computation per window.
+	q.BrokerHistory = func(child int, _ string, _ *model.Metric, from, to graph.Date, step *model.Step, _ *model.Scope) int {
+		return mul(insight.WindowCount(from, to, periodOf(step)), AddCost(costAnalytics, child))
+	}
+	// One computation per window; the answer (windows' brokers and
+	// trends, each with its links) is priced in child.
+	q.BrokerTrends = func(child int, _ *model.Metric, from, to graph.Date, step *model.Step, _ *model.Scope, _ *int32) int {
+		return mul(insight.WindowCount(from, to, periodOf(step)), AddCost(costAnalytics, child))
 	}
 }
 

@@ -2,6 +2,7 @@ package insight
 
 import (
 	"context"
+	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
@@ -9,6 +10,74 @@ import (
 
 // MaxWindows bounds a history.
 const MaxWindows = 50
+
+// Period is the length of the windows a history or trend cuts from..to into.
+type Period int
+
+const (
+	// Year: consecutive years from `from` (from, from + 1 year, ...).
+	Year Period = iota
+	// AcademicYear: 1 September to 31 August, the first and last clipped
+	// to from..to.
+	AcademicYear
+	// Quarter: calendar quarters starting 1 January, April, July and
+	// October, the first and last clipped to from..to.
+	Quarter
+)
+
+// next returns the start of the window after the one that holds start.
+func (p Period) next(start graph.Date) graph.Date {
+	t := start.Time()
+	switch p {
+	case AcademicYear:
+		y := t.Year()
+		if t.Month() >= time.September {
+			y++
+		}
+		return graph.DateOf(time.Date(y, time.September, 1, 0, 0, 0, 0, time.UTC))
+	case Quarter:
+		// time.Date normalises month 13 to January of the next year.
+		m := (t.Month()-1)/3*3 + 4
+		return graph.DateOf(time.Date(t.Year(), m, 1, 0, 0, 0, 0, time.UTC))
+	default:
+		return start.AddYears(1)
+	}
+}
+
+// cut returns the windows of p that cover from..to, at most limit+1 of
+// them (so a caller can tell that there are too many without building
+// them all).
+func cut(from, to graph.Date, p Period, limit int) []graph.Interval {
+	var out []graph.Interval
+	for start := from; !to.Before(start) && len(out) <= limit; start = p.next(start) {
+		end := p.next(start).AddDays(-1)
+		if to.Before(end) {
+			end = to
+		}
+		out = append(out, graph.Interval{From: start, To: end})
+	}
+	return out
+}
+
+// Windows cuts from..to into consecutive windows of p, the first starting
+// at from and the last ending at to. to before from is an EINVALID error on
+// field "to", as are more than MaxWindows windows.
+func Windows(from, to graph.Date, p Period) ([]graph.Interval, error) {
+	if from.IsZero() || to.Before(from) {
+		return nil, graph.Errorf(graph.EINVALID, "to", "to (%s) is before from (%s)", to, from)
+	}
+	ws := cut(from, to, p, MaxWindows)
+	if len(ws) > MaxWindows {
+		return nil, graph.Errorf(graph.EINVALID, "to", "at most %d windows: shorten from..to or use a longer step", MaxWindows)
+	}
+	return ws, nil
+}
+
+// WindowCount is the number of windows Windows would return, capped at
+// MaxWindows+1 (and at least 1), to price a request before running it.
+func WindowCount(from, to graph.Date, p Period) int {
+	return max(len(cut(from, to, p, MaxWindows)), 1)
+}
 
 // Point is an actor's place by a metric in one time window.
 type Point struct {
@@ -18,17 +87,14 @@ type Point struct {
 	ActiveActors int // actors with at least one tie in the window
 }
 
-// History computes the metric of actor id in consecutive yearly windows
-// from..to, each ranked among the actors with ties in that window. scope's
-// own window is replaced by from..to. to before from is an EINVALID error
-// on field "to", as are more than MaxWindows windows; an actor unknown in
+// History computes the metric of actor id in the windows of p that cover
+// from..to (see Windows), each ranked among the actors with ties in that
+// window. scope's own window is replaced by from..to. An actor unknown in
 // the scope is ENOTFOUND on field "actor".
-func (sv *Service) History(ctx context.Context, id string, m Metric, from, to graph.Date, scope graph.Scope) ([]Point, error) {
-	if from.IsZero() || to.Before(from) {
-		return nil, graph.Errorf(graph.EINVALID, "to", "to (%s) is before from (%s)", to, from)
-	}
-	if to.Year()-from.Year() >= MaxWindows {
-		return nil, graph.Errorf(graph.EINVALID, "to", "at most %d windows: shorten from..to", MaxWindows)
+func (sv *Service) History(ctx context.Context, id string, m Metric, from, to graph.Date, p Period, scope graph.Scope) ([]Point, error) {
+	ws, err := Windows(from, to, p)
+	if err != nil {
+		return nil, err
 	}
 	scope.Window = graph.Interval{From: from, To: to}
 	base, err := sv.Snapshots.Get(ctx, scope)
@@ -39,41 +105,37 @@ func (sv *Service) History(ctx context.Context, id string, m Metric, from, to gr
 		return nil, err
 	}
 	var out []Point
-	for start := from; !to.Before(start); start = start.AddYears(1) {
-		end := start.AddYears(1).AddDays(-1)
-		if to.Before(end) {
-			end = to
-		}
+	for _, win := range ws {
 		w := scope
-		w.Window = graph.Interval{From: start, To: end}
-		pt, err := point(ctx, snapshot.FromNetwork(base.Actors, base.Links, w), id, m)
+		w.Window = win
+		s := snapshot.FromNetwork(base.Actors, base.Links, w)
+		rs, active, err := ranking(ctx, s, m)
 		if err != nil {
 			return nil, err
 		}
-		pt.From, pt.To = start, end
+		pt := Point{From: win.From, To: win.To, ActiveActors: active}
+		v, _ := s.Node("actor", id)
+		for _, r := range rs {
+			if r.Node == v {
+				pt.Score, pt.Rank = &r.Score, &r.Rank
+			}
+		}
 		out = append(out, pt)
 	}
 	return out, nil
 }
 
-// point ranks the actors with ties in s by m and reports id's place.
-func point(ctx context.Context, s *snapshot.Snapshot, id string, m Metric) (Point, error) {
+// ranking ranks the actors with ties in s by m, and says how many there are.
+func ranking(ctx context.Context, s *snapshot.Snapshot, m Metric) ([]Ranked, int, error) {
 	var active []int32
 	for v := range int32(s.G.N()) {
 		if len(undirected(s.G, v)) > 0 {
 			active = append(active, v)
 		}
 	}
-	pt := Point{ActiveActors: len(active)}
 	sc, err := Compute(ctx, s, m, BySector)
 	if err != nil {
-		return pt, err
+		return nil, len(active), err
 	}
-	v, _ := s.Node("actor", id)
-	for _, r := range Rank(s, sc, m.Ascending(), active) {
-		if r.Node == v {
-			pt.Score, pt.Rank = &r.Score, &r.Rank
-		}
-	}
-	return pt, nil
+	return Rank(s, sc, m.Ascending(), active), len(active), nil
 }

@@ -129,6 +129,23 @@ type ComplexityRoot struct {
 		Score func(childComplexity int) int
 	}
 
+	BrokerTrend struct {
+		Actor      func(childComplexity int) int
+		FirstRank  func(childComplexity int) int
+		FirstScore func(childComplexity int) int
+		LastRank   func(childComplexity int) int
+		LastScore  func(childComplexity int) int
+		LostLinks  func(childComplexity int) int
+		NewLinks   func(childComplexity int) int
+		Rise       func(childComplexity int) int
+	}
+
+	BrokerTrends struct {
+		Emerging func(childComplexity int) int
+		Fading   func(childComplexity int) int
+		Windows  func(childComplexity int) int
+	}
+
 	BrokerageRoles struct {
 		Actor          func(childComplexity int) int
 		Coordinator    func(childComplexity int) int
@@ -439,6 +456,7 @@ type ComplexityRoot struct {
 		Bridges              func(childComplexity int, scope *model.Scope) int
 		BrokerHistory        func(childComplexity int, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) int
 		BrokerProfile        func(childComplexity int, actor string, scope *model.Scope) int
+		BrokerTrends         func(childComplexity int, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) int
 		BrokerageRoles       func(childComplexity int, scope *model.Scope, groupBy *model.GroupBy, first *int32) int
 		Brokers              func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) int
 		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) int
@@ -513,6 +531,13 @@ type ComplexityRoot struct {
 	Substitute struct {
 		Actor func(childComplexity int) int
 		Pairs func(childComplexity int) int
+	}
+
+	TrendWindow struct {
+		ActiveActors func(childComplexity int) int
+		Brokers      func(childComplexity int) int
+		From         func(childComplexity int) int
+		To           func(childComplexity int) int
 	}
 }
 
@@ -630,6 +655,7 @@ type QueryResolver interface {
 	NetworkSummary(ctx context.Context, scope *model.Scope) (*insight.Summary, error)
 	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error)
 	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
+	BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error)
 	KnowledgePaths(ctx context.Context, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) ([]*model.KnowledgePath, error)
 	AllShortestPaths(ctx context.Context, from string, to string, scope *model.Scope, first *int32) (*model.AllShortestPaths, error)
 	Introducers(ctx context.Context, from string, to string, scope *model.Scope, first *int32) ([]*model.Introducer, error)
@@ -970,6 +996,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrokerScore.Score(childComplexity), true
+
+	case "BrokerTrend.actor":
+		if e.ComplexityRoot.BrokerTrend.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrend.Actor(childComplexity), true
+	case "BrokerTrend.firstRank":
+		if e.ComplexityRoot.BrokerTrend.FirstRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrend.FirstRank(childComplexity), true
+	case "BrokerTrend.firstScore":
+		if e.ComplexityRoot.BrokerTrend.FirstScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrend.FirstScore(childComplexity), true
+	case "BrokerTrend.lastRank":
+		if e.ComplexityRoot.BrokerTrend.LastRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrend.LastRank(childComplexity), true
+	case "BrokerTrend.lastScore":
+		if e.ComplexityRoot.BrokerTrend.LastScore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrend.LastScore(childComplexity), true
+	case "BrokerTrend.lostLinks":
+		if e.ComplexityRoot.BrokerTrend.LostLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrend.LostLinks(childComplexity), true
+	case "BrokerTrend.newLinks":
+		if e.ComplexityRoot.BrokerTrend.NewLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrend.NewLinks(childComplexity), true
+	case "BrokerTrend.rise":
+		if e.ComplexityRoot.BrokerTrend.Rise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrend.Rise(childComplexity), true
+
+	case "BrokerTrends.emerging":
+		if e.ComplexityRoot.BrokerTrends.Emerging == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrends.Emerging(childComplexity), true
+	case "BrokerTrends.fading":
+		if e.ComplexityRoot.BrokerTrends.Fading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrends.Fading(childComplexity), true
+	case "BrokerTrends.windows":
+		if e.ComplexityRoot.BrokerTrends.Windows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerTrends.Windows(childComplexity), true
 
 	case "BrokerageRoles.actor":
 		if e.ComplexityRoot.BrokerageRoles.Actor == nil {
@@ -2442,6 +2536,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BrokerProfile(childComplexity, args["actor"].(string), args["scope"].(*model.Scope)), true
+	case "Query.brokerTrends":
+		if e.ComplexityRoot.Query.BrokerTrends == nil {
+			break
+		}
+
+		args, err := ec.field_Query_brokerTrends_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BrokerTrends(childComplexity, args["metric"].(*model.Metric), args["from"].(graph.Date), args["to"].(graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["first"].(*int32)), true
 	case "Query.brokerageRoles":
 		if e.ComplexityRoot.Query.BrokerageRoles == nil {
 			break
@@ -2874,6 +2979,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Substitute.Pairs(childComplexity), true
 
+	case "TrendWindow.activeActors":
+		if e.ComplexityRoot.TrendWindow.ActiveActors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendWindow.ActiveActors(childComplexity), true
+	case "TrendWindow.brokers":
+		if e.ComplexityRoot.TrendWindow.Brokers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendWindow.Brokers(childComplexity), true
+	case "TrendWindow.from":
+		if e.ComplexityRoot.TrendWindow.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendWindow.From(childComplexity), true
+	case "TrendWindow.to":
+		if e.ComplexityRoot.TrendWindow.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrendWindow.To(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3166,8 +3296,54 @@ type Communities {
   communities(first: Int = 20): [Community!]!
 }
 
+"The windows a history or trend cuts from..to into (at most 50)."
 enum Step {
+  "Consecutive years from ` + "`" + `from` + "`" + `."
   YEAR
+  "Academic years, 1 September to 31 August; the first and last are clipped to from..to."
+  ACADEMIC_YEAR
+  "Calendar quarters starting 1 January, April, July and October; the first and last are clipped to from..to."
+  QUARTER
+}
+
+"How a broker ranking changed from the first window to the last."
+type BrokerTrends {
+  "The windows in order, each with its first brokers."
+  windows: [TrendWindow!]!
+  "The actors whose rank rose most, most first, ties by key."
+  emerging: [BrokerTrend!]!
+  "The actors whose rank fell most, most first, ties by key."
+  fading: [BrokerTrend!]!
+}
+
+type TrendWindow {
+  from: Date!
+  to: Date!
+  "Actors with at least one tie in the window."
+  activeActors: Int!
+  "The window's strongest brokers (as many as the trend's ` + "`" + `first` + "`" + `)."
+  brokers: [BrokerScore!]!
+}
+
+"""
+An actor's change of rank. An actor with no ties in a window has no rank there; for
+` + "`" + `rise` + "`" + ` it counts as ranked one below that window's last actor, so entering counts as
+rising from below the last rank and leaving as falling below it.
+"""
+type BrokerTrend {
+  actor: Actor!
+  "Rank and score in the first window; null if the actor had no ties then."
+  firstRank: Int
+  firstScore: Float
+  "Rank and score in the last window; null if the actor had no ties then."
+  lastRank: Int
+  lastScore: Float
+  "Places risen from the first window to the last (negative: fallen)."
+  rise: Int!
+  "The actor's in-scope links active in the last window but not the first (by key, at most 10): what caused the change."
+  newLinks: [Link!]!
+  "The actor's links active in the first window but not the last (by key, at most 10)."
+  lostLinks: [Link!]!
 }
 
 type BrokerScore {
@@ -3353,6 +3529,8 @@ extend type Query {
   brokerProfile(actor: ID!, scope: Scope): BrokerProfile!
   "The actor's metric per time window, for trend charts."
   brokerHistory(actor: ID!, metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope): [MetricPoint!]!
+  "The brokers whose rank rose (emerging) or fell (fading) most from the first window to the last."
+  brokerTrends(metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope, first: Int = 5): BrokerTrends!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/core.graphqls", Input: `"""
@@ -4144,6 +4322,40 @@ func (ec *executionContext) childFields_BrokerScore(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type BrokerScore", field.Name)
 }
 
+func (ec *executionContext) childFields_BrokerTrend(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_BrokerTrend_actor(ctx, field)
+	case "firstRank":
+		return ec.fieldContext_BrokerTrend_firstRank(ctx, field)
+	case "firstScore":
+		return ec.fieldContext_BrokerTrend_firstScore(ctx, field)
+	case "lastRank":
+		return ec.fieldContext_BrokerTrend_lastRank(ctx, field)
+	case "lastScore":
+		return ec.fieldContext_BrokerTrend_lastScore(ctx, field)
+	case "rise":
+		return ec.fieldContext_BrokerTrend_rise(ctx, field)
+	case "newLinks":
+		return ec.fieldContext_BrokerTrend_newLinks(ctx, field)
+	case "lostLinks":
+		return ec.fieldContext_BrokerTrend_lostLinks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokerTrend", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokerTrends(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "windows":
+		return ec.fieldContext_BrokerTrends_windows(ctx, field)
+	case "emerging":
+		return ec.fieldContext_BrokerTrends_emerging(ctx, field)
+	case "fading":
+		return ec.fieldContext_BrokerTrends_fading(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokerTrends", field.Name)
+}
+
 func (ec *executionContext) childFields_BrokerageRoles(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "actor":
@@ -4798,6 +5010,20 @@ func (ec *executionContext) childFields_Substitute(ctx context.Context, field gr
 		return ec.fieldContext_Substitute_pairs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Substitute", field.Name)
+}
+
+func (ec *executionContext) childFields_TrendWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_TrendWindow_from(ctx, field)
+	case "to":
+		return ec.fieldContext_TrendWindow_to(ctx, field)
+	case "activeActors":
+		return ec.fieldContext_TrendWindow_activeActors(ctx, field)
+	case "brokers":
+		return ec.fieldContext_TrendWindow_brokers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrendWindow", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5761,6 +5987,60 @@ func (ec *executionContext) field_Query_brokerProfile_args(ctx context.Context, 
 		return nil, err
 	}
 	args["scope"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_brokerTrends_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.Metric, error) {
+			return ec.unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (graph.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (graph.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "step",
+		func(ctx context.Context, v any) (*model.Step, error) {
+			return ec.unmarshalOStep2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStep(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["step"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
 	return args, nil
 }
 
@@ -7790,6 +8070,313 @@ func (ec *executionContext) fieldContext_BrokerScore_actor(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerTrend_actor(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrend_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrend_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerTrend",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerTrend_firstRank(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrend_firstRank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstRank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrend_firstRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerTrend", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerTrend_firstScore(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrend_firstScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrend_firstScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerTrend", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerTrend_lastRank(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrend_lastRank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastRank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrend_lastRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerTrend", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerTrend_lastScore(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrend_lastScore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastScore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrend_lastScore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerTrend", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerTrend_rise(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrend_rise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrend_rise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerTrend", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerTrend_newLinks(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrend_newLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewLinks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrend_newLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerTrend",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerTrend_lostLinks(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrend) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrend_lostLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LostLinks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrend_lostLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerTrend",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerTrends_windows(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrends) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrends_windows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Windows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TrendWindow) graphql.Marshaler {
+			return ec.marshalNTrendWindow2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐTrendWindowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrends_windows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerTrends",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrendWindow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerTrends_emerging(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrends) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrends_emerging(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Emerging, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerTrend) graphql.Marshaler {
+			return ec.marshalNBrokerTrend2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerTrendᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrends_emerging(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerTrends",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerTrend(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerTrends_fading(ctx context.Context, field graphql.CollectedField, obj *model.BrokerTrends) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerTrends_fading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fading, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerTrend) graphql.Marshaler {
+			return ec.marshalNBrokerTrend2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerTrendᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerTrends_fading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerTrends",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerTrend(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14635,6 +15222,50 @@ func (ec *executionContext) fieldContext_Query_brokerHistory(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_brokerTrends(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_brokerTrends(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BrokerTrends(ctx, fc.Args["metric"].(*model.Metric), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerTrends) graphql.Marshaler {
+			return ec.marshalNBrokerTrends2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerTrends(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_brokerTrends(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerTrends(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_brokerTrends_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_knowledgePaths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15855,6 +16486,107 @@ func (ec *executionContext) _Substitute_pairs(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Substitute_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Substitute", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrendWindow_from(ctx context.Context, field graphql.CollectedField, obj *model.TrendWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendWindow_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendWindow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendWindow", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TrendWindow_to(ctx context.Context, field graphql.CollectedField, obj *model.TrendWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendWindow_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendWindow", field, false, false, "Date")
+}
+
+func (ec *executionContext) _TrendWindow_activeActors(ctx context.Context, field graphql.CollectedField, obj *model.TrendWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendWindow_activeActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveActors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendWindow_activeActors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrendWindow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrendWindow_brokers(ctx context.Context, field graphql.CollectedField, obj *model.TrendWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrendWindow_brokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Brokers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerScore) graphql.Marshaler {
+			return ec.marshalNBrokerScore2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrendWindow_brokers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrendWindow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerScore(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18798,6 +19530,117 @@ func (ec *executionContext) _BrokerScore(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var brokerTrendImplementors = []string{"BrokerTrend"}
+
+func (ec *executionContext) _BrokerTrend(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerTrend) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerTrendImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokerTrend")
+		case "actor":
+			out.Values[i] = ec._BrokerTrend_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firstRank":
+			out.Values[i] = ec._BrokerTrend_firstRank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstScore":
+			out.Values[i] = ec._BrokerTrend_firstScore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastRank":
+			out.Values[i] = ec._BrokerTrend_lastRank(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastScore":
+			out.Values[i] = ec._BrokerTrend_lastScore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rise":
+			out.Values[i] = ec._BrokerTrend_rise(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newLinks":
+			out.Values[i] = ec._BrokerTrend_newLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lostLinks":
+			out.Values[i] = ec._BrokerTrend_lostLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokerTrendsImplementors = []string{"BrokerTrends"}
+
+func (ec *executionContext) _BrokerTrends(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerTrends) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerTrendsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokerTrends")
+		case "windows":
+			out.Values[i] = ec._BrokerTrends_windows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "emerging":
+			out.Values[i] = ec._BrokerTrends_emerging(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fading":
+			out.Values[i] = ec._BrokerTrends_fading(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var brokerageRolesImplementors = []string{"BrokerageRoles"}
 
 func (ec *executionContext) _BrokerageRoles(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerageRoles) graphql.Marshaler {
@@ -20979,6 +21822,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_brokerHistory(ctx, field)
 				})
+		case "brokerTrends":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_brokerTrends(ctx, field)
+				})
 		case "knowledgePaths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -21389,6 +22238,54 @@ func (ec *executionContext) _Substitute(ctx context.Context, sel ast.SelectionSe
 			}
 		case "pairs":
 			out.Values[i] = ec._Substitute_pairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trendWindowImplementors = []string{"TrendWindow"}
+
+func (ec *executionContext) _TrendWindow(ctx context.Context, sel ast.SelectionSet, obj *model.TrendWindow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trendWindowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrendWindow")
+		case "from":
+			out.Values[i] = ec._TrendWindow_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._TrendWindow_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeActors":
+			out.Values[i] = ec._TrendWindow_activeActors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "brokers":
+			out.Values[i] = ec._TrendWindow_brokers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22018,6 +22915,38 @@ func (ec *executionContext) marshalNBrokerScore2ᚖgithubᚗcomᚋpartnergraph�
 		return graphql.Null
 	}
 	return ec._BrokerScore(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokerTrend2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerTrendᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrokerTrend) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBrokerTrend2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerTrend(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBrokerTrend2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerTrend(ctx context.Context, sel ast.SelectionSet, v *model.BrokerTrend) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokerTrend!")
+		return graphql.Null
+	}
+	return ec._BrokerTrend(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokerTrends2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerTrends(ctx context.Context, sel ast.SelectionSet, v *model.BrokerTrends) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokerTrends!")
+		return graphql.Null
+	}
+	return ec._BrokerTrends(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBrokerageRoles2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerageRolesᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrokerageRoles) graphql.Marshaler {
@@ -22956,6 +23885,30 @@ func (ec *executionContext) marshalNSubstitute2ᚖgithubᚗcomᚋpartnergraphᚋ
 		return graphql.Null
 	}
 	return ec._Substitute(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTrendWindow2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐTrendWindowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrendWindow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrendWindow2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐTrendWindow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrendWindow2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐTrendWindow(ctx context.Context, sel ast.SelectionSet, v *model.TrendWindow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrendWindow!")
+		return graphql.Null
+	}
+	return ec._TrendWindow(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUpdateLinkInput2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐUpdateLinkInput(ctx context.Context, v any) (model.UpdateLinkInput, error) {

@@ -103,6 +103,35 @@ type BrokerScore struct {
 	Actor Actor   `json:"actor"`
 }
 
+// An actor's change of rank. An actor with no ties in a window has no rank there; for
+// `rise` it counts as ranked one below that window's last actor, so entering counts as
+// rising from below the last rank and leaving as falling below it.
+type BrokerTrend struct {
+	Actor Actor `json:"actor"`
+	// Rank and score in the first window; null if the actor had no ties then.
+	FirstRank  *int32   `json:"firstRank,omitempty"`
+	FirstScore *float64 `json:"firstScore,omitempty"`
+	// Rank and score in the last window; null if the actor had no ties then.
+	LastRank  *int32   `json:"lastRank,omitempty"`
+	LastScore *float64 `json:"lastScore,omitempty"`
+	// Places risen from the first window to the last (negative: fallen).
+	Rise int32 `json:"rise"`
+	// The actor's in-scope links active in the last window but not the first (by key, at most 10): what caused the change.
+	NewLinks []*Link `json:"newLinks"`
+	// The actor's links active in the first window but not the last (by key, at most 10).
+	LostLinks []*Link `json:"lostLinks"`
+}
+
+// How a broker ranking changed from the first window to the last.
+type BrokerTrends struct {
+	// The windows in order, each with its first brokers.
+	Windows []*TrendWindow `json:"windows"`
+	// The actors whose rank rose most, most first, ties by key.
+	Emerging []*BrokerTrend `json:"emerging"`
+	// The actors whose rank fell most, most first, ties by key.
+	Fading []*BrokerTrend `json:"fading"`
+}
+
 type BrokerageRoles struct {
 	Actor Actor `json:"actor"`
 	// The actor's group under groupBy; null if it has none (it is then a group of its own).
@@ -457,6 +486,15 @@ type Substitute struct {
 	Actor Actor `json:"actor"`
 	// How many of the broker's pairs this actor also joins.
 	Pairs int32 `json:"pairs"`
+}
+
+type TrendWindow struct {
+	From graph.Date `json:"from"`
+	To   graph.Date `json:"to"`
+	// Actors with at least one tie in the window.
+	ActiveActors int32 `json:"activeActors"`
+	// The window's strongest brokers (as many as the trend's `first`).
+	Brokers []*BrokerScore `json:"brokers"`
 }
 
 type UpdateLinkInput struct {
@@ -1013,19 +1051,27 @@ func (e ReachStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The windows a history or trend cuts from..to into (at most 50).
 type Step string
 
 const (
+	// Consecutive years from `from`.
 	StepYear Step = "YEAR"
+	// Academic years, 1 September to 31 August; the first and last are clipped to from..to.
+	StepAcademicYear Step = "ACADEMIC_YEAR"
+	// Calendar quarters starting 1 January, April, July and October; the first and last are clipped to from..to.
+	StepQuarter Step = "QUARTER"
 )
 
 var AllStep = []Step{
 	StepYear,
+	StepAcademicYear,
+	StepQuarter,
 }
 
 func (e Step) IsValid() bool {
 	switch e {
-	case StepYear:
+	case StepYear, StepAcademicYear, StepQuarter:
 		return true
 	}
 	return false
