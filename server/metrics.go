@@ -153,7 +153,7 @@ type fieldKey struct{ object, field string }
 func init() {
 	for object, fields := range map[string][]string{
 		"Query": {"brokers", "brokerageRoles", "structuralHoles", "cutpoints", "bridges", "removalImpact", "networkSummary",
-			"brokerProfile", "brokerHistory", "knowledgePaths", "allShortestPaths", "introducers", "connectionResilience",
+			"brokerProfile", "brokerHistory", "brokerTrends", "knowledgePaths", "allShortestPaths", "introducers", "connectionResilience",
 			"reach", "neighbourhood"},
 		"NetworkSummary": {"topBrokers"},
 		// A profile computes each part when it is selected.
