@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"container/heap"
 	"context"
 	"math"
 )
@@ -214,4 +215,79 @@ func (j *journeys) trace(recs []jrec, head []int32, s, t int32) TimedPath {
 		p.Times = append(p.Times, r.day)
 	}
 	return p
+}
+
+// EarliestArrivals returns, for every node, the earliest day knowledge
+// leaving s could have reached it along a time-respecting journey, within
+// opt.Window (opt.Avoid and opt.MaxHops are not used): NoEnd if it could
+// not, and the window's start for s itself. Because a journey may wait at a
+// node, arriving earlier never rules out a later step (journeys are "FIFO",
+// Xuan, Ferreira & Jarry 2003), so a label-setting search on days
+// (Dijkstra 1959) finds every foremost arrival exactly. The days are
+// minima, so they do not depend on the order of equal labels.
+func EarliestArrivals(ctx context.Context, g *Graph, s int32, ivs Intervals, opt TimeOptions) ([]int, error) {
+	if err := checkNode(g, s); err != nil {
+		return nil, err
+	}
+	if ivs == nil {
+		ivs = func(int32) Interval { return Always }
+	}
+	win := Always
+	if opt.Window != nil {
+		win = *opt.Window
+	}
+	j := &journeys{g: g, ivs: ivs, win: win, n: g.N()}
+	best := make([]int, j.n)
+	for i := range best {
+		best[i] = NoEnd
+	}
+	if win.From > win.To {
+		return best, nil
+	}
+	best[s] = win.From
+	done := make([]bool, j.n)
+	q := &arrivals{{day: win.From, node: s}}
+	tick := 0
+	for q.Len() > 0 {
+		a := heap.Pop(q).(arrival)
+		if done[a.node] {
+			continue
+		}
+		done[a.node] = true
+		if tick++; tick&255 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		adj, edg := g.Out(a.node)
+		for i, y := range adj {
+			if done[y] {
+				continue
+			}
+			if day, _, ok := j.step(a.day, edg[i]); ok && day < best[y] {
+				best[y] = day
+				heap.Push(q, arrival{day, y})
+			}
+		}
+	}
+	return best, nil
+}
+
+type arrival struct {
+	day  int
+	node int32
+}
+
+// arrivals is a min-heap of arrivals by day, then node.
+type arrivals []arrival
+
+func (h arrivals) Len() int { return len(h) }
+func (h arrivals) Less(i, k int) bool {
+	return h[i].day < h[k].day || h[i].day == h[k].day && h[i].node < h[k].node
+}
+func (h arrivals) Swap(i, k int) { h[i], h[k] = h[k], h[i] }
+func (h *arrivals) Push(x any)   { *h = append(*h, x.(arrival)) }
+func (h *arrivals) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }

@@ -167,3 +167,47 @@ func TestTimeRespectingBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestEarliestArrivalsMatchesJourneys: every node's earliest arrival is the
+// arrival of the foremost journey TimeRespectingPath finds (itself checked
+// by brute force above), with and without a window.
+func TestEarliestArrivalsMatchesJourneys(t *testing.T) {
+	for seed := range uint64(60) {
+		g := randomGraph(seed, 12, 0.3, seed%2 == 1)
+		r := rand.New(rand.NewPCG(seed, 5))
+		ivs := make([]Interval, len(g.Edges))
+		for i := range ivs {
+			a := r.IntN(10)
+			ivs[i] = Interval{a, a + r.IntN(4)}
+		}
+		iv := IntervalSlice(ivs)
+		for _, win := range []*Interval{nil, {2, 8}} {
+			for s := int32(0); s < 3; s++ {
+				got, err := EarliestArrivals(context.Background(), g, s, iv, TimeOptions{Window: win})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for d := range int32(g.N()) {
+					want := NoEnd
+					if d == s {
+						want = Always.From
+						if win != nil {
+							want = win.From
+						}
+					} else {
+						p, err := TimeRespectingPath(context.Background(), g, s, d, iv, TimeOptions{Window: win})
+						if err != nil {
+							t.Fatal(err)
+						}
+						if p.Nodes != nil {
+							want = p.Arrival()
+						}
+					}
+					if got[d] != want {
+						t.Fatalf("seed %d window %v %d→%d: earliest %d, want %d", seed, win, s, d, got[d], want)
+					}
+				}
+			}
+		}
+	}
+}
