@@ -130,6 +130,10 @@ func costPathFields(c *generated.ComplexityRoot) {
 	q.Reach = func(child int, _ string, maxHops *int32, _ *model.Scope, first *int32) int {
 		return AddCost(mul(costPath, count(maxHops, 2)), page(child, first, 100))
 	}
+	// One search over the whole scope, like a reach of two hops.
+	q.ReachableBy = func(child int, _ string, _ graph.Date, _ *model.Scope, first *int32) int {
+		return AddCost(2*costPath, page(child, first, 100))
+	}
 	q.Neighbourhood = func(child int, _ string, hops *int32, _ *model.Scope) int {
 		return AddCost(mul(costPath, count(hops, 1)), mul(assumedItems, child))
 	}

@@ -22,3 +22,11 @@ func reachedActor(r insight.Reached) *model.ReachedActor {
 func introducer(in insight.Introducer) *model.Introducer {
 	return &model.Introducer{Actor: model.ActorOf(in.Actor), Paths: in.Paths, Share: in.Share}
 }
+
+func heardActor(h insight.Heard) *model.HeardActor {
+	out := &model.HeardActor{Actor: model.ActorOf(h.Actor)}
+	if !h.Earliest.IsZero() {
+		out.Earliest = &h.Earliest
+	}
+	return out
+}

@@ -84,6 +84,18 @@ func (r *queryResolver) Reach(ctx context.Context, from string, maxHops *int32, 
 	return &model.Reach{TotalCount: int32(total), Actors: each(rs, reachedActor)}, nil
 }
 
+func (r *queryResolver) ReachableBy(ctx context.Context, from string, by graph.Date, scope *model.Scope, first *int32) (*model.ReachableBy, error) {
+	n, err := limit(first, 100, graph.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	hs, total, err := r.insight().ReachableBy(ctx, from, by, scopeOf(scope), n)
+	if err != nil {
+		return nil, err
+	}
+	return &model.ReachableBy{TotalCount: int32(total), Actors: each(hs, heardActor)}, nil
+}
+
 func (r *queryResolver) Reachability(ctx context.Context, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) (*model.Reachability, error) {
 	re, err := r.insight().Reachability(ctx, from, to, scopeOf(scope), or(maxHops, insight.MaxHops), timeRespecting != nil && *timeRespecting)
 	if err != nil {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -96,3 +97,49 @@ func testBrokerTrendsOnDemo(t *testing.T, openStore func(*testing.T) graph.Store
 }
 
 func sameRank(a, b *int) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+func TestReachableByOnDemo(t *testing.T) { onStores(t, testReachableByOnDemo) }
+
+// testReachableByOnDemo: what could have been heard by an earlier date is
+// still heard, on the same earliest day, by a later one, and no earliest
+// day is after its date.
+func testReachableByOnDemo(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	type heard struct {
+		TotalCount int
+		Actors     []struct {
+			Actor    struct{ Key string }
+			Earliest *string
+		}
+	}
+	at := func(by string) heard {
+		var got struct{ ReachableBy heard }
+		ok(t, do(t, ts.URL, `query($a: ID!, $by: Date!) { reachableBy(from: $a, by: $by, first: 500) { totalCount actors { actor { key } earliest } } }`,
+			map[string]any{"a": actorID("liverpool-hope-university"), "by": by}, &got))
+		return got.ReachableBy
+	}
+	early, late := at("2020-06-30"), at("2021-12-31")
+	if early.TotalCount == 0 || late.TotalCount < early.TotalCount || len(late.Actors) != late.TotalCount {
+		t.Fatalf("totals %d then %d (%d listed)", early.TotalCount, late.TotalCount, len(late.Actors))
+	}
+	when := map[string]*string{}
+	for _, a := range late.Actors {
+		when[a.Actor.Key] = a.Earliest
+		if a.Earliest != nil && *a.Earliest > "2021-12-31" {
+			t.Errorf("%s heard on %s, after the date", a.Actor.Key, *a.Earliest)
+		}
+	}
+	// Babs Anderson has no tie before 2021 (brokerTrends sees her enter).
+	if w := when["babs-anderson"]; w == nil || !strings.HasPrefix(*w, "2021-") || late.TotalCount <= early.TotalCount {
+		t.Errorf("babs-anderson heard on %v; totals %d then %d", w, early.TotalCount, late.TotalCount)
+	}
+	for _, a := range early.Actors {
+		if a.Actor.Key == "babs-anderson" {
+			t.Errorf("babs-anderson heard by 2020-06-30")
+		}
+		w, found := when[a.Actor.Key]
+		if !found || (w == nil) != (a.Earliest == nil) || w != nil && *w != *a.Earliest {
+			t.Errorf("%s: heard by 2020-06-30 on %v, by 2021-12-31 on %v", a.Actor.Key, a.Earliest, w)
+		}
+	}
+}

@@ -223,6 +223,11 @@ type ComplexityRoot struct {
 		Source func(childComplexity int) int
 	}
 
+	HeardActor struct {
+		Actor    func(childComplexity int) int
+		Earliest func(childComplexity int) int
+	}
+
 	ImportResult struct {
 		Created          func(childComplexity int) int
 		DryRun           func(childComplexity int) int
@@ -477,6 +482,7 @@ type ComplexityRoot struct {
 		Programmes           func(childComplexity int, search *string, tag *string, first *int32, after *string) int
 		Reach                func(childComplexity int, from string, maxHops *int32, scope *model.Scope, first *int32) int
 		Reachability         func(childComplexity int, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) int
+		ReachableBy          func(childComplexity int, from string, by graph.Date, scope *model.Scope, first *int32) int
 		RemovalImpact        func(childComplexity int, actors []string, scope *model.Scope) int
 		StructuralHoles      func(childComplexity int, scope *model.Scope, first *int32) int
 	}
@@ -493,6 +499,11 @@ type ComplexityRoot struct {
 		Message           func(childComplexity int) int
 		Status            func(childComplexity int) int
 		ToComponentSize   func(childComplexity int) int
+	}
+
+	ReachableBy struct {
+		Actors     func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	ReachedActor struct {
@@ -661,6 +672,7 @@ type QueryResolver interface {
 	Introducers(ctx context.Context, from string, to string, scope *model.Scope, first *int32) ([]*model.Introducer, error)
 	ConnectionResilience(ctx context.Context, from string, to string, scope *model.Scope) (*model.ConnectionResilience, error)
 	Reach(ctx context.Context, from string, maxHops *int32, scope *model.Scope, first *int32) (*model.Reach, error)
+	ReachableBy(ctx context.Context, from string, by graph.Date, scope *model.Scope, first *int32) (*model.ReachableBy, error)
 	Reachability(ctx context.Context, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) (*model.Reachability, error)
 	Neighbourhood(ctx context.Context, id string, hops *int32, scope *model.Scope) (*model.Neighbourhood, error)
 	EgoNetwork(ctx context.Context, actor string, radius *int32, scope *model.Scope) (*insight.EgoNetwork, error)
@@ -1388,6 +1400,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.Source(childComplexity), true
+
+	case "HeardActor.actor":
+		if e.ComplexityRoot.HeardActor.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeardActor.Actor(childComplexity), true
+	case "HeardActor.earliest":
+		if e.ComplexityRoot.HeardActor.Earliest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeardActor.Earliest(childComplexity), true
 
 	case "ImportResult.created":
 		if e.ComplexityRoot.ImportResult.Created == nil {
@@ -2763,6 +2788,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Reachability(childComplexity, args["from"].(string), args["to"].(string), args["scope"].(*model.Scope), args["maxHops"].(*int32), args["timeRespecting"].(*bool)), true
+	case "Query.reachableBy":
+		if e.ComplexityRoot.Query.ReachableBy == nil {
+			break
+		}
+
+		args, err := ec.field_Query_reachableBy_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ReachableBy(childComplexity, args["from"].(string), args["by"].(graph.Date), args["scope"].(*model.Scope), args["first"].(*int32)), true
 	case "Query.removalImpact":
 		if e.ComplexityRoot.Query.RemovalImpact == nil {
 			break
@@ -2835,6 +2871,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Reachability.ToComponentSize(childComplexity), true
+
+	case "ReachableBy.actors":
+		if e.ComplexityRoot.ReachableBy.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReachableBy.Actors(childComplexity), true
+	case "ReachableBy.totalCount":
+		if e.ComplexityRoot.ReachableBy.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReachableBy.TotalCount(childComplexity), true
 
 	case "ReachedActor.actor":
 		if e.ComplexityRoot.ReachedActor.Actor == nil {
@@ -4048,6 +4097,19 @@ type Reach {
   actors: [ReachedActor!]!
 }
 
+type HeardActor {
+  actor: Actor!
+  "The first day it could have heard; null if at any time (undated links all the way)."
+  earliest: Date
+}
+
+type ReachableBy {
+  "Actors that could have heard by the date, the source excluded."
+  totalCount: Int!
+  "Earliest first, ties by key."
+  actors: [HeardActor!]!
+}
+
 "Whether knowledge can travel from one actor to another, and if not, what stands in the way."
 enum ReachStatus {
   "A path within maxHops (forward in time if asked)."
@@ -4144,6 +4206,12 @@ extend type Query {
   connectionResilience(from: ID!, to: ID!, scope: Scope): ConnectionResilience!
   "Everyone within maxHops of an actor, nearest first."
   reach(from: ID!, maxHops: Int = 2, scope: Scope, first: Int = 100): Reach!
+  """
+  Who could have heard from an actor by a date: the actors reached along links taken forward
+  in time (each on a day it was active, the days never going back), and the earliest day each
+  could have. The scope's window bounds the days too.
+  """
+  reachableBy(from: ID!, by: Date!, scope: Scope, first: Int = 100): ReachableBy!
   """
   Why knowledgePaths (or connectionResilience) answers [] or 0 for two actors, with the same
   scope, maxHops and timeRespecting: different components (with introductions that would join
@@ -4508,6 +4576,16 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_note(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
+}
+
+func (ec *executionContext) childFields_HeardActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_HeardActor_actor(ctx, field)
+	case "earliest":
+		return ec.fieldContext_HeardActor_earliest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HeardActor", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4934,6 +5012,16 @@ func (ec *executionContext) childFields_Reachability(ctx context.Context, field 
 		return ec.fieldContext_Reachability_introductions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Reachability", field.Name)
+}
+
+func (ec *executionContext) childFields_ReachableBy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_ReachableBy_totalCount(ctx, field)
+	case "actors":
+		return ec.fieldContext_ReachableBy_actors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReachableBy", field.Name)
 }
 
 func (ec *executionContext) childFields_ReachedActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6643,6 +6731,44 @@ func (ec *executionContext) field_Query_reachability_args(ctx context.Context, r
 		return nil, err
 	}
 	args["timeRespecting"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_reachableBy_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) (graph.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
 	return args, nil
 }
 
@@ -9710,6 +9836,61 @@ func (ec *executionContext) _Evidence_note(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Evidence_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
+}
+
+func (ec *executionContext) _HeardActor_actor(ctx context.Context, field graphql.CollectedField, obj *model.HeardActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeardActor_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeardActor_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HeardActor",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HeardActor_earliest(ctx context.Context, field graphql.CollectedField, obj *model.HeardActor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeardActor_earliest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Earliest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HeardActor_earliest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeardActor", field, false, false, "Date")
 }
 
 func (ec *executionContext) _ImportResult_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
@@ -15486,6 +15667,50 @@ func (ec *executionContext) fieldContext_Query_reach(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_reachableBy(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_reachableBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ReachableBy(ctx, fc.Args["from"].(string), fc.Args["by"].(graph.Date), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReachableBy) graphql.Marshaler {
+			return ec.marshalNReachableBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachableBy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_reachableBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReachableBy(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_reachableBy_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_reachability(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15891,6 +16116,61 @@ func (ec *executionContext) fieldContext_Reachability_introductions(_ context.Co
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Introduction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReachableBy_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ReachableBy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReachableBy_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReachableBy_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReachableBy", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ReachableBy_actors(ctx context.Context, field graphql.CollectedField, obj *model.ReachableBy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReachableBy_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.HeardActor) graphql.Marshaler {
+			return ec.marshalNHeardActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐHeardActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReachableBy_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReachableBy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeardActor(ctx, field)
 		},
 	}
 	return fc, nil
@@ -20154,6 +20434,44 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var heardActorImplementors = []string{"HeardActor"}
+
+func (ec *executionContext) _HeardActor(ctx context.Context, sel ast.SelectionSet, obj *model.HeardActor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, heardActorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HeardActor")
+		case "actor":
+			out.Values[i] = ec._HeardActor_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "earliest":
+			out.Values[i] = ec._HeardActor_earliest(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importResultImplementors = []string{"ImportResult"}
 
 func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.SelectionSet, obj *model.ImportResult) graphql.Marshaler {
@@ -21858,6 +22176,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_reach(ctx, field)
 				})
+		case "reachableBy":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_reachableBy(ctx, field)
+				})
 		case "reachability":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -21983,6 +22307,44 @@ func (ec *executionContext) _Reachability(ctx context.Context, sel ast.Selection
 			}
 		case "introductions":
 			out.Values[i] = ec._Reachability_introductions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reachableByImplementors = []string{"ReachableBy"}
+
+func (ec *executionContext) _ReachableBy(ctx context.Context, sel ast.SelectionSet, obj *model.ReachableBy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reachableByImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReachableBy")
+		case "totalCount":
+			out.Values[i] = ec._ReachableBy_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actors":
+			out.Values[i] = ec._ReachableBy_actors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -23154,6 +23516,30 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNHeardActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐHeardActorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HeardActor) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHeardActor2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐHeardActor(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHeardActor2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐHeardActor(ctx context.Context, sel ast.SelectionSet, v *model.HeardActor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HeardActor!")
+		return graphql.Null
+	}
+	return ec._HeardActor(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23754,6 +24140,14 @@ func (ec *executionContext) marshalNReachability2ᚖgithubᚗcomᚋpartnergraph�
 		return graphql.Null
 	}
 	return ec._Reachability(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNReachableBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachableBy(ctx context.Context, sel ast.SelectionSet, v *model.ReachableBy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ReachableBy!")
+		return graphql.Null
+	}
+	return ec._ReachableBy(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNReachedActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReachedActorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ReachedActor) graphql.Marshaler {

@@ -245,6 +245,12 @@ type EvidenceInput struct {
 	Note   graphql.Omittable[*string] `json:"note,omitempty"`
 }
 
+type HeardActor struct {
+	Actor Actor `json:"actor"`
+	// The first day it could have heard; null if at any time (undated links all the way).
+	Earliest *graph.Date `json:"earliest,omitempty"`
+}
+
 // What an import changed, or would change in a dry run.
 type ImportResult struct {
 	Created   int32 `json:"created"`
@@ -423,6 +429,13 @@ type Reachability struct {
 	ToComponentSize   int32  `json:"toComponentSize"`
 	// For DIFFERENT_COMPONENTS: the best-connected actors within two hops of each end whose introduction would join them, shortest resulting path first (at most 5).
 	Introductions []*Introduction `json:"introductions"`
+}
+
+type ReachableBy struct {
+	// Actors that could have heard by the date, the source excluded.
+	TotalCount int32 `json:"totalCount"`
+	// Earliest first, ties by key.
+	Actors []*HeardActor `json:"actors"`
 }
 
 type ReachedActor struct {
