@@ -85,6 +85,13 @@ func TimeRespectingPath(ctx context.Context, g *Graph, s, t int32, ivs Intervals
 	if err := checkPair(g, s, t); err != nil {
 		return TimedPath{}, err
 	}
+	j := newJourneys(g, ivs, opt)
+	return j.search(ctx, s, t, opt)
+}
+
+// newJourneys sets up a search: nil ivs means every link is always
+// valid, a nil window every day.
+func newJourneys(g *Graph, ivs Intervals, opt TimeOptions) *journeys {
 	if ivs == nil {
 		ivs = func(int32) Interval { return Always }
 	}
@@ -92,8 +99,7 @@ func TimeRespectingPath(ctx context.Context, g *Graph, s, t int32, ivs Intervals
 	if opt.Window != nil {
 		win = *opt.Window
 	}
-	j := &journeys{g: g, ivs: ivs, win: win, n: g.N()}
-	return j.search(ctx, s, t, opt)
+	return &journeys{g: g, ivs: ivs, win: win, n: g.N()}
 }
 
 type journeys struct {
@@ -229,24 +235,17 @@ func EarliestArrivals(ctx context.Context, g *Graph, s int32, ivs Intervals, opt
 	if err := checkNode(g, s); err != nil {
 		return nil, err
 	}
-	if ivs == nil {
-		ivs = func(int32) Interval { return Always }
-	}
-	win := Always
-	if opt.Window != nil {
-		win = *opt.Window
-	}
-	j := &journeys{g: g, ivs: ivs, win: win, n: g.N()}
+	j := newJourneys(g, ivs, opt)
 	best := make([]int, j.n)
 	for i := range best {
 		best[i] = NoEnd
 	}
-	if win.From > win.To {
+	if j.win.From > j.win.To {
 		return best, nil
 	}
-	best[s] = win.From
+	best[s] = j.win.From
 	done := make([]bool, j.n)
-	q := &arrivals{{day: win.From, node: s}}
+	q := &arrivals{{day: j.win.From, node: s}}
 	tick := 0
 	for q.Len() > 0 {
 		a := heap.Pop(q).(arrival)

@@ -92,12 +92,7 @@ type Point struct {
 // window. scope's own window is replaced by from..to. An actor unknown in
 // the scope is ENOTFOUND on field "actor".
 func (sv *Service) History(ctx context.Context, id string, m Metric, from, to graph.Date, p Period, scope graph.Scope) ([]Point, error) {
-	ws, err := Windows(from, to, p)
-	if err != nil {
-		return nil, err
-	}
-	scope.Window = graph.Interval{From: from, To: to}
-	base, err := sv.Snapshots.Get(ctx, scope)
+	base, snaps, err := sv.windowed(ctx, from, to, p, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -105,15 +100,12 @@ func (sv *Service) History(ctx context.Context, id string, m Metric, from, to gr
 		return nil, err
 	}
 	var out []Point
-	for _, win := range ws {
-		w := scope
-		w.Window = win
-		s := snapshot.FromNetwork(base.Actors, base.Links, w)
+	for _, s := range snaps {
 		rs, active, err := ranking(ctx, s, m)
 		if err != nil {
 			return nil, err
 		}
-		pt := Point{From: win.From, To: win.To, ActiveActors: active}
+		pt := Point{From: s.Scope.Window.From, To: s.Scope.Window.To, ActiveActors: active}
 		v, _ := s.Node("actor", id)
 		for _, r := range rs {
 			if r.Node == v {
@@ -123,6 +115,27 @@ func (sv *Service) History(ctx context.Context, id string, m Metric, from, to gr
 		out = append(out, pt)
 	}
 	return out, nil
+}
+
+// windowed returns the snapshot of scope over from..to (scope's own
+// window replaced) and, projected from it, one per window of p.
+func (sv *Service) windowed(ctx context.Context, from, to graph.Date, p Period, scope graph.Scope) (*snapshot.Snapshot, []*snapshot.Snapshot, error) {
+	ws, err := Windows(from, to, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	scope.Window = graph.Interval{From: from, To: to}
+	base, err := sv.Snapshots.Get(ctx, scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	snaps := make([]*snapshot.Snapshot, len(ws))
+	for i, win := range ws {
+		w := scope
+		w.Window = win
+		snaps[i] = snapshot.FromNetwork(base.Actors, base.Links, w)
+	}
+	return base, snaps, nil
 }
 
 // ranking ranks the actors with ties in s by m, and says how many there are.

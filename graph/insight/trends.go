@@ -54,26 +54,17 @@ type Trends struct {
 // (Emerging) and that fell most (Fading). Actors whose effective rank did
 // not change are in neither.
 func (sv *Service) Trends(ctx context.Context, m Metric, from, to graph.Date, p Period, scope graph.Scope, n int) (*Trends, error) {
-	ws, err := Windows(from, to, p)
-	if err != nil {
-		return nil, err
-	}
-	scope.Window = graph.Interval{From: from, To: to}
-	base, err := sv.Snapshots.Get(ctx, scope)
+	_, snaps, err := sv.windowed(ctx, from, to, p, scope)
 	if err != nil {
 		return nil, err
 	}
 	out := &Trends{}
-	snaps := make([]*snapshot.Snapshot, len(ws))
-	for i, win := range ws {
-		w := scope
-		w.Window = win
-		snaps[i] = snapshot.FromNetwork(base.Actors, base.Links, w)
-		rs, active, err := ranking(ctx, snaps[i], m)
+	for _, s := range snaps {
+		rs, active, err := ranking(ctx, s, m)
 		if err != nil {
 			return nil, err
 		}
-		out.Windows = append(out.Windows, TrendWindow{Interval: win, ActiveActors: active, Ranking: rs})
+		out.Windows = append(out.Windows, TrendWindow{Interval: s.Scope.Window, ActiveActors: active, Ranking: rs})
 	}
 	first, last := out.Windows[0], out.Windows[len(out.Windows)-1]
 	places := func(rs []Ranked) map[string]*Place {
