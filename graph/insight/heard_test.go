@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -17,30 +16,14 @@ import (
 // b-d on 1 March; a-e is undated (e could have heard at any time) and e-f
 // opens on 1 February; g-h never touches a.
 func TestReachableBy(t *testing.T) {
-	var as []*graph.Actor
-	for _, k := range strings.Fields("a b c d e f g h") {
-		as = append(as, &graph.Actor{ID: id(k), Key: k, Kind: graph.KindOrganisation, Name: strings.ToUpper(k)})
-	}
-	var ls []*graph.Link
-	add := func(tie, from, to string) {
-		u, v, _ := strings.Cut(tie, "-")
-		l := &graph.Link{ID: graph.NewID(graph.KindLink, tie), Key: tie, Type: graph.LinkCollaboration, SourceID: id(u), TargetID: id(v), Weight: 1}
-		if from != "" {
-			l.From = date(from)
-		}
-		if to != "" {
-			l.To = date(to)
-		}
-		ls = append(ls, l)
-	}
-	add("a-b", "2020-01-01", "2020-01-31")
-	add("b-c", "2020-01-15", "2020-02-10")
-	add("c-d", "2020-01-01", "2020-01-10")
-	add("b-d", "2020-03-01", "2020-03-05")
-	add("a-e", "", "")
-	add("e-f", "2020-02-01", "")
-	add("g-h", "2020-01-01", "2020-12-31")
-	sv := &Service{Snapshots: fixed{as, ls}, PathBudget: 10 * time.Second}
+	sv := datedService("a b c d e f g h",
+		[3]string{"a-b", "2020-01-01", "2020-01-31"},
+		[3]string{"b-c", "2020-01-15", "2020-02-10"},
+		[3]string{"c-d", "2020-01-01", "2020-01-10"},
+		[3]string{"b-d", "2020-03-01", "2020-03-05"},
+		[3]string{"a-e", "", ""},
+		[3]string{"e-f", "2020-02-01", ""},
+		[3]string{"g-h", "2020-01-01", "2020-12-31"})
 	ctx := context.Background()
 	show := func(hs []Heard) string {
 		var out []string

@@ -52,28 +52,40 @@ func TestWindows(t *testing.T) {
 	wantCode(t, err, graph.EINVALID, "to")
 }
 
+// datedService serves the actors keys and the links {"u-v", from, to}
+// (an empty date leaves that end open).
+func datedService(keys string, links ...[3]string) *Service {
+	var as []*graph.Actor
+	for _, k := range strings.Fields(keys) {
+		as = append(as, &graph.Actor{ID: id(k), Key: k, Kind: graph.KindOrganisation, Name: strings.ToUpper(k)})
+	}
+	var ls []*graph.Link
+	for _, t := range links {
+		u, v, _ := strings.Cut(t[0], "-")
+		l := &graph.Link{ID: graph.NewID(graph.KindLink, t[0]), Key: t[0], Type: graph.LinkCollaboration, SourceID: id(u), TargetID: id(v), Weight: 1}
+		if t[1] != "" {
+			l.From = date(t[1])
+		}
+		if t[2] != "" {
+			l.To = date(t[2])
+		}
+		ls = append(ls, l)
+	}
+	return &Service{Snapshots: fixed{as, ls}, PathBudget: 10 * time.Second}
+}
+
 // trendNetwork: in 2020 a is the hub (a-b a-c a-d a-h, and e-f); in 2021 d
 // is (d-b d-c d-e d-f d-g), a keeps only a-b (active both years), g enters
 // and h leaves.
 func trendNetwork() *Service {
-	var as []*graph.Actor
-	for _, k := range strings.Fields("a b c d e f g h") {
-		as = append(as, &graph.Actor{ID: id(k), Key: k, Kind: graph.KindOrganisation, Name: strings.ToUpper(k)})
-	}
-	var ls []*graph.Link
-	add := func(tie, from, to string) {
-		u, v, _ := strings.Cut(tie, "-")
-		ls = append(ls, &graph.Link{ID: graph.NewID(graph.KindLink, tie), Key: tie, Type: graph.LinkCollaboration, SourceID: id(u), TargetID: id(v), Weight: 1,
-			Interval: graph.Interval{From: date(from), To: date(to)}})
-	}
-	add("a-b", "2020-01-01", "2021-12-31")
+	links := [][3]string{{"a-b", "2020-01-01", "2021-12-31"}}
 	for _, tie := range strings.Fields("a-c a-d a-h e-f") {
-		add(tie, "2020-01-01", "2020-12-31")
+		links = append(links, [3]string{tie, "2020-01-01", "2020-12-31"})
 	}
 	for _, tie := range strings.Fields("d-b d-c d-e d-f d-g") {
-		add(tie, "2021-01-01", "2021-12-31")
+		links = append(links, [3]string{tie, "2021-01-01", "2021-12-31"})
 	}
-	return &Service{Snapshots: fixed{as, ls}, PathBudget: 10 * time.Second}
+	return datedService("a b c d e f g h", links...)
 }
 
 func TestTrends(t *testing.T) {
