@@ -33,17 +33,20 @@ const (
 // Result is a whole-network result as the Background engine serves it.
 type Result[T any] struct {
 	Value T
-	// Snapshot is the snapshot the result was computed on; its Version is
-	// the store version of the result. Rank and look up actors on it, not
-	// on a newer one: node numbers differ between versions.
-	Snapshot   *snapshot.Snapshot
-	ComputedAt time.Time
-	Stale      bool // the store's version had moved past Snapshot.Version when it was served
-	Estimate   Estimate
+	// Snapshot is the snapshot the result was computed on. Rank and look
+	// up actors on it, not on a newer one: node numbers differ between
+	// versions.
+	Snapshot *snapshot.Snapshot
+	Info
 }
 
-// Version returns the store version the result was computed on.
-func (r *Result[T]) Version() int64 { return r.Snapshot.Version }
+// Info says when and how a result was computed.
+type Info struct {
+	Version    int64 // the store version computed on
+	ComputedAt time.Time
+	Stale      bool // the store had moved past Version when the result was served
+	Estimate   Estimate
+}
 
 // BackgroundOptions tune a Background engine. Zero values take the
 // defaults below.
@@ -174,7 +177,8 @@ func result[T any](ctx context.Context, b *Background, key any, scope graph.Scop
 		}
 		if f := j.latest; f != nil && (f.snap.Version >= now || b.accepts(c, f.snap)) {
 			b.mu.Unlock()
-			return &Result[T]{Value: f.value.(T), Snapshot: f.snap, ComputedAt: f.at, Stale: f.snap.Version < now, Estimate: f.estimate}, nil
+			info := Info{Version: f.snap.Version, ComputedAt: f.at, Stale: f.snap.Version < now, Estimate: f.estimate}
+			return &Result[T]{Value: f.value.(T), Snapshot: f.snap, Info: info}, nil
 		}
 		ended := j.ended
 		b.mu.Unlock()

@@ -133,28 +133,28 @@ func TestBackgroundStaleThenFresh(t *testing.T) {
 		write(t, st, "c", "f") // during the computation
 		g.pass <- nil
 		r0 := got(t, first)
-		if r0.Version() != v0 || r0.Stale {
-			t.Errorf("first answer: version %d stale %v, want %d not stale", r0.Version(), r0.Stale, v0)
+		if r0.Version != v0 || r0.Stale {
+			t.Errorf("first answer: version %d stale %v, want %d not stale", r0.Version, r0.Stale, v0)
 		}
 		v1 := g.held(t) // the store moved on: the engine recomputes by itself
 		if v1 <= v0 {
 			t.Fatalf("recomputation at version %d, want after %d", v1, v0)
 		}
 		latest := got(t, ask(t.Context(), b, Latest))
-		if latest.Version() != v0 || !latest.Stale || latest.ComputedAt != r0.ComputedAt {
-			t.Errorf("LATEST during the recomputation: version %d stale %v, want %d stale", latest.Version(), latest.Stale, v0)
+		if latest.Version != v0 || !latest.Stale || latest.ComputedAt != r0.ComputedAt {
+			t.Errorf("LATEST during the recomputation: version %d stale %v, want %d stale", latest.Version, latest.Stale, v0)
 		}
 		fresh := ask(t.Context(), b, Fresh)
 		g.pass <- nil
 		r1 := got(t, fresh)
-		if r1.Version() != v1 || r1.Stale {
-			t.Errorf("FRESH: version %d stale %v, want %d not stale", r1.Version(), r1.Stale, v1)
+		if r1.Version != v1 || r1.Stale {
+			t.Errorf("FRESH: version %d stale %v, want %d not stale", r1.Version, r1.Stale, v1)
 		}
 		if a, b := score(t, r0, "b"), score(t, r1, "b"); !(b < a) {
 			t.Errorf("b's betweenness %v after c–f, want below %v before (c–f bypasses b)", b, a)
 		}
-		if after := got(t, ask(t.Context(), b, Latest)); after.Stale || after.Version() != v1 {
-			t.Errorf("LATEST after: version %d stale %v, want %d fresh", after.Version(), after.Stale, v1)
+		if after := got(t, ask(t.Context(), b, Latest)); after.Stale || after.Version != v1 {
+			t.Errorf("LATEST after: version %d stale %v, want %d fresh", after.Version, after.Stale, v1)
 		}
 		if n := b.Runs.Load(); n != 2 {
 			t.Errorf("%d computations, want 2", n)
@@ -179,12 +179,12 @@ func TestBackgroundCoalescesBursts(t *testing.T) {
 		last := g.held(t) // one computation for the whole burst
 		g.pass <- nil
 		for _, ch := range waiting {
-			if r := got(t, ch); r.Version() > last {
-				t.Errorf("answer at version %d, after the last computation's %d", r.Version(), last)
+			if r := got(t, ch); r.Version > last {
+				t.Errorf("answer at version %d, after the last computation's %d", r.Version, last)
 			}
 		}
-		if r := got(t, ask(t.Context(), b, Fresh)); r.Version() != last || r.Stale {
-			t.Errorf("FRESH after the burst: version %d stale %v, want %d fresh", r.Version(), r.Stale, last)
+		if r := got(t, ask(t.Context(), b, Fresh)); r.Version != last || r.Stale {
+			t.Errorf("FRESH after the burst: version %d stale %v, want %d fresh", r.Version, r.Stale, last)
 		}
 		if n := b.Runs.Load(); n != 2 {
 			t.Errorf("%d computations for a burst of 10 writes, want 2", n)
@@ -211,14 +211,14 @@ func TestBackgroundAuto(t *testing.T) {
 				auto := ask(t.Context(), b, Auto)
 				g.held(t)
 				if !tc.want {
-					if r := got(t, auto); !r.Stale || r.Version() != r0.Version() {
-						t.Errorf("AUTO on a large network: version %d stale %v, want the stale %d", r.Version(), r.Stale, r0.Version())
+					if r := got(t, auto); !r.Stale || r.Version != r0.Version {
+						t.Errorf("AUTO on a large network: version %d stale %v, want the stale %d", r.Version, r.Stale, r0.Version)
 					}
 				}
 				g.pass <- nil
 				if tc.want {
-					if r := got(t, auto); r.Stale || r.Version() <= r0.Version() {
-						t.Errorf("AUTO on a small network: version %d stale %v, want fresh after %d", r.Version(), r.Stale, r0.Version())
+					if r := got(t, auto); r.Stale || r.Version <= r0.Version {
+						t.Errorf("AUTO on a small network: version %d stale %v, want fresh after %d", r.Version, r.Stale, r0.Version)
 					}
 				}
 			})
@@ -269,8 +269,8 @@ func TestBackgroundCancellation(t *testing.T) {
 				t.Fatalf("got %v, want the caller's cancellation", a.err)
 			}
 			g.pass <- nil // the computation goes on for the next caller
-			if r := got(t, ask(t.Context(), b, Latest)); r.Version() != v {
-				t.Errorf("version %d, want %d", r.Version(), v)
+			if r := got(t, ask(t.Context(), b, Latest)); r.Version != v {
+				t.Errorf("version %d, want %d", r.Version, v)
 			}
 			if n := b.Runs.Load(); n != 1 {
 				t.Errorf("%d computations, want 1", n)

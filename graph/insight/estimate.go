@@ -77,16 +77,19 @@ func (b *Background) Top(ctx context.Context, scope graph.Scope, m Metric, by Gr
 	return rs[:min(n, len(rs))], res, nil
 }
 
-// Partition returns scope's communities as q asks, as consistency asks.
-func (b *Background) Partition(ctx context.Context, scope graph.Scope, q CommunityQuery, c Consistency) (*Partition, *Result[*Partition], error) {
+// Partition returns scope's communities as q asks, as consistency asks,
+// with Info set.
+func (b *Background) Partition(ctx context.Context, scope graph.Scope, q CommunityQuery, c Consistency) (*Partition, error) {
 	res, err := result(ctx, b, backgroundKey{scope.Key(), communitiesKey{q}}, scope, c, func(ctx context.Context, s *snapshot.Snapshot) (*Partition, Estimate, error) {
 		p, err := NewPartition(ctx, s, q)
 		return p, Estimate{}, err
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return res.Value, res, nil
+	p := *res.Value // the kept partition is shared: Info is this answer's
+	p.Info = &res.Info
+	return &p, nil
 }
 
 // estimateBetweenness estimates normalised betweenness with a guarantee:
