@@ -9,33 +9,11 @@ import (
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/insight"
+	"github.com/partnergraph/partnergraph/internal/testgate"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/server"
 	"github.com/rs/zerolog"
 )
-
-// gate holds each background computation at its hook until the test lets
-// it pass, so the test decides when computations run.
-type gate struct {
-	at   chan int64
-	pass chan error
-}
-
-func (g *gate) hook(_ context.Context, version int64) error {
-	g.at <- version
-	return <-g.pass
-}
-
-func (g *gate) held(t *testing.T) int64 {
-	t.Helper()
-	select {
-	case v := <-g.at:
-		return v
-	case <-time.After(time.Minute): // a hang, not a timing assumption
-		t.Fatal("no background computation reached the hook")
-		return 0
-	}
-}
 
 type ranking struct {
 	BrokerRanking struct {
@@ -64,9 +42,9 @@ func testBackgroundAnalytics(t *testing.T, openStore func(*testing.T) graph.Stor
 	if _, err := seed.Load(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
-	g := &gate{at: make(chan int64), pass: make(chan error)}
+	g := testgate.New()
 	ts := httptest.NewServer(server.New(server.Config{Store: st, Logger: zerolog.Nop(),
-		Analytics: insight.BackgroundOptions{Hook: g.hook}}).Handler())
+		Analytics: insight.BackgroundOptions{Hook: g.Hook}}).Handler())
 	t.Cleanup(ts.Close)
 	post := func(c string) chan ranking {
 		out := make(chan ranking, 1)
@@ -82,8 +60,8 @@ func testBackgroundAnalytics(t *testing.T, openStore func(*testing.T) graph.Stor
 	}
 
 	first := post("LATEST") // nothing computed yet: waits for the first result
-	v0 := g.held(t)
-	g.pass <- nil
+	v0 := g.Held(t)
+	g.Pass(nil)
 	r0 := (<-first).BrokerRanking
 	if r0.Result.Version != v0 || r0.Result.Stale || r0.Result.Method != "EXACT" || r0.Result.Epsilon != nil || len(r0.Brokers) != 3 {
 		t.Fatalf("first answer %+v, want version %d, fresh, EXACT, 3 brokers", r0, v0)
@@ -97,7 +75,7 @@ func testBackgroundAnalytics(t *testing.T, openStore func(*testing.T) graph.Stor
 		t.Fatal(err)
 	}
 	fresh := post("FRESH") // sees the write and starts the recomputation
-	v1 := g.held(t)
+	v1 := g.Held(t)
 	vars := map[string]any{"c": "LATEST"}
 	stale := getQuery(t, ts.URL, rankingQuery, vars, nil)
 	var during ranking
@@ -110,7 +88,7 @@ func testBackgroundAnalytics(t *testing.T, openStore func(*testing.T) graph.Stor
 	if tag := stale.header.Get("ETag"); tag != "" {
 		t.Errorf("a stale answer has ETag %s: a client would keep it after the fresh one", tag)
 	}
-	g.pass <- nil
+	g.Pass(nil)
 	if r := (<-fresh).BrokerRanking; r.Result.Version != v1 || r.Result.Stale || v1 <= v0 {
 		t.Errorf("FRESH: %+v, want version %d (after %d) not stale", r.Result, v1, v0)
 	}

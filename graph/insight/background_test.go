@@ -12,6 +12,7 @@ import (
 	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/graph/sqlite"
+	"github.com/partnergraph/partnergraph/internal/testgate"
 )
 
 // onBackends runs test on the test network (network()) stored in each
@@ -52,32 +53,6 @@ func write(t *testing.T, st graph.Store, u, v string) {
 	t.Helper()
 	if _, err := st.CreateLink(context.Background(), &graph.Link{Type: graph.LinkCollaboration, SourceID: id(u), TargetID: id(v)}); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// gate holds every background computation at its hook until the test lets
-// it pass, so tests decide when computations run: no sleeps.
-type gate struct {
-	at   chan int64 // the version of each computation reaching the hook
-	pass chan error // what the held computation's hook returns
-}
-
-func newGate() *gate { return &gate{at: make(chan int64), pass: make(chan error)} }
-
-func (g *gate) hook(ctx context.Context, version int64) error {
-	g.at <- version
-	return <-g.pass
-}
-
-// held waits for the next computation to reach the hook and returns its version.
-func (g *gate) held(t *testing.T) int64 {
-	t.Helper()
-	select {
-	case v := <-g.at:
-		return v
-	case <-time.After(time.Minute): // a hang, not a timing assumption
-		t.Fatal("no computation reached the hook")
-		return 0
 	}
 }
 
@@ -126,17 +101,17 @@ func score(t *testing.T, res *Result[*Scores], key string) float64 {
 
 func TestBackgroundStaleThenFresh(t *testing.T) {
 	onBackends(t, func(t *testing.T, st graph.Store) {
-		g := newGate()
-		b := newEngine(st, BackgroundOptions{Hook: g.hook})
+		g := testgate.New()
+		b := newEngine(st, BackgroundOptions{Hook: g.Hook})
 		first := ask(t.Context(), b, Latest) // nothing computed yet: waits
-		v0 := g.held(t)
+		v0 := g.Held(t)
 		write(t, st, "c", "f") // during the computation
-		g.pass <- nil
+		g.Pass(nil)
 		r0 := got(t, first)
 		if r0.Version != v0 || r0.Stale {
 			t.Errorf("first answer: version %d stale %v, want %d not stale", r0.Version, r0.Stale, v0)
 		}
-		v1 := g.held(t) // the store moved on: the engine recomputes by itself
+		v1 := g.Held(t) // the store moved on: the engine recomputes by itself
 		if v1 <= v0 {
 			t.Fatalf("recomputation at version %d, want after %d", v1, v0)
 		}
@@ -145,7 +120,7 @@ func TestBackgroundStaleThenFresh(t *testing.T) {
 			t.Errorf("LATEST during the recomputation: version %d stale %v, want %d stale", latest.Version, latest.Stale, v0)
 		}
 		fresh := ask(t.Context(), b, Fresh)
-		g.pass <- nil
+		g.Pass(nil)
 		r1 := got(t, fresh)
 		if r1.Version != v1 || r1.Stale {
 			t.Errorf("FRESH: version %d stale %v, want %d not stale", r1.Version, r1.Stale, v1)
@@ -164,20 +139,20 @@ func TestBackgroundStaleThenFresh(t *testing.T) {
 
 func TestBackgroundCoalescesBursts(t *testing.T) {
 	onBackends(t, func(t *testing.T, st graph.Store) {
-		g := newGate()
-		b := newEngine(st, BackgroundOptions{Hook: g.hook})
+		g := testgate.New()
+		b := newEngine(st, BackgroundOptions{Hook: g.Hook})
 		first := ask(t.Context(), b, Fresh)
-		g.held(t)
+		g.Held(t)
 		var waiting []chan answer
 		for _, pair := range []string{"x-a", "x-b", "x-c", "x-d", "x-e", "x-f", "c-e", "b-e", "b-f", "a-d"} {
 			u, v, _ := strings.Cut(pair, "-") // a burst of writes, each followed by queries
 			write(t, st, u, v)
 			waiting = append(waiting, ask(t.Context(), b, Latest), ask(t.Context(), b, Fresh))
 		}
-		g.pass <- nil
+		g.Pass(nil)
 		got(t, first)
-		last := g.held(t) // one computation for the whole burst
-		g.pass <- nil
+		last := g.Held(t) // one computation for the whole burst
+		g.Pass(nil)
 		for _, ch := range waiting {
 			if r := got(t, ch); r.Version > last {
 				t.Errorf("answer at version %d, after the last computation's %d", r.Version, last)
@@ -201,21 +176,21 @@ func TestBackgroundAuto(t *testing.T) {
 			want       bool   // waits for the fresh result
 		}{{"Small", 1_000, "a", "f", true}, {"Large", 1, "c", "d", false}} {
 			t.Run(tc.name, func(t *testing.T) {
-				g := newGate()
-				b := newEngine(st, BackgroundOptions{Hook: g.hook, FreshLimit: tc.freshLimit})
+				g := testgate.New()
+				b := newEngine(st, BackgroundOptions{Hook: g.Hook, FreshLimit: tc.freshLimit})
 				first := ask(t.Context(), b, Auto)
-				g.held(t)
-				g.pass <- nil
+				g.Held(t)
+				g.Pass(nil)
 				r0 := got(t, first)
 				write(t, st, tc.u, tc.v)
 				auto := ask(t.Context(), b, Auto)
-				g.held(t)
+				g.Held(t)
 				if !tc.want {
 					if r := got(t, auto); !r.Stale || r.Version != r0.Version {
 						t.Errorf("AUTO on a large network: version %d stale %v, want the stale %d", r.Version, r.Stale, r0.Version)
 					}
 				}
-				g.pass <- nil
+				g.Pass(nil)
 				if tc.want {
 					if r := got(t, auto); r.Stale || r.Version <= r0.Version {
 						t.Errorf("AUTO on a small network: version %d stale %v, want fresh after %d", r.Version, r.Stale, r0.Version)
@@ -259,16 +234,16 @@ func TestBackgroundDeterministic(t *testing.T) {
 func TestBackgroundCancellation(t *testing.T) {
 	onBackends(t, func(t *testing.T, st graph.Store) {
 		t.Run("CallerGivesUp", func(t *testing.T) {
-			g := newGate()
-			b := newEngine(st, BackgroundOptions{Hook: g.hook})
+			g := testgate.New()
+			b := newEngine(st, BackgroundOptions{Hook: g.Hook})
 			ctx, cancel := context.WithCancel(t.Context())
 			first := ask(ctx, b, Fresh)
-			v := g.held(t)
+			v := g.Held(t)
 			cancel()
 			if a := <-first; !errors.Is(a.err, context.Canceled) {
 				t.Fatalf("got %v, want the caller's cancellation", a.err)
 			}
-			g.pass <- nil // the computation goes on for the next caller
+			g.Pass(nil) // the computation goes on for the next caller
 			if r := got(t, ask(t.Context(), b, Latest)); r.Version != v {
 				t.Errorf("version %d, want %d", r.Version, v)
 			}
