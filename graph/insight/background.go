@@ -76,7 +76,8 @@ type BackgroundOptions struct {
 	Hook func(ctx context.Context, version int64) error
 }
 
-// Defaults of BackgroundOptions. The limits are thresholds on n·m rather
+// Defaults of BackgroundOptions. The budget is generous: a computation
+// runs off the request path, and one that overruns leaves no result. The limits are thresholds on n·m rather
 // than timings measured as the server runs, so that the method, and so the
 // answer, depends on the network alone. Exact betweenness of ca-HepTh
 // (n·m ≈ 2.6·10⁸) takes 2.1 s of CPU (BenchmarkBetweenness): about 1.2·10⁸
@@ -84,11 +85,12 @@ type BackgroundOptions struct {
 // FreshLimit about 40 ms of CPU, so the demo network and one partnership's
 // network are always fresh.
 const (
-	DefaultMaxResults       = 64
-	DefaultExactLimit int64 = 2_000_000_000
-	DefaultFreshLimit int64 = 10_000_000
-	DefaultEpsilon          = 0.01
-	DefaultDelta            = 0.1
+	DefaultBackgroundBudget       = 10 * time.Minute
+	DefaultMaxResults             = 64
+	DefaultExactLimit       int64 = 2_000_000_000
+	DefaultFreshLimit       int64 = 10_000_000
+	DefaultEpsilon                = 0.01
+	DefaultDelta                  = 0.1
 )
 
 // Versions tells the store's current version; graph.Store is one.
@@ -122,7 +124,7 @@ func NewBackground(snaps Snapshots, versions Versions, opt BackgroundOptions) *B
 		opt.MaxResults = DefaultMaxResults
 	}
 	if opt.Budget <= 0 {
-		opt.Budget = snapshot.DefaultBudget
+		opt.Budget = DefaultBackgroundBudget
 	}
 	if opt.ExactLimit <= 0 {
 		opt.ExactLimit = DefaultExactLimit
