@@ -9,10 +9,13 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
+	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/graph/sqlite"
 	"github.com/partnergraph/partnergraph/internal/testgate"
+	"github.com/partnergraph/partnergraph/internal/testnet"
 )
 
 // onBackends runs test on the test network (network()) stored in each
@@ -291,4 +294,57 @@ func TestSourcesFor(t *testing.T) {
 			t.Errorf("sourcesFor(%d, %v, %v) = %d, want %d", tc.n, tc.epsilon, tc.delta, got, tc.want)
 		}
 	}
+}
+
+// TestEstimateGuarantee checks the sampled estimate against exact
+// betweenness on ca-grqc (5,242 actors) for a few seeds: every value within
+// ε. Hoeffding's bound is loose, so each seed is far inside it; the seeds
+// are fixed, so the test's outcome is too.
+func TestEstimateGuarantee(t *testing.T) {
+	g, err := netfile.LoadGraph(testnet.Path(t, "ca-grqc.txt"), false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact, err := analysis.Betweenness(t.Context(), g, analysis.BetweennessOptions{Normalized: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seed := range uint64(3) {
+		opt := BackgroundOptions{Epsilon: 0.05, Delta: 0.1, Seed: seed}
+		v, est, err := estimateBetweenness(t.Context(), g, opt, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (Estimate{SourceSampling, 0.05, 0.1, sourcesFor(g.N(), 0.05, 0.1)}); est != want || est.Samples >= g.N() {
+			t.Errorf("seed %d: estimate %+v, want %+v from fewer sources than nodes", seed, est, want)
+		}
+		worst := 0.0
+		for i := range v {
+			worst = max(worst, math.Abs(v[i]-exact[i]))
+		}
+		if worst > opt.Epsilon {
+			t.Errorf("seed %d: an estimate is %v from the exact value, beyond ε %v", seed, worst, opt.Epsilon)
+		}
+		t.Logf("seed %d: %d of %d sources, largest error %.2g (ε %v)", seed, est.Samples, g.N(), worst, opt.Epsilon)
+	}
+}
+
+func TestBackgroundPartition(t *testing.T) {
+	onBackends(t, func(t *testing.T, st graph.Store) {
+		b := newEngine(st, BackgroundOptions{})
+		p, err := b.Partition(t.Context(), graph.Scope{}, CommunityQuery{Resolution: 1}, Fresh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := st.Version(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Info == nil || p.Info.Version != v || p.Info.Stale || p.Info.Estimate.Method != Exact || p.Count() == 0 {
+			t.Errorf("partition %+v info %+v, want communities at version %d, fresh, exact", p, p.Info, v)
+		}
+		if _, err := b.Partition(t.Context(), graph.Scope{ProgrammeID: graph.NewID(graph.KindProgramme, "none")}, CommunityQuery{}, Latest); graph.ErrorCode(err) != graph.ENOTFOUND {
+			t.Errorf("unknown programme: got %v, want %s", err, graph.ENOTFOUND)
+		}
+	})
 }
