@@ -44,9 +44,7 @@ var methods = [...]model.AnalyticsMethod{insight.Exact: model.AnalyticsMethodExa
 
 // served shows info, and marks ctx's answer stale if the result is.
 func served(ctx context.Context, info insight.Info) *model.AnalyticsResult {
-	if m, _ := ctx.Value(staleMark{}).(*atomic.Bool); m != nil && info.Stale {
-		m.Store(true)
-	}
+	markStale(ctx, info)
 	out := &model.AnalyticsResult{Version: info.Version, ComputedAt: info.ComputedAt.Format(time.RFC3339Nano), Stale: info.Stale,
 		Method: methods[info.Estimate.Method]}
 	if info.Estimate.Method != insight.Exact {
@@ -56,6 +54,13 @@ func served(ctx context.Context, info insight.Info) *model.AnalyticsResult {
 }
 
 type staleMark struct{}
+
+// markStale marks ctx's answer stale if the result info describes is.
+func markStale(ctx context.Context, info insight.Info) {
+	if m, _ := ctx.Value(staleMark{}).(*atomic.Bool); m != nil && info.Stale {
+		m.Store(true)
+	}
+}
 
 // WithStaleMark returns ctx with a mark the resolvers set when the answer
 // holds a result older than the network (LATEST): such an answer must not
@@ -94,7 +99,7 @@ func (r *Resolver) scores(ctx context.Context, scope *model.Scope, m insight.Met
 	if err != nil {
 		return nil, err
 	}
-	served(ctx, res.Info)
+	markStale(ctx, res.Info)
 	return res, nil
 }
 

@@ -108,7 +108,12 @@ func (r *queryResolver) Communities(ctx context.Context, scope *model.Scope, alg
 		}
 		q.Seed = uint64(*seed)
 	}
-	return r.Background.Partition(ctx, scopeOf(scope), q, consistencyOf(consistency))
+	p, err := r.Background.Partition(ctx, scopeOf(scope), q, consistencyOf(consistency))
+	if err != nil {
+		return nil, err
+	}
+	markStale(ctx, *p.Info) // whether or not its result is selected
+	return p, nil
 }
 
 func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error) {
