@@ -4,9 +4,7 @@ import (
 	"context"
 	"math"
 
-	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/analysis"
-	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
 
 // Method is how a whole-network result was computed.
@@ -35,62 +33,6 @@ type Estimate struct {
 // cost is the n·m that predicts the time of the whole-network measures
 // (Brandes' betweenness is O(n·m)).
 func cost(g *analysis.Graph) int64 { return int64(g.N()) * int64(len(g.Edges)) }
-
-// Scores returns m's value for every node of scope (groups by for
-// Brokerage), as consistency asks: betweenness exactly when n·m is within
-// the engine's ExactLimit, estimated with its guarantee beyond.
-func (b *Background) Scores(ctx context.Context, scope graph.Scope, m Metric, by Group, c Consistency) (*Result[*Scores], error) {
-	if m < Betweenness || m > DeclaredBrokerage {
-		return nil, graph.Errorf(graph.EINVALID, "metric", "unknown metric %d", m)
-	}
-	key := metricKey{m: m}
-	if m == Brokerage {
-		key.by = by
-	}
-	return result(ctx, b, backgroundKey{scope.Key(), key}, scope, c, func(ctx context.Context, s *snapshot.Snapshot) (*Scores, Estimate, error) {
-		if m == Betweenness && cost(s.G) > b.opt.ExactLimit {
-			v, est, err := estimateBetweenness(ctx, s.G, b.opt, s.Scope.Weighted)
-			if err != nil {
-				return nil, est, userError(err)
-			}
-			return defined(v), est, nil
-		}
-		sc, err := Compute(ctx, s, m, by)
-		return sc, Estimate{}, err
-	})
-}
-
-// backgroundKey keys a Background job by scope and result.
-type backgroundKey struct {
-	scope  string
-	result any
-}
-
-// Top ranks every actor of scope by m (groups by for Brokerage) and
-// returns the first n, with the result they come from.
-func (b *Background) Top(ctx context.Context, scope graph.Scope, m Metric, by Group, n int, c Consistency) ([]Ranked, *Result[*Scores], error) {
-	res, err := b.Scores(ctx, scope, m, by, c)
-	if err != nil {
-		return nil, nil, err
-	}
-	rs := Rank(res.Snapshot, res.Value, m.Ascending(), allNodes(res.Snapshot))
-	return rs[:min(n, len(rs))], res, nil
-}
-
-// Partition returns scope's communities as q asks, as consistency asks,
-// with Info set.
-func (b *Background) Partition(ctx context.Context, scope graph.Scope, q CommunityQuery, c Consistency) (*Partition, error) {
-	res, err := result(ctx, b, backgroundKey{scope.Key(), communitiesKey{q}}, scope, c, func(ctx context.Context, s *snapshot.Snapshot) (*Partition, Estimate, error) {
-		p, err := NewPartition(ctx, s, q)
-		return p, Estimate{}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	p := *res.Value // the kept partition is shared: Info is this answer's
-	p.Info = &res.Info
-	return &p, nil
-}
 
 // estimateBetweenness estimates normalised betweenness with a guarantee:
 // every value within ±ε of the exact one with probability at least 1 − δ.
