@@ -42,7 +42,8 @@ func cost(g *analysis.Graph) int64 { return int64(g.N()) * int64(len(g.Edges)) }
 // scaled by the sample, so k ≥ (n/(n−1))²·ln(2n/δ)/(2ε²) sources suffice
 // (Hoeffding 1963 §6: the bound holds when sampling without replacement).
 // KADABRA (Borassi & Natale 2016, analysis.BetweennessKadabra) gives the
-// same guarantee from far fewer samples and takes this function's place.
+// same guarantee from far fewer samples and takes this function's place on
+// unweighted scopes (its options take no weights).
 func estimateBetweenness(ctx context.Context, g *analysis.Graph, opt BackgroundOptions, weighted bool) ([]float64, Estimate, error) {
 	n := g.N()
 	k := sourcesFor(n, opt.Epsilon, opt.Delta)
