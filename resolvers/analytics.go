@@ -72,7 +72,7 @@ func WithStaleMark(ctx context.Context) (context.Context, *atomic.Bool) {
 
 // ranking answers a broker ranking from the background results.
 func (r *Resolver) ranking(ctx context.Context, scope graph.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32,
-	def, max int, consistency *model.Consistency) (*model.BrokerRanking, error) {
+	def, max int, c insight.Consistency) (*model.BrokerRanking, error) {
 	n, err := limit(first, def, max)
 	if err != nil {
 		return nil, err
@@ -85,7 +85,7 @@ func (r *Resolver) ranking(ctx context.Context, scope graph.Scope, metric *model
 	if err != nil {
 		return nil, err
 	}
-	rs, res, err := r.Background.Top(ctx, scope, m, by, n, consistencyOf(consistency))
+	rs, res, err := r.Background.Top(ctx, scope, m, by, n, c)
 	if err != nil {
 		return nil, err
 	}

@@ -84,11 +84,22 @@ func (r *communityResolver) Actors(ctx context.Context, obj *insight.Community, 
 }
 
 func (r *networkSummaryResolver) TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error) {
-	rk, err := r.ranking(ctx, obj.Snapshot().Scope, metric, nil, first, 5, 100, consistency)
+	c := obj.Consistency
+	if consistency != nil {
+		c = consistencyOf(consistency)
+	}
+	rk, err := r.ranking(ctx, obj.Snapshot().Scope, metric, nil, first, 5, 100, c)
 	if err != nil {
 		return nil, err
 	}
 	return rk.Brokers, nil
+}
+
+func (r *networkSummaryResolver) Result(ctx context.Context, obj *insight.Summary) (*model.AnalyticsResult, error) {
+	if obj.Info == nil {
+		return nil, fmt.Errorf("resolvers: network summary served without its result's info")
+	}
+	return served(ctx, *obj.Info), nil
 }
 
 func (r *queryResolver) Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error) {
@@ -117,7 +128,7 @@ func (r *queryResolver) Communities(ctx context.Context, scope *model.Scope, alg
 }
 
 func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error) {
-	rk, err := r.ranking(ctx, scopeOf(scope), metric, groupBy, first, 10, graph.MaxPageSize, consistency)
+	rk, err := r.ranking(ctx, scopeOf(scope), metric, groupBy, first, 10, graph.MaxPageSize, consistencyOf(consistency))
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +136,7 @@ func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric 
 }
 
 func (r *queryResolver) BrokerRanking(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) (*model.BrokerRanking, error) {
-	return r.ranking(ctx, scopeOf(scope), metric, groupBy, first, 10, graph.MaxPageSize, consistency)
+	return r.ranking(ctx, scopeOf(scope), metric, groupBy, first, 10, graph.MaxPageSize, consistencyOf(consistency))
 }
 
 func (r *queryResolver) BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerageRoles, error) {
@@ -186,12 +197,13 @@ func (r *queryResolver) RemovalImpact(ctx context.Context, actors []string, scop
 	return removalImpact(im), nil
 }
 
-func (r *queryResolver) NetworkSummary(ctx context.Context, scope *model.Scope) (*insight.Summary, error) {
-	s, err := r.snapshot(ctx, scope)
+func (r *queryResolver) NetworkSummary(ctx context.Context, scope *model.Scope, consistency *model.Consistency) (*insight.Summary, error) {
+	sm, err := r.Background.Summary(ctx, scopeOf(scope), consistencyOf(consistency))
 	if err != nil {
 		return nil, err
 	}
-	return insight.Summarise(s), nil
+	markStale(ctx, *sm.Info) // whether or not its result is selected
+	return sm, nil
 }
 
 func (r *queryResolver) BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error) {

@@ -91,7 +91,7 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 	q.Bridges = func(child int, _ *model.Scope) int { return AddCost(costAnalytics/10, child) }
 	// Distances and components before and after the removal.
 	q.RemovalImpact = func(child int, _ []string, _ *model.Scope) int { return AddCost(2*costAnalytics, child) }
-	q.NetworkSummary = func(child int, _ *model.Scope) int { return AddCost(costAnalytics, child) }
+	q.NetworkSummary = func(child int, _ *model.Scope, _ *model.Consistency) int { return AddCost(costAnalytics, child) }
 	c.NetworkSummary.TopBrokers = func(child int, _ *model.Metric, first *int32, _ *model.Consistency) int {
 		return AddCost(costAnalytics, page(child, first, 5))
 	}

@@ -348,3 +348,18 @@ func (b *Background) Partition(ctx context.Context, scope graph.Scope, q Communi
 	p.Info = &res.Info
 	return &p, nil
 }
+
+type summaryKey struct{}
+
+// Summary describes scope's network as consistency asks, with Info set.
+func (b *Background) Summary(ctx context.Context, scope graph.Scope, c Consistency) (*Summary, error) {
+	res, err := result(ctx, b, backgroundKey{scope.Key(), summaryKey{}}, scope, c, func(_ context.Context, s *snapshot.Snapshot) (*Summary, Estimate, error) {
+		return Summarise(s), Estimate{}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sm := *res.Value // the kept summary is shared: Info is this answer's
+	sm.Info, sm.Consistency = &res.Info, c
+	return &sm, nil
+}

@@ -329,7 +329,7 @@ func TestEstimateGuarantee(t *testing.T) {
 	}
 }
 
-func TestBackgroundPartition(t *testing.T) {
+func TestBackgroundPartitionAndSummary(t *testing.T) {
 	onBackends(t, func(t *testing.T, st graph.Store) {
 		b := newEngine(st, BackgroundOptions{})
 		p, err := b.Partition(t.Context(), graph.Scope{}, CommunityQuery{Resolution: 1}, Fresh)
@@ -342,6 +342,13 @@ func TestBackgroundPartition(t *testing.T) {
 		}
 		if p.Info == nil || p.Info.Version != v || p.Info.Stale || p.Info.Estimate.Method != Exact || p.Count() == 0 {
 			t.Errorf("partition %+v info %+v, want communities at version %d, fresh, exact", p, p.Info, v)
+		}
+		sm, err := b.Summary(t.Context(), graph.Scope{}, Latest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sm.Info == nil || sm.Info.Version != v || sm.Consistency != Latest || sm.Actors != 7 || sm.Links != len(ties) {
+			t.Errorf("summary %+v info %+v, want 7 actors, %d links at version %d", sm, sm.Info, len(ties), v)
 		}
 		if _, err := b.Partition(t.Context(), graph.Scope{ProgrammeID: graph.NewID(graph.KindProgramme, "none")}, CommunityQuery{}, Latest); graph.ErrorCode(err) != graph.ENOTFOUND {
 			t.Errorf("unknown programme: got %v, want %s", err, graph.ENOTFOUND)

@@ -352,6 +352,7 @@ type ComplexityRoot struct {
 		LargestComponent      func(childComplexity int) int
 		LargestComponentShare func(childComplexity int) int
 		Links                 func(childComplexity int) int
+		Result                func(childComplexity int) int
 		Ties                  func(childComplexity int) int
 		TopBrokers            func(childComplexity int, metric *model.Metric, first *int32, consistency *model.Consistency) int
 	}
@@ -489,7 +490,7 @@ type ComplexityRoot struct {
 		Links                func(childComplexity int, filter *model.LinkFilter, first *int32, after *string) int
 		Me                   func(childComplexity int) int
 		Neighbourhood        func(childComplexity int, id string, hops *int32, scope *model.Scope) int
-		NetworkSummary       func(childComplexity int, scope *model.Scope) int
+		NetworkSummary       func(childComplexity int, scope *model.Scope, consistency *model.Consistency) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
 		Organisations        func(childComplexity int, search *string, filter *model.OrganisationFilter, first *int32, after *string) int
@@ -634,6 +635,7 @@ type MutationResolver interface {
 }
 type NetworkSummaryResolver interface {
 	TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
+	Result(ctx context.Context, obj *insight.Summary) (*model.AnalyticsResult, error)
 }
 type OrganisationResolver interface {
 	Parent(ctx context.Context, obj *model.Organisation) (*model.Organisation, error)
@@ -681,7 +683,7 @@ type QueryResolver interface {
 	Cutpoints(ctx context.Context, scope *model.Scope) ([]model.Actor, error)
 	Bridges(ctx context.Context, scope *model.Scope) ([]*model.Bridge, error)
 	RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error)
-	NetworkSummary(ctx context.Context, scope *model.Scope) (*insight.Summary, error)
+	NetworkSummary(ctx context.Context, scope *model.Scope, consistency *model.Consistency) (*insight.Summary, error)
 	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error)
 	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
 	BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error)
@@ -2059,6 +2061,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkSummary.Links(childComplexity), true
+	case "NetworkSummary.result":
+		if e.ComplexityRoot.NetworkSummary.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Result(childComplexity), true
 	case "NetworkSummary.ties":
 		if e.ComplexityRoot.NetworkSummary.Ties == nil {
 			break
@@ -2784,7 +2792,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.NetworkSummary(childComplexity, args["scope"].(*model.Scope)), true
+		return e.ComplexityRoot.Query.NetworkSummary(childComplexity, args["scope"].(*model.Scope), args["consistency"].(*model.Consistency)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -3612,7 +3620,10 @@ type NetworkSummary {
   largestComponentShare: Float!
   "Share of links whose ends are in different sectors (both ends known)."
   crossSectorLinkShare: Float!
+  "The strongest brokers; consistency as the summary's unless given."
   topBrokers(metric: Metric = BETWEENNESS, first: Int = 5, consistency: Consistency): [BrokerScore!]!
+  "When and how the summary was computed (its topBrokers say theirs through brokerRanking)."
+  result: AnalyticsResult!
 }
 
 "The order of a broker's bridged pairs; ties are broken by names, then keys."
@@ -3712,7 +3723,7 @@ extend type Query {
   bridges(scope: Scope): [Bridge!]!
   "What breaks if these actors leave."
   removalImpact(actors: [ID!]!, scope: Scope): RemovalImpact!
-  networkSummary(scope: Scope): NetworkSummary!
+  networkSummary(scope: Scope, consistency: Consistency): NetworkSummary!
   brokerProfile(actor: ID!, scope: Scope): BrokerProfile!
   "The actor's metric per time window, for trend charts."
   brokerHistory(actor: ID!, metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope): [MetricPoint!]!
@@ -4928,6 +4939,8 @@ func (ec *executionContext) childFields_NetworkSummary(ctx context.Context, fiel
 		return ec.fieldContext_NetworkSummary_crossSectorLinkShare(ctx, field)
 	case "topBrokers":
 		return ec.fieldContext_NetworkSummary_topBrokers(ctx, field)
+	case "result":
+		return ec.fieldContext_NetworkSummary_result(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkSummary", field.Name)
 }
@@ -6745,6 +6758,14 @@ func (ec *executionContext) field_Query_networkSummary_args(ctx context.Context,
 		return nil, err
 	}
 	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg1
 	return args, nil
 }
 
@@ -12851,6 +12872,38 @@ func (ec *executionContext) fieldContext_NetworkSummary_topBrokers(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkSummary_result(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkSummary().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnalyticsResult) graphql.Marshaler {
+			return ec.marshalNAnalyticsResult2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAnalyticsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalyticsResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NewApiKey_key(ctx context.Context, field graphql.CollectedField, obj *model.NewAPIKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15813,7 +15866,7 @@ func (ec *executionContext) _Query_networkSummary(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().NetworkSummary(ctx, fc.Args["scope"].(*model.Scope))
+			return ec.Resolvers.Query().NetworkSummary(ctx, fc.Args["scope"].(*model.Scope), fc.Args["consistency"].(*model.Consistency))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *insight.Summary) graphql.Marshaler {
@@ -21866,6 +21919,12 @@ func (ec *executionContext) _NetworkSummary(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NetworkSummary_topBrokers(ctx, field, obj)
+				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkSummary_result(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
