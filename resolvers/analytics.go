@@ -2,6 +2,8 @@ package resolvers
 
 import (
 	"context"
+	"sync/atomic"
+	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/analysis"
@@ -24,6 +26,81 @@ func scopeOf(s *model.Scope) graph.Scope {
 
 func (r *Resolver) snapshot(ctx context.Context, s *model.Scope) (*snapshot.Snapshot, error) {
 	return r.Snapshots.Get(ctx, scopeOf(s))
+}
+
+// consistencyOf maps the consistency argument; absent is insight.Auto.
+func consistencyOf(c *model.Consistency) insight.Consistency {
+	switch {
+	case c == nil:
+		return insight.Auto
+	case *c == model.ConsistencyLatest:
+		return insight.Latest
+	}
+	return insight.Fresh
+}
+
+var methods = [...]model.AnalyticsMethod{insight.Exact: model.AnalyticsMethodExact,
+	insight.SourceSampling: model.AnalyticsMethodSourceSampling, insight.Kadabra: model.AnalyticsMethodKadabra}
+
+// served shows info, and marks ctx's answer stale if the result is.
+func served(ctx context.Context, info insight.Info) *model.AnalyticsResult {
+	markStale(ctx, info)
+	out := &model.AnalyticsResult{Version: info.Version, ComputedAt: info.ComputedAt.Format(time.RFC3339Nano), Stale: info.Stale,
+		Method: methods[info.Estimate.Method]}
+	if info.Estimate.Method != insight.Exact {
+		out.Epsilon, out.Delta = &info.Estimate.Epsilon, &info.Estimate.Delta
+	}
+	return out
+}
+
+type staleMark struct{}
+
+// markStale marks ctx's answer stale if the result info describes is.
+func markStale(ctx context.Context, info insight.Info) {
+	if m, _ := ctx.Value(staleMark{}).(*atomic.Bool); m != nil && info.Stale {
+		m.Store(true)
+	}
+}
+
+// WithStaleMark returns ctx with a mark the resolvers set when the answer
+// holds a result older than the network (LATEST): such an answer must not
+// be cached under the network's version (the server's ETags).
+func WithStaleMark(ctx context.Context) (context.Context, *atomic.Bool) {
+	m := new(atomic.Bool)
+	return context.WithValue(ctx, staleMark{}, m), m
+}
+
+// ranking answers a broker ranking from the background results.
+func (r *Resolver) ranking(ctx context.Context, scope graph.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32,
+	def, max int, c insight.Consistency) (*model.BrokerRanking, error) {
+	n, err := limit(first, def, max)
+	if err != nil {
+		return nil, err
+	}
+	m, err := metricOf(metric)
+	if err != nil {
+		return nil, err
+	}
+	by, err := groupOf(groupBy)
+	if err != nil {
+		return nil, err
+	}
+	rs, res, err := r.Background.Top(ctx, scope, m, by, n, c)
+	if err != nil {
+		return nil, err
+	}
+	return &model.BrokerRanking{Result: served(ctx, res.Info), Brokers: each(rs, brokerScore)}, nil
+}
+
+// scores returns the background result of m (groups by) for a field that
+// reads more of it than its ranking.
+func (r *Resolver) scores(ctx context.Context, scope *model.Scope, m insight.Metric, by insight.Group, consistency *model.Consistency) (*insight.Result[*insight.Scores], error) {
+	res, err := r.Background.Scores(ctx, scopeOf(scope), m, by, consistencyOf(consistency))
+	if err != nil {
+		return nil, err
+	}
+	markStale(ctx, res.Info)
+	return res, nil
 }
 
 func (r *Resolver) insight() *insight.Service {

@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/insight"
@@ -67,6 +68,13 @@ func (r *communitiesResolver) Communities(ctx context.Context, obj *insight.Part
 	return each(obj.List(n), func(c insight.Community) *insight.Community { return &c }), nil
 }
 
+func (r *communitiesResolver) Result(ctx context.Context, obj *insight.Partition) (*model.AnalyticsResult, error) {
+	if obj.Info == nil {
+		return nil, fmt.Errorf("resolvers: communities served without their result's info")
+	}
+	return served(ctx, *obj.Info), nil
+}
+
 func (r *communityResolver) Actors(ctx context.Context, obj *insight.Community, first *int32) ([]model.Actor, error) {
 	n, err := limit(first, 20, graph.MaxPageSize)
 	if err != nil {
@@ -75,20 +83,26 @@ func (r *communityResolver) Actors(ctx context.Context, obj *insight.Community, 
 	return actors(obj.Actors[:min(n, len(obj.Actors))]), nil
 }
 
-func (r *networkSummaryResolver) TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32) ([]*model.BrokerScore, error) {
-	n, err := limit(first, 5, 100)
+func (r *networkSummaryResolver) TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error) {
+	c := obj.Consistency
+	if consistency != nil {
+		c = consistencyOf(consistency)
+	}
+	rk, err := r.ranking(ctx, obj.Snapshot().Scope, metric, nil, first, 5, 100, c)
 	if err != nil {
 		return nil, err
 	}
-	m, err := metricOf(metric)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := insight.Top(ctx, obj.Snapshot(), m, insight.BySector, n)
-	return each(rs, brokerScore), err
+	return rk.Brokers, nil
 }
 
-func (r *queryResolver) Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) (*insight.Partition, error) {
+func (r *networkSummaryResolver) Result(ctx context.Context, obj *insight.Summary) (*model.AnalyticsResult, error) {
+	if obj.Info == nil {
+		return nil, fmt.Errorf("resolvers: network summary served without its result's info")
+	}
+	return served(ctx, *obj.Info), nil
+}
+
+func (r *queryResolver) Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error) {
 	q := insight.CommunityQuery{Resolution: 1}
 	if algorithm != nil && *algorithm == model.CommunityAlgorithmLouvain {
 		q.Algorithm = insight.Louvain
@@ -105,35 +119,27 @@ func (r *queryResolver) Communities(ctx context.Context, scope *model.Scope, alg
 		}
 		q.Seed = uint64(*seed)
 	}
-	s, err := r.snapshot(ctx, scope)
+	p, err := r.Background.Partition(ctx, scopeOf(scope), q, consistencyOf(consistency))
 	if err != nil {
 		return nil, err
 	}
-	return insight.NewPartition(ctx, s, q)
+	markStale(ctx, *p.Info) // whether or not its result is selected
+	return p, nil
 }
 
-func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) ([]*model.BrokerScore, error) {
-	n, err := limit(first, 10, graph.MaxPageSize)
+func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error) {
+	rk, err := r.ranking(ctx, scopeOf(scope), metric, groupBy, first, 10, graph.MaxPageSize, consistencyOf(consistency))
 	if err != nil {
 		return nil, err
 	}
-	m, err := metricOf(metric)
-	if err != nil {
-		return nil, err
-	}
-	by, err := groupOf(groupBy)
-	if err != nil {
-		return nil, err
-	}
-	s, err := r.snapshot(ctx, scope)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := insight.Top(ctx, s, m, by, n)
-	return each(rs, brokerScore), err
+	return rk.Brokers, nil
 }
 
-func (r *queryResolver) BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32) ([]*model.BrokerageRoles, error) {
+func (r *queryResolver) BrokerRanking(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) (*model.BrokerRanking, error) {
+	return r.ranking(ctx, scopeOf(scope), metric, groupBy, first, 10, graph.MaxPageSize, consistencyOf(consistency))
+}
+
+func (r *queryResolver) BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerageRoles, error) {
 	n, err := limit(first, 50, graph.MaxPageSize)
 	if err != nil {
 		return nil, err
@@ -142,24 +148,24 @@ func (r *queryResolver) BrokerageRoles(ctx context.Context, scope *model.Scope, 
 	if err != nil {
 		return nil, err
 	}
-	s, err := r.snapshot(ctx, scope)
+	res, err := r.scores(ctx, scope, insight.Brokerage, by, consistency)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := insight.TopRoles(ctx, s, by, n)
+	rs, err := insight.TopRoles(ctx, res.Snapshot, by, n)
 	return each(rs, brokerageRoles), err
 }
 
-func (r *queryResolver) StructuralHoles(ctx context.Context, scope *model.Scope, first *int32) ([]*model.StructuralHoles, error) {
+func (r *queryResolver) StructuralHoles(ctx context.Context, scope *model.Scope, first *int32, consistency *model.Consistency) ([]*model.StructuralHoles, error) {
 	n, err := limit(first, 50, graph.MaxPageSize)
 	if err != nil {
 		return nil, err
 	}
-	s, err := r.snapshot(ctx, scope)
+	res, err := r.scores(ctx, scope, insight.Constraint, 0, consistency)
 	if err != nil {
 		return nil, err
 	}
-	hs, err := insight.TopHoles(ctx, s, n)
+	hs, err := insight.TopHoles(ctx, res.Snapshot, n)
 	return each(hs, structuralHoles), err
 }
 
@@ -191,12 +197,13 @@ func (r *queryResolver) RemovalImpact(ctx context.Context, actors []string, scop
 	return removalImpact(im), nil
 }
 
-func (r *queryResolver) NetworkSummary(ctx context.Context, scope *model.Scope) (*insight.Summary, error) {
-	s, err := r.snapshot(ctx, scope)
+func (r *queryResolver) NetworkSummary(ctx context.Context, scope *model.Scope, consistency *model.Consistency) (*insight.Summary, error) {
+	sm, err := r.Background.Summary(ctx, scopeOf(scope), consistencyOf(consistency))
 	if err != nil {
 		return nil, err
 	}
-	return insight.Summarise(s), nil
+	markStale(ctx, *sm.Info) // whether or not its result is selected
+	return sm, nil
 }
 
 func (r *queryResolver) BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error) {

@@ -71,26 +71,33 @@ func costConnections(c *generated.ComplexityRoot) {
 // costAnalyticsFields prices the brokerage and network measures.
 func costAnalyticsFields(c *generated.ComplexityRoot) {
 	q := &c.Query
-	q.Brokers = func(child int, _ *model.Scope, _ *model.Metric, _ *model.GroupBy, first *int32) int {
+	// The whole-network results are priced as computations whatever the
+	// consistency: LATEST may still wait for a first result, or recompute.
+	q.Brokers = func(child int, _ *model.Scope, _ *model.Metric, _ *model.GroupBy, first *int32, _ *model.Consistency) int {
 		return AddCost(costAnalytics, page(child, first, 10))
 	}
-	q.BrokerageRoles = func(child int, _ *model.Scope, _ *model.GroupBy, first *int32) int {
+	// Its brokers' list has first items; the few fields of its result
+	// are priced as if repeated with them.
+	q.BrokerRanking = func(child int, _ *model.Scope, _ *model.Metric, _ *model.GroupBy, first *int32, _ *model.Consistency) int {
+		return AddCost(costAnalytics, page(child, first, 10))
+	}
+	q.BrokerageRoles = func(child int, _ *model.Scope, _ *model.GroupBy, first *int32, _ *model.Consistency) int {
 		return AddCost(costAnalytics, page(child, first, 50))
 	}
-	q.StructuralHoles = func(child int, _ *model.Scope, first *int32) int {
+	q.StructuralHoles = func(child int, _ *model.Scope, first *int32, _ *model.Consistency) int {
 		return AddCost(costAnalytics, page(child, first, 50))
 	}
 	q.Cutpoints = func(child int, _ *model.Scope) int { return AddCost(costAnalytics/10, child) }
 	q.Bridges = func(child int, _ *model.Scope) int { return AddCost(costAnalytics/10, child) }
 	// Distances and components before and after the removal.
 	q.RemovalImpact = func(child int, _ []string, _ *model.Scope) int { return AddCost(2*costAnalytics, child) }
-	q.NetworkSummary = func(child int, _ *model.Scope) int { return AddCost(costAnalytics, child) }
-	c.NetworkSummary.TopBrokers = func(child int, _ *model.Metric, first *int32) int {
+	q.NetworkSummary = func(child int, _ *model.Scope, _ *model.Consistency) int { return AddCost(costAnalytics, child) }
+	c.NetworkSummary.TopBrokers = func(child int, _ *model.Metric, first *int32, _ *model.Consistency) int {
 		return AddCost(costAnalytics, page(child, first, 5))
 	}
 	q.BrokerProfile = func(child int, _ string, _ *model.Scope) int { return AddCost(costAnalytics, child) }
 	c.BrokerProfile.Communities = func(child int) int { return AddCost(costAnalytics, child) }
-	q.Communities = func(child int, _ *model.Scope, _ *model.CommunityAlgorithm, _ *float64, _ *int32) int {
+	q.Communities = func(child int, _ *model.Scope, _ *model.CommunityAlgorithm, _ *float64, _ *int32, _ *model.Consistency) int {
 		return AddCost(costAnalytics, child)
 	}
 	c.Communities.Communities = func(child int, first *int32) int { return page(child, first, 20) }

@@ -27,7 +27,9 @@ func TestCosts(t *testing.T) {
 		"PageDefault":       {c.Query.People(2, nil, nil, nil), 1 + graph.DefaultPageSize*2},
 		"PageFirst":         {c.Query.People(2, nil, n(10), nil), 21},
 		"PageBadFirstIsOne": {c.Query.People(2, nil, n(-5), nil), 3},
-		"Brokers":           {c.Query.Brokers(3, nil, nil, nil, nil), costAnalytics + 1 + 10*3},
+		"Brokers":           {c.Query.Brokers(3, nil, nil, nil, nil, nil), costAnalytics + 1 + 10*3},
+		"BrokersLatest":     {c.Query.Brokers(3, nil, nil, nil, nil, ptr(model.ConsistencyLatest)), costAnalytics + 1 + 10*3},
+		"BrokerRanking":     {c.Query.BrokerRanking(3, nil, nil, nil, n(20), nil), costAnalytics + 1 + 20*3},
 		"ProfilePairs":      {c.BrokerProfile.BridgedPairs(2, nil, nil), 1 + 20*2},
 		"HistoryOneWindow":  {c.Query.BrokerHistory(1, "", nil, from, to, nil, nil), costAnalytics + 1},
 		"HistoryQuarters":   {c.Query.BrokerHistory(1, "", nil, graph.MustDate("2020-02-15"), graph.MustDate("2020-08-10"), ptr(model.StepQuarter), nil), 3 * (costAnalytics + 1)},
@@ -37,7 +39,7 @@ func TestCosts(t *testing.T) {
 		"Neighbourhood":     {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},
 		"EgoNetwork":        {c.Query.EgoNetwork(1, "", n(2), nil), costAnalytics + 2*costPath + 1},
 		"EgoNetworkActors":  {c.EgoNetwork.Actors(2), 2 * assumedItems},
-		"TopBrokersMetric":  {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil), costAnalytics + 1 + 5},
+		"TopBrokersMetric":  {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil, nil), costAnalytics + 1 + 5},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: cost %d, want %d", name, tc.got, tc.want)

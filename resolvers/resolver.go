@@ -6,13 +6,17 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
 
 // Resolver is the root resolver; one per server.
 type Resolver struct {
-	Store      graph.Store
-	Snapshots  *snapshot.Cache
+	Store     graph.Store
+	Snapshots *snapshot.Cache
+	// Background keeps the whole-network results (rankings, communities)
+	// up to date with the store, computed off the request path.
+	Background *insight.Background
 	PathBudget time.Duration // time a path search may take before it stops
 	// Admin keeps API keys and the audit log; nil uses Store's if it has them.
 	Admin graph.AdminStore

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/partnergraph/partnergraph/graph/sqlite"
 	"github.com/partnergraph/partnergraph/internal/testnet"
@@ -22,20 +23,7 @@ import (
 //
 //	go test -run '^$' -bench GraphQLShortestPaths -benchtime 1x ./server
 func BenchmarkGraphQLShortestPaths(b *testing.B) {
-	path := testnet.Path(b, "ca-hepth.txt")
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := netfile.Import(ctx, st, []netfile.Source{netfile.FileSource(path)}, netfile.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	g, err := netfile.LoadGraph(path, false, false)
-	if err != nil {
-		b.Fatal(err)
-	}
+	st, g := hepth(b)
 	ts := newServer(b, st).URL
 	rng := rand.New(rand.NewPCG(1, 2))
 	pairs := make([][2]string, 1000)
@@ -67,6 +55,25 @@ func BenchmarkGraphQLShortestPaths(b *testing.B) {
 	b.Logf("%d queries, %d with a path: p50 %.2f ms, p99 %.2f ms, max %.2f ms", len(lat), found, ms(0.5), ms(0.99), ms(1))
 }
 
+// hepth returns ca-hepth in an embedded store, and as a graph.
+func hepth(b *testing.B) (*sqlite.Store, *analysis.Graph) {
+	path := testnet.Path(b, "ca-hepth.txt")
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	if _, err := netfile.Import(ctx, st, []netfile.Source{netfile.FileSource(path)}, netfile.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	g, err := netfile.LoadGraph(path, false, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st, g
+}
+
 // postPath sends one path query and reports whether it found a path.
 func postPath(b *testing.B, url, query string, p [2]string) bool {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]string{"s": p[0], "t": p[1]}})
@@ -83,4 +90,51 @@ func postPath(b *testing.B, url, query string, p [2]string) bool {
 		b.Fatalf("query failed: %v %v", err, r.Errors)
 	}
 	return len(r.Data.KnowledgePaths) > 0
+}
+
+// BenchmarkBrokersAfterWrite asks for the top brokers of ca-hepth right
+// after each of 3 writes, as a dashboard does while the network is edited:
+// LATEST answers from the newest finished result, FRESH waits for the
+// recomputation (a scan of the store and exact betweenness: what every
+// query after a write cost before the background engine). Run:
+//
+//	go test -run '^$' -bench BrokersAfterWrite -benchtime 1x ./server
+func BenchmarkBrokersAfterWrite(b *testing.B) {
+	st, g := hepth(b)
+	ts := newServer(b, st).URL
+	ask := func(consistency string) time.Duration {
+		start := time.Now()
+		body, _ := json.Marshal(map[string]any{"query": `query($c: Consistency) { brokerRanking(first: 5, consistency: $c) { result { version stale } brokers { score } } }`,
+			"variables": map[string]any{"c": consistency}})
+		res, err := http.Post(ts+"/graphql", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer res.Body.Close()
+		var r struct{ Errors []any }
+		if err := json.NewDecoder(res.Body).Decode(&r); err != nil || len(r.Errors) > 0 {
+			b.Fatalf("brokerRanking: %v %v", err, r.Errors)
+		}
+		return time.Since(start)
+	}
+	b.Logf("first answer (scan and exact betweenness): %v", ask("FRESH"))
+	rng := rand.New(rand.NewPCG(3, 4))
+	for b.Loop() {
+		var cached, latest, fresh []time.Duration
+		for range 3 {
+			cached = append(cached, ask("LATEST"))
+			s, t := rng.IntN(g.N()), rng.IntN(g.N())
+			if _, err := st.CreateLink(context.Background(), &graph.Link{Type: graph.LinkCollaboration, Key: "bench-" + g.Keys[s] + "-" + g.Keys[t],
+				SourceID: graph.NewID(graph.KindActor, g.Keys[s]), TargetID: graph.NewID(graph.KindActor, g.Keys[t])}); err != nil {
+				b.Fatal(err)
+			}
+			latest = append(latest, ask("LATEST"))
+			fresh = append(fresh, ask("FRESH"))
+		}
+		med := func(d []time.Duration) time.Duration { slices.Sort(d); return d[len(d)/2] }
+		b.ReportMetric(float64(med(latest).Microseconds())/1000, "latest-ms")
+		b.ReportMetric(float64(med(fresh).Microseconds())/1000, "fresh-ms")
+		b.Logf("median of 3 writes: before the write %v, LATEST right after %v (%.0f× faster than FRESH), FRESH %v",
+			med(cached), med(latest), float64(med(fresh))/float64(med(latest)), med(fresh))
+	}
 }

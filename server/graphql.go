@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/partnergraph/partnergraph/resolvers/generated"
@@ -24,8 +25,11 @@ import (
 // loaders, and errors that show users only domain messages with an
 // extensions.code.
 func newGraphQL(cfg Config) *handler.Server {
-	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snapshot.NewCache(cfg.Store, snapshot.CacheOptions{MaxBytes: cfg.SnapshotCacheBytes, Budget: cfg.Limits.RequestTimeout}), PathBudget: cfg.PathBudget, Admin: cfg.Admin,
-		MaxUploadBytes: cfg.MaxUploadBytes}
+	snaps := snapshot.NewCache(cfg.Store, snapshot.CacheOptions{MaxBytes: cfg.SnapshotCacheBytes, Budget: cfg.Limits.RequestTimeout})
+	analytics := cfg.Analytics
+	analytics.Observe = cfg.metrics.observeRecompute
+	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snaps, Background: insight.NewBackground(snaps, cfg.Store, analytics),
+		PathBudget: cfg.PathBudget, Admin: cfg.Admin, MaxUploadBytes: cfg.MaxUploadBytes}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{etags: &etagger{store: cfg.Store}}) // GET and JSON POST (graphqlhttp.go, etag.go)

@@ -27,6 +27,7 @@ type metrics struct {
 	http      *prometheus.CounterVec   // HTTP responses by route and status
 	analytics *prometheus.HistogramVec // analytics and path fields by field and outcome
 	store     *prometheus.HistogramVec // store calls by method and outcome
+	recompute *prometheus.HistogramVec // background computations of whole-network results, by outcome
 	inFlight  prometheus.Gauge         // store calls under way
 
 	operations, codes *labelSet
@@ -60,6 +61,10 @@ func newMetrics() *metrics {
 			Name: "partnergraph_store_call_duration_seconds", Buckets: latencyBuckets,
 			Help: "Time of a store call, by method and outcome (ok or an error code).",
 		}, []string{"method", "outcome"}),
+		recompute: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "partnergraph_analytics_recompute_duration_seconds", Buckets: recomputeBuckets,
+			Help: "Time of a background computation of a whole-network result (snapshot and algorithm), by outcome; its count is the recomputations.",
+		}, []string{"outcome"}),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "partnergraph_store_calls_in_flight",
 			Help: "Store calls under way (on Neo4j, the sessions and connections in use).",
@@ -67,7 +72,7 @@ func newMetrics() *metrics {
 		operations: newLabelSet(200),
 		codes:      newLabelSet(50),
 	}
-	m.reg.MustRegister(m.requests, m.errors, m.http, m.analytics, m.store, m.inFlight,
+	m.reg.MustRegister(m.requests, m.errors, m.http, m.analytics, m.store, m.recompute, m.inFlight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "partnergraph_snapshot_cache_hits_total",
@@ -82,6 +87,14 @@ func newMetrics() *metrics {
 			Help: "Estimated memory held by the snapshot cache: the base network and the scopes' snapshots.",
 		}, func() float64 { return m.cacheCount((*snapshot.Cache).Bytes) }))
 	return m
+}
+
+// Background computations may run for minutes on a large network.
+var recomputeBuckets = []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600}
+
+// observeRecompute records one background computation.
+func (m *metrics) observeRecompute(d time.Duration, err error) {
+	m.recompute.WithLabelValues(outcome(err)).Observe(d.Seconds())
 }
 
 func (m *metrics) handler() http.Handler {

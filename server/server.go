@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/rs/zerolog"
 	"github.com/vikstrous/dataloadgen"
@@ -34,9 +35,12 @@ type Config struct {
 	// SnapshotCacheBytes bounds the analytics snapshot cache's estimated
 	// memory (0: snapshot.DefaultCacheBytes).
 	SnapshotCacheBytes int64
-	Limits             Limits     // depth, page size, rate and time limits (limits.go)
-	Conns              ConnLimits // connections and their timeouts (conns.go)
-	Work               WorkLimits // analytics and path fields computing at once (workers.go)
+	// Analytics tunes the background engine of whole-network results
+	// (insight.BackgroundOptions; zero values take its defaults).
+	Analytics insight.BackgroundOptions
+	Limits    Limits     // depth, page size, rate and time limits (limits.go)
+	Conns     ConnLimits // connections and their timeouts (conns.go)
+	Work      WorkLimits // analytics and path fields computing at once (workers.go)
 	// AllowedHosts are host names, besides loopback ones, that requests
 	// arriving on a loopback address may name in their Host (browser.go).
 	AllowedHosts []string

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/partnergraph/partnergraph/server"
@@ -39,7 +40,9 @@ type ServeFlags struct {
 	RequestTimeout  time.Duration
 	StoreTimeout    time.Duration
 	PathBudget      time.Duration
-	CacheBytes      int64 // bound on the snapshot cache's memory
+	CacheBytes      int64         // bound on the snapshot cache's memory
+	AnalyticsBudget time.Duration // time one background computation may take
+	ExactLimit      int64         // n·m above which betweenness is estimated
 	TLSCert, TLSKey string
 
 	envErrs []error // malformed environment variables, reported by check
@@ -78,6 +81,8 @@ func newServeFlags() ServeFlags {
 	f.StoreTimeout = envValue(&f, "PARTNERGRAPH_STORE_TIMEOUT", d.StoreTimeout, time.ParseDuration)
 	f.PathBudget = envValue(&f, "PARTNERGRAPH_PATH_BUDGET", 10*time.Second, time.ParseDuration)
 	f.CacheBytes = envValue(&f, "PARTNERGRAPH_SNAPSHOT_CACHE_BYTES", int64(snapshot.DefaultCacheBytes), func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
+	f.AnalyticsBudget = envValue(&f, "PARTNERGRAPH_ANALYTICS_BUDGET", insight.DefaultBackgroundBudget, time.ParseDuration)
+	f.ExactLimit = envValue(&f, "PARTNERGRAPH_EXACT_BETWEENNESS_LIMIT", insight.DefaultExactLimit, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) })
 	return f
 }
 
@@ -122,6 +127,8 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.DurationVar(&f.StoreTimeout, "store-timeout", f.StoreTimeout, "time one store call may take; Neo4j's transaction timeout (env PARTNERGRAPH_STORE_TIMEOUT)")
 	fl.DurationVar(&f.PathBudget, "path-budget", f.PathBudget, "time a path search may take (env PARTNERGRAPH_PATH_BUDGET)")
 	fl.Int64Var(&f.CacheBytes, "snapshot-cache-bytes", f.CacheBytes, "memory the analytics snapshot cache may hold, in bytes (env PARTNERGRAPH_SNAPSHOT_CACHE_BYTES)")
+	fl.DurationVar(&f.AnalyticsBudget, "analytics-budget", f.AnalyticsBudget, "time one background computation of a whole-network result may take (env PARTNERGRAPH_ANALYTICS_BUDGET)")
+	fl.Int64Var(&f.ExactLimit, "exact-betweenness-limit", f.ExactLimit, "actors × ties above which betweenness is estimated with a guarantee instead of computed exactly (env PARTNERGRAPH_EXACT_BETWEENNESS_LIMIT)")
 	fl.StringVar(&f.TLSCert, "tls-cert", f.TLSCert, "serve HTTPS with this PEM certificate chain (env PARTNERGRAPH_TLS_CERT; needs --tls-key)")
 	fl.StringVar(&f.TLSKey, "tls-key", f.TLSKey, "PEM private key of --tls-cert (env PARTNERGRAPH_TLS_KEY)")
 }
@@ -158,6 +165,8 @@ func (f *ServeFlags) check() error {
 	positive("store-timeout", f.StoreTimeout > 0)
 	positive("path-budget", f.PathBudget > 0)
 	positive("snapshot-cache-bytes", f.CacheBytes > 0)
+	positive("analytics-budget", f.AnalyticsBudget > 0)
+	positive("exact-betweenness-limit", f.ExactLimit > 0)
 	if f.MaxPageSize < 1 || f.MaxPageSize > graph.MaxPageSize {
 		errs = append(errs, fmt.Errorf("--max-page-size must be between 1 and %d", graph.MaxPageSize))
 	}
@@ -182,7 +191,8 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 	}
 	lim.TrustedProxies, _ = f.proxies() // check reported any error
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
-		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts, OpsAddr: f.OpsAddr}
+		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes,
+		Analytics: insight.BackgroundOptions{Budget: f.AnalyticsBudget, ExactLimit: f.ExactLimit}, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts, OpsAddr: f.OpsAddr}
 }
 
 // proxies parses --trusted-proxies: addresses (one host) or CIDR ranges.

@@ -27,8 +27,9 @@ func TestServeFlagsFromEnvironmentAndFlags(t *testing.T) {
 	t.Setenv("PARTNERGRAPH_REQUEST_TIMEOUT", "5s")
 	t.Setenv("PARTNERGRAPH_MAX_PAGE_SIZE", "200")
 	t.Setenv("PARTNERGRAPH_SNAPSHOT_CACHE_BYTES", "1000")
+	t.Setenv("PARTNERGRAPH_EXACT_BETWEENNESS_LIMIT", "5000")
 	cmd := newServeCommand()
-	if err := cmd.ParseFlags([]string{"--max-page-size", "100", "--store-timeout", "2s"}); err != nil {
+	if err := cmd.ParseFlags([]string{"--max-page-size", "100", "--store-timeout", "2s", "--analytics-budget", "3m"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []string{"max-depth", "max-page-size", "request-timeout", "store-timeout", "rate-limit", "snapshot-cache-bytes"} {
@@ -37,7 +38,8 @@ func TestServeFlagsFromEnvironmentAndFlags(t *testing.T) {
 		}
 	}
 	get := func(name string) string { return cmd.Flags().Lookup(name).Value.String() }
-	for name, want := range map[string]string{"max-depth": "9", "max-page-size": "100", "request-timeout": "5s", "store-timeout": "2s", "rate-limit": "0", "snapshot-cache-bytes": "1000"} {
+	for name, want := range map[string]string{"max-depth": "9", "max-page-size": "100", "request-timeout": "5s", "store-timeout": "2s", "rate-limit": "0", "snapshot-cache-bytes": "1000",
+		"analytics-budget": "3m0s", "exact-betweenness-limit": "5000"} {
 		if got := get(name); got != want {
 			t.Errorf("--%s = %s, want %s", name, got, want)
 		}
@@ -64,6 +66,8 @@ func TestServeFlagsCheck(t *testing.T) {
 		"ErrRate":           func(f *ServeFlags) { f.RateLimit = -1 },
 		"ErrCertWithoutKey": func(f *ServeFlags) { f.TLSCert = "cert.pem" },
 		"ErrCacheBytes":     func(f *ServeFlags) { f.CacheBytes = 0 },
+		"ErrBudget":         func(f *ServeFlags) { f.AnalyticsBudget = 0 },
+		"ErrExactLimit":     func(f *ServeFlags) { f.ExactLimit = -1 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newServeFlags()

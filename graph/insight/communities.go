@@ -50,6 +50,7 @@ func Communities(ctx context.Context, s *snapshot.Snapshot, q CommunityQuery) (*
 type Partition struct {
 	Query  CommunityQuery
 	Result *analysis.CommunityResult
+	Info   *Info // when the Background engine served it; nil otherwise
 	s      *snapshot.Snapshot
 }
 

@@ -13,6 +13,11 @@ import (
 type Summary struct {
 	Actors, Links, Ties, Components, LargestComponent    int
 	Density, LargestComponentShare, CrossSectorLinkShare float64
+	// Info and Consistency, when the Background engine served the summary:
+	// when and how it was computed, and what the query asked for (its top
+	// brokers take the same unless asked otherwise).
+	Info        *Info
+	Consistency Consistency
 
 	s *snapshot.Snapshot
 }

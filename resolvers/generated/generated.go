@@ -69,6 +69,15 @@ type ComplexityRoot struct {
 		Paths func(childComplexity int) int
 	}
 
+	AnalyticsResult struct {
+		ComputedAt func(childComplexity int) int
+		Delta      func(childComplexity int) int
+		Epsilon    func(childComplexity int) int
+		Method     func(childComplexity int) int
+		Stale      func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
 	ApiKey struct {
 		Created func(childComplexity int) int
 		ID      func(childComplexity int) int
@@ -121,6 +130,11 @@ type ComplexityRoot struct {
 		Organisations      func(childComplexity int) int
 		Sectors            func(childComplexity int) int
 		Substitutes        func(childComplexity int, first *int32) int
+	}
+
+	BrokerRanking struct {
+		Brokers func(childComplexity int) int
+		Result  func(childComplexity int) int
 	}
 
 	BrokerScore struct {
@@ -181,6 +195,7 @@ type ComplexityRoot struct {
 		Count       func(childComplexity int) int
 		Modularity  func(childComplexity int) int
 		Resolution  func(childComplexity int) int
+		Result      func(childComplexity int) int
 		Seed        func(childComplexity int) int
 	}
 
@@ -337,8 +352,9 @@ type ComplexityRoot struct {
 		LargestComponent      func(childComplexity int) int
 		LargestComponentShare func(childComplexity int) int
 		Links                 func(childComplexity int) int
+		Result                func(childComplexity int) int
 		Ties                  func(childComplexity int) int
-		TopBrokers            func(childComplexity int, metric *model.Metric, first *int32) int
+		TopBrokers            func(childComplexity int, metric *model.Metric, first *int32, consistency *model.Consistency) int
 	}
 
 	NewApiKey struct {
@@ -461,10 +477,11 @@ type ComplexityRoot struct {
 		Bridges              func(childComplexity int, scope *model.Scope) int
 		BrokerHistory        func(childComplexity int, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) int
 		BrokerProfile        func(childComplexity int, actor string, scope *model.Scope) int
+		BrokerRanking        func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
 		BrokerTrends         func(childComplexity int, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) int
-		BrokerageRoles       func(childComplexity int, scope *model.Scope, groupBy *model.GroupBy, first *int32) int
-		Brokers              func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) int
-		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) int
+		BrokerageRoles       func(childComplexity int, scope *model.Scope, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
+		Brokers              func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
+		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) int
 		ConnectionResilience func(childComplexity int, from string, to string, scope *model.Scope) int
 		Cutpoints            func(childComplexity int, scope *model.Scope) int
 		EgoNetwork           func(childComplexity int, actor string, radius *int32, scope *model.Scope) int
@@ -473,7 +490,7 @@ type ComplexityRoot struct {
 		Links                func(childComplexity int, filter *model.LinkFilter, first *int32, after *string) int
 		Me                   func(childComplexity int) int
 		Neighbourhood        func(childComplexity int, id string, hops *int32, scope *model.Scope) int
-		NetworkSummary       func(childComplexity int, scope *model.Scope) int
+		NetworkSummary       func(childComplexity int, scope *model.Scope, consistency *model.Consistency) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
 		Organisations        func(childComplexity int, search *string, filter *model.OrganisationFilter, first *int32, after *string) int
@@ -484,7 +501,7 @@ type ComplexityRoot struct {
 		Reachability         func(childComplexity int, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) int
 		ReachableBy          func(childComplexity int, from string, by graph.Date, scope *model.Scope, first *int32) int
 		RemovalImpact        func(childComplexity int, actors []string, scope *model.Scope) int
-		StructuralHoles      func(childComplexity int, scope *model.Scope, first *int32) int
+		StructuralHoles      func(childComplexity int, scope *model.Scope, first *int32, consistency *model.Consistency) int
 	}
 
 	Reach struct {
@@ -572,6 +589,7 @@ type CommunitiesResolver interface {
 	Algorithm(ctx context.Context, obj *insight.Partition) (model.CommunityAlgorithm, error)
 
 	Communities(ctx context.Context, obj *insight.Partition, first *int32) ([]*insight.Community, error)
+	Result(ctx context.Context, obj *insight.Partition) (*model.AnalyticsResult, error)
 }
 type CommunityResolver interface {
 	Actors(ctx context.Context, obj *insight.Community, first *int32) ([]model.Actor, error)
@@ -616,7 +634,8 @@ type MutationResolver interface {
 	ImportNetwork(ctx context.Context, files []*graphql.Upload, dryRun *bool, directed *bool, mapping []*model.ColumnMapping, keyPrefix *string) (*model.ImportResult, error)
 }
 type NetworkSummaryResolver interface {
-	TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32) ([]*model.BrokerScore, error)
+	TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
+	Result(ctx context.Context, obj *insight.Summary) (*model.AnalyticsResult, error)
 }
 type OrganisationResolver interface {
 	Parent(ctx context.Context, obj *model.Organisation) (*model.Organisation, error)
@@ -656,14 +675,15 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*model.Caller, error)
 	AuditLog(ctx context.Context, first *int32, after *string) (*model.AuditEntryConnection, error)
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
-	Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) (*insight.Partition, error)
-	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) ([]*model.BrokerScore, error)
-	BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32) ([]*model.BrokerageRoles, error)
-	StructuralHoles(ctx context.Context, scope *model.Scope, first *int32) ([]*model.StructuralHoles, error)
+	Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error)
+	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
+	BrokerRanking(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) (*model.BrokerRanking, error)
+	BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerageRoles, error)
+	StructuralHoles(ctx context.Context, scope *model.Scope, first *int32, consistency *model.Consistency) ([]*model.StructuralHoles, error)
 	Cutpoints(ctx context.Context, scope *model.Scope) ([]model.Actor, error)
 	Bridges(ctx context.Context, scope *model.Scope) ([]*model.Bridge, error)
 	RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error)
-	NetworkSummary(ctx context.Context, scope *model.Scope) (*insight.Summary, error)
+	NetworkSummary(ctx context.Context, scope *model.Scope, consistency *model.Consistency) (*insight.Summary, error)
 	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error)
 	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
 	BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error)
@@ -752,6 +772,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AllShortestPaths.Paths(childComplexity), true
+
+	case "AnalyticsResult.computedAt":
+		if e.ComplexityRoot.AnalyticsResult.ComputedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsResult.ComputedAt(childComplexity), true
+	case "AnalyticsResult.delta":
+		if e.ComplexityRoot.AnalyticsResult.Delta == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsResult.Delta(childComplexity), true
+	case "AnalyticsResult.epsilon":
+		if e.ComplexityRoot.AnalyticsResult.Epsilon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsResult.Epsilon(childComplexity), true
+	case "AnalyticsResult.method":
+		if e.ComplexityRoot.AnalyticsResult.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsResult.Method(childComplexity), true
+	case "AnalyticsResult.stale":
+		if e.ComplexityRoot.AnalyticsResult.Stale == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsResult.Stale(childComplexity), true
+	case "AnalyticsResult.version":
+		if e.ComplexityRoot.AnalyticsResult.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsResult.Version(childComplexity), true
 
 	case "ApiKey.created":
 		if e.ComplexityRoot.ApiKey.Created == nil {
@@ -989,6 +1046,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrokerProfile.Substitutes(childComplexity, args["first"].(*int32)), true
+
+	case "BrokerRanking.brokers":
+		if e.ComplexityRoot.BrokerRanking.Brokers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerRanking.Brokers(childComplexity), true
+	case "BrokerRanking.result":
+		if e.ComplexityRoot.BrokerRanking.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerRanking.Result(childComplexity), true
 
 	case "BrokerScore.actor":
 		if e.ComplexityRoot.BrokerScore.Actor == nil {
@@ -1235,6 +1305,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Communities.Resolution(childComplexity), true
+	case "Communities.result":
+		if e.ComplexityRoot.Communities.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Communities.Result(childComplexity), true
 	case "Communities.seed":
 		if e.ComplexityRoot.Communities.Seed == nil {
 			break
@@ -1985,6 +2061,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkSummary.Links(childComplexity), true
+	case "NetworkSummary.result":
+		if e.ComplexityRoot.NetworkSummary.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkSummary.Result(childComplexity), true
 	case "NetworkSummary.ties":
 		if e.ComplexityRoot.NetworkSummary.Ties == nil {
 			break
@@ -2001,7 +2083,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.NetworkSummary.TopBrokers(childComplexity, args["metric"].(*model.Metric), args["first"].(*int32)), true
+		return e.ComplexityRoot.NetworkSummary.TopBrokers(childComplexity, args["metric"].(*model.Metric), args["first"].(*int32), args["consistency"].(*model.Consistency)), true
 
 	case "NewApiKey.key":
 		if e.ComplexityRoot.NewApiKey.Key == nil {
@@ -2561,6 +2643,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BrokerProfile(childComplexity, args["actor"].(string), args["scope"].(*model.Scope)), true
+	case "Query.brokerRanking":
+		if e.ComplexityRoot.Query.BrokerRanking == nil {
+			break
+		}
+
+		args, err := ec.field_Query_brokerRanking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BrokerRanking(childComplexity, args["scope"].(*model.Scope), args["metric"].(*model.Metric), args["groupBy"].(*model.GroupBy), args["first"].(*int32), args["consistency"].(*model.Consistency)), true
 	case "Query.brokerTrends":
 		if e.ComplexityRoot.Query.BrokerTrends == nil {
 			break
@@ -2582,7 +2675,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.BrokerageRoles(childComplexity, args["scope"].(*model.Scope), args["groupBy"].(*model.GroupBy), args["first"].(*int32)), true
+		return e.ComplexityRoot.Query.BrokerageRoles(childComplexity, args["scope"].(*model.Scope), args["groupBy"].(*model.GroupBy), args["first"].(*int32), args["consistency"].(*model.Consistency)), true
 	case "Query.brokers":
 		if e.ComplexityRoot.Query.Brokers == nil {
 			break
@@ -2593,7 +2686,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Brokers(childComplexity, args["scope"].(*model.Scope), args["metric"].(*model.Metric), args["groupBy"].(*model.GroupBy), args["first"].(*int32)), true
+		return e.ComplexityRoot.Query.Brokers(childComplexity, args["scope"].(*model.Scope), args["metric"].(*model.Metric), args["groupBy"].(*model.GroupBy), args["first"].(*int32), args["consistency"].(*model.Consistency)), true
 	case "Query.communities":
 		if e.ComplexityRoot.Query.Communities == nil {
 			break
@@ -2604,7 +2697,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Communities(childComplexity, args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32)), true
+		return e.ComplexityRoot.Query.Communities(childComplexity, args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32), args["consistency"].(*model.Consistency)), true
 	case "Query.connectionResilience":
 		if e.ComplexityRoot.Query.ConnectionResilience == nil {
 			break
@@ -2699,7 +2792,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.NetworkSummary(childComplexity, args["scope"].(*model.Scope)), true
+		return e.ComplexityRoot.Query.NetworkSummary(childComplexity, args["scope"].(*model.Scope), args["consistency"].(*model.Consistency)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2820,7 +2913,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.StructuralHoles(childComplexity, args["scope"].(*model.Scope), args["first"].(*int32)), true
+		return e.ComplexityRoot.Query.StructuralHoles(childComplexity, args["scope"].(*model.Scope), args["first"].(*int32), args["consistency"].(*model.Consistency)), true
 
 	case "Reach.actors":
 		if e.ComplexityRoot.Reach.Actors == nil {
@@ -3343,6 +3436,53 @@ type Communities {
   count: Int!
   "The communities, largest first."
   communities(first: Int = 20): [Community!]!
+  "When and how the partition was computed."
+  result: AnalyticsResult!
+}
+
+"""
+Which result of a whole-network analytic a query accepts. These results (betweenness, brokerage,
+Burt's measures, closeness, eigenvector, communities) are computed in the background, once per
+version of the network, for the queries that ask for them; a burst of writes costs one
+recomputation. Omitted: FRESH on a network small enough to recompute within a request (actors ×
+ties up to the server's fresh limit, 10^7 by default, which the demo network and one
+partnership's network are well within), LATEST beyond it, so large networks stay answerable
+under writes.
+"""
+enum Consistency {
+  "The newest finished result at once, even if the network has changed since (` + "`" + `stale` + "`" + ` in its AnalyticsResult). Only a result never computed before is waited for."
+  LATEST
+  "The result for the network as it is when the query arrives, waited for within the request's time limit."
+  FRESH
+}
+
+"How a whole-network result was computed."
+enum AnalyticsMethod {
+  EXACT
+  "Betweenness from sampled source actors (Brandes & Pich 2007), as many as Hoeffding's bound asks for epsilon and delta."
+  SOURCE_SAMPLING
+  "Betweenness by KADABRA's adaptive sampling of shortest paths (Borassi & Natale 2016)."
+  KADABRA
+}
+
+"When and how a whole-network result was computed."
+type AnalyticsResult {
+  "The version of the network the result was computed on (the store's change counter)."
+  version: Count!
+  "When the computation finished (RFC 3339, UTC)."
+  computedAt: String!
+  "The network has changed since the result was computed (only ever true with LATEST)."
+  stale: Boolean!
+  method: AnalyticsMethod!
+  "An estimate's guarantee: every normalised value within ±epsilon of the exact one, with probability at least 1 − delta. Null when EXACT."
+  epsilon: Float
+  delta: Float
+}
+
+"A broker ranking with the result it was read from."
+type BrokerRanking {
+  result: AnalyticsResult!
+  brokers: [BrokerScore!]!
 }
 
 "The windows a history or trend cuts from..to into (at most 50)."
@@ -3480,7 +3620,10 @@ type NetworkSummary {
   largestComponentShare: Float!
   "Share of links whose ends are in different sectors (both ends known)."
   crossSectorLinkShare: Float!
-  topBrokers(metric: Metric = BETWEENNESS, first: Int = 5): [BrokerScore!]!
+  "The strongest brokers; consistency as the summary's unless given."
+  topBrokers(metric: Metric = BETWEENNESS, first: Int = 5, consistency: Consistency): [BrokerScore!]!
+  "When and how the summary was computed (its topBrokers say theirs through brokerRanking)."
+  result: AnalyticsResult!
 }
 
 "The order of a broker's bridged pairs; ties are broken by names, then keys."
@@ -3561,20 +3704,26 @@ extend type Query {
   is, at a resolution (larger gives more, smaller communities) and a seed; the same scope, network,
   resolution and seed give the same communities.
   """
-  communities(scope: Scope, algorithm: CommunityAlgorithm = LEIDEN, resolution: Float = 1, seed: Int = 0): Communities!
-  "Actors ranked by a brokerage metric."
-  brokers(scope: Scope, metric: Metric = BETWEENNESS, groupBy: GroupBy = SECTOR, first: Int = 10): [BrokerScore!]!
-  "Gould–Fernandez roles for every actor with any brokerage, most total first."
-  brokerageRoles(scope: Scope, groupBy: GroupBy = SECTOR, first: Int = 50): [BrokerageRoles!]!
-  "Burt's structural holes, least constrained first."
-  structuralHoles(scope: Scope, first: Int = 50): [StructuralHoles!]!
+  communities(scope: Scope, algorithm: CommunityAlgorithm = LEIDEN, resolution: Float = 1, seed: Int = 0, consistency: Consistency): Communities!
+  "Actors ranked by a brokerage metric (brokerRanking also says when and how the ranking was computed)."
+  brokers(scope: Scope, metric: Metric = BETWEENNESS, groupBy: GroupBy = SECTOR, first: Int = 10, consistency: Consistency): [BrokerScore!]!
+  """
+  Actors ranked by a brokerage metric, with the version, time and method of the result: a dashboard's
+  query. Betweenness on a network too large to compute exactly within the server's limit is
+  estimated with a guarantee (see AnalyticsResult).
+  """
+  brokerRanking(scope: Scope, metric: Metric = BETWEENNESS, groupBy: GroupBy = SECTOR, first: Int = 10, consistency: Consistency): BrokerRanking!
+  "Gould–Fernandez roles for every actor with any brokerage, most total first (from the result brokerRanking(metric: BROKERAGE) reports)."
+  brokerageRoles(scope: Scope, groupBy: GroupBy = SECTOR, first: Int = 50, consistency: Consistency): [BrokerageRoles!]!
+  "Burt's structural holes, least constrained first (from the result brokerRanking(metric: CONSTRAINT) reports)."
+  structuralHoles(scope: Scope, first: Int = 50, consistency: Consistency): [StructuralHoles!]!
   "Actors whose departure would split the network (articulation points)."
   cutpoints(scope: Scope): [Actor!]!
   "Ties whose loss would split the network."
   bridges(scope: Scope): [Bridge!]!
   "What breaks if these actors leave."
   removalImpact(actors: [ID!]!, scope: Scope): RemovalImpact!
-  networkSummary(scope: Scope): NetworkSummary!
+  networkSummary(scope: Scope, consistency: Consistency): NetworkSummary!
   brokerProfile(actor: ID!, scope: Scope): BrokerProfile!
   "The actor's metric per time window, for trend charts."
   brokerHistory(actor: ID!, metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope): [MetricPoint!]!
@@ -4270,6 +4419,24 @@ func (ec *executionContext) childFields_AllShortestPaths(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type AllShortestPaths", field.Name)
 }
 
+func (ec *executionContext) childFields_AnalyticsResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_AnalyticsResult_version(ctx, field)
+	case "computedAt":
+		return ec.fieldContext_AnalyticsResult_computedAt(ctx, field)
+	case "stale":
+		return ec.fieldContext_AnalyticsResult_stale(ctx, field)
+	case "method":
+		return ec.fieldContext_AnalyticsResult_method(ctx, field)
+	case "epsilon":
+		return ec.fieldContext_AnalyticsResult_epsilon(ctx, field)
+	case "delta":
+		return ec.fieldContext_AnalyticsResult_delta(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnalyticsResult", field.Name)
+}
+
 func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4376,6 +4543,16 @@ func (ec *executionContext) childFields_BrokerProfile(ctx context.Context, field
 		return ec.fieldContext_BrokerProfile_brokeredLinks(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BrokerProfile", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokerRanking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "result":
+		return ec.fieldContext_BrokerRanking_result(ctx, field)
+	case "brokers":
+		return ec.fieldContext_BrokerRanking_brokers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokerRanking", field.Name)
 }
 
 func (ec *executionContext) childFields_BrokerScore(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4496,6 +4673,8 @@ func (ec *executionContext) childFields_Communities(ctx context.Context, field g
 		return ec.fieldContext_Communities_count(ctx, field)
 	case "communities":
 		return ec.fieldContext_Communities_communities(ctx, field)
+	case "result":
+		return ec.fieldContext_Communities_result(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Communities", field.Name)
 }
@@ -4760,6 +4939,8 @@ func (ec *executionContext) childFields_NetworkSummary(ctx context.Context, fiel
 		return ec.fieldContext_NetworkSummary_crossSectorLinkShare(ctx, field)
 	case "topBrokers":
 		return ec.fieldContext_NetworkSummary_topBrokers(ctx, field)
+	case "result":
+		return ec.fieldContext_NetworkSummary_result(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkSummary", field.Name)
 }
@@ -5711,6 +5892,14 @@ func (ec *executionContext) field_NetworkSummary_topBrokers_args(ctx context.Con
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg2
 	return args, nil
 }
 
@@ -6078,6 +6267,52 @@ func (ec *executionContext) field_Query_brokerProfile_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_brokerRanking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.Metric, error) {
+			return ec.unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg4
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_brokerTrends_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6159,6 +6394,14 @@ func (ec *executionContext) field_Query_brokerageRoles_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg3
 	return args, nil
 }
 
@@ -6197,6 +6440,14 @@ func (ec *executionContext) field_Query_brokers_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg4
 	return args, nil
 }
 
@@ -6235,6 +6486,14 @@ func (ec *executionContext) field_Query_communities_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["seed"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg4
 	return args, nil
 }
 
@@ -6499,6 +6758,14 @@ func (ec *executionContext) field_Query_networkSummary_args(ctx context.Context,
 		return nil, err
 	}
 	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg1
 	return args, nil
 }
 
@@ -6813,6 +7080,14 @@ func (ec *executionContext) field_Query_structuralHoles_args(ctx context.Context
 		return nil, err
 	}
 	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg2
 	return args, nil
 }
 
@@ -7140,6 +7415,144 @@ func (ec *executionContext) fieldContext_AllShortestPaths_paths(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _AnalyticsResult_version(ctx context.Context, field graphql.CollectedField, obj *model.AnalyticsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsResult_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNCount2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsResult_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsResult", field, false, false, "Count")
+}
+
+func (ec *executionContext) _AnalyticsResult_computedAt(ctx context.Context, field graphql.CollectedField, obj *model.AnalyticsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsResult_computedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ComputedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsResult_computedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _AnalyticsResult_stale(ctx context.Context, field graphql.CollectedField, obj *model.AnalyticsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsResult_stale(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stale, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsResult_stale(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AnalyticsResult_method(ctx context.Context, field graphql.CollectedField, obj *model.AnalyticsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsResult_method(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Method, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AnalyticsMethod) graphql.Marshaler {
+			return ec.marshalNAnalyticsMethod2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAnalyticsMethod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsResult_method(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsResult", field, false, false, "AnalyticsMethod")
+}
+
+func (ec *executionContext) _AnalyticsResult_epsilon(ctx context.Context, field graphql.CollectedField, obj *model.AnalyticsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsResult_epsilon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Epsilon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsResult_epsilon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsResult", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AnalyticsResult_delta(ctx context.Context, field graphql.CollectedField, obj *model.AnalyticsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsResult_delta(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delta, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsResult_delta(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsResult", field, false, false, "Float")
 }
 
 func (ec *executionContext) _ApiKey_id(ctx context.Context, field graphql.CollectedField, obj *model.APIKey) (ret graphql.Marshaler) {
@@ -8118,6 +8531,70 @@ func (ec *executionContext) fieldContext_BrokerProfile_brokeredLinks(_ context.C
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerRanking_result(ctx context.Context, field graphql.CollectedField, obj *model.BrokerRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerRanking_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnalyticsResult) graphql.Marshaler {
+			return ec.marshalNAnalyticsResult2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAnalyticsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerRanking_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalyticsResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerRanking_brokers(ctx context.Context, field graphql.CollectedField, obj *model.BrokerRanking) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerRanking_brokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Brokers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerScore) graphql.Marshaler {
+			return ec.marshalNBrokerScore2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerScoreᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerRanking_brokers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerRanking",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerScore(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9186,6 +9663,38 @@ func (ec *executionContext) fieldContext_Communities_communities(ctx context.Con
 	if fc.Args, err = ec.field_Communities_communities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Communities_result(ctx context.Context, field graphql.CollectedField, obj *insight.Partition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Communities_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Communities().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnalyticsResult) graphql.Marshaler {
+			return ec.marshalNAnalyticsResult2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAnalyticsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Communities_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Communities",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalyticsResult(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -12329,7 +12838,7 @@ func (ec *executionContext) _NetworkSummary_topBrokers(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.NetworkSummary().TopBrokers(ctx, obj, fc.Args["metric"].(*model.Metric), fc.Args["first"].(*int32))
+			return ec.Resolvers.NetworkSummary().TopBrokers(ctx, obj, fc.Args["metric"].(*model.Metric), fc.Args["first"].(*int32), fc.Args["consistency"].(*model.Consistency))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerScore) graphql.Marshaler {
@@ -12359,6 +12868,38 @@ func (ec *executionContext) fieldContext_NetworkSummary_topBrokers(ctx context.C
 	if fc.Args, err = ec.field_NetworkSummary_topBrokers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkSummary_result(ctx context.Context, field graphql.CollectedField, obj *insight.Summary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkSummary_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkSummary().Result(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AnalyticsResult) graphql.Marshaler {
+			return ec.marshalNAnalyticsResult2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAnalyticsResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkSummary_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalyticsResult(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -14973,7 +15514,7 @@ func (ec *executionContext) _Query_communities(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Communities(ctx, fc.Args["scope"].(*model.Scope), fc.Args["algorithm"].(*model.CommunityAlgorithm), fc.Args["resolution"].(*float64), fc.Args["seed"].(*int32))
+			return ec.Resolvers.Query().Communities(ctx, fc.Args["scope"].(*model.Scope), fc.Args["algorithm"].(*model.CommunityAlgorithm), fc.Args["resolution"].(*float64), fc.Args["seed"].(*int32), fc.Args["consistency"].(*model.Consistency))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *insight.Partition) graphql.Marshaler {
@@ -15017,7 +15558,7 @@ func (ec *executionContext) _Query_brokers(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Brokers(ctx, fc.Args["scope"].(*model.Scope), fc.Args["metric"].(*model.Metric), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32))
+			return ec.Resolvers.Query().Brokers(ctx, fc.Args["scope"].(*model.Scope), fc.Args["metric"].(*model.Metric), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32), fc.Args["consistency"].(*model.Consistency))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerScore) graphql.Marshaler {
@@ -15051,6 +15592,50 @@ func (ec *executionContext) fieldContext_Query_brokers(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_brokerRanking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_brokerRanking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BrokerRanking(ctx, fc.Args["scope"].(*model.Scope), fc.Args["metric"].(*model.Metric), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32), fc.Args["consistency"].(*model.Consistency))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerRanking) graphql.Marshaler {
+			return ec.marshalNBrokerRanking2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerRanking(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_brokerRanking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerRanking(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_brokerRanking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_brokerageRoles(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15061,7 +15646,7 @@ func (ec *executionContext) _Query_brokerageRoles(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().BrokerageRoles(ctx, fc.Args["scope"].(*model.Scope), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32))
+			return ec.Resolvers.Query().BrokerageRoles(ctx, fc.Args["scope"].(*model.Scope), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32), fc.Args["consistency"].(*model.Consistency))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerageRoles) graphql.Marshaler {
@@ -15105,7 +15690,7 @@ func (ec *executionContext) _Query_structuralHoles(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().StructuralHoles(ctx, fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+			return ec.Resolvers.Query().StructuralHoles(ctx, fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32), fc.Args["consistency"].(*model.Consistency))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.StructuralHoles) graphql.Marshaler {
@@ -15281,7 +15866,7 @@ func (ec *executionContext) _Query_networkSummary(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().NetworkSummary(ctx, fc.Args["scope"].(*model.Scope))
+			return ec.Resolvers.Query().NetworkSummary(ctx, fc.Args["scope"].(*model.Scope), fc.Args["consistency"].(*model.Consistency))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *insight.Summary) graphql.Marshaler {
@@ -19405,6 +19990,64 @@ func (ec *executionContext) _AllShortestPaths(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var analyticsResultImplementors = []string{"AnalyticsResult"}
+
+func (ec *executionContext) _AnalyticsResult(ctx context.Context, sel ast.SelectionSet, obj *model.AnalyticsResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analyticsResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnalyticsResult")
+		case "version":
+			out.Values[i] = ec._AnalyticsResult_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "computedAt":
+			out.Values[i] = ec._AnalyticsResult_computedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "stale":
+			out.Values[i] = ec._AnalyticsResult_stale(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "method":
+			out.Values[i] = ec._AnalyticsResult_method(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "epsilon":
+			out.Values[i] = ec._AnalyticsResult_epsilon(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "delta":
+			out.Values[i] = ec._AnalyticsResult_delta(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var apiKeyImplementors = []string{"ApiKey"}
 
 func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, obj *model.APIKey) graphql.Marshaler {
@@ -19750,6 +20393,44 @@ func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._BrokerProfile_brokeredLinks(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokerRankingImplementors = []string{"BrokerRanking"}
+
+func (ec *executionContext) _BrokerRanking(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerRanking) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerRankingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokerRanking")
+		case "result":
+			out.Values[i] = ec._BrokerRanking_result(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "brokers":
+			out.Values[i] = ec._BrokerRanking_brokers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20147,6 +20828,12 @@ func (ec *executionContext) _Communities(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Communities_communities(ctx, field, obj)
+				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Communities_result(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21233,6 +21920,12 @@ func (ec *executionContext) _NetworkSummary(ctx context.Context, sel ast.Selecti
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._NetworkSummary_topBrokers(ctx, field, obj)
 				})
+		case "result":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkSummary_result(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22091,6 +22784,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_brokers(ctx, field)
+				})
+		case "brokerRanking":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_brokerRanking(ctx, field)
 				})
 		case "brokerageRoles":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -23119,6 +23818,24 @@ func (ec *executionContext) marshalNAllShortestPaths2ᚖgithubᚗcomᚋpartnergr
 	return ec._AllShortestPaths(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAnalyticsMethod2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAnalyticsMethod(ctx context.Context, v any) (model.AnalyticsMethod, error) {
+	var res model.AnalyticsMethod
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnalyticsMethod2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAnalyticsMethod(ctx context.Context, sel ast.SelectionSet, v model.AnalyticsMethod) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNAnalyticsResult2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAnalyticsResult(ctx context.Context, sel ast.SelectionSet, v *model.AnalyticsResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnalyticsResult!")
+		return graphql.Null
+	}
+	return ec._AnalyticsResult(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNApiKey2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAPIKeyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.APIKey) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23253,6 +23970,14 @@ func (ec *executionContext) marshalNBrokerProfile2ᚖgithubᚗcomᚋpartnergraph
 		return graphql.Null
 	}
 	return ec._BrokerProfile(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokerRanking2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerRanking(ctx context.Context, sel ast.SelectionSet, v *model.BrokerRanking) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokerRanking!")
+		return graphql.Null
+	}
+	return ec._BrokerRanking(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBrokerScore2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerScoreᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrokerScore) graphql.Marshaler {
@@ -24638,6 +25363,22 @@ func (ec *executionContext) unmarshalOCommunityAlgorithm2ᚖgithubᚗcomᚋpartn
 }
 
 func (ec *executionContext) marshalOCommunityAlgorithm2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx context.Context, sel ast.SelectionSet, v *model.CommunityAlgorithm) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx context.Context, v any) (*model.Consistency, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Consistency)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx context.Context, sel ast.SelectionSet, v *model.Consistency) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

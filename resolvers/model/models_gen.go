@@ -52,6 +52,20 @@ type AllShortestPaths struct {
 	Paths []*KnowledgePath `json:"paths"`
 }
 
+// When and how a whole-network result was computed.
+type AnalyticsResult struct {
+	// The version of the network the result was computed on (the store's change counter).
+	Version int64 `json:"version"`
+	// When the computation finished (RFC 3339, UTC).
+	ComputedAt string `json:"computedAt"`
+	// The network has changed since the result was computed (only ever true with LATEST).
+	Stale  bool            `json:"stale"`
+	Method AnalyticsMethod `json:"method"`
+	// An estimate's guarantee: every normalised value within ±epsilon of the exact one, with probability at least 1 − delta. Null when EXACT.
+	Epsilon *float64 `json:"epsilon,omitempty"`
+	Delta   *float64 `json:"delta,omitempty"`
+}
+
 // An API key. Its secret is shown once, when it is created, and stored only as a SHA-256 hash.
 type APIKey struct {
 	ID   string     `json:"id"`
@@ -94,6 +108,12 @@ type Bridge struct {
 	Target Actor `json:"target"`
 	// The links behind the bridge (parallel links are one tie).
 	Links []*Link `json:"links"`
+}
+
+// A broker ranking with the result it was read from.
+type BrokerRanking struct {
+	Result  *AnalyticsResult `json:"result"`
+	Brokers []*BrokerScore   `json:"brokers"`
 }
 
 type BrokerScore struct {
@@ -619,6 +639,66 @@ func (e AccessRole) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a whole-network result was computed.
+type AnalyticsMethod string
+
+const (
+	AnalyticsMethodExact AnalyticsMethod = "EXACT"
+	// Betweenness from sampled source actors (Brandes & Pich 2007), as many as Hoeffding's bound asks for epsilon and delta.
+	AnalyticsMethodSourceSampling AnalyticsMethod = "SOURCE_SAMPLING"
+	// Betweenness by KADABRA's adaptive sampling of shortest paths (Borassi & Natale 2016).
+	AnalyticsMethodKadabra AnalyticsMethod = "KADABRA"
+)
+
+var AllAnalyticsMethod = []AnalyticsMethod{
+	AnalyticsMethodExact,
+	AnalyticsMethodSourceSampling,
+	AnalyticsMethodKadabra,
+}
+
+func (e AnalyticsMethod) IsValid() bool {
+	switch e {
+	case AnalyticsMethodExact, AnalyticsMethodSourceSampling, AnalyticsMethodKadabra:
+		return true
+	}
+	return false
+}
+
+func (e AnalyticsMethod) String() string {
+	return string(e)
+}
+
+func (e *AnalyticsMethod) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnalyticsMethod(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnalyticsMethod", str)
+	}
+	return nil
+}
+
+func (e AnalyticsMethod) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnalyticsMethod) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnalyticsMethod) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type AuditAction string
 
 const (
@@ -728,6 +808,70 @@ func (e *CommunityAlgorithm) UnmarshalJSON(b []byte) error {
 }
 
 func (e CommunityAlgorithm) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which result of a whole-network analytic a query accepts. These results (betweenness, brokerage,
+// Burt's measures, closeness, eigenvector, communities) are computed in the background, once per
+// version of the network, for the queries that ask for them; a burst of writes costs one
+// recomputation. Omitted: FRESH on a network small enough to recompute within a request (actors ×
+// ties up to the server's fresh limit, 10^7 by default, which the demo network and one
+// partnership's network are well within), LATEST beyond it, so large networks stay answerable
+// under writes.
+type Consistency string
+
+const (
+	// The newest finished result at once, even if the network has changed since (`stale` in its AnalyticsResult). Only a result never computed before is waited for.
+	ConsistencyLatest Consistency = "LATEST"
+	// The result for the network as it is when the query arrives, waited for within the request's time limit.
+	ConsistencyFresh Consistency = "FRESH"
+)
+
+var AllConsistency = []Consistency{
+	ConsistencyLatest,
+	ConsistencyFresh,
+}
+
+func (e Consistency) IsValid() bool {
+	switch e {
+	case ConsistencyLatest, ConsistencyFresh:
+		return true
+	}
+	return false
+}
+
+func (e Consistency) String() string {
+	return string(e)
+}
+
+func (e *Consistency) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Consistency(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Consistency", str)
+	}
+	return nil
+}
+
+func (e Consistency) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Consistency) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Consistency) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
