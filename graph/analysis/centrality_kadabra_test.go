@@ -195,17 +195,31 @@ func TestKadabraBound(t *testing.T) {
 
 // TestKadabraBoundCaHepTh checks the guarantee on ca-HepTh (9,877 nodes,
 // exact betweenness takes seconds) over PARTNERGRAPH_KADABRA_SEEDS seeds
-// (default 3; scripts/bench-kadabra runs 50) and logs a summary line that
-// the script reads.
+// (default 3; scripts/bench-kadabra runs 50) at PARTNERGRAPH_KADABRA_EPS
+// and PARTNERGRAPH_KADABRA_DELTA (default 0.01 and 0.1), and logs a summary
+// line that the script reads.
 func TestKadabraBoundCaHepTh(t *testing.T) {
-	seeds := 3
-	if s := os.Getenv("PARTNERGRAPH_KADABRA_SEEDS"); s != "" {
-		var err error
-		if seeds, err = strconv.Atoi(s); err != nil || seeds < 1 {
-			t.Fatalf("PARTNERGRAPH_KADABRA_SEEDS=%q: want a positive count", s)
-		}
+	seeds := kadabraEnv(t, "PARTNERGRAPH_KADABRA_SEEDS", 3)
+	if seeds < 1 || seeds != math.Trunc(seeds) {
+		t.Fatalf("PARTNERGRAPH_KADABRA_SEEDS=%v: want a positive count", seeds)
 	}
-	kadabraCheckBound(t, refLoadNetwork(t, "ca-hepth"), 0.01, 0.1, seeds)
+	eps := kadabraEnv(t, "PARTNERGRAPH_KADABRA_EPS", 0.01)
+	delta := kadabraEnv(t, "PARTNERGRAPH_KADABRA_DELTA", 0.1)
+	kadabraCheckBound(t, refLoadNetwork(t, "ca-hepth"), eps, delta, int(seeds))
+}
+
+// kadabraEnv returns the environment variable name as a number, or def
+// when it is unset; anything else fails the test.
+func kadabraEnv(t *testing.T, name string, def float64) float64 {
+	s := os.Getenv(name)
+	if s == "" {
+		return def
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%s=%q: want a number", name, s)
+	}
+	return x
 }
 
 func kadabraCheckBound(t *testing.T, g *Graph, eps, delta float64, seeds int) {
