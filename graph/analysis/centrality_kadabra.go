@@ -224,7 +224,9 @@ func (k *kadabra) allocateDelta(counts []float64, calib int) []float64 {
 		}
 		return math.Exp(-c * eps2 / b)
 	}
-	lo, hi := 0.0, math.Log(4*n*(1-kadabraBalancing)/delta)/eps2
+	// At hi every term is at most exp(−hi·ε²) (b̃₀ ≤ 1), so the sum is
+	// within budget; the bisection keeps it so, and every δ stays below 1.
+	lo, hi := 0.0, math.Log(4*n/(delta*(1-kadabraBalancing)))/eps2
 	for hi-lo > k.eps/10 {
 		c := (lo + hi) / 2
 		sum := 0.0
@@ -301,8 +303,11 @@ func (k *kadabraSampler) path() {
 	if t >= s {
 		t++
 	}
-	if !k.g.Directed && k.comp[s] != k.comp[t] {
-		return // no path: the search would only visit s's component
+	// No path when t's component comes after s's in Tarjan's order (it
+	// cannot be reached from s), or differs when undirected: the search
+	// would only visit what s reaches.
+	if k.comp[t] > k.comp[s] || !k.g.Directed && k.comp[t] != k.comp[s] {
+		return
 	}
 	if k.meet(s, t) {
 		k.draw(s, t)
