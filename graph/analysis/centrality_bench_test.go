@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,53 +57,6 @@ func BenchmarkBetweenness(b *testing.B) {
 			b.ReportMetric(float64(centCPUTime()-cpu0)/float64(b.N), "cpu-ns/op")
 		})
 	}
-}
-
-// BenchmarkBetweennessKadabra times BetweennessKadabra (normalised, all
-// GOMAXPROCS cores) on the benchmark datasets at PARTNERGRAPH_KADABRA_EPS
-// and PARTNERGRAPH_KADABRA_DELTA (default 0.01 and 0.1), seeds counting up
-// from PARTNERGRAPH_KADABRA_SEED (default 0). scripts/bench-kadabra runs it
-// beside NetworKit's KadabraBetweenness at the same ε and δ.
-func BenchmarkBetweennessKadabra(b *testing.B) {
-	opt := analysis.KadabraOptions{
-		Epsilon:    centEnvFloat(b, "PARTNERGRAPH_KADABRA_EPS", 0.01),
-		Delta:      centEnvFloat(b, "PARTNERGRAPH_KADABRA_DELTA", 0.1),
-		Seed:       uint64(centEnvFloat(b, "PARTNERGRAPH_KADABRA_SEED", 0)),
-		Normalized: true,
-	}
-	for _, path := range centBenchFiles(b) {
-		g, err := netfile.LoadGraph(path, false, false)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Run(filepath.Base(path), func(b *testing.B) {
-			cpu0, samples, opt := centCPUTime(), 0, opt
-			for b.Loop() {
-				_, est, err := analysis.BetweennessKadabra(context.Background(), g, opt)
-				if err != nil {
-					b.Fatal(err)
-				}
-				samples += est.Samples
-				opt.Seed++
-			}
-			b.ReportMetric(float64(centCPUTime()-cpu0)/float64(b.N), "cpu-ns/op")
-			b.ReportMetric(float64(samples)/float64(b.N), "samples/op")
-		})
-	}
-}
-
-// centEnvFloat returns the environment variable name as a number, or def
-// when it is unset; anything else fails the benchmark.
-func centEnvFloat(b *testing.B, name string, def float64) float64 {
-	s := os.Getenv(name)
-	if s == "" {
-		return def
-	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		b.Fatalf("%s=%q: want a number", name, s)
-	}
-	return x
 }
 
 // BenchmarkCentrality times the other centralities on ca-hepth, and sampled

@@ -7,7 +7,9 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestKadabraBadOptions(t *testing.T) {
@@ -50,7 +52,7 @@ func TestKadabraSamplerUnbiased(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			g, n := c.g, float64(c.g.N())
 			raw, _ := centBruteBetweenness(g, false, centAllNodes(g.N()))
-			k := newKadabra(g, KadabraOptions{Epsilon: 0.1, Delta: 0.1, Workers: 2})
+			k := newKadabra(g, KadabraOptions{Epsilon: 0.1, Delta: 0.1, Workers: 2}, nil)
 			counts := make([]float64, g.N())
 			if err := k.sample(context.Background(), 1, 0, samples, counts); err != nil {
 				t.Fatal(err)
@@ -90,7 +92,7 @@ func TestKadabraVertexDiameter(t *testing.T) {
 	for seed := range uint64(6) {
 		for _, directed := range []bool{false, true} {
 			g := centRandomGraph(seed, 50, 20+int(seed)*25, directed)
-			comp, vd := kadabraVertexDiameter(g)
+			comp, vd := kadabraVertexDiameter(g, nil)
 			reach := kadabraBruteDistances(g)
 			want := int32(0)
 			for s := range reach {
@@ -210,7 +212,7 @@ func TestKadabraBoundCaHepTh(t *testing.T) {
 
 // kadabraEnv returns the environment variable name as a number, or def
 // when it is unset; anything else fails the test.
-func kadabraEnv(t *testing.T, name string, def float64) float64 {
+func kadabraEnv(t testing.TB, name string, def float64) float64 {
 	s := os.Getenv(name)
 	if s == "" {
 		return def
@@ -277,4 +279,35 @@ func TestKadabraMeanMatchesExact(t *testing.T) {
 			t.Errorf("node %s: mean of %d estimates %.5f, exact %.5f", g.Keys[v], runs, mean[v], exact[v])
 		}
 	}
+}
+
+// BenchmarkBetweennessKadabra times BetweennessKadabra (normalised, all
+// GOMAXPROCS cores) on ca-hepth at PARTNERGRAPH_KADABRA_EPS and
+// PARTNERGRAPH_KADABRA_DELTA (default 0.01 and 0.1), seeds counting up from
+// PARTNERGRAPH_KADABRA_SEED (default 0), and reports CPU time and samples
+// per run. scripts/bench-kadabra runs it beside NetworKit's
+// KadabraBetweenness at the same ε and δ.
+func BenchmarkBetweennessKadabra(b *testing.B) {
+	g := refLoadNetwork(b, "ca-hepth")
+	opt := KadabraOptions{
+		Epsilon:    kadabraEnv(b, "PARTNERGRAPH_KADABRA_EPS", 0.01),
+		Delta:      kadabraEnv(b, "PARTNERGRAPH_KADABRA_DELTA", 0.1),
+		Seed:       uint64(kadabraEnv(b, "PARTNERGRAPH_KADABRA_SEED", 0)),
+		Normalized: true,
+	}
+	var ru0, ru1 syscall.Rusage
+	samples := 0
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	for b.Loop() {
+		_, est, err := BetweennessKadabra(context.Background(), g, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		samples += est.Samples
+		opt.Seed++
+	}
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(samples)/float64(b.N), "samples/op")
 }
