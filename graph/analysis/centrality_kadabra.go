@@ -67,7 +67,7 @@ const (
 //	b(v) = 1/(n(n−1)) · Σ_{s≠v≠t} σ_st(v)/σ_st.
 //
 // It stops as soon as, for every node, f(x̃(v)/τ, δ_L(v), ω, τ) ≤ ε' and
-// g(x̃(v)/τ, δ_U(v), ω, τ) ≤ ε' (the paper's Theorem 7 bounds, checked after
+// g(x̃(v)/τ, δ_U(v), ω, τ) ≤ ε' (the paper's deviation bounds, checked after
 // rounds of samples), or when τ reaches
 //
 //	ω = c/ε'² · (⌊log₂(VD−2)⌋ + 1 + ln(2/δ)),  c = 0.5,
@@ -255,7 +255,7 @@ func (k *kadabra) allocateDelta(counts []float64, calib int) []float64 {
 
 // haveToStop reports whether every node's estimate x̃(v)/τ meets the
 // stopping rule: the lower and upper deviation bounds f and g (Borassi &
-// Natale, Theorem 7) are both at most ε. It returns at the first node that
+// Natale) are both at most ε. It returns at the first node that
 // fails, so the rounds before the stop cost little.
 func (k *kadabra) haveToStop(counts, lnDelta []float64, tau int) bool {
 	t := float64(tau)
