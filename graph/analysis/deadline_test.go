@@ -59,6 +59,11 @@ func TestAnalyticsStopAtDeadline(t *testing.T) {
 		{"EdgeBetweenness", func(ctx context.Context) error {
 			return ignore(EdgeBetweenness(ctx, g, BetweennessOptions{}))
 		}},
+		{"BetweennessKadabra", func(ctx context.Context) error {
+			// ε = 0.001 asks for millions of samples: seconds of work.
+			_, _, err := BetweennessKadabra(ctx, g, KadabraOptions{Epsilon: 0.001, Delta: 0.1})
+			return err
+		}},
 		{"Closeness", func(ctx context.Context) error {
 			return ignore(Closeness(ctx, g, ClosenessOptions{}))
 		}},

@@ -52,6 +52,10 @@ func detAnalytics(g *Graph) []detAnalytic {
 		{"EdgeBetweenness", true, eb(BetweennessOptions{Normalized: true})},
 		{"EdgeBetweennessWeighted", true, eb(BetweennessOptions{Weighted: true})},
 		{"EdgeBetweennessSampled", true, eb(BetweennessOptions{Samples: g.N() / 3, Seed: 5, Weighted: true})},
+		{"BetweennessKadabra", true, func(ctx context.Context, w int) ([]float64, error) {
+			bc, _, err := BetweennessKadabra(ctx, g, KadabraOptions{Epsilon: 0.05, Delta: 0.1, Seed: 9, Workers: w})
+			return bc, err
+		}},
 		{"Closeness", true, cl(false)},
 		{"ClosenessWeighted", true, cl(true)},
 		{"Eigenvector", false, func(ctx context.Context, _ int) ([]float64, error) {

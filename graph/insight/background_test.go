@@ -212,8 +212,8 @@ func TestBackgroundDeterministic(t *testing.T) {
 			method Method
 		}{
 			{"Exact", BackgroundOptions{}, Exact},
-			// ε = 0.9 asks for 5 of the 7 sources: an estimate, even here.
-			{"Estimate", BackgroundOptions{ExactLimit: 1, Epsilon: 0.9, Delta: 0.1, Seed: 3}, SourceSampling},
+			// Beyond ExactLimit an unweighted scope is estimated by KADABRA.
+			{"Estimate", BackgroundOptions{ExactLimit: 1, Epsilon: 0.9, Delta: 0.1, Seed: 3}, Kadabra},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				a := got(t, ask(t.Context(), newEngine(st, tc.opt), Fresh))
@@ -221,8 +221,8 @@ func TestBackgroundDeterministic(t *testing.T) {
 				if a.Estimate.Method != tc.method || b.Estimate != a.Estimate {
 					t.Errorf("estimates %+v and %+v, want method %s twice", a.Estimate, b.Estimate, tc.method)
 				}
-				if tc.method == SourceSampling && (a.Estimate.Epsilon != 0.9 || a.Estimate.Delta != 0.1 || a.Estimate.Samples != 5) {
-					t.Errorf("estimate %+v, want ε 0.9, δ 0.1 from 5 sources", a.Estimate)
+				if tc.method == Kadabra && (a.Estimate.Epsilon != 0.9 || a.Estimate.Delta != 0.1 || a.Estimate.Samples == 0) {
+					t.Errorf("estimate %+v, want ε 0.9, δ 0.1 from sampled paths", a.Estimate)
 				}
 				for i, x := range a.Value.Value {
 					if math.Float64bits(x) != math.Float64bits(b.Value.Value[i]) {
@@ -296,10 +296,11 @@ func TestSourcesFor(t *testing.T) {
 	}
 }
 
-// TestEstimateGuarantee checks the sampled estimate against exact
-// betweenness on ca-grqc (5,242 actors) for a few seeds: every value within
-// ε. Hoeffding's bound is loose, so each seed is far inside it; the seeds
-// are fixed, so the test's outcome is too.
+// TestEstimateGuarantee checks estimated betweenness against exact
+// betweenness on ca-grqc (5,242 actors) for a few seeds, both methods
+// (KADABRA unweighted, sampled sources weighted; ca-grqc's ties all have
+// strength 1, so both estimate the same exact values): every value within
+// ε. The seeds are fixed, so the test's outcome is too.
 func TestEstimateGuarantee(t *testing.T) {
 	g, err := netfile.LoadGraph(testnet.Path(t, "ca-grqc.txt"), false, false)
 	if err != nil {
@@ -309,23 +310,29 @@ func TestEstimateGuarantee(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for seed := range uint64(3) {
-		opt := BackgroundOptions{Epsilon: 0.05, Delta: 0.1, Seed: seed}
-		v, est, err := estimateBetweenness(t.Context(), g, opt, false)
-		if err != nil {
-			t.Fatal(err)
+	for _, weighted := range []bool{false, true} {
+		for seed := range uint64(3) {
+			opt := BackgroundOptions{Epsilon: 0.05, Delta: 0.1, Seed: seed}
+			v, est, err := estimateBetweenness(t.Context(), g, opt, weighted)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Estimate{Kadabra, 0.05, 0.1, est.Samples}
+			if weighted {
+				want = Estimate{SourceSampling, 0.05, 0.1, sourcesFor(g.N(), 0.05, 0.1)}
+			}
+			if est != want || est.Samples == 0 || est.Samples >= g.N() && weighted {
+				t.Errorf("weighted %v seed %d: estimate %+v, want %+v from some samples", weighted, seed, est, want)
+			}
+			worst := 0.0
+			for i := range v {
+				worst = max(worst, math.Abs(v[i]-exact[i]))
+			}
+			if worst > opt.Epsilon {
+				t.Errorf("weighted %v seed %d: an estimate is %v from the exact value, beyond ε %v", weighted, seed, worst, opt.Epsilon)
+			}
+			t.Logf("weighted %v seed %d: %s from %d samples, largest error %.2g (ε %v)", weighted, seed, est.Method, est.Samples, worst, opt.Epsilon)
 		}
-		if want := (Estimate{SourceSampling, 0.05, 0.1, sourcesFor(g.N(), 0.05, 0.1)}); est != want || est.Samples >= g.N() {
-			t.Errorf("seed %d: estimate %+v, want %+v from fewer sources than nodes", seed, est, want)
-		}
-		worst := 0.0
-		for i := range v {
-			worst = max(worst, math.Abs(v[i]-exact[i]))
-		}
-		if worst > opt.Epsilon {
-			t.Errorf("seed %d: an estimate is %v from the exact value, beyond ε %v", seed, worst, opt.Epsilon)
-		}
-		t.Logf("seed %d: %d of %d sources, largest error %.2g (ε %v)", seed, est.Samples, g.N(), worst, opt.Epsilon)
 	}
 }
 

@@ -8,10 +8,13 @@
 // the next start.
 //
 // Environment: NEO4J_PORT (default 17687, as scripts/neo4j), NEO4J_PAGECACHE (default 256m; a
-// byte count with an optional k, m or g suffix).
+// byte count with an optional k, m or g suffix), NEO4J_PLUGINS (a folder of procedure jars, for
+// Graph Data Science: scripts/neo4j sets it with NEO4J_GDS=1; its gds.* procedures may then run
+// unrestricted, as GDS needs).
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
@@ -35,7 +38,15 @@ public class Launcher {
         long pageCache = bytes(env("NEO4J_PAGECACHE", "256m"));
 
         long t0 = System.nanoTime();
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        String plugins = env("NEO4J_PLUGINS", "");
+        if (!plugins.isEmpty()) {
+            // Procedures are found by scanning the jars of plugin_dir (they
+            // are on the class path too, where Neo4j finds their extensions).
+            builder.setConfig(GraphDatabaseSettings.plugin_dir, Path.of(plugins).toAbsolutePath())
+                    .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"));
+        }
+        DatabaseManagementService dbms = builder
                 .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
