@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { launchBrowser, openExplorer, repoRoot, run, screenshot, startService } from "./harness.mjs";
+import { frames, panAndZoom } from "./measure.mjs";
 
 // In the repository (testdata/networks): missing, the test fails, never skips.
 const grqc = join(repoRoot, "testdata", "networks", "ca-grqc.txt");
@@ -34,43 +35,6 @@ after(async () => {
   await service?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
-
-/** Frame intervals (ms) while fn runs: p50, p95, max, and how many frames. */
-async function frames(page, fn) {
-  await page.evaluate(() => {
-    window.__frames = [];
-    window.__stop = false;
-    const loop = (t) => {
-      window.__frames.push(t);
-      if (!window.__stop) requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  });
-  const start = Date.now();
-  await fn();
-  const wall = Date.now() - start;
-  const f = await page.evaluate(() => {
-    window.__stop = true;
-    const d = window.__frames.slice(1).map((t, i) => t - window.__frames[i]).sort((a, b) => a - b);
-    const at = (q) => Math.round(d[Math.min(d.length - 1, Math.floor(d.length * q))] ?? NaN);
-    return { frames: d.length, p50: at(0.5), p95: at(0.95), max: Math.round(d[d.length - 1] ?? NaN) };
-  });
-  return { wall, ...f };
-}
-
-async function panAndZoom(page) {
-  const box = await page.locator("#graph").boundingBox();
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  await page.mouse.move(cx, cy);
-  await page.mouse.down();
-  for (let i = 1; i <= 15; i++) await page.mouse.move(cx + i * 8, cy + i * 4);
-  await page.mouse.up();
-  for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -240);
-  await page.waitForTimeout(400);
-  for (let i = 0; i < 4; i++) await page.mouse.wheel(0, 240);
-  await page.waitForTimeout(400);
-}
 
 test("ca-GrQc: the whole network is drawn, and pans and zooms", { timeout: 600_000 }, async (t) => {
   const { page, problems } = await openExplorer(browser.context, service.url);
