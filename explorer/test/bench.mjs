@@ -20,7 +20,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { artifacts, launchBrowser, openExplorer, repoRoot, run, startService } from "./harness.mjs";
+import { artifacts, graphql, launchBrowser, openExplorer, repoRoot, run, startService } from "./harness.mjs";
 import { frames, longTasks, panAndZoom, recordLongTasks } from "./measure.mjs";
 
 const args = process.argv.slice(2);
@@ -31,20 +31,13 @@ const networks = args.length ? args : ["ca-grqc", "ca-hepth"];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => Math.round(x);
 
-async function post(url, query, variables = {}) {
-  const res = await fetch(`${url}/graphql`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ query, variables }) });
-  const body = await res.json();
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
 /** The old explorer's loading: the actor and link page chains side by side. */
 async function paged(url) {
   const chain = async (field, selection) => {
     let after = null;
     let n = 0;
     for (;;) {
-      const data = await post(url, `query ($after: String) { ${field}(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${selection} } } }`, { after });
+      const data = await graphql(url, `query ($after: String) { ${field}(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${selection} } } }`, { after });
       n += data[field].nodes.length;
       if (!data[field].pageInfo.hasNextPage) return n;
       after = data[field].pageInfo.endCursor;
@@ -60,7 +53,7 @@ async function paged(url) {
 
 async function oneShot(url) {
   const start = performance.now();
-  await post(url, `{ networkGraph { ids keys names kinds organisationTypes sectors x y layoutComplete
+  await graphql(url, `{ networkGraph { ids keys names kinds organisationTypes sectors x y layoutComplete
     linkKeys sources targets linkTypes directed weights from to programmes } }`);
   return performance.now() - start;
 }

@@ -155,6 +155,18 @@ export async function openExplorer(context, url, { path = "/explore", ready = tr
   return { page, problems };
 }
 
+/** Posts a GraphQL request to the service at url; rejects on errors. */
+export async function graphql(url, query, variables = {}) {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors) throw new Error(`${query}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
 export async function screenshot(page, name) {
   await mkdir(artifacts, { recursive: true });
   const file = join(artifacts, name);

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, openExplorer, startService } from "./harness.mjs";
+import { graphql, launchBrowser, openExplorer, startService } from "./harness.mjs";
 
 let service;
 let browser;
@@ -19,17 +19,6 @@ after(async () => {
   await service?.stop();
 });
 
-async function gql(query, variables = {}) {
-  const res = await fetch(`${service.url}/graphql`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
-
 test("the map opens from one networkGraph request, at the server's positions", async (t) => {
   const context = browser.context;
   const queries = [];
@@ -43,7 +32,7 @@ test("the map opens from one networkGraph request, at the server's positions", a
   assert.equal(queries.filter((q) => q.includes("networkGraph")).length, 1);
   assert.deepEqual(queries.filter((q) => /\b(actors|links)\(first/.test(q)), [], "the map still pages actors or links");
 
-  const { networkGraph: want } = await gql("{ networkGraph { ids x y linkKeys } }");
+  const { networkGraph: want } = await graphql(service.url, "{ networkGraph { ids x y linkKeys } }");
   const got = await page.evaluate(() => ({
     ids: explorer.graph.nodes(),
     x: explorer.graph.mapNodes((_, a) => a.x),
