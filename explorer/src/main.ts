@@ -213,6 +213,7 @@ async function start(): Promise<void> {
   }, (graph) => {
     // Every actor is in: draw them now, links follow as they arrive.
     g = explorer.graph = graph;
+    inheritSectors(graph);
     legend = colourNodes(graph, colourBy);
     renderLegend(legendEl, legend, metric);
     map = explorer.map = new NetworkMap(graph, byId("graph"), {
@@ -233,9 +234,6 @@ async function start(): Promise<void> {
   const graph = loaded.graph;
   const theMap = map!;
   theMap.loaded();
-  inheritSectors(graph);
-  legend = colourNodes(graph, colourBy);
-  renderLegend(legendEl, legend, metric);
 
   const layoutButton = byId<HTMLButtonElement>("layout-toggle");
   const layout = new Layout(graph, (running) => {

@@ -3,6 +3,7 @@
 // into sigma's reducers so nothing is copied.
 
 import Sigma from "sigma";
+import { EdgeArrowProgram, EdgeLineProgram } from "sigma/rendering";
 import type { NodeDisplayData, PartialButFor } from "sigma/types";
 import type { Settings } from "sigma/settings";
 import { DIM_EDGE, DIM_NODE, ISOLATED_COLOR, PATH_COLORS, REMOVED_COLOR, type Scope, linkInScope } from "./model";
@@ -61,6 +62,13 @@ export class NetworkMap {
       defaultDrawNodeHover: drawHover,
       nodeReducer: (id, a) => this.reduceNode(id, a),
       edgeReducer: (id, a) => this.reduceEdge(id, a),
+      // Every link is in before the map is made: settle what depends on
+      // their number now, so nothing redraws everything once more.
+      hideEdgesOnMove: graph.size > LARGE,
+      // Thousands of links: one-pixel lines (two vertices each) instead of
+      // quads draw several times faster, which matters most where WebGL
+      // runs in software.
+      ...(graph.size > LARGE ? { edgeProgramClasses: { line: EdgeLineProgram, arrow: EdgeArrowProgram } } : {}),
     });
     this.sigma.on("clickNode", ({ node, event }) => {
       const o = event.original as MouseEvent;
@@ -82,8 +90,10 @@ export class NetworkMap {
   }
 
   private reduceNode(id: string, a: NodeAttrs): NodeAttrs {
-    // Display data on top of the attributes; a null label hides it.
-    const d = { ...a } as Omit<NodeAttrs, "label"> & Partial<NodeDisplayData> & { broker?: boolean };
+    // Display data on top of the attributes (sigma hands the reducer a
+    // copy of them); a null label hides it.
+    const d = a as Omit<NodeAttrs, "label"> & Partial<NodeDisplayData> & { broker?: boolean };
+    const label = a.label;
     const onPath = this.pathNodes.has(id);
     if (this.outOfScope.actors.has(id) && !onPath && id !== this.selected) d.hidden = true;
     if (this.brokers.has(id)) {
@@ -125,14 +135,14 @@ export class NetworkMap {
     }
     if (id === this.focus?.current) {
       d.forceLabel = true;
-      d.label = a.label;
+      d.label = label;
       d.zIndex = 5;
     }
     return d as NodeAttrs;
   }
 
   private reduceEdge(id: string, a: EdgeAttrs): Partial<EdgeAttrs> & { hidden?: boolean; zIndex?: number } {
-    const d: Partial<EdgeAttrs> & { hidden?: boolean; zIndex?: number } = { ...a };
+    const d: Partial<EdgeAttrs> & { hidden?: boolean; zIndex?: number } = a; // sigma's copy
     const paths = this.pathEdges.get(id);
     if (this.outOfScope.links.has(id) && !paths) {
       d.hidden = true;
@@ -240,7 +250,8 @@ export class NetworkMap {
 
   /** Settles the settings that depend on the network's size once all its links are in. */
   loaded(): void {
-    this.sigma.setSetting("hideEdgesOnMove", this.large());
+    // Changing a setting redraws everything: only if it changed.
+    if (this.sigma.getSetting("hideEdgesOnMove") !== this.large()) this.sigma.setSetting("hideEdgesOnMove", this.large());
   }
 
   /** Is someone panning or zooming, or was a moment ago? */

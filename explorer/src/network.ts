@@ -88,8 +88,10 @@ export async function loadNetwork(progress: Progress, onActors: (g: Network) => 
     gql<{ networkGraph: NetworkColumns }>(NETWORK),
     fetchAll<ProgrammeRow>(PROGRAMMES, "programmes"),
   ]);
+  performance.mark("explorer:network-fetched");
   const cols = data.networkGraph;
   const graph = toGraph(cols);
+  performance.mark("explorer:graph-built");
   progress("actors", graph.order, cols.ids.length);
   progress("links", graph.size, cols.linkKeys.length);
   onActors(graph);
