@@ -7,15 +7,17 @@
 //          out then (once per store version), while the brokers rank;
 //   warm   later openings (median of --runs), the layout kept with the snapshot.
 //
-// It reports the time from navigation until the whole network is drawn,
+// It reports the time from navigation until the whole network is drawn and
 // until the brokers are sized, the main thread's long tasks (the longest,
-// and how many exceed 200 ms), frame times while panning and zooming, and,
-// as the peer measured in the same run, the time the old explorer's
-// paginated queries (pages of 1,000 actors and links) take to fetch the
-// same network against one networkGraph request. JSON goes to
-// artifacts/bench-explorer.json.
+// how many exceed 200 ms), frame times while panning and zooming, and the
+// time to fetch the network in one networkGraph request against the old
+// explorer's pages of 1,000 actors and links. With --peer BIN (a build of
+// the service from before networkGraph, e.g. main's) the old explorer is
+// opened on the same network in the same run, and ratios are printed:
+// timings on a shared machine move with its load, ratios much less.
+// JSON goes to artifacts/bench-explorer.json.
 //
-//   node explorer/test/bench.mjs [--runs N] [NETWORK...]
+//   node explorer/test/bench.mjs [--runs N] [--peer BIN] [NETWORK...]
 
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -24,22 +26,25 @@ import { artifacts, graphql, launchBrowser, openExplorer, repoRoot, run, startSe
 import { frames, longTasks, panAndZoom, recordLongTasks } from "./measure.mjs";
 
 const args = process.argv.slice(2);
-const runsAt = args.indexOf("--runs");
-const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 3;
+const option = (name, def) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : def;
+};
+const runs = Number(option("--runs", 3));
+const peerBin = option("--peer", undefined);
 const networks = args.length ? args : ["ca-grqc", "ca-hepth"];
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => Math.round(x);
+const ratio = (a, b) => +(a / b).toFixed(1);
 
 /** The old explorer's loading: the actor and link page chains side by side. */
 async function paged(url) {
   const chain = async (field, selection) => {
     let after = null;
-    let n = 0;
     for (;;) {
       const data = await graphql(url, `query ($after: String) { ${field}(first: 1000, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${selection} } } }`, { after });
-      n += data[field].nodes.length;
-      if (!data[field].pageInfo.hasNextPage) return n;
+      if (!data[field].pageInfo.hasNextPage) return;
       after = data[field].pageInfo.endCursor;
     }
   };
@@ -66,57 +71,80 @@ async function open(context, url) {
   return { page, problems, drawn: t.networkDrawn, ready: t.ready, tasks: await longTasks(page), size };
 }
 
+/** Opens url runs times after one cold opening, then pans and zooms the last page. */
+async function measure(context, url, wait) {
+  const cold = await open(context, url);
+  await cold.page.close();
+  const warm = [];
+  for (let i = 0; i < runs; i++) {
+    const w = await open(context, url);
+    warm.push(w);
+    if (i < runs - 1) await w.page.close();
+  }
+  const last = warm[warm.length - 1].page;
+  await wait?.(last);
+  const since = await last.evaluate(() => performance.now());
+  const pan = await frames(last, () => panAndZoom(last));
+  const panTasks = await longTasks(last, since);
+  await last.close();
+  return {
+    actors: cold.size[0], links: cold.size[1],
+    cold: { drawn: ms(cold.drawn), ready: ms(cold.ready), longestTask: cold.tasks.max, tasksOver200: cold.tasks.over200 },
+    warm: { drawn: ms(median(warm.map((w) => w.drawn))), drawnMax: ms(Math.max(...warm.map((w) => w.drawn))),
+      ready: ms(median(warm.map((w) => w.ready))), longestTask: Math.max(...warm.map((w) => w.tasks.max)),
+      tasksOver200: Math.max(...warm.map((w) => w.tasks.over200)) },
+    panZoom: { ...pan, longestTask: panTasks.max, tasksOver200: panTasks.over200 },
+    problems: [cold, ...warm].flatMap((o) => o.problems),
+  };
+}
+
 async function bench(name) {
   const tmp = await mkdtemp(join(tmpdir(), "partnergraph-bench-"));
   const json = join(tmp, `${name}.json`);
   await run("sh", ["-c", `python3 "$0" "$1" > "$2"`, join(repoRoot, "scripts", "ca-grqc-to-json.py"), join(repoRoot, "testdata", "networks", `${name}.txt`), json]);
   const service = await startService({ demo: false, importFile: json });
+  const peer = peerBin ? await startService({ demo: false, importFile: json, bin: peerBin }) : null;
   const browser = await launchBrowser();
   try {
     await recordLongTasks(browser.context);
-    const cold = await open(browser.context, service.url);
-    await cold.page.close();
-    const warm = [];
-    for (let i = 0; i < runs; i++) {
-      const w = await open(browser.context, service.url);
-      if (i < runs - 1) await w.page.close();
-      warm.push(w);
+    const out = { network: name, ...(await measure(browser.context, service.url)) };
+    // The old explorer pans while its layout runs: measured once it settled, as the new one.
+    if (peer) out.peer = await measure(browser.context, peer.url, (page) => page.waitForFunction(() => explorer.timings.layoutDone, null, { timeout: 600_000 }));
+    const fetched = { paged: [], networkGraph: [] };
+    for (let i = 0; i < 3; i++) {
+      fetched.paged.push(await paged(service.url));
+      fetched.networkGraph.push(await oneShot(service.url));
     }
-    const last = warm[warm.length - 1];
-    const since = await last.page.evaluate(() => performance.now());
-    const pan = await frames(last.page, () => panAndZoom(last.page));
-    const panTasks = await longTasks(last.page, since);
-    const problems = [cold, ...warm].flatMap((o) => o.problems);
-    await last.page.close();
-    const peer = { paged: median([await paged(service.url), await paged(service.url), await paged(service.url)]),
-      networkGraph: median([await oneShot(service.url), await oneShot(service.url), await oneShot(service.url)]) };
-    return {
-      network: name, actors: cold.size[0], links: cold.size[1],
-      cold: { drawn: ms(cold.drawn), ready: ms(cold.ready), longestTask: cold.tasks.max, tasksOver200: cold.tasks.over200 },
-      warm: { drawn: ms(median(warm.map((w) => w.drawn))), drawnMax: ms(Math.max(...warm.map((w) => w.drawn))),
-        ready: ms(median(warm.map((w) => w.ready))), longestTask: Math.max(...warm.map((w) => w.tasks.max)),
-        tasksOver200: Math.max(...warm.map((w) => w.tasks.over200)) },
-      panZoom: { ...pan, longestTask: panTasks.max, tasksOver200: panTasks.over200 },
-      fetch: { pagedMs: ms(peer.paged), networkGraphMs: ms(peer.networkGraph), ratio: +(peer.paged / peer.networkGraph).toFixed(1) },
-      problems,
-    };
+    out.fetch = { pagedMs: ms(median(fetched.paged)), networkGraphMs: ms(median(fetched.networkGraph)) };
+    return out;
   } finally {
     await browser.close();
     await service.stop();
+    await peer?.stop();
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+function report(r) {
+  const line = (label, m) => `  ${label}: cold drawn ${m.cold.drawn} ms (ready ${m.cold.ready}, longest task ${m.cold.longestTask}, >200 ms: ${m.cold.tasksOver200}); ` +
+    `warm drawn ${m.warm.drawn} ms (median of ${runs}, max ${m.warm.drawnMax}; ready ${m.warm.ready}, longest task ${m.warm.longestTask}, >200 ms: ${m.warm.tasksOver200}); ` +
+    `pan/zoom p50 ${m.panZoom.p50} p95 ${m.panZoom.p95} max ${m.panZoom.max} ms (${m.panZoom.frames} frames, longest task ${m.panZoom.longestTask})`;
+  const lines = [`${r.network} (${r.actors} actors, ${r.links} links)`, line("networkGraph", r)];
+  if (r.peer) {
+    lines.push(line("old (peer) ", r.peer));
+    lines.push(`  old/new: cold drawn ${ratio(r.peer.cold.drawn, r.cold.drawn)}x, warm drawn ${ratio(r.peer.warm.drawn, r.warm.drawn)}x, ` +
+      `longest warm task ${ratio(r.peer.warm.longestTask, r.warm.longestTask)}x, pan/zoom p95 ${ratio(r.peer.panZoom.p95, r.panZoom.p95)}x`);
+  }
+  lines.push(`  fetch: pages of 1,000 ${r.fetch.pagedMs} ms, one networkGraph ${r.fetch.networkGraphMs} ms (${ratio(r.fetch.pagedMs, r.fetch.networkGraphMs)}x)`);
+  lines.push(`  page problems: ${[...r.problems, ...(r.peer?.problems ?? [])].join("; ") || "none"}`);
+  console.log(lines.join("\n"));
 }
 
 const results = [];
 for (const name of networks) {
   const r = await bench(name);
   results.push(r);
-  console.log(`${r.network} (${r.actors} actors, ${r.links} links)
-  cold: drawn ${r.cold.drawn} ms, brokers sized ${r.cold.ready} ms, longest task ${r.cold.longestTask} ms, tasks > 200 ms: ${r.cold.tasksOver200}
-  warm: drawn ${r.warm.drawn} ms (median of ${runs}, max ${r.warm.drawnMax}), brokers sized ${r.warm.ready} ms, longest task ${r.warm.longestTask} ms, tasks > 200 ms: ${r.warm.tasksOver200}
-  pan/zoom: frames p50 ${r.panZoom.p50} ms, p95 ${r.panZoom.p95} ms, max ${r.panZoom.max} ms (${r.panZoom.frames} frames), longest task ${r.panZoom.longestTask} ms
-  fetch (peer, same run): old pages of 1,000 ${r.fetch.pagedMs} ms vs one networkGraph ${r.fetch.networkGraphMs} ms: ${r.fetch.ratio}x
-  page problems: ${r.problems.length ? r.problems.join("; ") : "none"}`);
+  report(r);
 }
 await mkdir(artifacts, { recursive: true });
 await writeFile(join(artifacts, "bench-explorer.json"), JSON.stringify(results, null, 2) + "\n");
