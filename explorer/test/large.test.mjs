@@ -45,7 +45,7 @@ test("ca-GrQc: the whole network is drawn, and pans and zooms", { timeout: 600_0
     `all links loaded ${Math.round(timings.loaded)} and drawn ${Math.round(timings.networkDrawn)}, brokers sized ${Math.round(timings.ready)}`);
 
   const during = await frames(page, () => panAndZoom(page));
-  t.diagnostic(`pan and zoom while the layout runs: ${JSON.stringify(during)}`);
+  t.diagnostic(`pan and zoom right after opening: ${JSON.stringify(during)}`);
   await page.waitForFunction(() => explorer.timings.layoutDone, null, { timeout: 300_000 });
   t.diagnostic(`layout done at ${Math.round(await page.evaluate(() => explorer.timings.layoutDone))} ms`);
   const placed = await page.evaluate(() => explorer.graph.everyNode((_, a) => Number.isFinite(a.x) && Number.isFinite(a.y)));
