@@ -96,6 +96,13 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 		return AddCost(costAnalytics, page(child, first, 5))
 	}
 	q.BrokerProfile = func(child int, _ string, _ *model.Scope) int { return AddCost(costAnalytics, child) }
+	// The whole network: its layout (one whole-scope computation, once per
+	// store version), one per score asked, and each column like a page of
+	// the largest size: a full answer costs about what 15 pages of 1,000
+	// links do, which is what it replaces.
+	q.NetworkGraph = func(child int, _ *model.Scope, scores []model.Metric, _ *model.GroupBy) int {
+		return AddCost(mul(costAnalytics, 1+len(scores)), mul(graph.MaxPageSize, child))
+	}
 	c.BrokerProfile.Communities = func(child int) int { return AddCost(costAnalytics, child) }
 	q.Communities = func(child int, _ *model.Scope, _ *model.CommunityAlgorithm, _ *float64, _ *int32, _ *model.Consistency) int {
 		return AddCost(costAnalytics, child)

@@ -39,6 +39,7 @@ func TestCosts(t *testing.T) {
 		"Neighbourhood":     {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},
 		"EgoNetwork":        {c.Query.EgoNetwork(1, "", n(2), nil), costAnalytics + 2*costPath + 1},
 		"EgoNetworkActors":  {c.EgoNetwork.Actors(2), 2 * assumedItems},
+		"NetworkGraph":      {c.Query.NetworkGraph(20, nil, []model.Metric{model.MetricBetweenness}, nil), 2*costAnalytics + graph.MaxPageSize*20},
 		"TopBrokersMetric":  {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil, nil), costAnalytics + 1 + 5},
 	} {
 		if tc.got != tc.want {

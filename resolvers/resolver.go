@@ -23,4 +23,7 @@ type Resolver struct {
 	// MaxUploadBytes bounds each uploaded file's decompressed size
 	// (netfile.DefaultMaxBytes if 0).
 	MaxUploadBytes int64
+	// MaxGraphActors and MaxGraphLinks bound networkGraph's answer
+	// (insight.DefaultMaxGraphActors, DefaultMaxGraphLinks if 0).
+	MaxGraphActors, MaxGraphLinks int
 }

@@ -29,7 +29,8 @@ func newGraphQL(cfg Config) *handler.Server {
 	analytics := cfg.Analytics
 	analytics.Observe = cfg.metrics.observeRecompute
 	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snaps, Background: insight.NewBackground(snaps, cfg.Store, analytics),
-		PathBudget: cfg.PathBudget, Admin: cfg.Admin, MaxUploadBytes: cfg.MaxUploadBytes}
+		PathBudget: cfg.PathBudget, Admin: cfg.Admin, MaxUploadBytes: cfg.MaxUploadBytes,
+		MaxGraphActors: cfg.Limits.MaxGraphActors, MaxGraphLinks: cfg.Limits.MaxGraphLinks}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{etags: &etagger{store: cfg.Store}}) // GET and JSON POST (graphqlhttp.go, etag.go)

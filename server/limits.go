@@ -33,6 +33,9 @@ import (
 type Limits struct {
 	MaxDepth    int // deepest nesting of fields a document may have
 	MaxPageSize int // largest `first` a field accepts (at most graph.MaxPageSize)
+	// MaxGraphActors and MaxGraphLinks bound networkGraph's one-answer
+	// network (0: insight.DefaultMaxGraphActors, DefaultMaxGraphLinks).
+	MaxGraphActors, MaxGraphLinks int
 	// MaxTokens and MaxSelections bound a document's size before it is
 	// parsed and validated (docsize.go).
 	MaxTokens, MaxSelections int

@@ -213,6 +213,7 @@ async function start(): Promise<void> {
   }, (graph) => {
     // Every actor is in: draw them now, links follow as they arrive.
     g = explorer.graph = graph;
+    inheritSectors(graph);
     legend = colourNodes(graph, colourBy);
     renderLegend(legendEl, legend, metric);
     map = explorer.map = new NetworkMap(graph, byId("graph"), {
@@ -233,9 +234,6 @@ async function start(): Promise<void> {
   const graph = loaded.graph;
   const theMap = map!;
   theMap.loaded();
-  inheritSectors(graph);
-  legend = colourNodes(graph, colourBy);
-  renderLegend(legendEl, legend, metric);
 
   const layoutButton = byId<HTMLButtonElement>("layout-toggle");
   const layout = new Layout(graph, (running) => {
@@ -245,7 +243,11 @@ async function start(): Promise<void> {
   }, () => theMap.interacting());
   explorer.layout = layout;
   layoutButton.addEventListener("click", () => (layout.isRunning() ? layout.stop() : layout.start()));
-  layout.start();
+  // The server's positions are final; the button refines them on request.
+  if (loaded.positioned) {
+    layoutButton.textContent = "Refine layout";
+    explorer.timings.layoutDone = explorer.timings.networkDrawn;
+  } else layout.start();
   byId("zoom-in").addEventListener("click", () => theMap.zoomIn());
   byId("zoom-out").addEventListener("click", () => theMap.zoomOut());
   byId("zoom-fit").addEventListener("click", () => theMap.fit());

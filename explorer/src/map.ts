@@ -3,9 +3,11 @@
 // into sigma's reducers so nothing is copied.
 
 import Sigma from "sigma";
+import { EdgeArrowProgram, EdgeLineProgram } from "sigma/rendering";
 import type { NodeDisplayData, PartialButFor } from "sigma/types";
 import type { Settings } from "sigma/settings";
 import { DIM_EDGE, DIM_NODE, ISOLATED_COLOR, PATH_COLORS, REMOVED_COLOR, type Scope, linkInScope } from "./model";
+import { ActorFocus, type Direction } from "./map-focus";
 import type { EdgeAttrs, Network, NodeAttrs } from "./network";
 
 /** Links beyond which the map cuts per-frame work: no edges while moving, no hover dimming. */
@@ -26,6 +28,8 @@ export interface MapEvents {
 
 export class NetworkMap {
   readonly sigma: Sigma<NodeAttrs, EdgeAttrs>;
+  /** The actor the keyboard is on. */
+  readonly focus: ActorFocus;
   private hovered: string | null = null;
   private hoverNeighbours = new Set<string>();
   private selected: string | null = null;
@@ -58,6 +62,13 @@ export class NetworkMap {
       defaultDrawNodeHover: drawHover,
       nodeReducer: (id, a) => this.reduceNode(id, a),
       edgeReducer: (id, a) => this.reduceEdge(id, a),
+      // Every link is in before the map is made: settle what depends on
+      // their number now, so nothing redraws everything once more.
+      hideEdgesOnMove: graph.size > LARGE,
+      // Thousands of links: one-pixel lines (two vertices each) instead of
+      // quads draw several times faster, which matters most where WebGL
+      // runs in software.
+      ...(graph.size > LARGE ? { edgeProgramClasses: { line: EdgeLineProgram, arrow: EdgeArrowProgram } } : {}),
     });
     this.sigma.on("clickNode", ({ node, event }) => {
       const o = event.original as MouseEvent;
@@ -65,7 +76,11 @@ export class NetworkMap {
     });
     this.sigma.on("enterNode", ({ node }) => this.hover(node));
     this.sigma.on("leaveNode", () => this.hover(null));
-    container.addEventListener("keydown", (e) => this.key(e));
+    this.focus = new ActorFocus(graph, this.sigma, (id) => !this.outOfScope.actors.has(id), () => {
+      this.refresh();
+      this.focus.reveal();
+    });
+    container.addEventListener("keydown", (e) => this.key(e, events));
     // When did someone last pan or zoom (see interacting)?
     const touch = () => (this.lastInput = performance.now());
     for (const type of ["pointerdown", "wheel", "touchmove"]) container.addEventListener(type, touch, { passive: true });
@@ -75,8 +90,10 @@ export class NetworkMap {
   }
 
   private reduceNode(id: string, a: NodeAttrs): NodeAttrs {
-    // Display data on top of the attributes; a null label hides it.
-    const d = { ...a } as Omit<NodeAttrs, "label"> & Partial<NodeDisplayData> & { broker?: boolean };
+    // Display data on top of the attributes (sigma hands the reducer a
+    // copy of them); a null label hides it.
+    const d = a as Omit<NodeAttrs, "label"> & Partial<NodeDisplayData> & { broker?: boolean };
+    const label = a.label;
     const onPath = this.pathNodes.has(id);
     if (this.outOfScope.actors.has(id) && !onPath && id !== this.selected) d.hidden = true;
     if (this.brokers.has(id)) {
@@ -116,11 +133,16 @@ export class NetworkMap {
       d.highlighted = true;
       d.zIndex = 4;
     }
+    if (id === this.focus?.current) {
+      d.forceLabel = true;
+      d.label = label;
+      d.zIndex = 5;
+    }
     return d as NodeAttrs;
   }
 
   private reduceEdge(id: string, a: EdgeAttrs): Partial<EdgeAttrs> & { hidden?: boolean; zIndex?: number } {
-    const d: Partial<EdgeAttrs> & { hidden?: boolean; zIndex?: number } = { ...a };
+    const d: Partial<EdgeAttrs> & { hidden?: boolean; zIndex?: number } = a; // sigma's copy
     const paths = this.pathEdges.get(id);
     if (this.outOfScope.links.has(id) && !paths) {
       d.hidden = true;
@@ -168,13 +190,29 @@ export class NetworkMap {
     this.sigma.refresh({ skipIndexation: true });
   }
 
-  /** Arrow keys pan, + and − zoom, 0 fits the whole network. */
-  private key(e: KeyboardEvent): void {
+  /**
+   * Arrow keys move to the nearest actor that way, Page Up/Down, Home and
+   * End and letters go through every actor by name, Enter opens the
+   * focused actor's card (Shift+Enter: adds it to a removal), Escape
+   * leaves it; Shift+arrows pan, + and − zoom, 0 fits the whole network.
+   */
+  private key(e: KeyboardEvent, events: MapEvents): void {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
     const camera = this.sigma.getCamera();
     const { x, y, ratio } = camera.getState();
     const step = 0.1 * ratio;
-    const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
-    if (moves[e.key]) camera.animate({ x: x + moves[e.key][0], y: y + moves[e.key][1] }, { duration: 150 });
+    const pans: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    const dirs: Record<string, Direction> = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
+    const f = this.focus;
+    // While a name is being typed, spaces and digits are part of it.
+    if (e.key.length === 1 && (f.typing() ? e.key !== "+" : /^\p{L}$/u.test(e.key))) f.typeAhead(e.key);
+    else if (pans[e.key] && e.shiftKey) camera.animate({ x: x + pans[e.key][0], y: y + pans[e.key][1] }, { duration: 150 });
+    else if (dirs[e.key]) f.move(dirs[e.key]);
+    else if (e.key === "PageDown") f.step(1);
+    else if (e.key === "PageUp") f.step(-1);
+    else if (e.key === "Home" || e.key === "End") f.edge(e.key === "End");
+    else if ((e.key === "Enter" || e.key === " ") && f.current) events.pick(f.current, e.shiftKey);
+    else if (e.key === "Escape" && f.current) f.set(null);
     else if (e.key === "+" || e.key === "=") camera.animatedZoom({ duration: 200 });
     else if (e.key === "-" || e.key === "_") camera.animatedUnzoom({ duration: 200 });
     else if (e.key === "0") camera.animate(HOME, { duration: 300 });
@@ -212,7 +250,8 @@ export class NetworkMap {
 
   /** Settles the settings that depend on the network's size once all its links are in. */
   loaded(): void {
-    this.sigma.setSetting("hideEdgesOnMove", this.large());
+    // Changing a setting redraws everything: only if it changed.
+    if (this.sigma.getSetting("hideEdgesOnMove") !== this.large()) this.sigma.setSetting("hideEdgesOnMove", this.large());
   }
 
   /** Is someone panning or zooming, or was a moment ago? */

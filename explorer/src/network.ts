@@ -1,11 +1,9 @@
-// Loads the whole network through the paginated API and turns it into the
-// graphology graph the map draws.
+// Loads the whole network in one networkGraph request (columns, laid out
+// by the server) and turns it into the graphology graph the map draws.
 
 import { MultiGraph } from "graphology";
-import { fetchAll } from "./api";
-import {
-  ActorRow, LinkRow, LINK_TYPES, NONE_COLOR, ORG_TYPES, OTHER_COLOR, PALETTE, ProgrammeRow,
-} from "./model";
+import { fetchAll, gql } from "./api";
+import { LINK_TYPES, NONE_COLOR, ORG_TYPES, OTHER_COLOR, PALETTE, ProgrammeRow } from "./model";
 
 export interface NodeAttrs {
   label: string;
@@ -38,26 +36,41 @@ export type Network = MultiGraph<NodeAttrs, EdgeAttrs>;
 export interface Loaded {
   graph: Network;
   programmes: ProgrammeRow[];
+  /** The server laid the network out in full: the map need not move (else the browser refines it). */
+  positioned: boolean;
 }
 
-const PAGE = 1000; // the API's largest page
+/** networkGraph's columns: entry i of each actor column is actor i; links name actors by index. */
+export interface NetworkColumns {
+  ids: string[];
+  keys: string[];
+  names: string[];
+  kinds: ("PERSON" | "ORGANISATION")[];
+  organisationTypes: (string | null)[];
+  sectors: (string | null)[];
+  x: number[];
+  y: number[];
+  layoutComplete: boolean;
+  linkKeys: string[];
+  sources: number[];
+  targets: number[];
+  linkTypes: string[];
+  directed: boolean[];
+  weights: number[];
+  from: (string | null)[];
+  to: (string | null)[];
+  programmes: (string | null)[];
+}
 
-const ACTORS = `query ExplorerActors($after: String) {
-  actors(first: ${PAGE}, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { id key name __typename ... on Organisation { type sector } }
-  }
-}`;
-
-const LINKS = `query ExplorerLinks($after: String) {
-  links(first: ${PAGE}, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor }
-    nodes { key type directed weight from to source { id } target { id } programme { id } }
+const NETWORK = `query ExplorerNetwork {
+  networkGraph {
+    ids keys names kinds organisationTypes sectors x y layoutComplete
+    linkKeys sources targets linkTypes directed weights from to programmes
   }
 }`;
 
 const PROGRAMMES = `query ExplorerProgrammes($after: String) {
-  programmes(first: ${PAGE}, after: $after) {
+  programmes(first: 1000, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { id name start end }
   }
@@ -66,41 +79,45 @@ const PROGRAMMES = `query ExplorerProgrammes($after: String) {
 export type Progress = (what: "actors" | "links", loaded: number, total: number) => void;
 
 /**
- * Loads actors, links and programmes, the three page chains side by side.
- * The graph is handed to onActors as soon as every actor is in, so the map
- * can draw them; links are added to it as their pages arrive.
+ * Loads every actor and link, already laid out, in one request (and the
+ * programmes beside it), and hands the graph to onActors once it is whole
+ * so the map draws it at once.
  */
 export async function loadNetwork(progress: Progress, onActors: (g: Network) => void): Promise<Loaded> {
-  const graph: Network = new MultiGraph<NodeAttrs, EdgeAttrs>();
-  const early: LinkRow[] = []; // links that came before the last actor
-  let actorsIn = false;
-  const [, , programmes] = await Promise.all([
-    fetchAll<ActorRow>(ACTORS, "actors", (_, n, t) => progress("actors", n, t)).then((actors) => {
-      addActors(graph, actors);
-      addLinks(graph, early.splice(0));
-      actorsIn = true;
-      onActors(graph);
-    }),
-    fetchAll<LinkRow>(LINKS, "links", (page, n, t) => {
-      if (actorsIn) addLinks(graph, page);
-      else early.push(...page);
-      progress("links", n, t);
-    }),
+  const [data, programmes] = await Promise.all([
+    gql<{ networkGraph: NetworkColumns }>(NETWORK),
     fetchAll<ProgrammeRow>(PROGRAMMES, "programmes"),
   ]);
+  performance.mark("explorer:network-fetched");
+  const cols = data.networkGraph;
+  const graph = toGraph(cols);
+  performance.mark("explorer:graph-built");
+  progress("actors", graph.order, cols.ids.length);
+  progress("links", graph.size, cols.linkKeys.length);
+  onActors(graph);
   programmes.sort((a, b) => a.name.localeCompare(b.name));
-  return { graph, programmes };
+  return { graph, programmes, positioned: cols.layoutComplete };
 }
 
-function addActors(g: Network, actors: ActorRow[]): void {
-  const spread = Math.sqrt(actors.length) * 10;
-  for (const a of actors) {
-    const [x, y] = seededPoint(a.key);
-    g.mergeNode(a.id, {
-      label: a.name, key: a.key, kind: a.__typename, orgType: a.type ?? null, sector: a.sector || null,
-      x: x * spread, y: y * spread, size: 3, color: NONE_COLOR, score: null, rank: null,
+/** The graph of networkGraph's columns. */
+export function toGraph(c: NetworkColumns): Network {
+  const g: Network = new MultiGraph<NodeAttrs, EdgeAttrs>();
+  for (let i = 0; i < c.ids.length; i++) {
+    g.addNode(c.ids[i], {
+      label: c.names[i], key: c.keys[i], kind: c.kinds[i] === "PERSON" ? "Person" : "Organisation",
+      orgType: c.organisationTypes[i], sector: c.sectors[i], x: c.x[i], y: c.y[i],
+      size: 3, color: NONE_COLOR, score: null, rank: null,
     });
   }
+  for (let j = 0; j < c.linkKeys.length; j++) {
+    const type = c.linkTypes[j];
+    const style = LINK_TYPES[type] ?? { color: OTHER_COLOR, size: 1 };
+    g.addEdgeWithKey(c.linkKeys[j], c.ids[c.sources[j]], c.ids[c.targets[j]], {
+      linkType: type, type: c.directed[j] ? "arrow" : "line", weight: c.weights[j] > 0 ? c.weights[j] : 1,
+      from: c.from[j], to: c.to[j], programme: c.programmes[j], color: style.color, size: style.size,
+    });
+  }
+  return g;
 }
 
 /**
@@ -119,26 +136,6 @@ export function inheritSectors(g: Network): void {
   });
   // One update for all, so the map redraws once.
   g.updateEachNodeAttributes((id, a) => (sectors.has(id) ? { ...a, sector: sectors.get(id) ?? null } : a));
-}
-
-function addLinks(g: Network, links: LinkRow[]): void {
-  for (const l of links) {
-    if (g.hasEdge(l.key) || !g.hasNode(l.source.id) || !g.hasNode(l.target.id)) continue; // changed while we paged
-    const style = LINK_TYPES[l.type] ?? { color: OTHER_COLOR, size: 1 };
-    g.addEdgeWithKey(l.key, l.source.id, l.target.id, {
-      linkType: l.type, type: l.directed ? "arrow" : "line", weight: l.weight > 0 ? l.weight : 1,
-      from: l.from || null, to: l.to || null, programme: l.programme?.id ?? null,
-      color: style.color, size: style.size,
-    });
-  }
-}
-
-/** A stable pseudo-random point in [-1, 1]² for a key, so layouts start the same way every time. */
-function seededPoint(key: string): [number, number] {
-  let h = 2166136261; // FNV-1a
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  const r = (n: number) => ((Math.imul(h ^ (h >>> 15), n | 1) >>> 0) / 4294967296) * 2 - 1;
-  return [r(0x2c1b3c6d), r(0x297a2d39)];
 }
 
 export interface LegendEntry {

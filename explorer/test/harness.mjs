@@ -76,10 +76,11 @@ async function waitReady(url, proc, log, timeoutMs = 120_000) {
 /**
  * Starts `partnergraph serve` on a free port with a fresh data directory:
  * the demo network, or (with importFile) a network file imported first.
- * With auth, access control is on and key is a viewer's API key.
+ * With auth, access control is on and key is a viewer's API key; bin
+ * serves with another build of the service (a benchmark's peer).
  */
-export async function startService({ demo = true, importFile, auth = false } = {}) {
-  const bin = await buildService();
+export async function startService({ demo = true, importFile, auth = false, bin: given } = {}) {
+  const bin = given ?? (await buildService());
   const dir = await mkdtemp(join(tmpdir(), "partnergraph-explorer-"));
   const data = join(dir, "data");
   if (importFile) await run(bin, ["import", "--data", data, importFile]);
@@ -153,6 +154,18 @@ export async function openExplorer(context, url, { path = "/explore", ready = tr
   await page.goto(url + path);
   if (ready) await page.waitForFunction(() => window.explorer?.timings?.ready, null, { timeout: 180_000 });
   return { page, problems };
+}
+
+/** Posts a GraphQL request to the service at url; rejects on errors. */
+export async function graphql(url, query, variables = {}) {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors) throw new Error(`${query}: ${JSON.stringify(body.errors)}`);
+  return body.data;
 }
 
 export async function screenshot(page, name) {

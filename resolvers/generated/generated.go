@@ -336,6 +336,30 @@ type ComplexityRoot struct {
 		Links  func(childComplexity int) int
 	}
 
+	NetworkGraph struct {
+		Directed          func(childComplexity int) int
+		From              func(childComplexity int) int
+		Ids               func(childComplexity int) int
+		Keys              func(childComplexity int) int
+		Kinds             func(childComplexity int) int
+		LayoutComplete    func(childComplexity int) int
+		LinkIds           func(childComplexity int) int
+		LinkKeys          func(childComplexity int) int
+		LinkTypes         func(childComplexity int) int
+		Names             func(childComplexity int) int
+		OrganisationTypes func(childComplexity int) int
+		Programmes        func(childComplexity int) int
+		Scores            func(childComplexity int) int
+		Sectors           func(childComplexity int) int
+		Sources           func(childComplexity int) int
+		Targets           func(childComplexity int) int
+		To                func(childComplexity int) int
+		Version           func(childComplexity int) int
+		Weights           func(childComplexity int) int
+		X                 func(childComplexity int) int
+		Y                 func(childComplexity int) int
+	}
+
 	NetworkState struct {
 		Actors                func(childComplexity int) int
 		Components            func(childComplexity int) int
@@ -490,6 +514,7 @@ type ComplexityRoot struct {
 		Links                func(childComplexity int, filter *model.LinkFilter, first *int32, after *string) int
 		Me                   func(childComplexity int) int
 		Neighbourhood        func(childComplexity int, id string, hops *int32, scope *model.Scope) int
+		NetworkGraph         func(childComplexity int, scope *model.Scope, scores []model.Metric, groupBy *model.GroupBy) int
 		NetworkSummary       func(childComplexity int, scope *model.Scope, consistency *model.Consistency) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
@@ -547,6 +572,12 @@ type ComplexityRoot struct {
 		Liaison        func(childComplexity int) int
 		Representative func(childComplexity int) int
 		Total          func(childComplexity int) int
+	}
+
+	ScoreColumn struct {
+		Metric func(childComplexity int) int
+		Ranks  func(childComplexity int) int
+		Values func(childComplexity int) int
 	}
 
 	StructuralHoles struct {
@@ -687,6 +718,7 @@ type QueryResolver interface {
 	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error)
 	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
 	BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error)
+	NetworkGraph(ctx context.Context, scope *model.Scope, scores []model.Metric, groupBy *model.GroupBy) (*model.NetworkGraph, error)
 	KnowledgePaths(ctx context.Context, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) ([]*model.KnowledgePath, error)
 	AllShortestPaths(ctx context.Context, from string, to string, scope *model.Scope, first *int32) (*model.AllShortestPaths, error)
 	Introducers(ctx context.Context, from string, to string, scope *model.Scope, first *int32) ([]*model.Introducer, error)
@@ -1988,6 +2020,133 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Neighbourhood.Links(childComplexity), true
 
+	case "NetworkGraph.directed":
+		if e.ComplexityRoot.NetworkGraph.Directed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Directed(childComplexity), true
+	case "NetworkGraph.from":
+		if e.ComplexityRoot.NetworkGraph.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.From(childComplexity), true
+	case "NetworkGraph.ids":
+		if e.ComplexityRoot.NetworkGraph.Ids == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Ids(childComplexity), true
+	case "NetworkGraph.keys":
+		if e.ComplexityRoot.NetworkGraph.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Keys(childComplexity), true
+	case "NetworkGraph.kinds":
+		if e.ComplexityRoot.NetworkGraph.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Kinds(childComplexity), true
+	case "NetworkGraph.layoutComplete":
+		if e.ComplexityRoot.NetworkGraph.LayoutComplete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.LayoutComplete(childComplexity), true
+	case "NetworkGraph.linkIds":
+		if e.ComplexityRoot.NetworkGraph.LinkIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.LinkIds(childComplexity), true
+	case "NetworkGraph.linkKeys":
+		if e.ComplexityRoot.NetworkGraph.LinkKeys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.LinkKeys(childComplexity), true
+	case "NetworkGraph.linkTypes":
+		if e.ComplexityRoot.NetworkGraph.LinkTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.LinkTypes(childComplexity), true
+	case "NetworkGraph.names":
+		if e.ComplexityRoot.NetworkGraph.Names == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Names(childComplexity), true
+	case "NetworkGraph.organisationTypes":
+		if e.ComplexityRoot.NetworkGraph.OrganisationTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.OrganisationTypes(childComplexity), true
+	case "NetworkGraph.programmes":
+		if e.ComplexityRoot.NetworkGraph.Programmes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Programmes(childComplexity), true
+	case "NetworkGraph.scores":
+		if e.ComplexityRoot.NetworkGraph.Scores == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Scores(childComplexity), true
+	case "NetworkGraph.sectors":
+		if e.ComplexityRoot.NetworkGraph.Sectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Sectors(childComplexity), true
+	case "NetworkGraph.sources":
+		if e.ComplexityRoot.NetworkGraph.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Sources(childComplexity), true
+	case "NetworkGraph.targets":
+		if e.ComplexityRoot.NetworkGraph.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Targets(childComplexity), true
+	case "NetworkGraph.to":
+		if e.ComplexityRoot.NetworkGraph.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.To(childComplexity), true
+	case "NetworkGraph.version":
+		if e.ComplexityRoot.NetworkGraph.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Version(childComplexity), true
+	case "NetworkGraph.weights":
+		if e.ComplexityRoot.NetworkGraph.Weights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Weights(childComplexity), true
+	case "NetworkGraph.x":
+		if e.ComplexityRoot.NetworkGraph.X == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.X(childComplexity), true
+	case "NetworkGraph.y":
+		if e.ComplexityRoot.NetworkGraph.Y == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkGraph.Y(childComplexity), true
+
 	case "NetworkState.actors":
 		if e.ComplexityRoot.NetworkState.Actors == nil {
 			break
@@ -2782,6 +2941,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["hops"].(*int32), args["scope"].(*model.Scope)), true
+	case "Query.networkGraph":
+		if e.ComplexityRoot.Query.NetworkGraph == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkGraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkGraph(childComplexity, args["scope"].(*model.Scope), args["scores"].([]model.Metric), args["groupBy"].(*model.GroupBy)), true
 	case "Query.networkSummary":
 		if e.ComplexityRoot.Query.NetworkSummary == nil {
 			break
@@ -3082,6 +3252,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RoleValues.Total(childComplexity), true
+
+	case "ScoreColumn.metric":
+		if e.ComplexityRoot.ScoreColumn.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreColumn.Metric(childComplexity), true
+	case "ScoreColumn.ranks":
+		if e.ComplexityRoot.ScoreColumn.Ranks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreColumn.Ranks(childComplexity), true
+	case "ScoreColumn.values":
+		if e.ComplexityRoot.ScoreColumn.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScoreColumn.Values(childComplexity), true
 
 	case "StructuralHoles.actor":
 		if e.ComplexityRoot.StructuralHoles.Actor == nil {
@@ -4184,6 +4373,67 @@ extend type Mutation {
     mapping: [ColumnMapping!], keyPrefix: String): ImportResult! @requires(role: ADMIN)
 }
 `, BuiltIn: false},
+	{Name: "../../schema/network.graphqls", Input: `"""
+Every actor and link of a scope in one compact answer, for drawing the whole network at
+once: columns, not an object per item. Entry i of each actor column describes actor i;
+links name their ends by those indices. Actors come in key order, links in key order.
+"""
+type NetworkGraph {
+  "The store version the answer reflects."
+  version: Count!
+  ids: [ID!]!
+  keys: [String!]!
+  names: [String!]!
+  kinds: [ActorKind!]!
+  "An organisation's type; null for people."
+  organisationTypes: [OrganisationType]!
+  "An organisation's own sector; null for people and organisations with none."
+  sectors: [String]!
+  """
+  Positions from ForceAtlas2 (Barnes–Hut, seed 0), computed on the server once per store
+  version and scope; components are packed apart; the longer side spans −1000..1000.
+  """
+  x: [Float!]!
+  y: [Float!]!
+  "False if the layout ran out of its time budget before all its iterations (usable, less settled)."
+  layoutComplete: Boolean!
+  linkIds: [ID!]!
+  linkKeys: [String!]!
+  "The index (in the actor columns) of each link's source."
+  sources: [Int!]!
+  "The index of each link's target."
+  targets: [Int!]!
+  linkTypes: [LinkType!]!
+  directed: [Boolean!]!
+  weights: [Float!]!
+  "Each link's first day; null if open."
+  from: [Date]!
+  "Each link's last day; null if open."
+  to: [Date]!
+  "Each link's programme; null if none."
+  programmes: [ID]!
+  "The scores asked for, in the order asked."
+  scores: [ScoreColumn!]!
+}
+
+"One metric's score and rank for every actor of a networkGraph, in its actor order."
+type ScoreColumn {
+  metric: Metric!
+  "Null where the metric is undefined (Burt's measures of an isolate)."
+  values: [Float]!
+  "1 for the strongest broker, equal scores sharing a rank; null where there is no score."
+  ranks: [Int]!
+}
+
+extend type Query {
+  """
+  The whole network of a scope in one answer, laid out, with every actor's scores for the
+  metrics asked (groupBy for BROKERAGE). A scope larger than 20,000 actors or 60,000 links
+  is refused (BAD_USER_INPUT on scope, saying how large it is): narrow it.
+  """
+  networkGraph(scope: Scope, scores: [Metric!] = [], groupBy: GroupBy = SECTOR): NetworkGraph!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/paths.graphqls", Input: `enum PathCost {
   "Fewest hops."
   HOPS
@@ -4903,6 +5153,54 @@ func (ec *executionContext) childFields_Neighbourhood(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type Neighbourhood", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkGraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_NetworkGraph_version(ctx, field)
+	case "ids":
+		return ec.fieldContext_NetworkGraph_ids(ctx, field)
+	case "keys":
+		return ec.fieldContext_NetworkGraph_keys(ctx, field)
+	case "names":
+		return ec.fieldContext_NetworkGraph_names(ctx, field)
+	case "kinds":
+		return ec.fieldContext_NetworkGraph_kinds(ctx, field)
+	case "organisationTypes":
+		return ec.fieldContext_NetworkGraph_organisationTypes(ctx, field)
+	case "sectors":
+		return ec.fieldContext_NetworkGraph_sectors(ctx, field)
+	case "x":
+		return ec.fieldContext_NetworkGraph_x(ctx, field)
+	case "y":
+		return ec.fieldContext_NetworkGraph_y(ctx, field)
+	case "layoutComplete":
+		return ec.fieldContext_NetworkGraph_layoutComplete(ctx, field)
+	case "linkIds":
+		return ec.fieldContext_NetworkGraph_linkIds(ctx, field)
+	case "linkKeys":
+		return ec.fieldContext_NetworkGraph_linkKeys(ctx, field)
+	case "sources":
+		return ec.fieldContext_NetworkGraph_sources(ctx, field)
+	case "targets":
+		return ec.fieldContext_NetworkGraph_targets(ctx, field)
+	case "linkTypes":
+		return ec.fieldContext_NetworkGraph_linkTypes(ctx, field)
+	case "directed":
+		return ec.fieldContext_NetworkGraph_directed(ctx, field)
+	case "weights":
+		return ec.fieldContext_NetworkGraph_weights(ctx, field)
+	case "from":
+		return ec.fieldContext_NetworkGraph_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkGraph_to(ctx, field)
+	case "programmes":
+		return ec.fieldContext_NetworkGraph_programmes(ctx, field)
+	case "scores":
+		return ec.fieldContext_NetworkGraph_scores(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkGraph", field.Name)
+}
+
 func (ec *executionContext) childFields_NetworkState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "actors":
@@ -5255,6 +5553,18 @@ func (ec *executionContext) childFields_RoleValues(ctx context.Context, field gr
 		return ec.fieldContext_RoleValues_total(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RoleValues", field.Name)
+}
+
+func (ec *executionContext) childFields_ScoreColumn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_ScoreColumn_metric(ctx, field)
+	case "values":
+		return ec.fieldContext_ScoreColumn_values(ctx, field)
+	case "ranks":
+		return ec.fieldContext_ScoreColumn_ranks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScoreColumn", field.Name)
 }
 
 func (ec *executionContext) childFields_StructuralHoles(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6744,6 +7054,36 @@ func (ec *executionContext) field_Query_neighbourhood_args(ctx context.Context, 
 		return nil, err
 	}
 	args["scope"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_networkGraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "scores",
+		func(ctx context.Context, v any) ([]model.Metric, error) {
+			return ec.unmarshalOMetric2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scores"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
 	return args, nil
 }
 
@@ -12529,6 +12869,498 @@ func (ec *executionContext) fieldContext_Neighbourhood_links(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkGraph_version(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNCount2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Count")
+}
+
+func (ec *executionContext) _NetworkGraph_ids(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_ids(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ids, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_ids(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkGraph_keys(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkGraph_names(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_names(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Names, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_names(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkGraph_kinds(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ActorKind) graphql.Marshaler {
+			return ec.marshalNActorKind2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "ActorKind")
+}
+
+func (ec *executionContext) _NetworkGraph_organisationTypes(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_organisationTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.OrgType) graphql.Marshaler {
+			return ec.marshalNOrganisationType2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_organisationTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "OrganisationType")
+}
+
+func (ec *executionContext) _NetworkGraph_sectors(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkGraph_x(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_x(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.X, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_x(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkGraph_y(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_y(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Y, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_y(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkGraph_layoutComplete(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_layoutComplete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LayoutComplete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_layoutComplete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NetworkGraph_linkIds(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_linkIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinkIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_linkIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkGraph_linkKeys(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_linkKeys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinkKeys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_linkKeys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkGraph_sources(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int32) graphql.Marshaler {
+			return ec.marshalNInt2ᚕint32ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkGraph_targets(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int32) graphql.Marshaler {
+			return ec.marshalNInt2ᚕint32ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkGraph_linkTypes(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_linkTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LinkTypes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []graph.LinkType) graphql.Marshaler {
+			return ec.marshalNLinkType2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_linkTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "LinkType")
+}
+
+func (ec *executionContext) _NetworkGraph_directed(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_directed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Directed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []bool) graphql.Marshaler {
+			return ec.marshalNBoolean2ᚕboolᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_directed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NetworkGraph_weights(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_weights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weights, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕfloat64ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_weights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkGraph_from(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkGraph_to(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkGraph_programmes(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_programmes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programmes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNID2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_programmes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkGraph", field, false, false, "ID")
+}
+
+func (ec *executionContext) _NetworkGraph_scores(ctx context.Context, field graphql.CollectedField, obj *model.NetworkGraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkGraph_scores(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scores, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ScoreColumn) graphql.Marshaler {
+			return ec.marshalNScoreColumn2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScoreColumnᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkGraph_scores(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkGraph",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScoreColumn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NetworkState_actors(ctx context.Context, field graphql.CollectedField, obj *model.NetworkState) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16032,6 +16864,50 @@ func (ec *executionContext) fieldContext_Query_brokerTrends(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_networkGraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networkGraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworkGraph(ctx, fc.Args["scope"].(*model.Scope), fc.Args["scores"].([]model.Metric), fc.Args["groupBy"].(*model.GroupBy))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkGraph) graphql.Marshaler {
+			return ec.marshalNNetworkGraph2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkGraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networkGraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkGraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networkGraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_knowledgePaths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17195,6 +18071,75 @@ func (ec *executionContext) _RoleValues_total(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_RoleValues_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleValues", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreColumn_metric(ctx context.Context, field graphql.CollectedField, obj *model.ScoreColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreColumn_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Metric) graphql.Marshaler {
+			return ec.marshalNMetric2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreColumn_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreColumn", field, false, false, "Metric")
+}
+
+func (ec *executionContext) _ScoreColumn_values(ctx context.Context, field graphql.CollectedField, obj *model.ScoreColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreColumn_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*float64) graphql.Marshaler {
+			return ec.marshalNFloat2ᚕᚖfloat64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreColumn_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreColumn", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ScoreColumn_ranks(ctx context.Context, field graphql.CollectedField, obj *model.ScoreColumn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScoreColumn_ranks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ranks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*int32) graphql.Marshaler {
+			return ec.marshalNInt2ᚕᚖint32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScoreColumn_ranks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScoreColumn", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StructuralHoles_actor(ctx context.Context, field graphql.CollectedField, obj *model.StructuralHoles) (ret graphql.Marshaler) {
@@ -21810,6 +22755,139 @@ func (ec *executionContext) _Neighbourhood(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var networkGraphImplementors = []string{"NetworkGraph"}
+
+func (ec *executionContext) _NetworkGraph(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkGraph) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkGraphImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkGraph")
+		case "version":
+			out.Values[i] = ec._NetworkGraph_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ids":
+			out.Values[i] = ec._NetworkGraph_ids(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "keys":
+			out.Values[i] = ec._NetworkGraph_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "names":
+			out.Values[i] = ec._NetworkGraph_names(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kinds":
+			out.Values[i] = ec._NetworkGraph_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organisationTypes":
+			out.Values[i] = ec._NetworkGraph_organisationTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sectors":
+			out.Values[i] = ec._NetworkGraph_sectors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "x":
+			out.Values[i] = ec._NetworkGraph_x(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "y":
+			out.Values[i] = ec._NetworkGraph_y(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "layoutComplete":
+			out.Values[i] = ec._NetworkGraph_layoutComplete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkIds":
+			out.Values[i] = ec._NetworkGraph_linkIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkKeys":
+			out.Values[i] = ec._NetworkGraph_linkKeys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._NetworkGraph_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._NetworkGraph_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkTypes":
+			out.Values[i] = ec._NetworkGraph_linkTypes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "directed":
+			out.Values[i] = ec._NetworkGraph_directed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weights":
+			out.Values[i] = ec._NetworkGraph_weights(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._NetworkGraph_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._NetworkGraph_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "programmes":
+			out.Values[i] = ec._NetworkGraph_programmes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scores":
+			out.Values[i] = ec._NetworkGraph_scores(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var networkStateImplementors = []string{"NetworkState"}
 
 func (ec *executionContext) _NetworkState(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkState) graphql.Marshaler {
@@ -22845,6 +23923,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_brokerTrends(ctx, field)
 				})
+		case "networkGraph":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_networkGraph(ctx, field)
+				})
 		case "knowledgePaths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -23214,6 +24298,49 @@ func (ec *executionContext) _RoleValues(ctx context.Context, sel ast.SelectionSe
 		case "total":
 			out.Values[i] = ec._RoleValues_total(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scoreColumnImplementors = []string{"ScoreColumn"}
+
+func (ec *executionContext) _ScoreColumn(ctx context.Context, sel ast.SelectionSet, obj *model.ScoreColumn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scoreColumnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScoreColumn")
+		case "metric":
+			out.Values[i] = ec._ScoreColumn_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._ScoreColumn_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ranks":
+			out.Values[i] = ec._ScoreColumn_ranks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23810,6 +24937,36 @@ func (ec *executionContext) marshalNActorKind2githubᚗcomᚋpartnergraphᚋpart
 	return res
 }
 
+func (ec *executionContext) unmarshalNActorKind2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKindᚄ(ctx context.Context, v any) ([]model.ActorKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ActorKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActorKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNActorKind2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ActorKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNAllShortestPaths2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAllShortestPaths(ctx context.Context, sel ast.SelectionSet, v *model.AllShortestPaths) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AllShortestPaths!")
@@ -23938,6 +25095,35 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNBoolean2ᚕboolᚄ(ctx context.Context, v any) ([]bool, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]bool, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBoolean2bool(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNBoolean2ᚕboolᚄ(ctx context.Context, sel ast.SelectionSet, v []bool) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNBoolean2bool(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNBridge2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Bridge) graphql.Marshaler {
@@ -24195,6 +25381,29 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergr
 	return res
 }
 
+func (ec *executionContext) unmarshalNDate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, v any) ([]*graph.Date, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graph.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, sel ast.SelectionSet, v []*graph.Date) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, sel, v[i])
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEgoCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*insight.CommunityCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -24239,6 +25448,58 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalNFloat2ᚕfloat64ᚄ(ctx context.Context, v any) ([]float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNFloat2float64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕfloat64ᚄ(ctx context.Context, sel ast.SelectionSet, v []float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNFloat2float64(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNFloat2ᚕᚖfloat64(ctx context.Context, v any) ([]*float64, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*float64, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOFloat2ᚖfloat64(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNFloat2ᚕᚖfloat64(ctx context.Context, sel ast.SelectionSet, v []*float64) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOFloat2ᚖfloat64(ctx, sel, v[i])
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNHeardActor2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐHeardActorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.HeardActor) graphql.Marshaler {
@@ -24308,6 +25569,29 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNID2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOID2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOID2ᚖstring(ctx, sel, v[i])
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNImportResult2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐImportResult(ctx context.Context, sel ast.SelectionSet, v *model.ImportResult) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportResult!")
@@ -24368,6 +25652,29 @@ func (ec *executionContext) marshalNInt2ᚕint32ᚄ(ctx context.Context, sel ast
 		if e == graphql.Null {
 			return graphql.Null
 		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕᚖint32(ctx context.Context, v any) ([]*int32, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*int32, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOInt2ᚖint32(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕᚖint32(ctx context.Context, sel ast.SelectionSet, v []*int32) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOInt2ᚖint32(ctx, sel, v[i])
 	}
 
 	return ret
@@ -24516,6 +25823,46 @@ func (ec *executionContext) marshalNLinkType2githubᚗcomᚋpartnergraphᚋpartn
 	return res
 }
 
+func (ec *executionContext) unmarshalNLinkType2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkTypeᚄ(ctx context.Context, v any) ([]graph.LinkType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]graph.LinkType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLinkType2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNLinkType2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []graph.LinkType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkType2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNMetric2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx context.Context, v any) (model.Metric, error) {
+	var res model.Metric
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMetric2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx context.Context, sel ast.SelectionSet, v model.Metric) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNMetricPoint2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MetricPoint) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -24546,6 +25893,14 @@ func (ec *executionContext) marshalNNeighbourhood2ᚖgithubᚗcomᚋpartnergraph
 		return graphql.Null
 	}
 	return ec._Neighbourhood(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkGraph2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkGraph(ctx context.Context, sel ast.SelectionSet, v *model.NetworkGraph) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkGraph!")
+		return graphql.Null
+	}
+	return ec._NetworkGraph(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNetworkState2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkState(ctx context.Context, sel ast.SelectionSet, v *model.NetworkState) graphql.Marshaler {
@@ -24651,6 +26006,30 @@ func (ec *executionContext) marshalNOrganisationType2githubᚗcomᚋpartnergraph
 		graphql.AddInvalidNullFromMarshaler(ctx, "OrganisationType!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNOrganisationType2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgType(ctx context.Context, v any) ([]*graph.OrgType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graph.OrgType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOOrganisationType2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNOrganisationType2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgType(ctx context.Context, sel ast.SelectionSet, v []*graph.OrgType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOOrganisationType2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgType(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *graph.PageInfo) graphql.Marshaler {
@@ -24915,6 +26294,30 @@ func (ec *executionContext) marshalNRoleValues2ᚖgithubᚗcomᚋpartnergraphᚋ
 	return ec._RoleValues(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNScoreColumn2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScoreColumnᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ScoreColumn) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScoreColumn2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScoreColumn(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNScoreColumn2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScoreColumn(ctx context.Context, sel ast.SelectionSet, v *model.ScoreColumn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScoreColumn!")
+		return graphql.Null
+	}
+	return ec._ScoreColumn(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -24953,6 +26356,29 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 		if e == graphql.Null {
 			return graphql.Null
 		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNString2ᚕᚖstring(ctx context.Context, v any) ([]*string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOString2ᚖstring(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕᚖstring(ctx context.Context, sel ast.SelectionSet, v []*string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOString2ᚖstring(ctx, sel, v[i])
 	}
 
 	return ret
@@ -25592,6 +27018,42 @@ func (ec *executionContext) marshalOLinkType2ᚖgithubᚗcomᚋpartnergraphᚋpa
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) unmarshalOMetric2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricᚄ(ctx context.Context, v any) ([]model.Metric, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.Metric, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMetric2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOMetric2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Metric) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetric2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx context.Context, v any) (*model.Metric, error) {

@@ -353,6 +353,45 @@ type Neighbourhood struct {
 	Links  []*Link         `json:"links"`
 }
 
+// Every actor and link of a scope in one compact answer, for drawing the whole network at
+// once: columns, not an object per item. Entry i of each actor column describes actor i;
+// links name their ends by those indices. Actors come in key order, links in key order.
+type NetworkGraph struct {
+	// The store version the answer reflects.
+	Version int64       `json:"version"`
+	Ids     []string    `json:"ids"`
+	Keys    []string    `json:"keys"`
+	Names   []string    `json:"names"`
+	Kinds   []ActorKind `json:"kinds"`
+	// An organisation's type; null for people.
+	OrganisationTypes []*graph.OrgType `json:"organisationTypes"`
+	// An organisation's own sector; null for people and organisations with none.
+	Sectors []*string `json:"sectors"`
+	// Positions from ForceAtlas2 (Barnes–Hut, seed 0), computed on the server once per store
+	// version and scope; components are packed apart; the longer side spans −1000..1000.
+	X []float64 `json:"x"`
+	Y []float64 `json:"y"`
+	// False if the layout ran out of its time budget before all its iterations (usable, less settled).
+	LayoutComplete bool     `json:"layoutComplete"`
+	LinkIds        []string `json:"linkIds"`
+	LinkKeys       []string `json:"linkKeys"`
+	// The index (in the actor columns) of each link's source.
+	Sources []int32 `json:"sources"`
+	// The index of each link's target.
+	Targets   []int32          `json:"targets"`
+	LinkTypes []graph.LinkType `json:"linkTypes"`
+	Directed  []bool           `json:"directed"`
+	Weights   []float64        `json:"weights"`
+	// Each link's first day; null if open.
+	From []*graph.Date `json:"from"`
+	// Each link's last day; null if open.
+	To []*graph.Date `json:"to"`
+	// Each link's programme; null if none.
+	Programmes []*string `json:"programmes"`
+	// The scores asked for, in the order asked.
+	Scores []*ScoreColumn `json:"scores"`
+}
+
 type NetworkState struct {
 	Actors                int32   `json:"actors"`
 	Components            int32   `json:"components"`
@@ -505,6 +544,15 @@ type Scope struct {
 	Directed graphql.Omittable[*bool] `json:"directed,omitempty"`
 	// Tie strength counts: a link's length is 1/weight (stronger ties are shorter).
 	Weighted graphql.Omittable[*bool] `json:"weighted,omitempty"`
+}
+
+// One metric's score and rank for every actor of a networkGraph, in its actor order.
+type ScoreColumn struct {
+	Metric Metric `json:"metric"`
+	// Null where the metric is undefined (Burt's measures of an isolate).
+	Values []*float64 `json:"values"`
+	// 1 for the strongest broker, equal scores sharing a rank; null where there is no score.
+	Ranks []*int32 `json:"ranks"`
 }
 
 type StructuralHoles struct {
