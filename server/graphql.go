@@ -78,7 +78,8 @@ func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Respo
 
 const codeTooManyErrors = "TOO_MANY_ERRORS"
 
-// presentError shows domain errors with their code and field; GraphQL's own
+// presentError shows domain errors with their code and field (and a stale
+// update's current values); GraphQL's own
 // errors (parse, validation) as gqlgen words them; anything else as
 // "internal error", logged with the request ID.
 func presentError(ctx context.Context, err error) *gqlerror.Error {
@@ -90,6 +91,13 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{"code": derr.Code}
 		if derr.Field != "" {
 			gerr.Extensions["field"] = derr.Field
+		}
+		// A stale update carries the entity as it is now, its fields named
+		// as the inputs name them, for the editor to compare with theirs.
+		var stale *graph.StaleError
+		if errors.As(err, &stale) {
+			gerr.Extensions["revision"] = stale.Revision
+			gerr.Extensions["current"] = stale.Current
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		gerr.Message = "the request took too long and was stopped"

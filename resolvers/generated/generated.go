@@ -279,6 +279,7 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Programme  func(childComplexity int) int
+		Revision   func(childComplexity int) int
 		Source     func(childComplexity int) int
 		Target     func(childComplexity int) int
 		To         func(childComplexity int) int
@@ -312,10 +313,10 @@ type ComplexityRoot struct {
 		CreateOrganisation  func(childComplexity int, input model.CreateOrganisationInput) int
 		CreatePerson        func(childComplexity int, input model.CreatePersonInput) int
 		CreateProgramme     func(childComplexity int, input model.CreateProgrammeInput) int
-		DeleteLink          func(childComplexity int, id string) int
-		DeleteOrganisation  func(childComplexity int, id string) int
-		DeletePerson        func(childComplexity int, id string) int
-		DeleteProgramme     func(childComplexity int, id string) int
+		DeleteLink          func(childComplexity int, id string, expectedRevision *string) int
+		DeleteOrganisation  func(childComplexity int, id string, expectedRevision *string) int
+		DeletePerson        func(childComplexity int, id string, expectedRevision *string) int
+		DeleteProgramme     func(childComplexity int, id string, expectedRevision *string) int
 		ErasePerson         func(childComplexity int, id string) int
 		ImportNetwork       func(childComplexity int, files []*graphql.Upload, dryRun *bool, directed *bool, mapping []*model.ColumnMapping, keyPrefix *string) int
 		RemoveParticipation func(childComplexity int, actorID string, programmeID string) int
@@ -376,6 +377,7 @@ type ComplexityRoot struct {
 		Parent         func(childComplexity int) int
 		Participations func(childComplexity int) int
 		Region         func(childComplexity int) int
+		Revision       func(childComplexity int) int
 		Sector         func(childComplexity int) int
 		Units          func(childComplexity int, first *int32, after *string) int
 	}
@@ -426,6 +428,7 @@ type ComplexityRoot struct {
 		Organisations  func(childComplexity int) int
 		Participations func(childComplexity int) int
 		Phone          func(childComplexity int) int
+		Revision       func(childComplexity int) int
 		Roles          func(childComplexity int) int
 		Title          func(childComplexity int) int
 	}
@@ -452,6 +455,7 @@ type ComplexityRoot struct {
 		Links        func(childComplexity int, first *int32, after *string) int
 		Name         func(childComplexity int) int
 		Participants func(childComplexity int) int
+		Revision     func(childComplexity int) int
 		Start        func(childComplexity int) int
 		Tags         func(childComplexity int) int
 	}
@@ -612,20 +616,20 @@ type LinkResolver interface {
 type MutationResolver interface {
 	CreatePerson(ctx context.Context, input model.CreatePersonInput) (*model.Person, error)
 	UpdatePerson(ctx context.Context, input model.UpdatePersonInput) (*model.Person, error)
-	DeletePerson(ctx context.Context, id string) (string, error)
+	DeletePerson(ctx context.Context, id string, expectedRevision *string) (string, error)
 	CreateOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error)
 	UpdateOrganisation(ctx context.Context, input model.UpdateOrganisationInput) (*model.Organisation, error)
-	DeleteOrganisation(ctx context.Context, id string) (string, error)
+	DeleteOrganisation(ctx context.Context, id string, expectedRevision *string) (string, error)
 	CreateProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.Programme, error)
 	UpdateProgramme(ctx context.Context, input model.UpdateProgrammeInput) (*model.Programme, error)
-	DeleteProgramme(ctx context.Context, id string) (string, error)
+	DeleteProgramme(ctx context.Context, id string, expectedRevision *string) (string, error)
 	CreateLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error)
 	UpdateLink(ctx context.Context, input model.UpdateLinkInput) (*model.Link, error)
 	UpsertPerson(ctx context.Context, input model.CreatePersonInput) (*model.Person, error)
 	UpsertOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error)
 	UpsertProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.Programme, error)
 	UpsertLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error)
-	DeleteLink(ctx context.Context, id string) (string, error)
+	DeleteLink(ctx context.Context, id string, expectedRevision *string) (string, error)
 	SetParticipation(ctx context.Context, input model.ParticipationInput) (*graph.Participation, error)
 	RemoveParticipation(ctx context.Context, actorID string, programmeID string) (bool, error)
 	ErasePerson(ctx context.Context, id string) (string, error)
@@ -1632,6 +1636,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Programme(childComplexity), true
+	case "Link.revision":
+		if e.ComplexityRoot.Link.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Revision(childComplexity), true
 	case "Link.source":
 		if e.ComplexityRoot.Link.Source == nil {
 			break
@@ -1797,7 +1807,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteLink(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteLink(childComplexity, args["id"].(string), args["expectedRevision"].(*string)), true
 	case "Mutation.deleteOrganisation":
 		if e.ComplexityRoot.Mutation.DeleteOrganisation == nil {
 			break
@@ -1808,7 +1818,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteOrganisation(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteOrganisation(childComplexity, args["id"].(string), args["expectedRevision"].(*string)), true
 	case "Mutation.deletePerson":
 		if e.ComplexityRoot.Mutation.DeletePerson == nil {
 			break
@@ -1819,7 +1829,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeletePerson(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeletePerson(childComplexity, args["id"].(string), args["expectedRevision"].(*string)), true
 	case "Mutation.deleteProgramme":
 		if e.ComplexityRoot.Mutation.DeleteProgramme == nil {
 			break
@@ -1830,7 +1840,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteProgramme(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteProgramme(childComplexity, args["id"].(string), args["expectedRevision"].(*string)), true
 	case "Mutation.erasePerson":
 		if e.ComplexityRoot.Mutation.ErasePerson == nil {
 			break
@@ -2186,6 +2196,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Region(childComplexity), true
+	case "Organisation.revision":
+		if e.ComplexityRoot.Organisation.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Revision(childComplexity), true
 	case "Organisation.sector":
 		if e.ComplexityRoot.Organisation.Sector == nil {
 			break
@@ -2399,6 +2415,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
+	case "Person.revision":
+		if e.ComplexityRoot.Person.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Revision(childComplexity), true
 	case "Person.roles":
 		if e.ComplexityRoot.Person.Roles == nil {
 			break
@@ -2509,6 +2531,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Participants(childComplexity), true
+	case "Programme.revision":
+		if e.ComplexityRoot.Programme.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.Revision(childComplexity), true
 	case "Programme.start":
 		if e.ComplexityRoot.Programme.Start == nil {
 			break
@@ -3814,6 +3842,13 @@ interface Actor implements Node {
   aliases: [String!]!
   description: String
   evidence: Evidence
+  """
+  The revision of this actor's content, to send back as expectedRevision
+  with an update or delete (optimistic concurrency). Derived from every
+  field, contact details included, so editors and administrators only (null
+  for viewers).
+  """
+  revision: String
   "Links this actor is an end of, ordered by key."
   links(filter: LinkFilter, first: Int, after: String): LinkConnection!
   "Programmes this actor takes part in."
@@ -3835,6 +3870,13 @@ type Person implements Node & Actor {
   email: String @personal
   "Personal data: visible to editors and administrators only (null for viewers)."
   phone: String @personal
+  """
+  The revision of this actor's content, to send back as expectedRevision
+  with an update or delete (optimistic concurrency). Derived from every
+  field, contact details included, so editors and administrators only (null
+  for viewers).
+  """
+  revision: String @personal
   "Organisations this person is affiliated with or a member of."
   organisations: [Organisation!]!
   links(filter: LinkFilter, first: Int, after: String): LinkConnection!
@@ -3852,6 +3894,13 @@ type Organisation implements Node & Actor {
   type: OrganisationType!
   sector: String
   region: String
+  """
+  The revision of this actor's content, to send back as expectedRevision
+  with an update or delete (optimistic concurrency). Derived from every
+  field, contact details included, so editors and administrators only (null
+  for viewers).
+  """
+  revision: String @personal
   "The organisation this one belongs to (a university for a research centre, a trust for a school)."
   parent: Organisation
   "Organisations that belong to this one."
@@ -3877,6 +3926,8 @@ type Programme implements Node {
   evidence: Evidence
   participants: [Participation!]!
   links(first: Int, after: String): LinkConnection!
+  "The revision of this programme's content, to send back as expectedRevision with an update or delete."
+  revision: String!
 }
 
 "An actor's part in a programme."
@@ -3905,6 +3956,8 @@ type Link implements Node {
   "The intermediary who made this link happen."
   brokeredBy: Actor
   evidence: Evidence
+  "The revision of this link's content, to send back as expectedRevision with an update or delete."
+  revision: String!
 }
 
 type ActorEdge {
@@ -4023,6 +4076,12 @@ input CreatePersonInput {
 
 input UpdatePersonInput {
   id: ID!
+  """
+  The revision the editor saw (the entity's revision field): if the entity has
+  changed since, nothing is written and the answer is a CONFLICT error whose
+  extensions hold the current values (current) and revision (revision).
+  """
+  expectedRevision: String
   name: String
   aliases: [String!]
   description: String
@@ -4047,6 +4106,12 @@ input CreateOrganisationInput {
 
 input UpdateOrganisationInput {
   id: ID!
+  """
+  The revision the editor saw (the entity's revision field): if the entity has
+  changed since, nothing is written and the answer is a CONFLICT error whose
+  extensions hold the current values (current) and revision (revision).
+  """
+  expectedRevision: String
   name: String
   aliases: [String!]
   type: OrganisationType
@@ -4071,6 +4136,12 @@ input CreateProgrammeInput {
 
 input UpdateProgrammeInput {
   id: ID!
+  """
+  The revision the editor saw (the entity's revision field): if the entity has
+  changed since, nothing is written and the answer is a CONFLICT error whose
+  extensions hold the current values (current) and revision (revision).
+  """
+  expectedRevision: String
   name: String
   description: String
   aims: [String!]
@@ -4098,6 +4169,12 @@ input CreateLinkInput {
 
 input UpdateLinkInput {
   id: ID!
+  """
+  The revision the editor saw (the entity's revision field): if the entity has
+  changed since, nothing is written and the answer is a CONFLICT error whose
+  extensions hold the current values (current) and revision (revision).
+  """
+  expectedRevision: String
   type: LinkType
   directed: Boolean
   weight: Float
@@ -4124,15 +4201,15 @@ type Mutation {
   createPerson(input: CreatePersonInput!): Person!
   updatePerson(input: UpdatePersonInput!): Person!
   "Deletes a person with their links and participations; returns the deleted ID."
-  deletePerson(id: ID!): ID!
+  deletePerson(id: ID!, "As in the update inputs: delete only if the entity still has this revision, else CONFLICT." expectedRevision: String): ID!
   createOrganisation(input: CreateOrganisationInput!): Organisation!
   updateOrganisation(input: UpdateOrganisationInput!): Organisation!
   "Deletes an organisation with its links and participations; its units lose their parent."
-  deleteOrganisation(id: ID!): ID!
+  deleteOrganisation(id: ID!, "As in the update inputs: delete only if the entity still has this revision, else CONFLICT." expectedRevision: String): ID!
   createProgramme(input: CreateProgrammeInput!): Programme!
   updateProgramme(input: UpdateProgrammeInput!): Programme!
   "Deletes a programme and its participations; its links stay, without a programme."
-  deleteProgramme(id: ID!): ID!
+  deleteProgramme(id: ID!, "As in the update inputs: delete only if the entity still has this revision, else CONFLICT." expectedRevision: String): ID!
   createLink(input: CreateLinkInput!): Link!
   updateLink(input: UpdateLinkInput!): Link!
   "Creates the person with this key, or replaces every field of the one that has it: running it again changes nothing, for sync from spreadsheets."
@@ -4143,7 +4220,7 @@ type Mutation {
   upsertProgramme(input: CreateProgrammeInput!): Programme!
   "Creates the link with this key (without one, the key derived from its ends, type, programme and start), or replaces every field of the one that has it."
   upsertLink(input: CreateLinkInput!): Link!
-  deleteLink(id: ID!): ID!
+  deleteLink(id: ID!, "As in the update inputs: delete only if the entity still has this revision, else CONFLICT." expectedRevision: String): ID!
   "Adds an actor to a programme, or changes its role."
   setParticipation(input: ParticipationInput!): Participation!
   removeParticipation(actorId: ID!, programmeId: ID!): Boolean!
@@ -4849,6 +4926,8 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_brokeredBy(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Link_evidence(ctx, field)
+	case "revision":
+		return ec.fieldContext_Link_revision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
@@ -4975,6 +5054,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_sector(ctx, field)
 	case "region":
 		return ec.fieldContext_Organisation_region(ctx, field)
+	case "revision":
+		return ec.fieldContext_Organisation_revision(ctx, field)
 	case "parent":
 		return ec.fieldContext_Organisation_parent(ctx, field)
 	case "units":
@@ -5079,6 +5160,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_email(ctx, field)
 	case "phone":
 		return ec.fieldContext_Person_phone(ctx, field)
+	case "revision":
+		return ec.fieldContext_Person_revision(ctx, field)
 	case "organisations":
 		return ec.fieldContext_Person_organisations(ctx, field)
 	case "links":
@@ -5139,6 +5222,8 @@ func (ec *executionContext) childFields_Programme(ctx context.Context, field gra
 		return ec.fieldContext_Programme_participants(ctx, field)
 	case "links":
 		return ec.fieldContext_Programme_links(ctx, field)
+	case "revision":
+		return ec.fieldContext_Programme_revision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Programme", field.Name)
 }
@@ -5606,6 +5691,14 @@ func (ec *executionContext) field_Mutation_deleteLink_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg1
 	return args, nil
 }
 
@@ -5620,6 +5713,14 @@ func (ec *executionContext) field_Mutation_deleteOrganisation_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg1
 	return args, nil
 }
 
@@ -5634,6 +5735,14 @@ func (ec *executionContext) field_Mutation_deletePerson_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg1
 	return args, nil
 }
 
@@ -5648,6 +5757,14 @@ func (ec *executionContext) field_Mutation_deleteProgramme_args(ctx context.Cont
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg1
 	return args, nil
 }
 
@@ -11136,6 +11253,29 @@ func (ec *executionContext) fieldContext_Link_evidence(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Link_revision(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Link", field, true, false, "String")
+}
+
 func (ec *executionContext) _LinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LinkConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11523,7 +11663,7 @@ func (ec *executionContext) _Mutation_deletePerson(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeletePerson(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeletePerson(ctx, fc.Args["id"].(string), fc.Args["expectedRevision"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11655,7 +11795,7 @@ func (ec *executionContext) _Mutation_deleteOrganisation(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteOrganisation(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeleteOrganisation(ctx, fc.Args["id"].(string), fc.Args["expectedRevision"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11787,7 +11927,7 @@ func (ec *executionContext) _Mutation_deleteProgramme(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteProgramme(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeleteProgramme(ctx, fc.Args["id"].(string), fc.Args["expectedRevision"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12095,7 +12235,7 @@ func (ec *executionContext) _Mutation_deleteLink(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteLink(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeleteLink(ctx, fc.Args["id"].(string), fc.Args["expectedRevision"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13175,6 +13315,42 @@ func (ec *executionContext) fieldContext_Organisation_region(_ context.Context, 
 	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
+func (ec *executionContext) _Organisation_revision(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, true, false, "String")
+}
+
 func (ec *executionContext) _Organisation_parent(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14172,6 +14348,42 @@ func (ec *executionContext) fieldContext_Person_phone(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
+func (ec *executionContext) _Person_revision(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
 func (ec *executionContext) _Person_organisations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14788,6 +15000,29 @@ func (ec *executionContext) fieldContext_Programme_links(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Programme_revision(ctx context.Context, field graphql.CollectedField, obj *model.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programme", field, true, false, "String")
 }
 
 func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
@@ -19406,7 +19641,7 @@ func (ec *executionContext) unmarshalInputUpdateLinkInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "type", "directed", "weight", "from", "to", "programmeId", "brokeredById", "evidence"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "type", "directed", "weight", "from", "to", "programmeId", "brokeredById", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19420,6 +19655,13 @@ func (ec *executionContext) unmarshalInputUpdateLinkInput(ctx context.Context, o
 				return it, err
 			}
 			it.ID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = graphql.OmittableOf(data)
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
 			data, err := ec.unmarshalOLinkType2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkType(ctx, v)
@@ -19504,7 +19746,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganisationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "type", "description", "sector", "region", "parentId", "evidence"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "aliases", "type", "description", "sector", "region", "parentId", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19518,6 +19760,13 @@ func (ec *executionContext) unmarshalInputUpdateOrganisationInput(ctx context.Co
 				return it, err
 			}
 			it.ID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = graphql.OmittableOf(data)
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -19602,7 +19851,7 @@ func (ec *executionContext) unmarshalInputUpdatePersonInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "title", "roles", "email", "phone", "evidence"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "aliases", "description", "title", "roles", "email", "phone", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19616,6 +19865,13 @@ func (ec *executionContext) unmarshalInputUpdatePersonInput(ctx context.Context,
 				return it, err
 			}
 			it.ID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = graphql.OmittableOf(data)
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -19700,7 +19956,7 @@ func (ec *executionContext) unmarshalInputUpdateProgrammeInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "aims", "start", "end", "tags", "evidence"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "description", "aims", "start", "end", "tags", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19714,6 +19970,13 @@ func (ec *executionContext) unmarshalInputUpdateProgrammeInput(ctx context.Conte
 				return it, err
 			}
 			it.ID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = graphql.OmittableOf(data)
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -21426,6 +21689,11 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revision":
+			out.Values[i] = ec._Link_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22037,6 +22305,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revision":
+			out.Values[i] = ec._Organisation_revision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "parent":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -22384,6 +22657,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revision":
+			out.Values[i] = ec._Person_revision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organisations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -22579,6 +22857,11 @@ func (ec *executionContext) _Programme(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Programme_links(ctx, field, obj)
 				})
+		case "revision":
+			out.Values[i] = ec._Programme_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
