@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/insight"
+	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/partnergraph/partnergraph/resolvers/generated"
@@ -98,6 +99,11 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		if errors.As(err, &stale) {
 			gerr.Extensions["revision"] = stale.Revision
 			gerr.Extensions["current"] = stale.Current
+		}
+		// An import's bad rows one by one, for a page to show each with its place.
+		var rows *netfile.CheckError
+		if errors.As(err, &rows) {
+			gerr.Extensions["rows"] = rows.Rows
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		gerr.Message = "the request took too long and was stopped"

@@ -244,8 +244,12 @@ type ComplexityRoot struct {
 	}
 
 	ImportResult struct {
+		Actors           func(childComplexity int) int
 		Created          func(childComplexity int) int
 		DryRun           func(childComplexity int) int
+		Links            func(childComplexity int) int
+		Participations   func(childComplexity int) int
+		Programmes       func(childComplexity int) int
 		Rows             func(childComplexity int) int
 		SkippedSelfLoops func(childComplexity int) int
 		Unchanged        func(childComplexity int) int
@@ -1494,6 +1498,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HeardActor.Earliest(childComplexity), true
 
+	case "ImportResult.actors":
+		if e.ComplexityRoot.ImportResult.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Actors(childComplexity), true
 	case "ImportResult.created":
 		if e.ComplexityRoot.ImportResult.Created == nil {
 			break
@@ -1506,6 +1516,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.DryRun(childComplexity), true
+	case "ImportResult.links":
+		if e.ComplexityRoot.ImportResult.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Links(childComplexity), true
+	case "ImportResult.participations":
+		if e.ComplexityRoot.ImportResult.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Participations(childComplexity), true
+	case "ImportResult.programmes":
+		if e.ComplexityRoot.ImportResult.Programmes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Programmes(childComplexity), true
 	case "ImportResult.rows":
 		if e.ComplexityRoot.ImportResult.Rows == nil {
 			break
@@ -4247,6 +4275,11 @@ type ImportResult {
   rows: Int!
   "Edges joining a node to itself (GraphML, GEXF, edge lists), which were skipped."
   skippedSelfLoops: Int!
+  "Rows read of each kind (a preview of what the files hold)."
+  actors: Int!
+  programmes: Int!
+  participations: Int!
+  links: Int!
   dryRun: Boolean!
 }
 
@@ -4255,7 +4288,9 @@ extend type Mutation {
   Imports network files, all or nothing, as ` + "`" + `partnergraph import` + "`" + ` does: the format comes
   from each file name's extension (.csv, .json, .graphml, .gexf, .txt/.edgelist). Every row
   is validated first; errors (BAD_USER_INPUT) name the file, line and field, one per line
-  of the message, and nothing is written. Re-importing the same files changes nothing.
+  of the message and one by one in extensions.rows ([{file, line, message}], the first 20),
+  and nothing is written. A dry run checks and counts everything, then writes nothing: run
+  one first to preview what would be created, updated and left unchanged. Re-importing the same files changes nothing.
   """
   importNetwork(files: [Upload!]!, dryRun: Boolean = false, directed: Boolean = false,
     mapping: [ColumnMapping!], keyPrefix: String): ImportResult! @requires(role: ADMIN)
@@ -4856,6 +4891,14 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_rows(ctx, field)
 	case "skippedSelfLoops":
 		return ec.fieldContext_ImportResult_skippedSelfLoops(ctx, field)
+	case "actors":
+		return ec.fieldContext_ImportResult_actors(ctx, field)
+	case "programmes":
+		return ec.fieldContext_ImportResult_programmes(ctx, field)
+	case "participations":
+		return ec.fieldContext_ImportResult_participations(ctx, field)
+	case "links":
+		return ec.fieldContext_ImportResult_links(ctx, field)
 	case "dryRun":
 		return ec.fieldContext_ImportResult_dryRun(ctx, field)
 	}
@@ -10631,6 +10674,98 @@ func (ec *executionContext) _ImportResult_skippedSelfLoops(ctx context.Context, 
 	)
 }
 func (ec *executionContext) fieldContext_ImportResult_skippedSelfLoops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_actors(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_programmes(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_programmes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programmes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_programmes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_participations(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_links(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
 }
 
@@ -21455,6 +21590,26 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			}
 		case "skippedSelfLoops":
 			out.Values[i] = ec._ImportResult_skippedSelfLoops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actors":
+			out.Values[i] = ec._ImportResult_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "programmes":
+			out.Values[i] = ec._ImportResult_programmes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participations":
+			out.Values[i] = ec._ImportResult_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._ImportResult_links(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

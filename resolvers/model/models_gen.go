@@ -280,7 +280,12 @@ type ImportResult struct {
 	Rows int32 `json:"rows"`
 	// Edges joining a node to itself (GraphML, GEXF, edge lists), which were skipped.
 	SkippedSelfLoops int32 `json:"skippedSelfLoops"`
-	DryRun           bool  `json:"dryRun"`
+	// Rows read of each kind (a preview of what the files hold).
+	Actors         int32 `json:"actors"`
+	Programmes     int32 `json:"programmes"`
+	Participations int32 `json:"participations"`
+	Links          int32 `json:"links"`
+	DryRun         bool  `json:"dryRun"`
 }
 
 type Introducer struct {
