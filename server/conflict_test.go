@@ -28,7 +28,9 @@ func testConflict(t *testing.T, openStore func(*testing.T) graph.Store) {
 	}
 	const update = `mutation($id: ID!, $rev: String, $name: String) {
 		updateOrganisation(input: {id: $id, expectedRevision: $rev, name: $name}) { name revision } }`
-	var first struct{ UpdateOrganisation struct{ Name, Revision string } }
+	var first struct {
+		UpdateOrganisation struct{ Name, Revision string }
+	}
 	ok(t, do(t, ts.URL, update, map[string]any{"id": id, "rev": seen, "name": "Liverpool Hope"}, &first))
 	now := first.UpdateOrganisation.Revision
 
