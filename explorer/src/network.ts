@@ -92,7 +92,7 @@ export async function loadNetwork(progress: Progress, onActors: (g: Network) => 
   return { graph, programmes };
 }
 
-function addActors(g: Network, actors: ActorRow[]): void {
+export function addActors(g: Network, actors: ActorRow[]): void {
   const spread = Math.sqrt(actors.length) * 10;
   for (const a of actors) {
     const [x, y] = seededPoint(a.key);
@@ -121,7 +121,7 @@ export function inheritSectors(g: Network): void {
   g.updateEachNodeAttributes((id, a) => (sectors.has(id) ? { ...a, sector: sectors.get(id) ?? null } : a));
 }
 
-function addLinks(g: Network, links: LinkRow[]): void {
+export function addLinks(g: Network, links: LinkRow[]): void {
   for (const l of links) {
     if (g.hasEdge(l.key) || !g.hasNode(l.source.id) || !g.hasNode(l.target.id)) continue; // changed while we paged
     const style = LINK_TYPES[l.type] ?? { color: OTHER_COLOR, size: 1 };
