@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -82,6 +84,37 @@ func testRevisions(t *testing.T, s graph.Store) {
 			_, err := s.UpdateActor(ctx, graph.ActorUpdate{ID: f.school.ID, ExpectedRevision: seen, Name: &name})
 			return err
 		})
+	})
+	run(t, "Concurrent", func(t *testing.T) {
+		// Editors who all saw one revision save at once: the check is inside
+		// the write transaction, so exactly one wins, whatever the schedule.
+		seen := must(s.ActorsByID(ctx, []string{f.uni.ID}))[0].Revision()
+		const editors = 8
+		codes := make([]string, editors)
+		var wg sync.WaitGroup
+		for i := range editors {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				region := fmt.Sprintf("Region %d", i)
+				_, err := s.UpdateActor(ctx, graph.ActorUpdate{ID: f.uni.ID, ExpectedRevision: seen, Region: &region})
+				codes[i] = graph.ErrorCode(err)
+			}()
+		}
+		wg.Wait()
+		won := 0
+		for _, c := range codes {
+			switch c {
+			case "":
+				won++
+			case graph.ECONFLICT:
+			default:
+				t.Errorf("concurrent guarded update: code %q, want none or CONFLICT", c)
+			}
+		}
+		if won != 1 {
+			t.Errorf("%d of %d concurrent updates from one revision applied (codes %q), want exactly 1", won, editors, codes)
+		}
 	})
 	run(t, "Unguarded", func(t *testing.T) {
 		name := "Bob B. Brown"
