@@ -80,6 +80,7 @@ test("an editor adds an organisation and links with evidence: they appear on the
   const errorId = (await name.getAttribute("aria-describedby")).split(" ").find((id) => id.endsWith("-error"));
   assert.match(await page.locator(`#${errorId}`).innerText(), /name/i);
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("name")), "name");
+  await screenshot(page, "edit-organisation-error.png");
   assert.equal((await data(`{ actor(key: "merseyside-bridge") { id } }`)).actor, null, "a refused create wrote something");
 
   await name.fill("Merseyside Bridge Trust");
