@@ -152,8 +152,9 @@ async function start(): Promise<void> {
         renderLegend(legendEl, legend, metric);
       }
       if (c.op === "deleteActor" && selected?.id === c.id) selected = null;
+      // Said again once the brokers are re-ranked ("Ranking brokers…" replaces it meanwhile).
       status(message);
-      void refreshAnalytics();
+      void refreshAnalytics().then(() => statusEl.classList.contains("error") || status(message));
     },
     open: (a) => void openCard(a, true),
     error: showError,

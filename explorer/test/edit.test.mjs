@@ -217,3 +217,37 @@ test("an import with a bad row shows file:line and writes nothing; a good one is
   assert.deepEqual(actor, { name: "Sefton Network", type: "NETWORK" });
   assert.deepEqual(problems, []);
 });
+
+test("deleting says what goes with an actor, asks first, and takes it off the map; links delete from the card", async (t) => {
+  const { page, problems } = await open(t, service.keys.editor);
+  const { actor: before } = await data(`{ actor(key: "christina-flattery") { id links { totalCount } participations { programme { name } } } }`);
+  await openCard(page, "Christina", "Christina Flattery");
+  const del = page.locator("#card").getByRole("button", { name: "Delete…" });
+  await del.click();
+  const ask = page.getByRole("alertdialog");
+  const text = await ask.innerText();
+  assert.ok(text.includes(`${before.links.totalCount} links and ${before.participations.length} participations`), text);
+  for (const p of before.participations) assert.ok(text.includes(p.programme.name), `${p.programme.name} not named in ${text}`);
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Cancel", "the safe choice does not have focus");
+  await page.keyboard.press("Escape");
+  await ask.waitFor({ state: "detached" });
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Delete…", "focus did not return to the button");
+  assert.notEqual((await data(`{ actor(key: "christina-flattery") { id } }`)).actor, null, "a cancelled delete deleted");
+
+  await del.click();
+  await ask.getByRole("button", { name: "Delete Christina Flattery" }).click();
+  await page.locator("#status", { hasText: "Deleted Christina Flattery." }).waitFor();
+  assert.equal((await data(`{ actor(key: "christina-flattery") { id } }`)).actor, null);
+  assert.equal(await page.evaluate((id) => explorer.graph.hasNode(id), before.id), false, "the actor is still on the map");
+
+  const { actor: karen } = await data(`{ actor(key: "karen-orr") { links { nodes { key target { name } source { name } } } } }`);
+  await openCard(page, "Karen", "Karen Orr");
+  const first = karen.links.nodes[0];
+  await page.locator("#card").getByRole("button", { name: /^Delete link/ }).first().click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete link" }).click();
+  await page.locator("#status", { hasText: "Deleted the link." }).waitFor();
+  const { actor: after } = await data(`{ actor(key: "karen-orr") { links { totalCount } } }`);
+  assert.equal(after.links.totalCount, karen.links.nodes.length - 1);
+  assert.equal(await page.evaluate((k) => explorer.graph.hasEdge(k), first.key), false, "the link is still on the map");
+  assert.deepEqual(problems, []);
+});
