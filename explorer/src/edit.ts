@@ -22,7 +22,8 @@ export type Change =
   | { op: "other" };
 
 export interface EditorHooks {
-  changed(c: Change, message: string): void;
+  /** A change was saved: the map and rankings should follow. */
+  changed(c: Change): void;
   open(a: ActorRef): void;
   error(e: unknown): void;
 }
@@ -145,6 +146,19 @@ export class Editor {
 
   constructor(private hooks: EditorHooks) {}
 
+  /** Where saved changes are announced (a live region of its own, so map and panel messages do not replace them). */
+  private statusEl = h("p", { id: "edit-status", class: "hint", role: "status", "aria-live": "polite" });
+
+  private saved(c: Change, message: string): void {
+    this.statusEl.textContent = message;
+    this.hooks.changed(c);
+  }
+
+  /** Announces message in the edit tools' live region. */
+  say(message: string): void {
+    this.statusEl.textContent = message;
+  }
+
   get canEdit(): boolean {
     return this.role === "EDITOR" || this.role === "ADMIN";
   }
@@ -163,7 +177,8 @@ export class Editor {
       h("button", { type: "button", id: "add-person", onclick: () => void this.editActor("Person") }, "Add person"),
       h("button", { type: "button", id: "add-link", onclick: () => void this.editLink() }, "Record a link"),
       h("button", { type: "button", id: "add-programme", class: "secondary", onclick: () => this.addProgramme() }, "Add programme"),
-      this.canImport ? h("button", { type: "button", id: "import-open", class: "secondary", onclick: importTool }, "Import a file…") : null));
+      this.canImport ? h("button", { type: "button", id: "import-open", class: "secondary", onclick: importTool }, "Import a file…") : null),
+      this.statusEl);
     tools.hidden = false;
   }
 
@@ -210,7 +225,7 @@ export class Editor {
         return d.r;
       };
       this.form(id ? `Edit ${current!.name}` : `Add ${what}`, specs, current, id ? "Save changes" : `Add ${what}`, save, (a) => {
-        this.hooks.changed({ op: "actor", actor: a }, `${id ? "Saved" : "Added"} ${a.name}.`);
+        this.saved({ op: "actor", actor: a }, `${id ? "Saved" : "Added"} ${a.name}.`);
         if (!id) this.hooks.open(a);
       });
     } catch (e) {
@@ -242,7 +257,7 @@ export class Editor {
           { input: { ...input, id, expectedRevision: revision } })).r;
       };
       const f = this.form(id ? "Edit link" : "Record a link", specs, current, id ? "Save changes" : "Record link", save, (l) => {
-        this.hooks.changed({ op: "link", link: l, replaces: current ? String(current.key) : undefined }, id ? "Saved the link." : "Recorded the link.");
+        this.saved({ op: "link", link: l, replaces: current ? String(current.key) : undefined }, id ? "Saved the link." : "Recorded the link.");
       });
       if (id) {
         f.disable("sourceId");
@@ -257,7 +272,7 @@ export class Editor {
     this.form("Add programme", PROGRAMME, null, "Add programme", async (v) => {
       const input = nest(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inputValue(x)])));
       return (await gql<{ r: { id: string; name: string } }>(`mutation($input: CreateProgrammeInput!) { r: createProgramme(input: $input) { id name } }`, { input })).r;
-    }, (p) => this.hooks.changed({ op: "other" }, `Added the programme ${p.name}.`));
+    }, (p) => this.saved({ op: "other" }, `Added the programme ${p.name}.`));
   }
 
   async addParticipation(a: ActorRef): Promise<void> {
@@ -270,7 +285,7 @@ export class Editor {
       this.form(`Add ${a.name} to a programme`, specs, null, "Add", async (v) => {
         const input = { ...nest(Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inputValue(x)]))), actorId: a.id };
         return (await gql<{ r: { programme: { name: string } } }>(`mutation($input: ParticipationInput!) { r: setParticipation(input: $input) { programme { name } } }`, { input })).r;
-      }, (p) => this.hooks.changed({ op: "other" }, `${a.name} takes part in ${p.programme.name}.`));
+      }, (p) => this.saved({ op: "other" }, `${a.name} takes part in ${p.programme.name}.`));
     } catch (e) {
       this.hooks.error(e);
     }
@@ -296,7 +311,7 @@ export class Editor {
       if (!(await confirmDialog(`Delete ${n.name}?`, body, `Delete ${n.name}`))) return;
       const op = n.__typename === "Person" ? "deletePerson" : "deleteOrganisation";
       await gql(`mutation($id: ID!, $rev: String) { ${op}(id: $id, expectedRevision: $rev) }`, { id: a.id, rev: n.revision });
-      this.hooks.changed({ op: "deleteActor", id: a.id }, `Deleted ${n.name}.`);
+      this.saved({ op: "deleteActor", id: a.id }, `Deleted ${n.name}.`);
     } catch (e) {
       this.hooks.error(e instanceof ApiError && e.code === "CONFLICT"
         ? new Error(`${a.name} was changed by someone else while you looked: open the card again to see what changed, then delete.`) : e);
@@ -309,7 +324,7 @@ export class Editor {
       if (!cur) throw new Error("This link is no longer in the network.");
       if (!(await confirmDialog("Delete this link?", [h("p", {}, label), h("p", {}, "Its evidence goes with it.")], "Delete link"))) return;
       await gql(`mutation($id: ID!, $rev: String) { deleteLink(id: $id, expectedRevision: $rev) }`, { id: l.id, rev: cur.revision });
-      this.hooks.changed({ op: "deleteLink", key: l.key }, "Deleted the link.");
+      this.saved({ op: "deleteLink", key: l.key }, "Deleted the link.");
     } catch (e) {
       this.hooks.error(e);
     }

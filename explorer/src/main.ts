@@ -144,7 +144,7 @@ async function start(): Promise<void> {
   // Edits saved from the page go onto the map (the layout stops: its
   // worker knows the old graph) and re-rank the brokers.
   const editor = new Editor({
-    changed: (c, message) => {
+    changed: (c) => {
       if (g) {
         if (explorer.layout?.isRunning()) explorer.layout.stop();
         applyChange(g, c);
@@ -152,15 +152,13 @@ async function start(): Promise<void> {
         renderLegend(legendEl, legend, metric);
       }
       if (c.op === "deleteActor" && selected?.id === c.id) selected = null;
-      // Said again once the brokers are re-ranked ("Ranking brokers…" replaces it meanwhile).
-      status(message);
-      void refreshAnalytics().then(() => statusEl.classList.contains("error") || status(message));
+      void refreshAnalytics();
     },
     open: (a) => void openCard(a, true),
     error: showError,
   });
   const editorReady = editor.init(() => openImporter((message) => {
-    status(`${message} Reload the page to see it all on the map.`);
+    editor.say(`${message} Reload the page to see it all on the map.`);
     void refreshAnalytics();
   }));
 

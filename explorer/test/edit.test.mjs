@@ -236,7 +236,7 @@ test("deleting says what goes with an actor, asks first, and takes it off the ma
 
   await del.click();
   await ask.getByRole("button", { name: "Delete Christina Flattery" }).click();
-  await page.locator("#status", { hasText: "Deleted Christina Flattery." }).waitFor();
+  await page.locator("#edit-status", { hasText: "Deleted Christina Flattery." }).waitFor();
   assert.equal((await data(`{ actor(key: "christina-flattery") { id } }`)).actor, null);
   assert.equal(await page.evaluate((id) => explorer.graph.hasNode(id), before.id), false, "the actor is still on the map");
 
@@ -245,7 +245,7 @@ test("deleting says what goes with an actor, asks first, and takes it off the ma
   const first = karen.links.nodes[0];
   await page.locator("#card").getByRole("button", { name: /^Delete link/ }).first().click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Delete link" }).click();
-  await page.locator("#status", { hasText: "Deleted the link." }).waitFor();
+  await page.locator("#edit-status", { hasText: "Deleted the link." }).waitFor();
   const { actor: after } = await data(`{ actor(key: "karen-orr") { links { totalCount } } }`);
   assert.equal(after.links.totalCount, karen.links.nodes.length - 1);
   assert.equal(await page.evaluate((k) => explorer.graph.hasEdge(k), first.key), false, "the link is still on the map");
