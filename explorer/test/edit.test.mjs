@@ -63,12 +63,21 @@ async function openCard(page, text, name) {
 
 const dialog = (page) => page.locator("dialog[open]");
 
+/** Every control of the open dialog has a label, and an error slot its aria-describedby names. */
+async function assertLabelled(page) {
+  const bad = await page.locator("dialog[open]").evaluate((d) => [...d.querySelectorAll("input, select, textarea")]
+    .filter((el) => !el.labels?.length || !(el.getAttribute("aria-describedby") ?? "").split(" ").some((id) => id.endsWith("-error") && document.getElementById(id)))
+    .map((el) => el.outerHTML));
+  assert.deepEqual(bad, [], "controls without a label or an error slot");
+}
+
 test("an editor adds an organisation and links with evidence: they appear on the map and move the broker ranking", async (t) => {
   const { page, problems } = await open(t, service.keys.editor);
   await page.click("#add-organisation");
   const form = dialog(page);
   assert.equal(await form.getByRole("heading").innerText(), "Add organisation");
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("name")), "key", "focus is not on the first field");
+  await assertLabelled(page);
   await form.getByLabel(/^Key/).fill("merseyside-bridge");
   await form.getByLabel(/^Type/).selectOption("CHARITY");
   await form.getByLabel(/^Sector/).fill("Third sector");
@@ -94,6 +103,7 @@ test("an editor adds an organisation and links with evidence: they appear on the
   await page.locator("#card").getByRole("button", { name: "Record a link" }).click();
   const link = dialog(page);
   assert.equal(await link.getByLabel(/^From/).inputValue(), "Merseyside Bridge Trust");
+  await assertLabelled(page);
   await pick(page, link.getByLabel(/^To/), "Liverpool Hope", "Liverpool Hope University");
   await link.getByLabel(/^Type/).selectOption("PARTNERSHIP");
   await link.getByLabel(/^Weight/).fill("2");
