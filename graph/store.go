@@ -31,12 +31,15 @@ type Store interface {
 	// CreateActor stores a new actor. Returns EINVALID for a bad actor,
 	// ENOTFOUND for a missing parent and ECONFLICT if its key is taken.
 	CreateActor(ctx context.Context, a *Actor) (*Actor, error)
-	// UpdateActor applies u to the actor with u.ID. Returns ENOTFOUND, EINVALID.
+	// UpdateActor applies u to the actor with u.ID. Returns ENOTFOUND,
+	// EINVALID, or ECONFLICT (a *StaleError) if u.ExpectedRevision is set
+	// and the actor no longer has it.
 	UpdateActor(ctx context.Context, u ActorUpdate) (*Actor, error)
 	// DeleteActor removes an actor with its links and participations, clears
-	// it as broker of other links and as parent of organisations.
-	// Returns ENOTFOUND.
-	DeleteActor(ctx context.Context, id string) error
+	// it as broker of other links and as parent of organisations. With a
+	// revision ("" for none), only if the actor still has it.
+	// Returns ENOTFOUND, or ECONFLICT (a *StaleError).
+	DeleteActor(ctx context.Context, id, revision string) error
 
 	// ProgrammesByID returns the programmes with the given IDs, nil where unknown.
 	ProgrammesByID(ctx context.Context, ids []string) ([]*Programme, error)
@@ -44,11 +47,13 @@ type Store interface {
 	FindProgrammes(ctx context.Context, f ProgrammeFilter, p PageArgs) (*Page[*Programme], error)
 	// CreateProgramme returns EINVALID or ECONFLICT.
 	CreateProgramme(ctx context.Context, p *Programme) (*Programme, error)
-	// UpdateProgramme returns ENOTFOUND or EINVALID.
+	// UpdateProgramme returns ENOTFOUND, EINVALID or ECONFLICT (a
+	// *StaleError) as UpdateActor does.
 	UpdateProgramme(ctx context.Context, u ProgrammeUpdate) (*Programme, error)
 	// DeleteProgramme removes a programme and its participations and detaches
-	// its links (they stay, without a programme). Returns ENOTFOUND.
-	DeleteProgramme(ctx context.Context, id string) error
+	// its links (they stay, without a programme). With a revision, as
+	// DeleteActor. Returns ENOTFOUND or ECONFLICT (a *StaleError).
+	DeleteProgramme(ctx context.Context, id, revision string) error
 
 	// LinksByID returns the links with the given IDs, nil where unknown.
 	LinksByID(ctx context.Context, ids []string) ([]*Link, error)
@@ -67,10 +72,12 @@ type Store interface {
 	// CreateLink returns EINVALID (bad input), ENOTFOUND (an end, programme
 	// or broker that does not exist) or ECONFLICT if its key is taken.
 	CreateLink(ctx context.Context, l *Link) (*Link, error)
-	// UpdateLink returns ENOTFOUND or EINVALID.
+	// UpdateLink returns ENOTFOUND, EINVALID or ECONFLICT (a *StaleError)
+	// as UpdateActor does.
 	UpdateLink(ctx context.Context, u LinkUpdate) (*Link, error)
-	// DeleteLink returns ENOTFOUND.
-	DeleteLink(ctx context.Context, id string) error
+	// DeleteLink, with a revision as DeleteActor, returns ENOTFOUND or
+	// ECONFLICT (a *StaleError).
+	DeleteLink(ctx context.Context, id, revision string) error
 
 	// SetParticipation adds or updates an actor's role in a programme.
 	// Returns ENOTFOUND if either does not exist.
@@ -214,20 +221,23 @@ func (o LinkOwner) Check() error {
 
 // ActorUpdate changes the non-nil fields of actor ID. The key and kind are fixed.
 type ActorUpdate struct {
-	ID          string
-	Name        *string
-	Aliases     *[]string
-	Description *string
-	Title       *string
-	Roles       *[]string
-	Email       *string
-	Phone       *string
-	OrgType     *OrgType
-	Sector      *string
-	Region      *string
-	ParentID    *string // "" clears the parent
-	Evidence    *Evidence
-	Attrs       *map[string]string // replaces every attribute
+	ID string
+	// ExpectedRevision, if set, is the revision the editor saw: the update
+	// applies only if the entity still has it (see Revision).
+	ExpectedRevision string
+	Name             *string
+	Aliases          *[]string
+	Description      *string
+	Title            *string
+	Roles            *[]string
+	Email            *string
+	Phone            *string
+	OrgType          *OrgType
+	Sector           *string
+	Region           *string
+	ParentID         *string // "" clears the parent
+	Evidence         *Evidence
+	Attrs            *map[string]string // replaces every attribute
 }
 
 // Apply returns a copy of a with u's changes.
@@ -251,14 +261,17 @@ func (u ActorUpdate) Apply(a *Actor) *Actor {
 
 // ProgrammeUpdate changes the non-nil fields of programme ID.
 type ProgrammeUpdate struct {
-	ID          string
-	Name        *string
-	Description *string
-	Aims        *[]string
-	Start       *Date // zero Date clears
-	End         *Date
-	Tags        *[]string
-	Evidence    *Evidence
+	ID string
+	// ExpectedRevision, if set, is the revision the editor saw: the update
+	// applies only if the entity still has it (see Revision).
+	ExpectedRevision string
+	Name             *string
+	Description      *string
+	Aims             *[]string
+	Start            *Date // zero Date clears
+	End              *Date
+	Tags             *[]string
+	Evidence         *Evidence
 }
 
 // Apply returns a copy of p with u's changes.
@@ -276,16 +289,19 @@ func (u ProgrammeUpdate) Apply(p *Programme) *Programme {
 
 // LinkUpdate changes the non-nil fields of link ID. Its ends and key are fixed.
 type LinkUpdate struct {
-	ID           string
-	Type         *LinkType
-	Directed     *bool
-	Weight       *float64
-	From         *Date
-	To           *Date
-	ProgrammeID  *string
-	BrokeredByID *string
-	Evidence     *Evidence
-	Attrs        *map[string]string // replaces every attribute
+	ID string
+	// ExpectedRevision, if set, is the revision the editor saw: the update
+	// applies only if the entity still has it (see Revision).
+	ExpectedRevision string
+	Type             *LinkType
+	Directed         *bool
+	Weight           *float64
+	From             *Date
+	To               *Date
+	ProgrammeID      *string
+	BrokeredByID     *string
+	Evidence         *Evidence
+	Attrs            *map[string]string // replaces every attribute
 }
 
 // Apply returns a copy of l with u's changes.

@@ -288,7 +288,7 @@ func (r *Resolver) updateActor(ctx context.Context, k graph.Kind, u graph.ActorU
 }
 
 // deleteActor deletes id if it is an actor of kind k.
-func (r *Resolver) deleteActor(ctx context.Context, k graph.Kind, id string) (string, error) {
+func (r *Resolver) deleteActor(ctx context.Context, k graph.Kind, id string, revision *string) (string, error) {
 	as, err := r.Store.ActorsByID(ctx, []string{id})
 	if err != nil {
 		return "", err
@@ -296,7 +296,7 @@ func (r *Resolver) deleteActor(ctx context.Context, k graph.Kind, id string) (st
 	if err := kindOf(as[0], id, k); err != nil {
 		return "", err
 	}
-	return id, r.Store.DeleteActor(ctx, id)
+	return id, r.Store.DeleteActor(ctx, id, deref(revision))
 }
 
 // The entities the create and upsert mutations write.

@@ -38,7 +38,7 @@ func (r *mutationResolver) CreatePerson(ctx context.Context, input model.CreateP
 }
 
 func (r *mutationResolver) UpdatePerson(ctx context.Context, input model.UpdatePersonInput) (*model.Person, error) {
-	a, err := r.updateActor(ctx, graph.KindPerson, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), Name: upd(input.Name), Aliases: updList(input.Aliases),
+	a, err := r.updateActor(ctx, graph.KindPerson, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), ExpectedRevision: val(input.ExpectedRevision), Name: upd(input.Name), Aliases: updList(input.Aliases),
 		Description: upd(input.Description), Title: upd(input.Title), Roles: updList(input.Roles),
 		Email: upd(input.Email), Phone: upd(input.Phone), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
@@ -47,8 +47,8 @@ func (r *mutationResolver) UpdatePerson(ctx context.Context, input model.UpdateP
 	return &model.Person{Actor: a}, nil
 }
 
-func (r *mutationResolver) DeletePerson(ctx context.Context, id string) (string, error) {
-	return r.deleteActor(ctx, graph.KindPerson, graph.RefID(graph.KindActor, id))
+func (r *mutationResolver) DeletePerson(ctx context.Context, id string, expectedRevision *string) (string, error) {
+	return r.deleteActor(ctx, graph.KindPerson, graph.RefID(graph.KindActor, id), expectedRevision)
 }
 
 func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error) {
@@ -60,7 +60,7 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.C
 }
 
 func (r *mutationResolver) UpdateOrganisation(ctx context.Context, input model.UpdateOrganisationInput) (*model.Organisation, error) {
-	a, err := r.updateActor(ctx, graph.KindOrganisation, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), Name: upd(input.Name), Aliases: updList(input.Aliases),
+	a, err := r.updateActor(ctx, graph.KindOrganisation, graph.ActorUpdate{ID: graph.RefID(graph.KindActor, input.ID), ExpectedRevision: val(input.ExpectedRevision), Name: upd(input.Name), Aliases: updList(input.Aliases),
 		OrgType: upd(input.Type), Description: upd(input.Description), Sector: upd(input.Sector),
 		Region: upd(input.Region), ParentID: updRef(graph.KindActor, input.ParentID), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
@@ -69,8 +69,8 @@ func (r *mutationResolver) UpdateOrganisation(ctx context.Context, input model.U
 	return &model.Organisation{Actor: a}, nil
 }
 
-func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string) (string, error) {
-	return r.deleteActor(ctx, graph.KindOrganisation, graph.RefID(graph.KindActor, id))
+func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string, expectedRevision *string) (string, error) {
+	return r.deleteActor(ctx, graph.KindOrganisation, graph.RefID(graph.KindActor, id), expectedRevision)
 }
 
 func (r *mutationResolver) CreateProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.Programme, error) {
@@ -82,7 +82,7 @@ func (r *mutationResolver) CreateProgramme(ctx context.Context, input model.Crea
 }
 
 func (r *mutationResolver) UpdateProgramme(ctx context.Context, input model.UpdateProgrammeInput) (*model.Programme, error) {
-	p, err := r.Store.UpdateProgramme(ctx, graph.ProgrammeUpdate{ID: graph.RefID(graph.KindProgramme, input.ID), Name: upd(input.Name),
+	p, err := r.Store.UpdateProgramme(ctx, graph.ProgrammeUpdate{ID: graph.RefID(graph.KindProgramme, input.ID), ExpectedRevision: val(input.ExpectedRevision), Name: upd(input.Name),
 		Description: upd(input.Description), Aims: updList(input.Aims), Start: upd(input.Start), End: upd(input.End),
 		Tags: updList(input.Tags), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
@@ -91,9 +91,9 @@ func (r *mutationResolver) UpdateProgramme(ctx context.Context, input model.Upda
 	return &model.Programme{Programme: p}, nil
 }
 
-func (r *mutationResolver) DeleteProgramme(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteProgramme(ctx context.Context, id string, expectedRevision *string) (string, error) {
 	id = graph.RefID(graph.KindProgramme, id)
-	return id, r.Store.DeleteProgramme(ctx, id)
+	return id, r.Store.DeleteProgramme(ctx, id, deref(expectedRevision))
 }
 
 func (r *mutationResolver) CreateLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error) {
@@ -110,7 +110,7 @@ func (r *mutationResolver) CreateLink(ctx context.Context, input model.CreateLin
 }
 
 func (r *mutationResolver) UpdateLink(ctx context.Context, input model.UpdateLinkInput) (*model.Link, error) {
-	l, err := r.Store.UpdateLink(ctx, graph.LinkUpdate{ID: graph.RefID(graph.KindLink, input.ID), Type: upd(input.Type), Directed: upd(input.Directed),
+	l, err := r.Store.UpdateLink(ctx, graph.LinkUpdate{ID: graph.RefID(graph.KindLink, input.ID), ExpectedRevision: val(input.ExpectedRevision), Type: upd(input.Type), Directed: upd(input.Directed),
 		Weight: upd(input.Weight), From: upd(input.From), To: upd(input.To), ProgrammeID: updRef(graph.KindProgramme, input.ProgrammeID),
 		BrokeredByID: updRef(graph.KindActor, input.BrokeredByID), Evidence: updEvidence(input.Evidence)})
 	if err != nil {
@@ -162,9 +162,9 @@ func (r *mutationResolver) UpsertLink(ctx context.Context, input model.CreateLin
 	return &model.Link{Link: ls[0]}, nil
 }
 
-func (r *mutationResolver) DeleteLink(ctx context.Context, id string) (string, error) {
+func (r *mutationResolver) DeleteLink(ctx context.Context, id string, expectedRevision *string) (string, error) {
 	id = graph.RefID(graph.KindLink, id)
-	return id, r.Store.DeleteLink(ctx, id)
+	return id, r.Store.DeleteLink(ctx, id, deref(expectedRevision))
 }
 
 func (r *mutationResolver) SetParticipation(ctx context.Context, input model.ParticipationInput) (*graph.Participation, error) {

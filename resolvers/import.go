@@ -43,7 +43,8 @@ func (r *Resolver) importNetwork(ctx context.Context, files []*graphql.Upload, d
 		return nil, err
 	}
 	return &model.ImportResult{Created: int32(res.Created), Updated: int32(res.Updated), Unchanged: int32(res.Unchanged),
-		Rows: int32(res.Rows), SkippedSelfLoops: int32(res.SelfLoops), DryRun: opt.DryRun}, nil
+		Rows: int32(res.Rows), SkippedSelfLoops: int32(res.SelfLoops), Actors: int32(res.Actors), Programmes: int32(res.Programmes),
+		Participations: int32(res.Participations), Links: int32(res.Links), DryRun: opt.DryRun}, nil
 }
 
 // orZero returns *p, or T's zero value for nil.

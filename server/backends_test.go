@@ -17,11 +17,11 @@ func TestBackendsAnswerAlike(t *testing.T) {
 	neo, _ := demo(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
 	school, researcher := actorID("croxteth-community-primary-school"), actorID("tina-cook")
 	for name, query := range map[string]string{
-		"organisations": `{ organisations(first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id key name type sector region
+		"organisations": `{ organisations(first: 100) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id key name type sector region revision
 			parent { key } members { key } participations { role programme { key } }
-			links(first: 100) { totalCount nodes { id key type directed weight from to source { key } target { key } programme { key } brokeredBy { key } evidence { source quote note } } } } } } }`,
-		"people":     `{ people(first: 100) { totalCount nodes { key name title roles organisations { key } brokered { totalCount } } } }`,
-		"programmes": `{ programmes(first: 100) { totalCount nodes { key name aims start end tags participants { role actor { key } } links { totalCount } } } }`,
+			links(first: 100) { totalCount nodes { id key revision type directed weight from to source { key } target { key } programme { key } brokeredBy { key } evidence { source quote note } } } } } } }`,
+		"people":     `{ people(first: 100) { totalCount nodes { key name revision title roles organisations { key } brokered { totalCount } } } }`,
+		"programmes": `{ programmes(first: 100) { totalCount nodes { key name revision aims start end tags participants { role actor { key } } links { totalCount } } } }`,
 		"search":     `{ actors(search: "liverpool", first: 20) { totalCount nodes { key } } }`,
 		"analytics": `{ networkSummary { actors links ties density components largestComponent crossSectorLinkShare topBrokers(first: 10) { rank score actor { key } } }
 			brokerageRoles(first: 10) { actor { key } total z { total } } cutpoints { key } bridges { source { key } target { key } } }`,

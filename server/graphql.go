@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/insight"
+	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/resolvers"
 	"github.com/partnergraph/partnergraph/resolvers/generated"
@@ -79,7 +80,8 @@ func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Respo
 
 const codeTooManyErrors = "TOO_MANY_ERRORS"
 
-// presentError shows domain errors with their code and field; GraphQL's own
+// presentError shows domain errors with their code and field (and a stale
+// update's current values); GraphQL's own
 // errors (parse, validation) as gqlgen words them; anything else as
 // "internal error", logged with the request ID.
 func presentError(ctx context.Context, err error) *gqlerror.Error {
@@ -91,6 +93,18 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		gerr.Extensions = map[string]any{"code": derr.Code}
 		if derr.Field != "" {
 			gerr.Extensions["field"] = derr.Field
+		}
+		// A stale update carries the entity as it is now, its fields named
+		// as the inputs name them, for the editor to compare with theirs.
+		var stale *graph.StaleError
+		if errors.As(err, &stale) {
+			gerr.Extensions["revision"] = stale.Revision
+			gerr.Extensions["current"] = stale.Current
+		}
+		// An import's bad rows one by one, for a page to show each with its place.
+		var rows *netfile.CheckError
+		if errors.As(err, &rows) {
+			gerr.Extensions["rows"] = rows.Rows
 		}
 	case errors.Is(err, context.DeadlineExceeded):
 		gerr.Message = "the request took too long and was stopped"

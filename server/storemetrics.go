@@ -70,8 +70,8 @@ func (s *meteredStore) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*g
 	return timed(s, ctx, "UpdateActor", func(ctx context.Context) (*graph.Actor, error) { return s.Store.UpdateActor(ctx, u) })
 }
 
-func (s *meteredStore) DeleteActor(ctx context.Context, id string) error {
-	return s.call(ctx, "DeleteActor", func(ctx context.Context) error { return s.Store.DeleteActor(ctx, id) })
+func (s *meteredStore) DeleteActor(ctx context.Context, id, revision string) error {
+	return s.call(ctx, "DeleteActor", func(ctx context.Context) error { return s.Store.DeleteActor(ctx, id, revision) })
 }
 
 func (s *meteredStore) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Programme, error) {
@@ -92,8 +92,8 @@ func (s *meteredStore) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpd
 	return timed(s, ctx, "UpdateProgramme", func(ctx context.Context) (*graph.Programme, error) { return s.Store.UpdateProgramme(ctx, u) })
 }
 
-func (s *meteredStore) DeleteProgramme(ctx context.Context, id string) error {
-	return s.call(ctx, "DeleteProgramme", func(ctx context.Context) error { return s.Store.DeleteProgramme(ctx, id) })
+func (s *meteredStore) DeleteProgramme(ctx context.Context, id, revision string) error {
+	return s.call(ctx, "DeleteProgramme", func(ctx context.Context) error { return s.Store.DeleteProgramme(ctx, id, revision) })
 }
 
 func (s *meteredStore) LinksByID(ctx context.Context, ids []string) ([]*graph.Link, error) {
@@ -126,8 +126,8 @@ func (s *meteredStore) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*gra
 	return timed(s, ctx, "UpdateLink", func(ctx context.Context) (*graph.Link, error) { return s.Store.UpdateLink(ctx, u) })
 }
 
-func (s *meteredStore) DeleteLink(ctx context.Context, id string) error {
-	return s.call(ctx, "DeleteLink", func(ctx context.Context) error { return s.Store.DeleteLink(ctx, id) })
+func (s *meteredStore) DeleteLink(ctx context.Context, id, revision string) error {
+	return s.call(ctx, "DeleteLink", func(ctx context.Context) error { return s.Store.DeleteLink(ctx, id, revision) })
 }
 
 func (s *meteredStore) SetParticipation(ctx context.Context, p *graph.Participation) (*graph.Participation, error) {

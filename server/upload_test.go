@@ -38,11 +38,20 @@ func (s *tempWatchStore) ApplyStream(ctx context.Context, items iter.Seq2[graph.
 
 // uploadRequest is an importNetwork request uploading one file.
 func uploadRequest(t *testing.T, name, content string) *http.Request {
+	return importRequest(t, `mutation($files: [Upload!]!) { importNetwork(files: $files) { created rows } }`, nil, name, content)
+}
+
+// importRequest is a request running query, with vars and the one file as
+// variable $files, as a multipart upload.
+func importRequest(t *testing.T, query string, vars map[string]any, name, content string) *http.Request {
 	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{"query": `mutation($files: [Upload!]!) { importNetwork(files: $files) { created rows } }`,
-		"variables": map[string]any{"files": []any{nil}}})
+	all := map[string]any{"files": []any{nil}}
+	for k, v := range vars {
+		all[k] = v
+	}
+	ops, _ := json.Marshal(map[string]any{"query": query, "variables": all})
 	mw.WriteField("operations", string(ops))
 	mw.WriteField("map", `{"0": ["variables.files.0"]}`)
 	w, _ := mw.CreateFormFile("0", name)

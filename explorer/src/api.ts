@@ -2,11 +2,24 @@
 
 const KEY_STORAGE = "partnergraph.apiKey";
 
+/** What the service puts in a GraphQL error's extensions. */
+export interface ErrorExtensions {
+  code?: string;
+  /** The input field at fault, as the mutation's input names it. */
+  field?: string;
+  /** CONFLICT: the entity as it is now, and its revision. */
+  current?: Record<string, unknown>;
+  revision?: string;
+  /** An import's bad rows. */
+  rows?: { file: string; line: number; message: string }[];
+}
+
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly code?: string,
     readonly status?: number,
+    readonly extensions: ErrorExtensions = {},
   ) {
     super(message);
   }
@@ -54,14 +67,31 @@ export function setApiKey(key: string, remember: boolean): void {
 
 interface GraphQLResponse<T> {
   data?: T | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: { message: string; extensions?: ErrorExtensions }[];
 }
 
 /** Runs a GraphQL operation against the service that served the page. */
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { "Content-Type": "application/json", Accept: "application/json" };
+export function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+  return post<T>({ "Content-Type": "application/json" }, JSON.stringify({ query, variables }), signal);
+}
+
+/**
+ * Runs a GraphQL operation with files (the GraphQL multipart request
+ * specification): each file goes in as variables[name][i].
+ */
+export function gqlUpload<T>(query: string, variables: Record<string, unknown>, name: string, files: File[]): Promise<T> {
+  const form = new FormData();
+  form.append("operations", JSON.stringify({ query, variables: { ...variables, [name]: files.map(() => null) } }));
+  form.append("map", JSON.stringify(Object.fromEntries(files.map((_, i) => [String(i), [`variables.${name}.${i}`]]))));
+  files.forEach((f, i) => form.append(String(i), f, f.name));
+  // The service's CSRF guard wants this header on multipart requests.
+  return post<T>({ "Apollo-Require-Preflight": "true" }, form);
+}
+
+async function post<T>(contentHeaders: Record<string, string>, request: BodyInit, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { ...contentHeaders, Accept: "application/json" };
   if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
-  const res = await fetch("/graphql", { method: "POST", headers, body: JSON.stringify({ query, variables }), signal });
+  const res = await fetch("/graphql", { method: "POST", headers, body: request, signal });
   let body: GraphQLResponse<T> | undefined;
   try {
     body = (await res.json()) as GraphQLResponse<T>;
@@ -72,7 +102,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   if (res.status === 401 || res.status === 403) {
     throw new ApiError(err?.message ?? "The service needs an API key: enter it under “API key”.", err?.extensions?.code, res.status);
   }
-  if (err) throw new ApiError(err.message, err.extensions?.code, res.status);
+  if (err) throw new ApiError(err.message, err.extensions?.code, res.status, err.extensions ?? {});
   if (!res.ok || !body?.data) throw new ApiError(`The service answered ${res.status} ${res.statusText}`.trim(), undefined, res.status);
   return body.data;
 }

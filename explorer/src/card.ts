@@ -14,6 +14,7 @@ interface Evidence {
 }
 
 interface CardLink {
+  id: string;
   key: string;
   type: string;
   directed: boolean;
@@ -68,7 +69,7 @@ const ACTOR = `query ExplorerActor($id: ID!) {
     ... on Actor {
       id key name description evidence { source quote note }
       links(first: ${LINKS_SHOWN}) { totalCount nodes {
-        key type directed from to source { id name } target { id name }
+        id key type directed from to source { id name } target { id name }
         programme { id name } brokeredBy { id name } evidence { source quote note } } }
       participations { role programme { id name start end } }
     }
@@ -102,6 +103,9 @@ export interface CardActions {
   traceTo(a: ActorRef): void;
   toggleRemoval(a: ActorRef): void;
   inRemoval(id: string): boolean;
+  /** Edit controls for editors (edit.ts); null for viewers. */
+  editActor?(a: CardActor): HTMLElement | null;
+  editLink?(l: { id: string; key: string }, label: string): HTMLElement | null;
 }
 
 export function renderCard(a: CardActor, profile: Profile | Error | null, groupBy: string, act: CardActions): HTMLElement {
@@ -130,6 +134,7 @@ export function renderCard(a: CardActor, profile: Profile | Error | null, groupB
       h("button", { type: "button", class: "secondary", onclick: () => act.traceFrom(ref) }, "Paths from here"),
       h("button", { type: "button", class: "secondary", onclick: () => act.traceTo(ref) }, "Paths to here"),
       removal),
+    act.editActor?.(a),
     scores(profile, groupBy, actorButton),
     a.participations.length ? h("section", {},
       h("h3", {}, "Programmes"),
@@ -138,7 +143,7 @@ export function renderCard(a: CardActor, profile: Profile | Error | null, groupB
     h("section", { class: "links" },
       h("h3", {}, `Links (${num(a.links.totalCount)})`),
       a.links.totalCount > a.links.nodes.length ? h("p", { class: "hint" }, `The first ${a.links.nodes.length}, by key.`) : null,
-      h("ul", { class: "plain" }, a.links.nodes.map((l) => linkItem(a.id, l, actorButton)))),
+      h("ul", { class: "plain" }, a.links.nodes.map((l) => linkItem(a.id, l, actorButton, act)))),
   );
 }
 
@@ -186,7 +191,7 @@ function scores(p: Profile | Error | null, groupBy: string, actorButton: (r: Act
   return section;
 }
 
-function linkItem(self: string, l: CardLink, actorButton: (r: ActorRef) => HTMLElement): HTMLElement {
+function linkItem(self: string, l: CardLink, actorButton: (r: ActorRef) => HTMLElement, act: CardActions): HTMLElement {
   const outgoing = l.source.id === self;
   const other = outgoing ? l.target : l.source;
   const style = LINK_TYPES[l.type];
@@ -198,7 +203,8 @@ function linkItem(self: string, l: CardLink, actorButton: (r: ActorRef) => HTMLE
       ` ${arrow} `, actorButton(other)),
     meta ? h("div", { class: "meta" }, meta) : null,
     l.brokeredBy ? h("div", { class: "meta" }, "Brokered by ", actorButton(l.brokeredBy)) : null,
-    evidence(l.evidence));
+    evidence(l.evidence),
+    act.editLink?.(l, `${style?.label ?? l.type} ${arrow} ${other.name}`));
 }
 
 /** " · 2019–2021", " · from 2020", or "" for an undated interval. */

@@ -4,6 +4,8 @@
 import { ApiError, getApiKey, isKeyRemembered, setApiKey } from "./api";
 import { byId, debounce, fill, h, num, swatch } from "./dom";
 import { fetchActor, fetchProfile, renderCard, type Profile } from "./card";
+import { applyChange, Editor } from "./edit";
+import { openImporter } from "./importer";
 import { fetchScores, fetchSummary, renderBrokers, renderSummary } from "./insights";
 import { Layout } from "./layout";
 import { NetworkMap } from "./map";
@@ -139,9 +141,32 @@ async function start(): Promise<void> {
     busy,
   });
 
+  // Edits saved from the page go onto the map (the layout stops: its
+  // worker knows the old graph) and re-rank the brokers.
+  const editor = new Editor({
+    changed: (c) => {
+      if (g) {
+        if (explorer.layout?.isRunning()) explorer.layout.stop();
+        applyChange(g, c);
+        legend = colourNodes(g, colourBy);
+        renderLegend(legendEl, legend, metric);
+      }
+      if (c.op === "deleteActor" && selected?.id === c.id) selected = null;
+      void refreshAnalytics();
+    },
+    open: (a) => void openCard(a, true),
+    error: showError,
+  });
+  const editorReady = editor.init(() => openImporter((message) => {
+    editor.say(`${message} Reload the page to see it all on the map.`);
+    void refreshAnalytics();
+  }));
+
   const cardEl = byId("card");
   let cardSeq = 0;
   const cardActions = {
+    editActor: (a: { id: string; name: string; __typename: string }) => editor.actorTools(a),
+    editLink: (l: { id: string; key: string }, label: string) => editor.linkTools(l, label),
     open: (a: ActorRef) => void openCard(a, true),
     centre: (id: string) => map?.centreOn(id),
     traceFrom: (a: ActorRef) => { paths.setFrom(a); showTab("paths"); byId("path-to").focus(); },
@@ -280,6 +305,7 @@ async function start(): Promise<void> {
   });
 
   await refreshAnalytics(false); // the ranking started before the network loaded
+  await editorReady;
   explorer.timings.ready = performance.now();
   resolveReady();
 }

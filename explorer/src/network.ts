@@ -3,7 +3,7 @@
 
 import { MultiGraph } from "graphology";
 import { fetchAll, gql } from "./api";
-import { LINK_TYPES, NONE_COLOR, ORG_TYPES, OTHER_COLOR, PALETTE, ProgrammeRow } from "./model";
+import { type ActorRow, type LinkRow, LINK_TYPES, NONE_COLOR, ORG_TYPES, OTHER_COLOR, PALETTE, ProgrammeRow } from "./model";
 
 export interface NodeAttrs {
   label: string;
@@ -136,6 +136,39 @@ export function inheritSectors(g: Network): void {
   });
   // One update for all, so the map redraws once.
   g.updateEachNodeAttributes((id, a) => (sectors.has(id) ? { ...a, sector: sectors.get(id) ?? null } : a));
+}
+
+/** Adds actors an editor created or changed to the map, near the middle until a layout places them. */
+export function addActors(g: Network, actors: ActorRow[]): void {
+  const spread = Math.sqrt(actors.length) * 10;
+  for (const a of actors) {
+    const [x, y] = seededPoint(a.key);
+    g.mergeNode(a.id, {
+      label: a.name, key: a.key, kind: a.__typename, orgType: a.type ?? null, sector: a.sector || null,
+      x: x * spread, y: y * spread, size: 3, color: NONE_COLOR, score: null, rank: null,
+    });
+  }
+}
+
+/** Adds links an editor recorded to the map, skipping any whose ends are not on it. */
+export function addLinks(g: Network, links: LinkRow[]): void {
+  for (const l of links) {
+    if (g.hasEdge(l.key) || !g.hasNode(l.source.id) || !g.hasNode(l.target.id)) continue;
+    const style = LINK_TYPES[l.type] ?? { color: OTHER_COLOR, size: 1 };
+    g.addEdgeWithKey(l.key, l.source.id, l.target.id, {
+      linkType: l.type, type: l.directed ? "arrow" : "line", weight: l.weight > 0 ? l.weight : 1,
+      from: l.from || null, to: l.to || null, programme: l.programme?.id ?? null,
+      color: style.color, size: style.size,
+    });
+  }
+}
+
+/** A stable pseudo-random point in [-1, 1]² for a key, so layouts start the same way every time. */
+function seededPoint(key: string): [number, number] {
+  let h = 2166136261; // FNV-1a
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  const r = (n: number) => ((Math.imul(h ^ (h >>> 15), n | 1) >>> 0) / 4294967296) * 2 - 1;
+  return [r(0x2c1b3c6d), r(0x297a2d39)];
 }
 
 export interface LegendEntry {

@@ -76,16 +76,22 @@ async function waitReady(url, proc, log, timeoutMs = 120_000) {
 /**
  * Starts `partnergraph serve` on a free port with a fresh data directory:
  * the demo network, or (with importFile) a network file imported first.
- * With auth, access control is on and key is a viewer's API key; bin
- * serves with another build of the service (a benchmark's peer).
+ * With auth, access control is on and key is a viewer's API key; keys
+ * holds one key for each of roles (names like "editor", "editor2", "admin":
+ * the role is the name without its digits). bin serves with another build
+ * of the service (a benchmark's peer).
  */
-export async function startService({ demo = true, importFile, auth = false, bin: given } = {}) {
+export async function startService({ demo = true, importFile, auth = false, roles = [], bin: given } = {}) {
   const bin = given ?? (await buildService());
   const dir = await mkdtemp(join(tmpdir(), "partnergraph-explorer-"));
   const data = join(dir, "data");
   if (importFile) await run(bin, ["import", "--data", data, importFile]);
   let key;
   if (auth) key = (await run(bin, ["keys", "create", "--data", data, "--role", "viewer", "--name", "explorer tests"], { stderr: false })).trim();
+  const keys = {};
+  for (const name of auth ? roles : []) {
+    keys[name] = (await run(bin, ["keys", "create", "--data", data, "--role", name.replace(/\d+$/, ""), "--name", `explorer tests: ${name}`], { stderr: false })).trim();
+  }
   const port = await freePort();
   const args = ["serve", "--data", data, "--addr", `127.0.0.1:${port}`];
   if (demo) args.push("--demo");
@@ -104,6 +110,7 @@ export async function startService({ demo = true, importFile, auth = false, bin:
   return {
     url,
     key,
+    keys,
     log: () => stderr,
     async stop() {
       if (proc.exitCode === null) {
@@ -138,8 +145,10 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }) {
  * console errors, uncaught exceptions, failed requests and requests to
  * any origin but the service's.
  */
-export async function openExplorer(context, url, { path = "/explore", ready = true } = {}) {
+export async function openExplorer(context, url, { path = "/explore", ready = true, key } = {}) {
   const page = await context.newPage();
+  // An API key for this page only (its tab's sessionStorage, as the page keeps one).
+  if (key) await page.addInitScript((k) => sessionStorage.setItem("partnergraph.apiKey", k), key);
   const problems = [];
   const origin = new URL(url).origin;
   page.on("console", (m) => {

@@ -186,6 +186,9 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 		if old == nil {
 			return false, graph.Errorf(graph.ENOTFOUND, "id", "no actor with %s", graph.Describe(u.ID))
 		}
+		if err := graph.CheckRevision("actor", u.ID, old, u.ExpectedRevision); err != nil {
+			return false, err
+		}
 		if a, err = validActor(u.Apply(old)); err != nil {
 			return false, err
 		}
@@ -204,7 +207,7 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 // DeleteActor removes an actor with its links and participations, clears
 // it as broker of other links and as parent of organisations.
 // Returns ENOTFOUND.
-func (s *Store) DeleteActor(ctx context.Context, id string) error {
+func (s *Store) DeleteActor(ctx context.Context, id, revision string) error {
 	return s.write(ctx, "delete actor", func(tx neo4j.ManagedTransaction) (bool, error) {
 		a, err := getActor(ctx, tx, id)
 		if err != nil {
@@ -212,6 +215,9 @@ func (s *Store) DeleteActor(ctx context.Context, id string) error {
 		}
 		if a == nil {
 			return false, graph.Errorf(graph.ENOTFOUND, "id", "no actor with %s", graph.Describe(id))
+		}
+		if err := graph.CheckRevision("actor", id, a, revision); err != nil {
+			return false, err
 		}
 		params := map[string]any{"id": id}
 		for _, q := range []string{

@@ -204,6 +204,9 @@ func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link
 		if old == nil {
 			return false, graph.Errorf(graph.ENOTFOUND, "id", "no link with %s", graph.Describe(u.ID))
 		}
+		if err := graph.CheckRevision("link", u.ID, old, u.ExpectedRevision); err != nil {
+			return false, err
+		}
 		if l, err = validLink(u.Apply(old)); err != nil {
 			return false, err
 		}
@@ -219,9 +222,20 @@ func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link
 	return l, nil
 }
 
-// DeleteLink returns ENOTFOUND.
-func (s *Store) DeleteLink(ctx context.Context, id string) error {
+// DeleteLink returns ENOTFOUND or ECONFLICT (a *graph.StaleError).
+func (s *Store) DeleteLink(ctx context.Context, id, revision string) error {
 	return s.write(ctx, "delete link", func(tx neo4j.ManagedTransaction) (bool, error) {
+		if revision != "" {
+			l, err := getLink(ctx, tx, id)
+			if err != nil {
+				return false, err
+			}
+			if l != nil {
+				if err := graph.CheckRevision("link", id, l, revision); err != nil {
+					return false, err
+				}
+			}
+		}
 		n, err := count(ctx, tx, `MATCH ()-[l:LINK {id: $id}]->() DELETE l RETURN count(*)`, map[string]any{"id": id})
 		if err != nil {
 			return false, err

@@ -131,7 +131,7 @@ func TestHostileStrings(t *testing.T) {
 		if got := must(s.ActorsByID(ctx, []string{h})); got[0] != nil {
 			t.Errorf("ActorsByID(%q) = %+v, want nil", h, got[0])
 		}
-		if err := s.DeleteActor(ctx, h); graph.ErrorCode(err) != graph.ENOTFOUND {
+		if err := s.DeleteActor(ctx, h, ""); graph.ErrorCode(err) != graph.ENOTFOUND {
 			t.Errorf("DeleteActor(%q) = %v, want ENOTFOUND", h, err)
 		}
 	}
@@ -152,11 +152,11 @@ func TestHostileStrings(t *testing.T) {
 
 	// Delete everything hostile: what was there before is back, untouched.
 	for _, a := range actors {
-		if err := s.DeleteActor(ctx, a.ID); err != nil {
+		if err := s.DeleteActor(ctx, a.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.DeleteProgramme(ctx, p.ID); err != nil {
+	if err := s.DeleteProgramme(ctx, p.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(before, snapshot(t, s)); diff != "" {

@@ -152,6 +152,9 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 		if old == nil {
 			return false, graph.Errorf(graph.ENOTFOUND, "id", "no programme with %s", graph.Describe(u.ID))
 		}
+		if err := graph.CheckRevision("programme", u.ID, old, u.ExpectedRevision); err != nil {
+			return false, err
+		}
 		if p, err = validProgramme(u.Apply(old)); err != nil {
 			return false, err
 		}
@@ -166,7 +169,7 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 
 // DeleteProgramme removes a programme and its participations and detaches
 // its links (they stay, without a programme). Returns ENOTFOUND.
-func (s *Store) DeleteProgramme(ctx context.Context, id string) error {
+func (s *Store) DeleteProgramme(ctx context.Context, id, revision string) error {
 	return s.write(ctx, "delete programme", func(tx neo4j.ManagedTransaction) (bool, error) {
 		p, err := getProgramme(ctx, tx, id)
 		if err != nil {
@@ -174,6 +177,9 @@ func (s *Store) DeleteProgramme(ctx context.Context, id string) error {
 		}
 		if p == nil {
 			return false, graph.Errorf(graph.ENOTFOUND, "id", "no programme with %s", graph.Describe(id))
+		}
+		if err := graph.CheckRevision("programme", id, p, revision); err != nil {
+			return false, err
 		}
 		params := map[string]any{"id": id}
 		if err := run(ctx, tx, `MATCH ()-[l:LINK {programmeId: $id}]->() REMOVE l.programmeId`, params); err != nil {

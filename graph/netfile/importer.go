@@ -104,7 +104,42 @@ type ImportResult struct {
 	// few as file:line.
 	SelfLoops   int
 	SelfLoopsAt []string
+	// The rows read of each kind, for a preview of what an import holds.
+	Actors, Programmes, Participations, Links int64
 }
+
+// count adds a valid item to the counts of its kind.
+func (r *ImportResult) count(it graph.Item) {
+	switch {
+	case it.Actor != nil:
+		r.Actors++
+	case it.Programme != nil:
+		r.Programmes++
+	case it.Participation != nil:
+		r.Participations++
+	case it.Link != nil:
+		r.Links++
+	}
+}
+
+// RowError is one bad row an import's check found.
+type RowError struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"` // 1-based
+	Message string `json:"message"`
+}
+
+// CheckError is the EINVALID of an import whose check found bad rows: Err's
+// message lists them as file:line: message, Rows gives them one by one (the
+// first MaxErrors, in file and line order), for a page to show each beside
+// its place.
+type CheckError struct {
+	Err  *graph.Error
+	Rows []RowError
+}
+
+func (e *CheckError) Error() string { return e.Err.Error() }
+func (e *CheckError) Unwrap() error { return e.Err }
 
 // Import reads network files into st, all or nothing. A first pass reads
 // and validates every row, holding only the keys it has seen: every error
@@ -351,6 +386,7 @@ func (imp *importer) checkRow(src *source, line int, it graph.Item, skip bool, e
 	if err := validate(it); err != nil {
 		return imp.fail(src, line, "%s", graph.ErrorMessage(err))
 	}
+	imp.res.count(it)
 	switch {
 	case it.Actor != nil:
 		return imp.defineActor(src, line, it)
@@ -497,13 +533,15 @@ func (imp *importer) report() error {
 		return cmp.Or(cmp.Compare(imp.index(a.src), imp.index(b.src)), cmp.Compare(a.line, b.line))
 	})
 	lines := make([]string, 0, len(imp.errs)+1)
+	rows := make([]RowError, 0, len(imp.errs))
 	for _, e := range imp.errs[:min(len(imp.errs), imp.opt.MaxErrors)] {
 		lines = append(lines, fmt.Sprintf("%s:%d: %s", e.src.Name, e.line, e.msg))
+		rows = append(rows, RowError{File: e.src.Name, Line: e.line, Message: e.msg})
 	}
 	if len(imp.errs) >= imp.opt.MaxErrors {
 		lines = append(lines, fmt.Sprintf("(stopped after %d errors)", imp.opt.MaxErrors))
 	}
-	return graph.Errorf(graph.EINVALID, "", "%s", strings.Join(lines, "\n"))
+	return &CheckError{Err: graph.Errorf(graph.EINVALID, "", "%s", strings.Join(lines, "\n")), Rows: rows}
 }
 
 func (imp *importer) index(s *source) int { return slices.Index(imp.srcs, s) }

@@ -162,6 +162,9 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 		if old == nil {
 			return graph.Errorf(graph.ENOTFOUND, "id", "actor %q not found", u.ID)
 		}
+		if err := graph.CheckRevision("actor", u.ID, old, u.ExpectedRevision); err != nil {
+			return err
+		}
 		a = u.Apply(old)
 		if err := a.Validate(); err != nil {
 			return err
@@ -179,8 +182,11 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 
 // DeleteActor removes an actor; foreign keys cascade to its links and
 // participations and clear it as parent and broker.
-func (s *Store) DeleteActor(ctx context.Context, id string) error {
+func (s *Store) DeleteActor(ctx context.Context, id, revision string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := checkRevision(ctx, tx, "actor", id, revision, getActor); err != nil {
+			return err
+		}
 		return deleteRow(ctx, tx, "actors", "actor", id)
 	})
 }
@@ -251,6 +257,23 @@ func conflict(ctx context.Context, tx *sql.Tx, table, key string) error {
 		return graph.Errorf(graph.ECONFLICT, "key", "key %q is already taken", key)
 	}
 	return nil
+}
+
+// checkRevision returns graph.CheckRevision's answer for the entity get
+// reads, if revision is set and the entity exists (deleteRow then says
+// ENOTFOUND for one that does not).
+func checkRevision[E any, T interface {
+	*E
+	Revision() string
+}](ctx context.Context, tx *sql.Tx, what, id, revision string, get func(context.Context, queryer, string) (T, error)) error {
+	if revision == "" {
+		return nil
+	}
+	cur, err := get(ctx, tx, id)
+	if err != nil || cur == nil {
+		return err
+	}
+	return graph.CheckRevision(what, id, cur, revision)
 }
 
 func deleteRow(ctx context.Context, tx *sql.Tx, table, what, id string) error {

@@ -143,12 +143,15 @@ func (s *Store) CreateLink(ctx context.Context, l *graph.Link) (*graph.Link, err
 func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link, error) {
 	var l *graph.Link
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		old, err := scanLink(tx.QueryRowContext(ctx, `SELECT `+linkCols+` FROM links WHERE id = ?`, u.ID))
-		if err == sql.ErrNoRows {
+		old, err := getLink(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if old == nil {
 			return graph.Errorf(graph.ENOTFOUND, "id", "link %q not found", u.ID)
 		}
-		if err != nil {
-			return fmt.Errorf("sqlite: get link: %w", err)
+		if err := graph.CheckRevision("link", u.ID, old, u.ExpectedRevision); err != nil {
+			return err
 		}
 		l = u.Apply(old)
 		if err := l.Validate(); err != nil {
@@ -166,10 +169,24 @@ func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link
 }
 
 // DeleteLink removes a link.
-func (s *Store) DeleteLink(ctx context.Context, id string) error {
+func (s *Store) DeleteLink(ctx context.Context, id, revision string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := checkRevision(ctx, tx, "link", id, revision, getLink); err != nil {
+			return err
+		}
 		return deleteRow(ctx, tx, "links", "link", id)
 	})
+}
+
+func getLink(ctx context.Context, q queryer, id string) (*graph.Link, error) {
+	l, err := scanLink(q.QueryRowContext(ctx, `SELECT `+linkCols+` FROM links WHERE id = ?`, id))
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: get link: %w", err)
+	}
+	return l, nil
 }
 
 // checkLinkRefs verifies the actors and programme a link names exist.

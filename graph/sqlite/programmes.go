@@ -114,6 +114,9 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 		if old == nil {
 			return graph.Errorf(graph.ENOTFOUND, "id", "programme %q not found", u.ID)
 		}
+		if err := graph.CheckRevision("programme", u.ID, old, u.ExpectedRevision); err != nil {
+			return err
+		}
 		p = u.Apply(old)
 		if err := p.Validate(); err != nil {
 			return err
@@ -128,8 +131,11 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 
 // DeleteProgramme removes a programme; its participations go with it and its
 // links lose their programme.
-func (s *Store) DeleteProgramme(ctx context.Context, id string) error {
+func (s *Store) DeleteProgramme(ctx context.Context, id, revision string) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := checkRevision(ctx, tx, "programme", id, revision, getProgramme); err != nil {
+			return err
+		}
 		return deleteRow(ctx, tx, "programmes", "programme", id)
 	})
 }

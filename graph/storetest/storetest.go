@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"FindActors", testFindActors},
 		{"UpdateActor", testUpdateActor},
 		{"DeleteActor", testDeleteActor},
+		{"Revisions", testRevisions},
 		{"Programmes", testProgrammes},
 		{"Links", testLinks},
 		{"LinkFilters", testLinkFilters},
@@ -305,7 +306,7 @@ func testUpdateActor(t *testing.T, s graph.Store) {
 func testDeleteActor(t *testing.T, s graph.Store) {
 	f := seed(t, s)
 	must(s.SetParticipation(ctx, &graph.Participation{ActorID: f.alice.ID, ProgrammeID: f.prog.ID, Role: graph.RoleLead}))
-	noErr(t, s.DeleteActor(ctx, f.alice.ID))
+	noErr(t, s.DeleteActor(ctx, f.alice.ID, ""))
 	if got := must(s.LinksByID(ctx, []string{f.aff.ID})); got[0] != nil {
 		t.Errorf("link of deleted actor still there: %+v", got[0])
 	}
@@ -314,12 +315,12 @@ func testDeleteActor(t *testing.T, s graph.Store) {
 	}
 	// Deleting the broker keeps the link but clears its broker; deleting a
 	// parent keeps the child without a parent.
-	noErr(t, s.DeleteActor(ctx, f.bob.ID))
+	noErr(t, s.DeleteActor(ctx, f.bob.ID, ""))
 	l := must(s.LinksByID(ctx, []string{f.partner.ID}))[0]
 	if l == nil || l.BrokeredByID != "" {
 		t.Errorf("brokered link after broker deleted = %+v, want kept with no broker", l)
 	}
-	noErr(t, s.DeleteActor(ctx, f.uni.ID))
+	noErr(t, s.DeleteActor(ctx, f.uni.ID, ""))
 	c := must(s.ActorsByID(ctx, []string{f.centre.ID}))[0]
 	if c == nil || c.ParentID != "" {
 		t.Errorf("child after parent deleted = %+v, want kept with no parent", c)
@@ -327,7 +328,7 @@ func testDeleteActor(t *testing.T, s graph.Store) {
 	if l := must(s.LinksByID(ctx, []string{f.partner.ID}))[0]; l != nil {
 		t.Errorf("link of deleted university still there")
 	}
-	wantCode(t, s.DeleteActor(ctx, f.alice.ID), graph.ENOTFOUND, "")
+	wantCode(t, s.DeleteActor(ctx, f.alice.ID, ""), graph.ENOTFOUND, "")
 }
 
 func testProgrammes(t *testing.T, s graph.Store) {
@@ -353,12 +354,12 @@ func testProgrammes(t *testing.T, s graph.Store) {
 	if got.End != end || got.Start != f.prog.Start {
 		t.Errorf("updated dates = %v–%v", got.Start, got.End)
 	}
-	noErr(t, s.DeleteProgramme(ctx, f.prog.ID))
+	noErr(t, s.DeleteProgramme(ctx, f.prog.ID, ""))
 	l := must(s.LinksByID(ctx, []string{f.partner.ID}))[0]
 	if l == nil || l.ProgrammeID != "" {
 		t.Errorf("link after programme deleted = %+v, want kept without programme", l)
 	}
-	wantCode(t, s.DeleteProgramme(ctx, f.prog.ID), graph.ENOTFOUND, "")
+	wantCode(t, s.DeleteProgramme(ctx, f.prog.ID, ""), graph.ENOTFOUND, "")
 }
 
 func testLinks(t *testing.T, s graph.Store) {
@@ -406,8 +407,8 @@ func testLinks(t *testing.T, s graph.Store) {
 	wantCode(t, err, graph.EINVALID, "weight")
 	_, err = s.UpdateLink(ctx, graph.LinkUpdate{ID: "nope", Weight: &w})
 	wantCode(t, err, graph.ENOTFOUND, "")
-	noErr(t, s.DeleteLink(ctx, f.aff.ID))
-	wantCode(t, s.DeleteLink(ctx, f.aff.ID), graph.ENOTFOUND, "")
+	noErr(t, s.DeleteLink(ctx, f.aff.ID, ""))
+	wantCode(t, s.DeleteLink(ctx, f.aff.ID, ""), graph.ENOTFOUND, "")
 }
 
 func testLinkFilters(t *testing.T, s graph.Store) {
@@ -608,7 +609,7 @@ func testVersion(t *testing.T, s graph.Store) {
 	if v := must(s.Version(ctx)); v != v1 {
 		t.Errorf("version after failed create = %d, want %d", v, v1)
 	}
-	noErr(t, s.DeleteActor(ctx, a.ID))
+	noErr(t, s.DeleteActor(ctx, a.ID, ""))
 	if v := must(s.Version(ctx)); v <= v1 {
 		t.Errorf("version after delete = %d, want > %d", v, v1)
 	}

@@ -244,8 +244,12 @@ type ComplexityRoot struct {
 	}
 
 	ImportResult struct {
+		Actors           func(childComplexity int) int
 		Created          func(childComplexity int) int
 		DryRun           func(childComplexity int) int
+		Links            func(childComplexity int) int
+		Participations   func(childComplexity int) int
+		Programmes       func(childComplexity int) int
 		Rows             func(childComplexity int) int
 		SkippedSelfLoops func(childComplexity int) int
 		Unchanged        func(childComplexity int) int
@@ -279,6 +283,7 @@ type ComplexityRoot struct {
 		ID         func(childComplexity int) int
 		Key        func(childComplexity int) int
 		Programme  func(childComplexity int) int
+		Revision   func(childComplexity int) int
 		Source     func(childComplexity int) int
 		Target     func(childComplexity int) int
 		To         func(childComplexity int) int
@@ -312,10 +317,10 @@ type ComplexityRoot struct {
 		CreateOrganisation  func(childComplexity int, input model.CreateOrganisationInput) int
 		CreatePerson        func(childComplexity int, input model.CreatePersonInput) int
 		CreateProgramme     func(childComplexity int, input model.CreateProgrammeInput) int
-		DeleteLink          func(childComplexity int, id string) int
-		DeleteOrganisation  func(childComplexity int, id string) int
-		DeletePerson        func(childComplexity int, id string) int
-		DeleteProgramme     func(childComplexity int, id string) int
+		DeleteLink          func(childComplexity int, id string, expectedRevision *string) int
+		DeleteOrganisation  func(childComplexity int, id string, expectedRevision *string) int
+		DeletePerson        func(childComplexity int, id string, expectedRevision *string) int
+		DeleteProgramme     func(childComplexity int, id string, expectedRevision *string) int
 		ErasePerson         func(childComplexity int, id string) int
 		ImportNetwork       func(childComplexity int, files []*graphql.Upload, dryRun *bool, directed *bool, mapping []*model.ColumnMapping, keyPrefix *string) int
 		RemoveParticipation func(childComplexity int, actorID string, programmeID string) int
@@ -400,6 +405,7 @@ type ComplexityRoot struct {
 		Parent         func(childComplexity int) int
 		Participations func(childComplexity int) int
 		Region         func(childComplexity int) int
+		Revision       func(childComplexity int) int
 		Sector         func(childComplexity int) int
 		Units          func(childComplexity int, first *int32, after *string) int
 	}
@@ -450,6 +456,7 @@ type ComplexityRoot struct {
 		Organisations  func(childComplexity int) int
 		Participations func(childComplexity int) int
 		Phone          func(childComplexity int) int
+		Revision       func(childComplexity int) int
 		Roles          func(childComplexity int) int
 		Title          func(childComplexity int) int
 	}
@@ -476,6 +483,7 @@ type ComplexityRoot struct {
 		Links        func(childComplexity int, first *int32, after *string) int
 		Name         func(childComplexity int) int
 		Participants func(childComplexity int) int
+		Revision     func(childComplexity int) int
 		Start        func(childComplexity int) int
 		Tags         func(childComplexity int) int
 	}
@@ -643,20 +651,20 @@ type LinkResolver interface {
 type MutationResolver interface {
 	CreatePerson(ctx context.Context, input model.CreatePersonInput) (*model.Person, error)
 	UpdatePerson(ctx context.Context, input model.UpdatePersonInput) (*model.Person, error)
-	DeletePerson(ctx context.Context, id string) (string, error)
+	DeletePerson(ctx context.Context, id string, expectedRevision *string) (string, error)
 	CreateOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error)
 	UpdateOrganisation(ctx context.Context, input model.UpdateOrganisationInput) (*model.Organisation, error)
-	DeleteOrganisation(ctx context.Context, id string) (string, error)
+	DeleteOrganisation(ctx context.Context, id string, expectedRevision *string) (string, error)
 	CreateProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.Programme, error)
 	UpdateProgramme(ctx context.Context, input model.UpdateProgrammeInput) (*model.Programme, error)
-	DeleteProgramme(ctx context.Context, id string) (string, error)
+	DeleteProgramme(ctx context.Context, id string, expectedRevision *string) (string, error)
 	CreateLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error)
 	UpdateLink(ctx context.Context, input model.UpdateLinkInput) (*model.Link, error)
 	UpsertPerson(ctx context.Context, input model.CreatePersonInput) (*model.Person, error)
 	UpsertOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.Organisation, error)
 	UpsertProgramme(ctx context.Context, input model.CreateProgrammeInput) (*model.Programme, error)
 	UpsertLink(ctx context.Context, input model.CreateLinkInput) (*model.Link, error)
-	DeleteLink(ctx context.Context, id string) (string, error)
+	DeleteLink(ctx context.Context, id string, expectedRevision *string) (string, error)
 	SetParticipation(ctx context.Context, input model.ParticipationInput) (*graph.Participation, error)
 	RemoveParticipation(ctx context.Context, actorID string, programmeID string) (bool, error)
 	ErasePerson(ctx context.Context, id string) (string, error)
@@ -1522,6 +1530,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HeardActor.Earliest(childComplexity), true
 
+	case "ImportResult.actors":
+		if e.ComplexityRoot.ImportResult.Actors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Actors(childComplexity), true
 	case "ImportResult.created":
 		if e.ComplexityRoot.ImportResult.Created == nil {
 			break
@@ -1534,6 +1548,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportResult.DryRun(childComplexity), true
+	case "ImportResult.links":
+		if e.ComplexityRoot.ImportResult.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Links(childComplexity), true
+	case "ImportResult.participations":
+		if e.ComplexityRoot.ImportResult.Participations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Participations(childComplexity), true
+	case "ImportResult.programmes":
+		if e.ComplexityRoot.ImportResult.Programmes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportResult.Programmes(childComplexity), true
 	case "ImportResult.rows":
 		if e.ComplexityRoot.ImportResult.Rows == nil {
 			break
@@ -1664,6 +1696,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Programme(childComplexity), true
+	case "Link.revision":
+		if e.ComplexityRoot.Link.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Revision(childComplexity), true
 	case "Link.source":
 		if e.ComplexityRoot.Link.Source == nil {
 			break
@@ -1829,7 +1867,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteLink(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteLink(childComplexity, args["id"].(string), args["expectedRevision"].(*string)), true
 	case "Mutation.deleteOrganisation":
 		if e.ComplexityRoot.Mutation.DeleteOrganisation == nil {
 			break
@@ -1840,7 +1878,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteOrganisation(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteOrganisation(childComplexity, args["id"].(string), args["expectedRevision"].(*string)), true
 	case "Mutation.deletePerson":
 		if e.ComplexityRoot.Mutation.DeletePerson == nil {
 			break
@@ -1851,7 +1889,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeletePerson(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeletePerson(childComplexity, args["id"].(string), args["expectedRevision"].(*string)), true
 	case "Mutation.deleteProgramme":
 		if e.ComplexityRoot.Mutation.DeleteProgramme == nil {
 			break
@@ -1862,7 +1900,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.DeleteProgramme(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Mutation.DeleteProgramme(childComplexity, args["id"].(string), args["expectedRevision"].(*string)), true
 	case "Mutation.erasePerson":
 		if e.ComplexityRoot.Mutation.ErasePerson == nil {
 			break
@@ -2345,6 +2383,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organisation.Region(childComplexity), true
+	case "Organisation.revision":
+		if e.ComplexityRoot.Organisation.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organisation.Revision(childComplexity), true
 	case "Organisation.sector":
 		if e.ComplexityRoot.Organisation.Sector == nil {
 			break
@@ -2558,6 +2602,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Phone(childComplexity), true
+	case "Person.revision":
+		if e.ComplexityRoot.Person.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Revision(childComplexity), true
 	case "Person.roles":
 		if e.ComplexityRoot.Person.Roles == nil {
 			break
@@ -2668,6 +2718,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Programme.Participants(childComplexity), true
+	case "Programme.revision":
+		if e.ComplexityRoot.Programme.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Programme.Revision(childComplexity), true
 	case "Programme.start":
 		if e.ComplexityRoot.Programme.Start == nil {
 			break
@@ -4003,6 +4059,13 @@ interface Actor implements Node {
   aliases: [String!]!
   description: String
   evidence: Evidence
+  """
+  The revision of this actor's content, to send back as expectedRevision
+  with an update or delete (optimistic concurrency). Derived from every
+  field, contact details included, so editors and administrators only (null
+  for viewers).
+  """
+  revision: String
   "Links this actor is an end of, ordered by key."
   links(filter: LinkFilter, first: Int, after: String): LinkConnection!
   "Programmes this actor takes part in."
@@ -4024,6 +4087,13 @@ type Person implements Node & Actor {
   email: String @personal
   "Personal data: visible to editors and administrators only (null for viewers)."
   phone: String @personal
+  """
+  The revision of this actor's content, to send back as expectedRevision
+  with an update or delete (optimistic concurrency). Derived from every
+  field, contact details included, so editors and administrators only (null
+  for viewers).
+  """
+  revision: String @personal
   "Organisations this person is affiliated with or a member of."
   organisations: [Organisation!]!
   links(filter: LinkFilter, first: Int, after: String): LinkConnection!
@@ -4041,6 +4111,13 @@ type Organisation implements Node & Actor {
   type: OrganisationType!
   sector: String
   region: String
+  """
+  The revision of this actor's content, to send back as expectedRevision
+  with an update or delete (optimistic concurrency). Derived from every
+  field, contact details included, so editors and administrators only (null
+  for viewers).
+  """
+  revision: String @personal
   "The organisation this one belongs to (a university for a research centre, a trust for a school)."
   parent: Organisation
   "Organisations that belong to this one."
@@ -4066,6 +4143,8 @@ type Programme implements Node {
   evidence: Evidence
   participants: [Participation!]!
   links(first: Int, after: String): LinkConnection!
+  "The revision of this programme's content, to send back as expectedRevision with an update or delete."
+  revision: String!
 }
 
 "An actor's part in a programme."
@@ -4094,6 +4173,8 @@ type Link implements Node {
   "The intermediary who made this link happen."
   brokeredBy: Actor
   evidence: Evidence
+  "The revision of this link's content, to send back as expectedRevision with an update or delete."
+  revision: String!
 }
 
 type ActorEdge {
@@ -4212,6 +4293,12 @@ input CreatePersonInput {
 
 input UpdatePersonInput {
   id: ID!
+  """
+  The revision the editor saw (the entity's revision field): if the entity has
+  changed since, nothing is written and the answer is a CONFLICT error whose
+  extensions hold the current values (current) and revision (revision).
+  """
+  expectedRevision: String
   name: String
   aliases: [String!]
   description: String
@@ -4236,6 +4323,12 @@ input CreateOrganisationInput {
 
 input UpdateOrganisationInput {
   id: ID!
+  """
+  The revision the editor saw (the entity's revision field): if the entity has
+  changed since, nothing is written and the answer is a CONFLICT error whose
+  extensions hold the current values (current) and revision (revision).
+  """
+  expectedRevision: String
   name: String
   aliases: [String!]
   type: OrganisationType
@@ -4260,6 +4353,12 @@ input CreateProgrammeInput {
 
 input UpdateProgrammeInput {
   id: ID!
+  """
+  The revision the editor saw (the entity's revision field): if the entity has
+  changed since, nothing is written and the answer is a CONFLICT error whose
+  extensions hold the current values (current) and revision (revision).
+  """
+  expectedRevision: String
   name: String
   description: String
   aims: [String!]
@@ -4287,6 +4386,12 @@ input CreateLinkInput {
 
 input UpdateLinkInput {
   id: ID!
+  """
+  The revision the editor saw (the entity's revision field): if the entity has
+  changed since, nothing is written and the answer is a CONFLICT error whose
+  extensions hold the current values (current) and revision (revision).
+  """
+  expectedRevision: String
   type: LinkType
   directed: Boolean
   weight: Float
@@ -4313,15 +4418,15 @@ type Mutation {
   createPerson(input: CreatePersonInput!): Person!
   updatePerson(input: UpdatePersonInput!): Person!
   "Deletes a person with their links and participations; returns the deleted ID."
-  deletePerson(id: ID!): ID!
+  deletePerson(id: ID!, "As in the update inputs: delete only if the entity still has this revision, else CONFLICT." expectedRevision: String): ID!
   createOrganisation(input: CreateOrganisationInput!): Organisation!
   updateOrganisation(input: UpdateOrganisationInput!): Organisation!
   "Deletes an organisation with its links and participations; its units lose their parent."
-  deleteOrganisation(id: ID!): ID!
+  deleteOrganisation(id: ID!, "As in the update inputs: delete only if the entity still has this revision, else CONFLICT." expectedRevision: String): ID!
   createProgramme(input: CreateProgrammeInput!): Programme!
   updateProgramme(input: UpdateProgrammeInput!): Programme!
   "Deletes a programme and its participations; its links stay, without a programme."
-  deleteProgramme(id: ID!): ID!
+  deleteProgramme(id: ID!, "As in the update inputs: delete only if the entity still has this revision, else CONFLICT." expectedRevision: String): ID!
   createLink(input: CreateLinkInput!): Link!
   updateLink(input: UpdateLinkInput!): Link!
   "Creates the person with this key, or replaces every field of the one that has it: running it again changes nothing, for sync from spreadsheets."
@@ -4332,7 +4437,7 @@ type Mutation {
   upsertProgramme(input: CreateProgrammeInput!): Programme!
   "Creates the link with this key (without one, the key derived from its ends, type, programme and start), or replaces every field of the one that has it."
   upsertLink(input: CreateLinkInput!): Link!
-  deleteLink(id: ID!): ID!
+  deleteLink(id: ID!, "As in the update inputs: delete only if the entity still has this revision, else CONFLICT." expectedRevision: String): ID!
   "Adds an actor to a programme, or changes its role."
   setParticipation(input: ParticipationInput!): Participation!
   removeParticipation(actorId: ID!, programmeId: ID!): Boolean!
@@ -4359,6 +4464,11 @@ type ImportResult {
   rows: Int!
   "Edges joining a node to itself (GraphML, GEXF, edge lists), which were skipped."
   skippedSelfLoops: Int!
+  "Rows read of each kind (a preview of what the files hold)."
+  actors: Int!
+  programmes: Int!
+  participations: Int!
+  links: Int!
   dryRun: Boolean!
 }
 
@@ -4367,7 +4477,9 @@ extend type Mutation {
   Imports network files, all or nothing, as ` + "`" + `partnergraph import` + "`" + ` does: the format comes
   from each file name's extension (.csv, .json, .graphml, .gexf, .txt/.edgelist). Every row
   is validated first; errors (BAD_USER_INPUT) name the file, line and field, one per line
-  of the message, and nothing is written. Re-importing the same files changes nothing.
+  of the message and one by one in extensions.rows ([{file, line, message}], the first 20),
+  and nothing is written. A dry run checks and counts everything, then writes nothing: run
+  one first to preview what would be created, updated and left unchanged. Re-importing the same files changes nothing.
   """
   importNetwork(files: [Upload!]!, dryRun: Boolean = false, directed: Boolean = false,
     mapping: [ColumnMapping!], keyPrefix: String): ImportResult! @requires(role: ADMIN)
@@ -5029,6 +5141,14 @@ func (ec *executionContext) childFields_ImportResult(ctx context.Context, field 
 		return ec.fieldContext_ImportResult_rows(ctx, field)
 	case "skippedSelfLoops":
 		return ec.fieldContext_ImportResult_skippedSelfLoops(ctx, field)
+	case "actors":
+		return ec.fieldContext_ImportResult_actors(ctx, field)
+	case "programmes":
+		return ec.fieldContext_ImportResult_programmes(ctx, field)
+	case "participations":
+		return ec.fieldContext_ImportResult_participations(ctx, field)
+	case "links":
+		return ec.fieldContext_ImportResult_links(ctx, field)
 	case "dryRun":
 		return ec.fieldContext_ImportResult_dryRun(ctx, field)
 	}
@@ -5099,6 +5219,8 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_brokeredBy(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Link_evidence(ctx, field)
+	case "revision":
+		return ec.fieldContext_Link_revision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
@@ -5273,6 +5395,8 @@ func (ec *executionContext) childFields_Organisation(ctx context.Context, field 
 		return ec.fieldContext_Organisation_sector(ctx, field)
 	case "region":
 		return ec.fieldContext_Organisation_region(ctx, field)
+	case "revision":
+		return ec.fieldContext_Organisation_revision(ctx, field)
 	case "parent":
 		return ec.fieldContext_Organisation_parent(ctx, field)
 	case "units":
@@ -5377,6 +5501,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_email(ctx, field)
 	case "phone":
 		return ec.fieldContext_Person_phone(ctx, field)
+	case "revision":
+		return ec.fieldContext_Person_revision(ctx, field)
 	case "organisations":
 		return ec.fieldContext_Person_organisations(ctx, field)
 	case "links":
@@ -5437,6 +5563,8 @@ func (ec *executionContext) childFields_Programme(ctx context.Context, field gra
 		return ec.fieldContext_Programme_participants(ctx, field)
 	case "links":
 		return ec.fieldContext_Programme_links(ctx, field)
+	case "revision":
+		return ec.fieldContext_Programme_revision(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Programme", field.Name)
 }
@@ -5916,6 +6044,14 @@ func (ec *executionContext) field_Mutation_deleteLink_args(ctx context.Context, 
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg1
 	return args, nil
 }
 
@@ -5930,6 +6066,14 @@ func (ec *executionContext) field_Mutation_deleteOrganisation_args(ctx context.C
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg1
 	return args, nil
 }
 
@@ -5944,6 +6088,14 @@ func (ec *executionContext) field_Mutation_deletePerson_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg1
 	return args, nil
 }
 
@@ -5958,6 +6110,14 @@ func (ec *executionContext) field_Mutation_deleteProgramme_args(ctx context.Cont
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "expectedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["expectedRevision"] = arg1
 	return args, nil
 }
 
@@ -10857,6 +11017,98 @@ func (ec *executionContext) fieldContext_ImportResult_skippedSelfLoops(_ context
 	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ImportResult_actors(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_actors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_actors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_programmes(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_programmes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programmes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_programmes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_participations(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_participations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportResult_links(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportResult_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportResult_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportResult", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ImportResult_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.ImportResult) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11476,6 +11728,29 @@ func (ec *executionContext) fieldContext_Link_evidence(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Link_revision(ctx context.Context, field graphql.CollectedField, obj *model.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Link", field, true, false, "String")
+}
+
 func (ec *executionContext) _LinkConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LinkConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11863,7 +12138,7 @@ func (ec *executionContext) _Mutation_deletePerson(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeletePerson(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeletePerson(ctx, fc.Args["id"].(string), fc.Args["expectedRevision"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11995,7 +12270,7 @@ func (ec *executionContext) _Mutation_deleteOrganisation(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteOrganisation(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeleteOrganisation(ctx, fc.Args["id"].(string), fc.Args["expectedRevision"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12127,7 +12402,7 @@ func (ec *executionContext) _Mutation_deleteProgramme(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteProgramme(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeleteProgramme(ctx, fc.Args["id"].(string), fc.Args["expectedRevision"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -12435,7 +12710,7 @@ func (ec *executionContext) _Mutation_deleteLink(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().DeleteLink(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Mutation().DeleteLink(ctx, fc.Args["id"].(string), fc.Args["expectedRevision"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -14007,6 +14282,42 @@ func (ec *executionContext) fieldContext_Organisation_region(_ context.Context, 
 	return graphql.NewScalarFieldContext("Organisation", field, false, false, "String")
 }
 
+func (ec *executionContext) _Organisation_revision(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organisation_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Organisation_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organisation", field, true, false, "String")
+}
+
 func (ec *executionContext) _Organisation_parent(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15004,6 +15315,42 @@ func (ec *executionContext) fieldContext_Person_phone(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
+func (ec *executionContext) _Person_revision(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
 func (ec *executionContext) _Person_organisations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15620,6 +15967,29 @@ func (ec *executionContext) fieldContext_Programme_links(ctx context.Context, fi
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Programme_revision(ctx context.Context, field graphql.CollectedField, obj *model.Programme) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Programme_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Programme_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Programme", field, true, false, "String")
 }
 
 func (ec *executionContext) _ProgrammeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ProgrammeConnection) (ret graphql.Marshaler) {
@@ -20351,7 +20721,7 @@ func (ec *executionContext) unmarshalInputUpdateLinkInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "type", "directed", "weight", "from", "to", "programmeId", "brokeredById", "evidence"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "type", "directed", "weight", "from", "to", "programmeId", "brokeredById", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20365,6 +20735,13 @@ func (ec *executionContext) unmarshalInputUpdateLinkInput(ctx context.Context, o
 				return it, err
 			}
 			it.ID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = graphql.OmittableOf(data)
 		case "type":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
 			data, err := ec.unmarshalOLinkType2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkType(ctx, v)
@@ -20449,7 +20826,7 @@ func (ec *executionContext) unmarshalInputUpdateOrganisationInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "type", "description", "sector", "region", "parentId", "evidence"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "aliases", "type", "description", "sector", "region", "parentId", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20463,6 +20840,13 @@ func (ec *executionContext) unmarshalInputUpdateOrganisationInput(ctx context.Co
 				return it, err
 			}
 			it.ID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = graphql.OmittableOf(data)
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -20547,7 +20931,7 @@ func (ec *executionContext) unmarshalInputUpdatePersonInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "title", "roles", "email", "phone", "evidence"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "aliases", "description", "title", "roles", "email", "phone", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20561,6 +20945,13 @@ func (ec *executionContext) unmarshalInputUpdatePersonInput(ctx context.Context,
 				return it, err
 			}
 			it.ID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = graphql.OmittableOf(data)
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -20645,7 +21036,7 @@ func (ec *executionContext) unmarshalInputUpdateProgrammeInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "description", "aims", "start", "end", "tags", "evidence"}
+	fieldsInOrder := [...]string{"id", "expectedRevision", "name", "description", "aims", "start", "end", "tags", "evidence"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -20659,6 +21050,13 @@ func (ec *executionContext) unmarshalInputUpdateProgrammeInput(ctx context.Conte
 				return it, err
 			}
 			it.ID = data
+		case "expectedRevision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedRevision"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedRevision = graphql.OmittableOf(data)
 		case "name":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -22140,6 +22538,26 @@ func (ec *executionContext) _ImportResult(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "actors":
+			out.Values[i] = ec._ImportResult_actors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "programmes":
+			out.Values[i] = ec._ImportResult_programmes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participations":
+			out.Values[i] = ec._ImportResult_participations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._ImportResult_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "dryRun":
 			out.Values[i] = ec._ImportResult_dryRun(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22369,6 +22787,11 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 		case "evidence":
 			out.Values[i] = ec._Link_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "revision":
+			out.Values[i] = ec._Link_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -23115,6 +23538,11 @@ func (ec *executionContext) _Organisation(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revision":
+			out.Values[i] = ec._Organisation_revision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "parent":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -23462,6 +23890,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revision":
+			out.Values[i] = ec._Person_revision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organisations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23657,6 +24090,11 @@ func (ec *executionContext) _Programme(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Programme_links(ctx, field, obj)
 				})
+		case "revision":
+			out.Values[i] = ec._Programme_revision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

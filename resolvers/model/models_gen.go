@@ -280,7 +280,12 @@ type ImportResult struct {
 	Rows int32 `json:"rows"`
 	// Edges joining a node to itself (GraphML, GEXF, edge lists), which were skipped.
 	SkippedSelfLoops int32 `json:"skippedSelfLoops"`
-	DryRun           bool  `json:"dryRun"`
+	// Rows read of each kind (a preview of what the files hold).
+	Actors         int32 `json:"actors"`
+	Programmes     int32 `json:"programmes"`
+	Participations int32 `json:"participations"`
+	Links          int32 `json:"links"`
+	DryRun         bool  `json:"dryRun"`
 }
 
 type Introducer struct {
@@ -579,51 +584,67 @@ type TrendWindow struct {
 }
 
 type UpdateLinkInput struct {
-	ID           string                             `json:"id"`
-	Type         graphql.Omittable[*graph.LinkType] `json:"type,omitempty"`
-	Directed     graphql.Omittable[*bool]           `json:"directed,omitempty"`
-	Weight       graphql.Omittable[*float64]        `json:"weight,omitempty"`
-	From         graphql.Omittable[*graph.Date]     `json:"from,omitempty"`
-	To           graphql.Omittable[*graph.Date]     `json:"to,omitempty"`
-	ProgrammeID  graphql.Omittable[*string]         `json:"programmeId,omitempty"`
-	BrokeredByID graphql.Omittable[*string]         `json:"brokeredById,omitempty"`
-	Evidence     graphql.Omittable[*EvidenceInput]  `json:"evidence,omitempty"`
+	ID string `json:"id"`
+	// The revision the editor saw (the entity's revision field): if the entity has
+	// changed since, nothing is written and the answer is a CONFLICT error whose
+	// extensions hold the current values (current) and revision (revision).
+	ExpectedRevision graphql.Omittable[*string]         `json:"expectedRevision,omitempty"`
+	Type             graphql.Omittable[*graph.LinkType] `json:"type,omitempty"`
+	Directed         graphql.Omittable[*bool]           `json:"directed,omitempty"`
+	Weight           graphql.Omittable[*float64]        `json:"weight,omitempty"`
+	From             graphql.Omittable[*graph.Date]     `json:"from,omitempty"`
+	To               graphql.Omittable[*graph.Date]     `json:"to,omitempty"`
+	ProgrammeID      graphql.Omittable[*string]         `json:"programmeId,omitempty"`
+	BrokeredByID     graphql.Omittable[*string]         `json:"brokeredById,omitempty"`
+	Evidence         graphql.Omittable[*EvidenceInput]  `json:"evidence,omitempty"`
 }
 
 type UpdateOrganisationInput struct {
-	ID          string                            `json:"id"`
-	Name        graphql.Omittable[*string]        `json:"name,omitempty"`
-	Aliases     graphql.Omittable[[]string]       `json:"aliases,omitempty"`
-	Type        graphql.Omittable[*graph.OrgType] `json:"type,omitempty"`
-	Description graphql.Omittable[*string]        `json:"description,omitempty"`
-	Sector      graphql.Omittable[*string]        `json:"sector,omitempty"`
-	Region      graphql.Omittable[*string]        `json:"region,omitempty"`
+	ID string `json:"id"`
+	// The revision the editor saw (the entity's revision field): if the entity has
+	// changed since, nothing is written and the answer is a CONFLICT error whose
+	// extensions hold the current values (current) and revision (revision).
+	ExpectedRevision graphql.Omittable[*string]        `json:"expectedRevision,omitempty"`
+	Name             graphql.Omittable[*string]        `json:"name,omitempty"`
+	Aliases          graphql.Omittable[[]string]       `json:"aliases,omitempty"`
+	Type             graphql.Omittable[*graph.OrgType] `json:"type,omitempty"`
+	Description      graphql.Omittable[*string]        `json:"description,omitempty"`
+	Sector           graphql.Omittable[*string]        `json:"sector,omitempty"`
+	Region           graphql.Omittable[*string]        `json:"region,omitempty"`
 	// Set to null to clear the parent.
 	ParentID graphql.Omittable[*string]        `json:"parentId,omitempty"`
 	Evidence graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
 }
 
 type UpdatePersonInput struct {
-	ID          string                            `json:"id"`
-	Name        graphql.Omittable[*string]        `json:"name,omitempty"`
-	Aliases     graphql.Omittable[[]string]       `json:"aliases,omitempty"`
-	Description graphql.Omittable[*string]        `json:"description,omitempty"`
-	Title       graphql.Omittable[*string]        `json:"title,omitempty"`
-	Roles       graphql.Omittable[[]string]       `json:"roles,omitempty"`
-	Email       graphql.Omittable[*string]        `json:"email,omitempty"`
-	Phone       graphql.Omittable[*string]        `json:"phone,omitempty"`
-	Evidence    graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
+	ID string `json:"id"`
+	// The revision the editor saw (the entity's revision field): if the entity has
+	// changed since, nothing is written and the answer is a CONFLICT error whose
+	// extensions hold the current values (current) and revision (revision).
+	ExpectedRevision graphql.Omittable[*string]        `json:"expectedRevision,omitempty"`
+	Name             graphql.Omittable[*string]        `json:"name,omitempty"`
+	Aliases          graphql.Omittable[[]string]       `json:"aliases,omitempty"`
+	Description      graphql.Omittable[*string]        `json:"description,omitempty"`
+	Title            graphql.Omittable[*string]        `json:"title,omitempty"`
+	Roles            graphql.Omittable[[]string]       `json:"roles,omitempty"`
+	Email            graphql.Omittable[*string]        `json:"email,omitempty"`
+	Phone            graphql.Omittable[*string]        `json:"phone,omitempty"`
+	Evidence         graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
 }
 
 type UpdateProgrammeInput struct {
-	ID          string                            `json:"id"`
-	Name        graphql.Omittable[*string]        `json:"name,omitempty"`
-	Description graphql.Omittable[*string]        `json:"description,omitempty"`
-	Aims        graphql.Omittable[[]string]       `json:"aims,omitempty"`
-	Start       graphql.Omittable[*graph.Date]    `json:"start,omitempty"`
-	End         graphql.Omittable[*graph.Date]    `json:"end,omitempty"`
-	Tags        graphql.Omittable[[]string]       `json:"tags,omitempty"`
-	Evidence    graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
+	ID string `json:"id"`
+	// The revision the editor saw (the entity's revision field): if the entity has
+	// changed since, nothing is written and the answer is a CONFLICT error whose
+	// extensions hold the current values (current) and revision (revision).
+	ExpectedRevision graphql.Omittable[*string]        `json:"expectedRevision,omitempty"`
+	Name             graphql.Omittable[*string]        `json:"name,omitempty"`
+	Description      graphql.Omittable[*string]        `json:"description,omitempty"`
+	Aims             graphql.Omittable[[]string]       `json:"aims,omitempty"`
+	Start            graphql.Omittable[*graph.Date]    `json:"start,omitempty"`
+	End              graphql.Omittable[*graph.Date]    `json:"end,omitempty"`
+	Tags             graphql.Omittable[[]string]       `json:"tags,omitempty"`
+	Evidence         graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
 }
 
 // What a caller may do; each role includes the ones before it.
