@@ -21,6 +21,12 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
 }
 
+func TestChangeRetention(t *testing.T) {
+	s := neo4jtest.Open(t)
+	neo4j.SetKeepChanges(s, 3)
+	storetest.ChangeRetention(t, s, 3)
+}
+
 var ctx = context.Background()
 
 // failure is a failed must, turned into t.Fatal by catch.
