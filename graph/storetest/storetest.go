@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"Changes", testChanges},
 		{"ChangesCascade", testChangesCascade},
 		{"ChangesApplyStream", testChangesApplyStream},
+		{"FollowChanges", testFollowChanges},
 	} {
 		run(t, tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
