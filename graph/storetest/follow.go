@@ -18,7 +18,7 @@ import (
 // the log (the whole network and scoped projections) equal fresh scans.
 // One bulk stream resets the log; the cache scans then and only then.
 func testFollowChanges(t *testing.T, s graph.Store) {
-	const steps, bulkAt = 100, 90
+	const steps, bulkAt = 100, 96
 	w := &writer{s: s, rng: rand.New(rand.NewPCG(14, 2))}
 	c := snapshot.NewCache(s, snapshot.CacheOptions{})
 	for i := range 6 {
