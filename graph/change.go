@@ -89,7 +89,8 @@ func SplitParticipationID(id string) (actorID, programmeID string) {
 // Bounds of the change log.
 const (
 	// MaxWriteChanges is the most changes one write logs one by one; a
-	// larger write (a bulk import) logs a single ChangeReset.
+	// larger write (a bulk import, or deleting an actor with more links)
+	// logs a single ChangeReset.
 	MaxWriteChanges = 1000
 	// KeepChangeVersions is how many of the newest versions the log keeps:
 	// each write prunes what is older.
