@@ -60,13 +60,11 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]graph.Ch
 	var out []graph.Change
 	var version int64
 	err := s.read(ctx, "changes", func(tx neo4j.ManagedTransaction) error {
-		rec, err := single(ctx, tx, `OPTIONAL MATCH (v:StoreVersion {name: 'version'})
-			RETURN coalesce(v.value, 0), coalesce(v.changesFloor, 0)`, nil)
-		if err != nil {
+		var floor int64
+		var err error
+		if version, floor, err = versionNode(ctx, tx); err != nil {
 			return err
 		}
-		version, _ = rec.Values[0].(int64)
-		floor, _ := rec.Values[1].(int64)
 		if since < floor || since > version {
 			out = graph.ResetSince(version)
 			return nil
@@ -90,7 +88,7 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]graph.Ch
 			out = append(out, rest...)
 		}
 		// A write that committed meanwhile may have pruned what was read.
-		if floor, err = changesFloor(ctx, tx); err == nil && since < floor {
+		if _, floor, err = versionNode(ctx, tx); err == nil && since < floor {
 			out = graph.ResetSince(version)
 		}
 		return err
@@ -99,15 +97,6 @@ func (s *Store) Changes(ctx context.Context, since int64, limit int) ([]graph.Ch
 		return nil, 0, err
 	}
 	return out, version, nil
-}
-
-func changesFloor(ctx context.Context, tx neo4j.ManagedTransaction) (int64, error) {
-	rec, err := single(ctx, tx, `OPTIONAL MATCH (v:StoreVersion {name: 'version'}) RETURN coalesce(v.changesFloor, 0)`, nil)
-	if err != nil {
-		return 0, err
-	}
-	floor, _ := rec.Values[0].(int64)
-	return floor, nil
 }
 
 // readChanges runs a query returning Change nodes' maps, and returns the

@@ -176,12 +176,20 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 }
 
 func readVersion(ctx context.Context, tx neo4j.ManagedTransaction) (int64, error) {
-	rec, err := single(ctx, tx, `OPTIONAL MATCH (v:StoreVersion {name: 'version'}) RETURN coalesce(v.value, 0)`, nil)
+	v, _, err := versionNode(ctx, tx)
+	return v, err
+}
+
+// versionNode returns the version and the change log's floor (see
+// changes.go); 0 and 0 if a wipe removed the node.
+func versionNode(ctx context.Context, tx neo4j.ManagedTransaction) (version, floor int64, err error) {
+	rec, err := single(ctx, tx, `OPTIONAL MATCH (v:StoreVersion {name: 'version'}) RETURN coalesce(v.value, 0), coalesce(v.changesFloor, 0)`, nil)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	v, _ := rec.Values[0].(int64)
-	return v, nil
+	version, _ = rec.Values[0].(int64)
+	floor, _ = rec.Values[1].(int64)
+	return version, floor, nil
 }
 
 // lockVersion takes the write lock on the version node (creating it if a wipe
