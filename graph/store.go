@@ -19,6 +19,16 @@ type Store interface {
 	// caches (analytics snapshots) know when to rebuild.
 	Version(ctx context.Context) (int64, error)
 
+	// Changes returns the changes committed after version since, in commit
+	// order and by whole writes: it stops after the write that reaches limit
+	// changes (so it returns at least one write, however large), and returns
+	// the version its changes bring a reader to — the store's version when
+	// they are all there. If the log no longer holds every change after
+	// since (pruned, older than the log, or since is ahead of the store) it
+	// returns ResetSince(store version): the caller rescans. Returns
+	// EINVALID unless 0 < limit ≤ MaxChangesLimit.
+	Changes(ctx context.Context, since int64, limit int) (changes []Change, version int64, err error)
+
 	// ActorsByID returns the actors with the given IDs, nil where unknown.
 	ActorsByID(ctx context.Context, ids []string) ([]*Actor, error)
 	// FindActors returns a page of actors matching f, ordered by name then ID.

@@ -82,6 +82,14 @@ func newMetrics() *metrics {
 			Name: "partnergraph_snapshot_cache_misses_total",
 			Help: "Analytics snapshots built because the cache had none for the scope and store version.",
 		}, func() float64 { return m.cacheCount(func(c *snapshot.Cache) int64 { return c.Misses.Load() }) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "partnergraph_snapshot_base_scans_total",
+			Help: "Times the cache read the whole store: at first, and when the change log could not say what changed.",
+		}, func() float64 { return m.cacheCount(func(c *snapshot.Cache) int64 { return c.Scans.Load() }) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "partnergraph_snapshot_base_follows_total",
+			Help: "Times the cache brought its network up to date from the store's change log.",
+		}, func() float64 { return m.cacheCount(func(c *snapshot.Cache) int64 { return c.Follows.Load() }) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "partnergraph_snapshot_cache_bytes",
 			Help: "Estimated memory held by the snapshot cache: the base network and the scopes' snapshots.",

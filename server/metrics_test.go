@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/server"
 )
@@ -97,5 +98,30 @@ func TestMetricsOperationNamesBounded(t *testing.T) {
 	}
 	if n != 200 || got[`partnergraph_graphql_request_duration_seconds_count{operation="other"}`] != 10 {
 		t.Errorf("%d operation names kept and %v other, want 200 and 10", n, got[`partnergraph_graphql_request_duration_seconds_count{operation="other"}`])
+	}
+}
+
+// TestMetricsSnapshotFollows: the cache reads the store once, then follows
+// its change log after a write, and says so.
+func TestMetricsSnapshotFollows(t *testing.T) {
+	st := openStore(t)
+	if _, err := seed.Load(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	ts := limitedServer(t, st, server.Config{})
+	ok(t, do(t, ts.URL, `{ brokers(first: 3) { score } }`, nil, nil))
+	if _, err := st.CreateActor(context.Background(), &graph.Actor{Key: "new-person", Kind: graph.KindPerson, Name: "New Person"}); err != nil {
+		t.Fatal(err)
+	}
+	ok(t, do(t, ts.URL, `{ brokers(first: 3) { score } }`, nil, nil))
+	got := scrape(t, ts.URL)
+	for sample, want := range map[string]float64{
+		`partnergraph_snapshot_base_scans_total`:                                        1,
+		`partnergraph_snapshot_base_follows_total`:                                      1,
+		`partnergraph_store_call_duration_seconds_count{method="Changes",outcome="ok"}`: 1,
+	} {
+		if v, ok := got[sample]; !ok || v != want {
+			t.Errorf("%s = %v (exposed: %v), want %v", sample, v, ok, want)
+		}
 	}
 }

@@ -155,3 +155,12 @@ func (s *meteredStore) ApplyStream(ctx context.Context, items iter.Seq2[graph.It
 func (s *meteredStore) Scan(ctx context.Context, fn func(graph.Item) error) (int64, error) {
 	return timed(s, ctx, "Scan", func(ctx context.Context) (int64, error) { return s.Store.Scan(ctx, fn) })
 }
+
+func (s *meteredStore) Changes(ctx context.Context, since int64, limit int) ([]graph.Change, int64, error) {
+	var version int64
+	changes, err := timed(s, ctx, "Changes", func(ctx context.Context) (cs []graph.Change, err error) {
+		cs, version, err = s.Store.Changes(ctx, since, limit)
+		return cs, err
+	})
+	return changes, version, err
+}

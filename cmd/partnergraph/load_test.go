@@ -18,6 +18,7 @@ import (
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
+	"github.com/partnergraph/partnergraph/internal/cputime"
 	"github.com/partnergraph/partnergraph/seed"
 	"github.com/partnergraph/partnergraph/server"
 	"github.com/rs/zerolog"
@@ -38,9 +39,9 @@ func TestLoad(t *testing.T) {
 	duration := loadEnv(t, "PARTNERGRAPH_LOAD_DURATION", 10*time.Second, time.ParseDuration)
 	base, backend := loadTarget(t)
 	w := newWorkload(t, base)
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Process()
 	res := w.run(clients, duration)
-	elapsed, cpu := time.Since(start), cpuTime()-cpu0
+	elapsed, cpu := time.Since(start), cputime.Process()-cpu0
 
 	t.Logf("load: %s store, %d clients, %s, %d requests, %.0f requests/s, p50 %s, p99 %s, max %s, %d errors",
 		backend, clients, elapsed.Round(time.Millisecond), res.count(), float64(res.count())/elapsed.Seconds(),

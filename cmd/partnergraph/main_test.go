@@ -145,11 +145,17 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 // it listens.
 func startProcess(t *testing.T, dir string) (*exec.Cmd, string, *procLog) {
 	t.Helper()
+	return startServe(t, "--data", dir)
+}
+
+// startServe is startProcess with serve's store flags given.
+func startServe(t *testing.T, storeFlags ...string) (*exec.Cmd, string, *procLog) {
+	t.Helper()
 	bin, err := buildBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "serve", "--data", dir, "--addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, append(append([]string{"serve"}, storeFlags...), "--addr", "127.0.0.1:0")...)
 	log := startWithLog(t, cmd, bufio.ScanLines)
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	// The line that says it serves is the one with the address it listens on.

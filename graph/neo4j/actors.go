@@ -156,7 +156,7 @@ func (s *Store) CreateActor(ctx context.Context, in *graph.Actor) (*graph.Actor,
 	if err != nil {
 		return nil, err
 	}
-	err = s.write(ctx, "create actor", func(tx neo4j.ManagedTransaction) (bool, error) {
+	err = s.write(ctx, "create actor", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		old, err := actorsByKey(ctx, tx, []string{a.Key})
 		if err != nil {
 			return false, err
@@ -167,6 +167,7 @@ func (s *Store) CreateActor(ctx context.Context, in *graph.Actor) (*graph.Actor,
 		if err := checkParent(a, storeActors(ctx, tx)); err != nil {
 			return false, err
 		}
+		log.Created(a)
 		return true, run(ctx, tx, `CREATE (a:Actor) SET a = $props`, map[string]any{"props": actorProps(a)})
 	})
 	if err != nil {
@@ -178,7 +179,7 @@ func (s *Store) CreateActor(ctx context.Context, in *graph.Actor) (*graph.Actor,
 // UpdateActor applies u to the actor with u.ID. Returns ENOTFOUND, EINVALID.
 func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Actor, error) {
 	var a *graph.Actor
-	err := s.write(ctx, "update actor", func(tx neo4j.ManagedTransaction) (bool, error) {
+	err := s.write(ctx, "update actor", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		old, err := getActor(ctx, tx, u.ID)
 		if err != nil {
 			return false, err
@@ -195,6 +196,7 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 		if err := checkParent(a, storeActors(ctx, tx)); err != nil {
 			return false, err
 		}
+		log.Updated(old, a)
 		return true, run(ctx, tx, `MATCH (a:Actor {id: $id}) SET a = $props`,
 			map[string]any{"id": a.ID, "props": actorProps(a)})
 	})
@@ -208,7 +210,7 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 // it as broker of other links and as parent of organisations.
 // Returns ENOTFOUND.
 func (s *Store) DeleteActor(ctx context.Context, id, revision string) error {
-	return s.write(ctx, "delete actor", func(tx neo4j.ManagedTransaction) (bool, error) {
+	return s.write(ctx, "delete actor", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		a, err := getActor(ctx, tx, id)
 		if err != nil {
 			return false, err
@@ -219,19 +221,41 @@ func (s *Store) DeleteActor(ctx context.Context, id, revision string) error {
 		if err := graph.CheckRevision("actor", id, a, revision); err != nil {
 			return false, err
 		}
-		params := map[string]any{"id": id}
-		for _, q := range []string{
-			`MATCH ()-[l:LINK {brokeredById: $id}]->() REMOVE l.brokeredById`,
-			`MATCH (c:Actor {parentId: $id}) REMOVE c.parentId`,
-			// DETACH removes its links and participations with it.
-			`MATCH (a:Actor {id: $id}) DETACH DELETE a`,
-		} {
-			if err := run(ctx, tx, q, params); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
+		return true, deleteActor(ctx, tx, log, a)
 	})
+}
+
+// deleteActor deletes a, clears it as broker and parent, and logs all
+// that and the links and participations that go with it.
+func deleteActor(ctx context.Context, tx neo4j.ManagedTransaction, log *graph.ChangeLog, a *graph.Actor) error {
+	params := map[string]any{"id": a.ID}
+	var c graph.ActorCascade
+	var err error
+	if c.Links, err = collectMaps(ctx, tx, `MATCH (s:Actor {id: $id})-[l:LINK]->(t:Actor) RETURN `+linkReturn+` AS m
+		UNION ALL MATCH (s:Actor)-[l:LINK]->(t:Actor {id: $id}) RETURN `+linkReturn+` AS m`, params, decodeLink); err != nil {
+		return err
+	}
+	if c.Brokered, err = collectMaps(ctx, tx, `MATCH (s:Actor)-[l:LINK {brokeredById: $id}]->(t:Actor) RETURN `+linkReturn, params, decodeLink); err != nil {
+		return err
+	}
+	if c.Units, err = collectMaps(ctx, tx, `MATCH (a:Actor {parentId: $id}) RETURN a{.*}`, params, decodeActor); err != nil {
+		return err
+	}
+	if c.Participations, err = collectMaps(ctx, tx, `MATCH (a:Actor {id: $id})-[r:TAKES_PART]->(p:Programme) RETURN `+participationReturn, params, decodeParticipation); err != nil {
+		return err
+	}
+	log.ActorDeleted(a, c)
+	for _, q := range []string{
+		`MATCH ()-[l:LINK {brokeredById: $id}]->() REMOVE l.brokeredById`,
+		`MATCH (c:Actor {parentId: $id}) REMOVE c.parentId`,
+		// DETACH removes its links and participations with it.
+		`MATCH (a:Actor {id: $id}) DETACH DELETE a`,
+	} {
+		if err := run(ctx, tx, q, params); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // storeActors looks actors up by ID in the store.

@@ -124,9 +124,10 @@ func (s *Store) RevokeKey(ctx context.Context, id string, e *graph.AuditEntry) (
 }
 
 // ErasePerson deletes a person as DeleteActor does, with the same
-// statements, and records e in the same transaction.
+// statements, leaves no trace of them in the change log, and records e
+// in the same transaction.
 func (s *Store) ErasePerson(ctx context.Context, id string, e *graph.AuditEntry) error {
-	return s.write(ctx, "erase person", func(tx neo4j.ManagedTransaction) (bool, error) {
+	return s.write(ctx, "erase person", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		a, err := getActor(ctx, tx, id)
 		if err != nil {
 			return false, err
@@ -134,16 +135,14 @@ func (s *Store) ErasePerson(ctx context.Context, id string, e *graph.AuditEntry)
 		if a == nil || a.Kind != graph.KindPerson {
 			return false, graph.Errorf(graph.ENOTFOUND, "id", "no person with %s", graph.Describe(id))
 		}
-		params := map[string]any{"id": id}
-		for _, q := range []string{
-			`MATCH ()-[l:LINK {brokeredById: $id}]->() REMOVE l.brokeredById`,
-			`MATCH (c:Actor {parentId: $id}) REMOVE c.parentId`,
-			// DETACH removes their links and participations with them.
-			`MATCH (a:Actor {id: $id}) DETACH DELETE a`,
-		} {
-			if err := run(ctx, tx, q, params); err != nil {
-				return false, err
-			}
+		if err := deleteActor(ctx, tx, log, a); err != nil {
+			return false, err
+		}
+		// The change log must not keep the person either: a reset, and
+		// earlier entries naming them scrubbed.
+		log.Reset()
+		if err := eraseChanges(ctx, tx, id); err != nil {
+			return false, err
 		}
 		return true, createAudit(ctx, tx, e)
 	})

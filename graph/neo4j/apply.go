@@ -24,8 +24,8 @@ const streamChunk = 5000
 func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (*graph.ApplyResult, error) {
 	var res graph.ApplyResult
 	var srcErr error // exactly what items yielded
-	err := s.write(ctx, "apply stream", func(tx neo4j.ManagedTransaction) (bool, error) {
-		sa := &streamApplier{ctx: ctx, tx: tx}
+	err := s.write(ctx, "apply stream", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
+		sa := &streamApplier{ctx: ctx, tx: tx, log: log}
 		srcErr = nil
 		err := sa.run(items)
 		if errors.Is(err, errSource) {
@@ -60,6 +60,7 @@ type streamApplier struct {
 	res     graph.ApplyResult
 	srcErr  error
 	parents []parentRef // actors with a parent, checked at the end
+	log     *graph.ChangeLog
 }
 
 // parentRef is a stream actor whose parent is checked at the end.
@@ -150,11 +151,13 @@ func (sa *streamApplier) flush(chunk []streamItem) error {
 // classify counts v against what it replaces (nil: nothing) and reports
 // whether it must be written; an item that only creates is never written
 // over something.
-func (sa *streamApplier) classify(old, v props, ifMissing bool) bool {
+func (sa *streamApplier) classify(it graph.Item, old, v props) bool {
+	before := sa.res
+	defer func() { sa.log.Applied(it, before, sa.res) }()
 	switch {
 	case old == nil:
 		sa.res.Created++
-	case ifMissing || reflect.DeepEqual(old, v):
+	case it.IfMissing || reflect.DeepEqual(old, v):
 		sa.res.Unchanged++
 		return false
 	default:
@@ -236,7 +239,7 @@ func upsert[T any](sa *streamApplier, items []streamItem, e entity[T]) error {
 				return &graph.ItemError{Index: it.index, Err: err}
 			}
 		}
-		if !sa.classify(propsOf(prev, e.props), e.props(v), it.IfMissing) {
+		if !sa.classify(it.Item, propsOf(prev, e.props), e.props(v)) {
 			continue
 		}
 		seen[k] = v
@@ -288,7 +291,7 @@ func (sa *streamApplier) participations(items []streamItem) error {
 			return &graph.ItemError{Index: it.index, Err: err}
 		}
 		k := pair{p.ActorID, p.ProgrammeID}
-		if sa.classify(propsOf(stored[k], participationProps), participationProps(p), it.IfMissing) {
+		if sa.classify(it.Item, propsOf(stored[k], participationProps), participationProps(p)) {
 			stored[k] = p
 			rows = append(rows, participationRow(p)) // MERGE: a repeat updates in order
 		}
@@ -370,7 +373,7 @@ func (sa *streamApplier) checkLinks(items []streamItem, stored map[string]*graph
 		if err := check(l); err != nil {
 			return rows, i + 1, &graph.ItemError{Index: it.index, Err: err} // its own ends come first
 		}
-		if sa.classify(propsOf(prev, linkProps), linkProps(l), it.IfMissing) {
+		if sa.classify(it.Item, propsOf(prev, linkProps), linkProps(l)) {
 			seen[l.ID] = l
 			rows.put(l.ID, stored[l.ID] != nil, linkRow(l))
 		}

@@ -174,7 +174,7 @@ func (s *Store) CreateLink(ctx context.Context, in *graph.Link) (*graph.Link, er
 	if err != nil {
 		return nil, err
 	}
-	err = s.write(ctx, "create link", func(tx neo4j.ManagedTransaction) (bool, error) {
+	err = s.write(ctx, "create link", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		old, err := getLink(ctx, tx, l.ID)
 		if err != nil {
 			return false, err
@@ -185,6 +185,7 @@ func (s *Store) CreateLink(ctx context.Context, in *graph.Link) (*graph.Link, er
 		if err := checkLinkRefs(ctx, tx, l); err != nil {
 			return false, err
 		}
+		log.Created(l)
 		return true, run(ctx, tx, createLinks, map[string]any{"rows": []any{linkRow(l)}})
 	})
 	if err != nil {
@@ -196,7 +197,7 @@ func (s *Store) CreateLink(ctx context.Context, in *graph.Link) (*graph.Link, er
 // UpdateLink returns ENOTFOUND or EINVALID.
 func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link, error) {
 	var l *graph.Link
-	err := s.write(ctx, "update link", func(tx neo4j.ManagedTransaction) (bool, error) {
+	err := s.write(ctx, "update link", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		old, err := getLink(ctx, tx, u.ID)
 		if err != nil {
 			return false, err
@@ -213,6 +214,7 @@ func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link
 		if err := checkLinkRefs(ctx, tx, l); err != nil {
 			return false, err
 		}
+		log.Updated(old, l)
 		return true, run(ctx, tx, `MATCH ()-[l:LINK {id: $id}]->() SET l = $props`,
 			map[string]any{"id": l.ID, "props": linkProps(l)})
 	})
@@ -224,7 +226,7 @@ func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link
 
 // DeleteLink returns ENOTFOUND or ECONFLICT (a *graph.StaleError).
 func (s *Store) DeleteLink(ctx context.Context, id, revision string) error {
-	return s.write(ctx, "delete link", func(tx neo4j.ManagedTransaction) (bool, error) {
+	return s.write(ctx, "delete link", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		if revision != "" {
 			l, err := getLink(ctx, tx, id)
 			if err != nil {
@@ -236,13 +238,15 @@ func (s *Store) DeleteLink(ctx context.Context, id, revision string) error {
 				}
 			}
 		}
-		n, err := count(ctx, tx, `MATCH ()-[l:LINK {id: $id}]->() DELETE l RETURN count(*)`, map[string]any{"id": id})
+		gone, err := collectMaps(ctx, tx, `MATCH (s:Actor)-[l:LINK {id: $id}]->(t:Actor) WITH s, l, t, `+linkReturn+` AS m
+			DELETE l RETURN m`, map[string]any{"id": id}, decodeLink)
 		if err != nil {
 			return false, err
 		}
-		if n == 0 {
+		if len(gone) == 0 {
 			return false, graph.Errorf(graph.ENOTFOUND, "id", "no link with %s", graph.Describe(id))
 		}
+		log.Deleted(gone[0])
 		return true, nil
 	})
 }

@@ -21,6 +21,12 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
 }
 
+func TestChangeRetention(t *testing.T) {
+	s := neo4jtest.Open(t)
+	neo4j.SetKeepChanges(s, 3)
+	storetest.ChangeRetention(t, s, 3)
+}
+
 var ctx = context.Background()
 
 // failure is a failed must, turned into t.Fatal by catch.
@@ -33,6 +39,12 @@ func must[T any](v T, err error) T {
 		panic(failure{err})
 	}
 	return v
+}
+
+// must2 is must for two values.
+func must2[A, B any](a A, b B, err error) (A, B) {
+	must(0, err)
+	return a, b
 }
 
 // catch turns a failed must into t.Fatal; defer it first in tests using must.
@@ -169,8 +181,9 @@ func TestHostileStrings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if nodes != 2 || rels != 0 { // the bystander and the version node
-		t.Errorf("database holds %d nodes and %d relationships, want 2 and 0", nodes, rels)
+	changes, _ := must2(s.Changes(ctx, 0, graph.MaxChangesLimit))
+	if want := 2 + int64(len(changes)); nodes != want || rels != 0 { // the bystander, the version node and the change log
+		t.Errorf("database holds %d nodes and %d relationships, want %d (2 and the change log's) and 0", nodes, rels, want)
 	}
 }
 

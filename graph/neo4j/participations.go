@@ -37,7 +37,7 @@ func (s *Store) SetParticipation(ctx context.Context, in *graph.Participation) (
 	if err != nil {
 		return nil, err
 	}
-	err = s.write(ctx, "set participation", func(tx neo4j.ManagedTransaction) (bool, error) {
+	err = s.write(ctx, "set participation", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		actors, err := existing(ctx, tx, existingActors, []string{p.ActorID})
 		if err != nil {
 			return false, err
@@ -48,6 +48,16 @@ func (s *Store) SetParticipation(ctx context.Context, in *graph.Participation) (
 		}
 		if err := participationRefs(p, actors, progs); err != nil {
 			return false, err
+		}
+		old, err := collectMaps(ctx, tx, `MATCH (a:Actor {id: $actorId})-[r:TAKES_PART]->(p:Programme {id: $programmeId})
+			RETURN `+participationReturn, map[string]any{"actorId": p.ActorID, "programmeId": p.ProgrammeID}, decodeParticipation)
+		if err != nil {
+			return false, err
+		}
+		if len(old) == 0 {
+			log.Created(p)
+		} else {
+			log.Updated(old[0], p)
 		}
 		return true, run(ctx, tx, `UNWIND $rows AS row `+setParticipations, map[string]any{"rows": []any{participationRow(p)}})
 	})
@@ -77,15 +87,17 @@ func participationRefs(p *graph.Participation, actors, programmes map[string]boo
 
 // RemoveParticipation returns ENOTFOUND if the actor takes no part.
 func (s *Store) RemoveParticipation(ctx context.Context, actorID, programmeID string) error {
-	return s.write(ctx, "remove participation", func(tx neo4j.ManagedTransaction) (bool, error) {
-		n, err := count(ctx, tx, `MATCH (:Actor {id: $actorId})-[r:TAKES_PART]->(:Programme {id: $programmeId})
-			DELETE r RETURN count(*)`, map[string]any{"actorId": actorID, "programmeId": programmeID})
+	return s.write(ctx, "remove participation", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
+		gone, err := collectMaps(ctx, tx, `MATCH (a:Actor {id: $actorId})-[r:TAKES_PART]->(p:Programme {id: $programmeId})
+			WITH a, r, p, `+participationReturn+` AS m DELETE r RETURN m`,
+			map[string]any{"actorId": actorID, "programmeId": programmeID}, decodeParticipation)
 		if err != nil {
 			return false, err
 		}
-		if n == 0 {
+		if len(gone) == 0 {
 			return false, graph.Errorf(graph.ENOTFOUND, "actorId", "actor with %s takes no part in programme with %s", graph.Describe(actorID), graph.Describe(programmeID))
 		}
+		log.Deleted(gone[0])
 		return true, nil
 	})
 }

@@ -125,7 +125,7 @@ func (s *Store) CreateProgramme(ctx context.Context, in *graph.Programme) (*grap
 	if err != nil {
 		return nil, err
 	}
-	err = s.write(ctx, "create programme", func(tx neo4j.ManagedTransaction) (bool, error) {
+	err = s.write(ctx, "create programme", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		old, err := getProgramme(ctx, tx, p.ID)
 		if err != nil {
 			return false, err
@@ -133,6 +133,7 @@ func (s *Store) CreateProgramme(ctx context.Context, in *graph.Programme) (*grap
 		if old != nil {
 			return false, graph.Errorf(graph.ECONFLICT, "key", "key %q is already taken", p.Key)
 		}
+		log.Created(p)
 		return true, run(ctx, tx, `CREATE (p:Programme) SET p = $props`, map[string]any{"props": programmeProps(p)})
 	})
 	if err != nil {
@@ -144,7 +145,7 @@ func (s *Store) CreateProgramme(ctx context.Context, in *graph.Programme) (*grap
 // UpdateProgramme returns ENOTFOUND or EINVALID.
 func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*graph.Programme, error) {
 	var p *graph.Programme
-	err := s.write(ctx, "update programme", func(tx neo4j.ManagedTransaction) (bool, error) {
+	err := s.write(ctx, "update programme", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		old, err := getProgramme(ctx, tx, u.ID)
 		if err != nil {
 			return false, err
@@ -158,6 +159,7 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 		if p, err = validProgramme(u.Apply(old)); err != nil {
 			return false, err
 		}
+		log.Updated(old, p)
 		return true, run(ctx, tx, `MATCH (p:Programme {id: $id}) SET p = $props`,
 			map[string]any{"id": p.ID, "props": programmeProps(p)})
 	})
@@ -170,7 +172,7 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 // DeleteProgramme removes a programme and its participations and detaches
 // its links (they stay, without a programme). Returns ENOTFOUND.
 func (s *Store) DeleteProgramme(ctx context.Context, id, revision string) error {
-	return s.write(ctx, "delete programme", func(tx neo4j.ManagedTransaction) (bool, error) {
+	return s.write(ctx, "delete programme", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		p, err := getProgramme(ctx, tx, id)
 		if err != nil {
 			return false, err
@@ -182,6 +184,15 @@ func (s *Store) DeleteProgramme(ctx context.Context, id, revision string) error 
 			return false, err
 		}
 		params := map[string]any{"id": id}
+		links, err := collectMaps(ctx, tx, `MATCH (s:Actor)-[l:LINK {programmeId: $id}]->(t:Actor) RETURN `+linkReturn, params, decodeLink)
+		if err != nil {
+			return false, err
+		}
+		parts, err := collectMaps(ctx, tx, `MATCH (a:Actor)-[r:TAKES_PART]->(p:Programme {id: $id}) RETURN `+participationReturn, params, decodeParticipation)
+		if err != nil {
+			return false, err
+		}
+		log.ProgrammeDeleted(p, links, parts)
 		if err := run(ctx, tx, `MATCH ()-[l:LINK {programmeId: $id}]->() REMOVE l.programmeId`, params); err != nil {
 			return false, err
 		}

@@ -20,7 +20,7 @@ import (
 func (s *Store) Scan(ctx context.Context, fn func(graph.Item) error) (int64, error) {
 	var version int64
 	var fnErr error
-	err := s.write(ctx, "scan", func(tx neo4j.ManagedTransaction) (bool, error) {
+	err := s.write(ctx, "scan", func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (bool, error) {
 		var err error
 		if version, err = readVersion(ctx, tx); err != nil {
 			return false, err

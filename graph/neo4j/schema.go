@@ -21,6 +21,8 @@ var schema = []struct{ name, create string }{
 	{"programme_key", `CREATE CONSTRAINT programme_key IF NOT EXISTS FOR (p:Programme) REQUIRE p.key IS UNIQUE`},
 	{"link_id", `CREATE CONSTRAINT link_id IF NOT EXISTS FOR ()-[l:LINK]-() REQUIRE l.id IS UNIQUE`},
 	{"store_version", `CREATE CONSTRAINT store_version IF NOT EXISTS FOR (v:StoreVersion) REQUIRE v.name IS UNIQUE`},
+	{"change_version", `CREATE INDEX change_version IF NOT EXISTS FOR (c:Change) ON (c.version)`},
+	{"change_entity", `CREATE INDEX change_entity IF NOT EXISTS FOR (c:Change) ON (c.id)`},
 	{"actor_name", `CREATE INDEX actor_name IF NOT EXISTS FOR (a:Actor) ON (a.name)`},
 	{"actor_parent", `CREATE INDEX actor_parent IF NOT EXISTS FOR (a:Actor) ON (a.parentId)`},
 	{"programme_name", `CREATE INDEX programme_name IF NOT EXISTS FOR (p:Programme) ON (p.name)`},
@@ -58,7 +60,10 @@ func (s *Store) createSchema(ctx context.Context) error {
 		}
 		created = true
 	}
-	err = s.writeSchema(ctx, `MERGE (v:StoreVersion {name: 'version'}) ON CREATE SET v.value = 0`)
+	// A database written before the change log has no changes logged up
+	// to its version.
+	err = s.writeSchema(ctx, `MERGE (v:StoreVersion {name: 'version'}) ON CREATE SET v.value = 0
+		SET v.changesFloor = coalesce(v.changesFloor, v.value)`)
 	if err == nil && created {
 		err = s.writeSchema(ctx, `CALL db.awaitIndexes(300)`)
 	}

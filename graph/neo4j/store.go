@@ -8,7 +8,8 @@
 //	(:Programme {id, key, name, search, …})
 //	(:Actor)-[:TAKES_PART {role, evidence…}]->(:Programme)
 //	(:Actor)-[:LINK {id, key, type, directed, weight, validFrom, validTo, programmeId, brokeredById, evidence…}]->(:Actor)
-//	(:StoreVersion {name: 'version', value})
+//	(:StoreVersion {name: 'version', value, changesFloor})
+//	(:Change {version, seq, op, kind, id, callerId, callerName, at, before, after})
 //
 // A link is a relationship from its source to its target; its programme and
 // broker, like an organisation's parent, are ID properties, cleared when the
@@ -19,7 +20,8 @@
 //
 // Every write transaction first locks the StoreVersion node and increments it
 // on commit, so writes are serialised (checks inside a write see every earlier
-// commit) and Version counts them.
+// commit) and Version counts them. A write that changes something adds
+// Change nodes, the change log, in its own transaction (changes.go).
 package neo4j
 
 import (
@@ -47,6 +49,7 @@ type Config struct {
 type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
+	keep   int64 // versions the change log keeps (graph.KeepChangeVersions; tests lower it)
 }
 
 // Open connects to Neo4j, checks it answers and creates the schema
@@ -60,7 +63,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: open: %w", err)
 	}
-	s := &Store{driver: d, db: cfg.Database}
+	s := &Store{driver: d, db: cfg.Database, keep: graph.KeepChangeVersions}
 	if err := d.VerifyConnectivity(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("neo4j: connect: %w", err), d.Close(ctx))
 	}
@@ -109,20 +112,22 @@ func (s *Store) read(ctx context.Context, what string, fn func(tx neo4j.ManagedT
 }
 
 // write runs fn in a managed write transaction that first locks the version
-// node and, if fn reports a change, increments it. fn may be run more than
-// once; an error from fn rolls everything back.
-func (s *Store) write(ctx context.Context, what string, fn func(tx neo4j.ManagedTransaction) (changed bool, err error)) (err error) {
+// node and, if fn reports a change, increments it and logs what fn
+// recorded in log. fn may be run more than once (each time with a new
+// log); an error from fn rolls everything back.
+func (s *Store) write(ctx context.Context, what string, fn func(tx neo4j.ManagedTransaction, log *graph.ChangeLog) (changed bool, err error)) (err error) {
 	sess := s.session(ctx, neo4j.AccessModeWrite)
 	defer func() { err = closeSession(ctx, sess, err) }()
 	_, err = sess.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		if err := lockVersion(ctx, tx); err != nil {
 			return nil, err
 		}
-		changed, err := fn(tx)
+		log := graph.NewChangeLog(ctx)
+		changed, err := fn(tx, log)
 		if err != nil || !changed {
 			return nil, err
 		}
-		return nil, bumpVersion(ctx, tx)
+		return nil, commitChanges(ctx, tx, log, s.keep)
 	}, txConfig(ctx)...)
 	return wrap(ctx, what, err)
 }
@@ -171,24 +176,28 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 }
 
 func readVersion(ctx context.Context, tx neo4j.ManagedTransaction) (int64, error) {
-	rec, err := single(ctx, tx, `OPTIONAL MATCH (v:StoreVersion {name: 'version'}) RETURN coalesce(v.value, 0)`, nil)
+	v, _, err := versionNode(ctx, tx)
+	return v, err
+}
+
+// versionNode returns the version and the change log's floor (see
+// changes.go); 0 and 0 if a wipe removed the node.
+func versionNode(ctx context.Context, tx neo4j.ManagedTransaction) (version, floor int64, err error) {
+	rec, err := single(ctx, tx, `OPTIONAL MATCH (v:StoreVersion {name: 'version'}) RETURN coalesce(v.value, 0), coalesce(v.changesFloor, 0)`, nil)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	v, _ := rec.Values[0].(int64)
-	return v, nil
+	version, _ = rec.Values[0].(int64)
+	floor, _ = rec.Values[1].(int64)
+	return version, floor, nil
 }
 
 // lockVersion takes the write lock on the version node (creating it if a wipe
 // removed it). Setting a property to its own value takes the lock and changes
 // nothing.
 func lockVersion(ctx context.Context, tx neo4j.ManagedTransaction) error {
-	return run(ctx, tx, `MERGE (v:StoreVersion {name: 'version'}) ON CREATE SET v.value = 0
+	return run(ctx, tx, `MERGE (v:StoreVersion {name: 'version'}) ON CREATE SET v.value = 0, v.changesFloor = 0
 		SET v.value = v.value`, nil)
-}
-
-func bumpVersion(ctx context.Context, tx neo4j.ManagedTransaction) error {
-	return run(ctx, tx, `MATCH (v:StoreVersion {name: 'version'}) SET v.value = v.value + 1`, nil)
 }
 
 func (s *Store) writeSchema(ctx context.Context, q string) (err error) {

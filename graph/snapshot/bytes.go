@@ -45,6 +45,12 @@ func actorBytes(a *graph.Actor) int64 {
 	return n
 }
 
+func programmeBytes(id string) int64 { return int64(len(id)) + 2*ptrSize }
+
+func participationBytes(p *graph.Participation) int64 {
+	return int64(len(p.ActorID)+len(p.ProgrammeID)) + 4*ptrSize
+}
+
 func linkBytes(l *graph.Link) int64 {
 	return int64(unsafe.Sizeof(*l)) + strBytes(l.ID, l.Key, string(l.Type), l.SourceID, l.TargetID,
 		l.ProgrammeID, l.BrokeredByID) + evidenceBytes(l.Evidence) + attrBytes(l.Attrs)

@@ -26,23 +26,30 @@ type CacheOptions struct {
 	Budget time.Duration
 }
 
-// Cache keeps the base network — one scan of the store per store version —
-// and the snapshots of recently used scopes, projected from it in memory.
-// A scope's snapshot is rebuilt only when the store's version has moved on
-// since it was built. Concurrent callers asking for the same thing share
-// one computation, and a caller that gives up does not fail the others.
+// Cache keeps the base network — the whole store at one version — and the
+// snapshots of recently used scopes, projected from it in memory. When the
+// store's version moves on, the base network follows the store's change
+// log (in time proportional to the change, see follow) and is scanned anew
+// only when the log cannot say what changed. A scope's snapshot is
+// projected again only when the store's version has moved on since it was
+// built. Concurrent callers asking for the same thing share one
+// computation, and a caller that gives up does not fail the others.
 type Cache struct {
 	store graph.Store
 	opt   CacheOptions
 
 	mu        sync.Mutex
-	base      *baseScan                // the latest scan, finished or under way
-	baseBytes int64                    // of the finished base network
+	base      *baseScan                // the latest base network, finished or under way
+	last      *network                 // the newest finished base network
+	baseBytes int64                    // of last
 	entries   map[string]*list.Element // scope key → element of lru (*entry)
 	lru       list.List                // most recently used first
 	bytes     int64                    // of the finished snapshots in lru
 
 	Hits, Misses atomic.Int64
+	// Scans and Follows count how the base network was brought up to
+	// date: by a scan of the store, or by following its change log.
+	Scans, Follows atomic.Int64
 }
 
 type baseScan struct {
@@ -158,32 +165,48 @@ func (c *Cache) remove(el *list.Element) {
 	c.bytes -= e.bytes
 }
 
-// network returns the base network at version or later, scanning the store
-// only when the latest scan is older.
+// network returns the base network at version or later, updating it only
+// when the latest one is older.
 func (c *Cache) network(ctx context.Context, version int64) (*network, error) {
 	c.mu.Lock()
 	b := c.base
 	if b == nil || b.want < version {
 		b = &baseScan{want: version, call: newCall[*network]()}
 		c.base = b
+		prev := c.last
 		b.call.run(ctx, c.opt.Budget, func(ctx context.Context) (*network, error) {
-			return scan(ctx, c.store)
+			return c.update(ctx, prev, version)
 		}, func(n *network, err error) { c.settleBase(b, n, err) })
 	}
 	c.mu.Unlock()
 	return b.call.wait(ctx)
 }
 
+// update returns the base network at version or later: prev (if any)
+// brought up to date by the change log, or a new scan if the log cannot.
+func (c *Cache) update(ctx context.Context, prev *network, version int64) (*network, error) {
+	if prev != nil {
+		n, ok, err := follow(ctx, c.store, prev, version)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			c.Follows.Add(1)
+			return n, nil
+		}
+	}
+	c.Scans.Add(1)
+	return scan(ctx, c.store)
+}
+
 func (c *Cache) settleBase(b *baseScan, n *network, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.base != b {
-		return // a newer scan took its place
+	if err == nil && (c.last == nil || n.version > c.last.version) {
+		c.last, c.baseBytes = n, n.bytes
+		c.evict()
 	}
-	if err != nil {
-		c.base = nil
-		return
+	if err != nil && c.base == b {
+		c.base = nil // so the next request tries again
 	}
-	c.baseBytes = n.bytes
-	c.evict()
 }

@@ -123,10 +123,10 @@ func scan(ctx context.Context, st graph.Store) (*network, error) {
 			n.bytes += linkBytes(it.Link)
 		case it.Programme != nil:
 			n.programmes[it.Programme.ID] = true
-			n.bytes += int64(len(it.Programme.ID)) + 2*ptrSize
+			n.bytes += programmeBytes(it.Programme.ID)
 		case it.Participation != nil:
 			n.participations = append(n.participations, it.Participation)
-			n.bytes += int64(len(it.Participation.ActorID)+len(it.Participation.ProgrammeID)) + 4*ptrSize
+			n.bytes += participationBytes(it.Participation)
 		}
 		return nil
 	})
@@ -135,6 +135,7 @@ func scan(ctx context.Context, st graph.Store) (*network, error) {
 	}
 	n.version = version
 	n.bytes += int64(cap(n.actors)+cap(n.links)+cap(n.participations)) * ptrSize
+	sortNetwork(n)
 	return n, nil
 }
 

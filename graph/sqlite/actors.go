@@ -136,13 +136,14 @@ func (s *Store) CreateActor(ctx context.Context, a *graph.Actor) (*graph.Actor, 
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
 		if err := conflict(ctx, tx, "actors", a.Key); err != nil {
 			return err
 		}
 		if err := checkParent(ctx, tx, a); err != nil {
 			return err
 		}
+		log.Created(a)
 		return upsertActor(ctx, tx, a)
 	})
 	if err != nil {
@@ -154,7 +155,7 @@ func (s *Store) CreateActor(ctx context.Context, a *graph.Actor) (*graph.Actor, 
 // UpdateActor applies u to an existing actor.
 func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Actor, error) {
 	var a *graph.Actor
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
 		old, err := getActor(ctx, tx, u.ID)
 		if err != nil {
 			return err
@@ -172,6 +173,7 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 		if err := checkParent(ctx, tx, a); err != nil {
 			return err
 		}
+		log.Updated(old, a)
 		return upsertActor(ctx, tx, a)
 	})
 	if err != nil {
@@ -183,12 +185,40 @@ func (s *Store) UpdateActor(ctx context.Context, u graph.ActorUpdate) (*graph.Ac
 // DeleteActor removes an actor; foreign keys cascade to its links and
 // participations and clear it as parent and broker.
 func (s *Store) DeleteActor(ctx context.Context, id, revision string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := checkRevision(ctx, tx, "actor", id, revision, getActor); err != nil {
+	return s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
+		a, err := getActor(ctx, tx, id)
+		if err != nil {
 			return err
 		}
-		return deleteRow(ctx, tx, "actors", "actor", id)
+		if a == nil {
+			return graph.Errorf(graph.ENOTFOUND, "id", "actor %q not found", id)
+		}
+		if err := graph.CheckRevision("actor", id, a, revision); err != nil {
+			return err
+		}
+		return deleteActor(ctx, tx, log, a)
 	})
+}
+
+// deleteActor deletes a and logs what the delete cascades to (foreign
+// keys do the cascading).
+func deleteActor(ctx context.Context, tx *sql.Tx, log *graph.ChangeLog, a *graph.Actor) error {
+	var c graph.ActorCascade
+	var err error
+	if c.Links, err = scanAll(ctx, tx, scanLink, `SELECT `+linkCols+` FROM links WHERE source_id = ? OR target_id = ?`, a.ID, a.ID); err != nil {
+		return err
+	}
+	if c.Brokered, err = scanAll(ctx, tx, scanLink, `SELECT `+linkCols+` FROM links WHERE brokered_by_id = ?`, a.ID); err != nil {
+		return err
+	}
+	if c.Units, err = scanAll(ctx, tx, scanActor, `SELECT `+actorCols+` FROM actors WHERE parent_id = ?`, a.ID); err != nil {
+		return err
+	}
+	if c.Participations, err = scanAll(ctx, tx, scanParticipation, `SELECT `+participationCols+` FROM participations WHERE actor_id = ?`, a.ID); err != nil {
+		return err
+	}
+	log.ActorDeleted(a, c)
+	return deleteRow(ctx, tx, "actors", "actor", a.ID)
 }
 
 func getActor(ctx context.Context, q queryer, id string) (*graph.Actor, error) {

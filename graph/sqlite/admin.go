@@ -118,7 +118,7 @@ func (s *Store) RevokeKey(ctx context.Context, id string, e *graph.AuditEntry) (
 // index's segments drops the name's tokens from it; the checkpoint that
 // follows leaves no copy of the old pages in the write-ahead log.
 func (s *Store) ErasePerson(ctx context.Context, id string, e *graph.AuditEntry) error {
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
 		a, err := getActor(ctx, tx, id)
 		if err != nil {
 			return err
@@ -131,6 +131,12 @@ func (s *Store) ErasePerson(ctx context.Context, id string, e *graph.AuditEntry)
 		}
 		defer tx.ExecContext(context.WithoutCancel(ctx), `PRAGMA secure_delete = OFF`)
 		if err := deleteRow(ctx, tx, "actors", "actor", id); err != nil {
+			return err
+		}
+		// The change log must not keep the person either: a reset, and
+		// earlier entries naming them scrubbed.
+		log.Reset()
+		if err := eraseChanges(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO actor_names (actor_names) VALUES ('optimize')`); err != nil {

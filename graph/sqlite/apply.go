@@ -17,7 +17,7 @@ import (
 // and counts everything, then rolls back.
 func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (*graph.ApplyResult, error) {
 	var res graph.ApplyResult
-	err := s.writeTx(ctx, func(tx *sql.Tx) (bool, error) {
+	err := s.writeTx(ctx, func(tx *sql.Tx, log *graph.ChangeLog) (bool, error) {
 		// Statements run without ctx: with a context that can end, the
 		// driver watches it from a goroutine per statement, which costs
 		// most of a bulk load's time. The stream checks ctx itself every
@@ -26,6 +26,7 @@ func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, err
 		if err != nil {
 			return false, err
 		}
+		sa.log = log
 		defer sa.close()
 		err = sa.run(ctx, items)
 		res = sa.res
@@ -69,6 +70,7 @@ type streamApplier struct {
 	tx      *sql.Tx
 	res     graph.ApplyResult
 	stmts   []*sql.Stmt
+	log     *graph.ChangeLog
 	parents []parentRef // actors with a parent, checked once all are in
 
 	actorByKey, putActor, createActor, linkByID, putLink, createLink, actorExists *sql.Stmt
@@ -118,15 +120,27 @@ func (sa *streamApplier) close() {
 }
 
 func (sa *streamApplier) apply(i int, it graph.Item) error {
+	before := sa.res
+	err := sa.applyItem(i, &it)
+	sa.log.Applied(it, before, sa.res)
+	return err
+}
+
+// applyItem applies a copy of it, which it then points to.
+func (sa *streamApplier) applyItem(i int, it *graph.Item) error {
 	switch {
 	case it.Actor != nil:
-		return sa.applyActor(i, clone(it.Actor), it.IfMissing)
+		it.Actor = clone(it.Actor)
+		return sa.applyActor(i, it.Actor, it.IfMissing)
 	case it.Programme != nil:
-		return sa.applyProgramme(clone(it.Programme), it.IfMissing)
+		it.Programme = clone(it.Programme)
+		return sa.applyProgramme(it.Programme, it.IfMissing)
 	case it.Participation != nil:
-		return sa.applyParticipation(clone(it.Participation), it.IfMissing)
+		it.Participation = clone(it.Participation)
+		return sa.applyParticipation(it.Participation, it.IfMissing)
 	case it.Link != nil:
-		return sa.applyLink(clone(it.Link), it.IfMissing)
+		it.Link = clone(it.Link)
+		return sa.applyLink(it.Link, it.IfMissing)
 	}
 	return graph.Errorf(graph.EINVALID, "", "empty item")
 }

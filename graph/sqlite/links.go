@@ -124,13 +124,14 @@ func (s *Store) CreateLink(ctx context.Context, l *graph.Link) (*graph.Link, err
 	if err := l.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
 		if err := conflict(ctx, tx, "links", l.Key); err != nil {
 			return err
 		}
 		if err := checkLinkRefs(ctx, tx, l); err != nil {
 			return err
 		}
+		log.Created(l)
 		return upsertLink(ctx, tx, l)
 	})
 	if err != nil {
@@ -142,7 +143,7 @@ func (s *Store) CreateLink(ctx context.Context, l *graph.Link) (*graph.Link, err
 // UpdateLink applies u to an existing link.
 func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link, error) {
 	var l *graph.Link
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
 		old, err := getLink(ctx, tx, u.ID)
 		if err != nil {
 			return err
@@ -160,6 +161,7 @@ func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link
 		if err := checkLinkRefs(ctx, tx, l); err != nil {
 			return err
 		}
+		log.Updated(old, l)
 		return upsertLink(ctx, tx, l)
 	})
 	if err != nil {
@@ -170,11 +172,19 @@ func (s *Store) UpdateLink(ctx context.Context, u graph.LinkUpdate) (*graph.Link
 
 // DeleteLink removes a link.
 func (s *Store) DeleteLink(ctx context.Context, id, revision string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
 		if err := checkRevision(ctx, tx, "link", id, revision, getLink); err != nil {
 			return err
 		}
-		return deleteRow(ctx, tx, "links", "link", id)
+		l, err := scanLink(tx.QueryRowContext(ctx, `DELETE FROM links WHERE id = ? RETURNING `+linkCols, id))
+		if err == sql.ErrNoRows {
+			return graph.Errorf(graph.ENOTFOUND, "id", "link %q not found", id)
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite: delete link: %w", err)
+		}
+		log.Deleted(l)
+		return nil
 	})
 }
 

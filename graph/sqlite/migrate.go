@@ -31,7 +31,10 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err := nameIndex(ctx, db); err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, `UPDATE meta SET value = 3 WHERE name = 'schema' AND value < 3`)
+	// Schema 4: the change log (schema.sql makes its table). A database
+	// written before it has no changes logged up to its version.
+	_, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO meta (name, value) SELECT 'changes_floor', value FROM meta WHERE name = 'version';
+		UPDATE meta SET value = 4 WHERE name = 'schema' AND value < 4`)
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}

@@ -69,3 +69,43 @@ func TestMigrateSchema2(t *testing.T) {
 		t.Errorf("search by alias after the upgrade: %v, %v", p, err)
 	}
 }
+
+// TestMigrateSchema3 opens a store made before the change log: the changes
+// it made are not in the log, so following it from before its version
+// means a rescan, and writes from then on are logged.
+func TestMigrateSchema3(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateActor(ctx, &graph.Actor{Key: "hope", Kind: graph.KindOrganisation, Name: "Liverpool Hope University"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "partnergraph.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `DROP TABLE changes; DELETE FROM meta WHERE name = 'changes_floor';
+		UPDATE meta SET value = 3 WHERE name = 'schema'`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err = sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if cs, v, err := s.Changes(ctx, 0, 10); err != nil || len(cs) != 1 || cs[0].Op != graph.ChangeReset || v != 1 {
+		t.Fatalf("Changes(0) after the upgrade = %+v to %d, %v; want one reset at 1", cs, v, err)
+	}
+	if _, err := s.CreateActor(ctx, &graph.Actor{Key: "roc", Kind: graph.KindOrganisation, Name: "Robert Owen Centre"}); err != nil {
+		t.Fatal(err)
+	}
+	if cs, v, err := s.Changes(ctx, 1, 10); err != nil || len(cs) != 1 || cs[0].Op != graph.ChangeCreated || v != 2 {
+		t.Errorf("Changes(1) after a write = %+v to %d, %v; want the actor created at 2", cs, v, err)
+	}
+}

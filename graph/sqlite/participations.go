@@ -26,7 +26,17 @@ func (s *Store) SetParticipation(ctx context.Context, p *graph.Participation) (*
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
+		old, err := scanParticipation(tx.QueryRowContext(ctx, `SELECT `+participationCols+` FROM participations
+			WHERE actor_id = ? AND programme_id = ?`, p.ActorID, p.ProgrammeID))
+		switch {
+		case err == sql.ErrNoRows:
+			log.Created(p)
+		case err != nil:
+			return fmt.Errorf("sqlite: get participation: %w", err)
+		default:
+			log.Updated(old, p)
+		}
 		return setParticipation(ctx, tx, p)
 	})
 	if err != nil {
@@ -53,14 +63,16 @@ func setParticipation(ctx context.Context, tx *sql.Tx, p *graph.Participation) e
 
 // RemoveParticipation removes an actor from a programme.
 func (s *Store) RemoveParticipation(ctx context.Context, actorID, programmeID string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM participations WHERE actor_id = ? AND programme_id = ?`, actorID, programmeID)
+	return s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
+		p, err := scanParticipation(tx.QueryRowContext(ctx, `DELETE FROM participations WHERE actor_id = ? AND programme_id = ?
+			RETURNING `+participationCols, actorID, programmeID))
+		if err == sql.ErrNoRows {
+			return graph.Errorf(graph.ENOTFOUND, "programmeId", "actor %q takes no part in programme %q", actorID, programmeID)
+		}
 		if err != nil {
 			return fmt.Errorf("sqlite: delete participation: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return graph.Errorf(graph.ENOTFOUND, "programmeId", "actor %q takes no part in programme %q", actorID, programmeID)
-		}
+		log.Deleted(p)
 		return nil
 	})
 }

@@ -91,10 +91,11 @@ func (s *Store) CreateProgramme(ctx context.Context, p *graph.Programme) (*graph
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
 		if err := conflict(ctx, tx, "programmes", p.Key); err != nil {
 			return err
 		}
+		log.Created(p)
 		return upsertProgramme(ctx, tx, p)
 	})
 	if err != nil {
@@ -106,7 +107,7 @@ func (s *Store) CreateProgramme(ctx context.Context, p *graph.Programme) (*graph
 // UpdateProgramme applies u to an existing programme.
 func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*graph.Programme, error) {
 	var p *graph.Programme
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
 		old, err := getProgramme(ctx, tx, u.ID)
 		if err != nil {
 			return err
@@ -121,6 +122,7 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 		if err := p.Validate(); err != nil {
 			return err
 		}
+		log.Updated(old, p)
 		return upsertProgramme(ctx, tx, p)
 	})
 	if err != nil {
@@ -132,10 +134,26 @@ func (s *Store) UpdateProgramme(ctx context.Context, u graph.ProgrammeUpdate) (*
 // DeleteProgramme removes a programme; its participations go with it and its
 // links lose their programme.
 func (s *Store) DeleteProgramme(ctx context.Context, id, revision string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if err := checkRevision(ctx, tx, "programme", id, revision, getProgramme); err != nil {
+	return s.write(ctx, func(tx *sql.Tx, log *graph.ChangeLog) error {
+		p, err := getProgramme(ctx, tx, id)
+		if err != nil {
 			return err
 		}
+		if p == nil {
+			return graph.Errorf(graph.ENOTFOUND, "id", "programme %q not found", id)
+		}
+		if err := graph.CheckRevision("programme", id, p, revision); err != nil {
+			return err
+		}
+		links, err := scanAll(ctx, tx, scanLink, `SELECT `+linkCols+` FROM links WHERE programme_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		parts, err := scanAll(ctx, tx, scanParticipation, `SELECT `+participationCols+` FROM participations WHERE programme_id = ?`, id)
+		if err != nil {
+			return err
+		}
+		log.ProgrammeDeleted(p, links, parts)
 		return deleteRow(ctx, tx, "programmes", "programme", id)
 	})
 }

@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS meta (
 	name  TEXT PRIMARY KEY,
 	value INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 3);
+INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 4);
 
 CREATE TABLE IF NOT EXISTS actors (
 	id          TEXT PRIMARY KEY,
@@ -71,3 +71,22 @@ CREATE INDEX IF NOT EXISTS links_source ON links (source_id);
 CREATE INDEX IF NOT EXISTS links_target ON links (target_id);
 CREATE INDEX IF NOT EXISTS links_programme ON links (programme_id);
 CREATE INDEX IF NOT EXISTS links_broker ON links (brokered_by_id);
+
+-- The change log (schema 4): what each write changed, in commit order (seq),
+-- written in the write's transaction. meta's changes_floor is the newest
+-- version whose changes are no longer all here (pruned, or made before
+-- the log existed: migrate.go sets it).
+CREATE TABLE IF NOT EXISTS changes (
+	seq         INTEGER PRIMARY KEY,
+	version     INTEGER NOT NULL,
+	op          TEXT NOT NULL,
+	kind        TEXT NOT NULL DEFAULT '',
+	entity_id   TEXT NOT NULL DEFAULT '',
+	caller_id   TEXT NOT NULL DEFAULT '',
+	caller_name TEXT NOT NULL DEFAULT '',
+	at          TEXT NOT NULL,
+	before      TEXT,
+	after       TEXT
+);
+CREATE INDEX IF NOT EXISTS changes_version ON changes (version);
+CREATE INDEX IF NOT EXISTS changes_entity ON changes (entity_id);

@@ -19,3 +19,13 @@ func TestContract(t *testing.T) {
 		return s
 	})
 }
+
+func TestChangeRetention(t *testing.T) {
+	s, err := sqlite.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sqlite.SetKeepChanges(s, 3)
+	storetest.ChangeRetention(t, s, 3)
+}

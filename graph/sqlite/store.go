@@ -29,6 +29,7 @@ var _ graph.Store = (*Store)(nil)
 // (SQLite has one writer at a time); reads use a pool and see snapshots.
 type Store struct {
 	w, r *sql.DB
+	keep int64 // versions the change log keeps (graph.KeepChangeVersions; tests lower it)
 }
 
 // Open opens (creating if needed) the store in directory dir.
@@ -55,7 +56,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
-	s := &Store{w: w, r: r}
+	s := &Store{w: w, r: r, keep: graph.KeepChangeVersions}
 	if _, err := w.ExecContext(ctx, schema); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: create schema: %w", err)
@@ -83,25 +84,32 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 }
 
 // write runs fn in a write transaction and bumps the version if fn succeeds.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.writeTx(ctx, func(tx *sql.Tx) (bool, error) { return true, fn(tx) })
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, log *graph.ChangeLog) error) error {
+	return s.writeTx(ctx, func(tx *sql.Tx, log *graph.ChangeLog) (bool, error) { return true, fn(tx, log) })
 }
 
-// writeTx runs fn in a write transaction and commits if fn succeeds,
-// bumping the version if fn says it changed something.
-func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx) (changed bool, err error)) error {
+// writeTx runs fn in a write transaction and commits if fn succeeds. If fn
+// says it changed something, the version moves on and what fn logged is
+// added to the change log, in the same transaction.
+func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, log *graph.ChangeLog) (changed bool, err error)) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
 	defer tx.Rollback()
-	changed, err := fn(tx)
+	log := graph.NewChangeLog(ctx)
+	changed, err := fn(tx, log)
 	if err != nil {
 		return err
 	}
 	if changed {
-		if _, err := tx.ExecContext(ctx, `UPDATE meta SET value = value + 1 WHERE name = 'version'`); err != nil {
+		var v int64
+		err := tx.QueryRowContext(ctx, `UPDATE meta SET value = value + 1 WHERE name = 'version' RETURNING value`).Scan(&v)
+		if err != nil {
 			return fmt.Errorf("sqlite: bump version: %w", err)
+		}
+		if err := logChanges(ctx, tx, log.Entries(v), s.keep); err != nil {
+			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -170,6 +170,12 @@ func testErasePerson(t *testing.T, s AdminBackend) {
 			t.Errorf("scan after erasure still holds %q:\n%s", secret, dump.String())
 		}
 	}
+	if secret := changesHold(t, s, 0, bob.ID, bob.Name, bob.Email, bob.Phone); secret != "" {
+		t.Errorf("change log after erasure still holds %q", secret)
+	}
+	if cs, v := must2(s.Changes(ctx, v0, 10)); len(cs) != 1 || cs[0].Op != graph.ChangeReset || v != v0+1 {
+		t.Errorf("erasure logged %v up to %d, want one reset at %d", changesOf(cs), v, v0+1)
+	}
 	log := must(s.AuditLog(ctx, graph.PageArgs{}))
 	if diff := cmp.Diff([]*graph.AuditEntry{e}, log.Items); diff != "" {
 		t.Fatalf("audit log (-want +got):\n%s", diff)

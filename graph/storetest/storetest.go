@@ -42,6 +42,10 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"ApplyStream", testApplyStream},
 		{"ApplyStreamAllOrNothing", testApplyStreamAllOrNothing},
 		{"ApplyStreamLarge", testApplyStreamLarge},
+		{"Changes", testChanges},
+		{"ChangesCascade", testChangesCascade},
+		{"ChangesApplyStream", testChangesApplyStream},
+		{"FollowChanges", testFollowChanges},
 	} {
 		run(t, tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

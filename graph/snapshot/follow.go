@@ -1,0 +1,165 @@
+package snapshot
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/partnergraph/partnergraph/graph"
+)
+
+// follow returns n brought up to at least version want by the store's
+// change log, or ok false when the log cannot do it and the caller must
+// scan: a reset (a bulk import, a gap in the log, an erasure), or more
+// changes than a rescan is worth. n itself never changes: a snapshot
+// someone is reading keeps its network.
+func follow(ctx context.Context, st graph.Store, n *network, want int64) (m *network, ok bool, err error) {
+	// Applying k changes copies the network's slices of pointers once and
+	// decodes k entities; a scan decodes every entity. Past an eighth of
+	// the network, the scan's one consistent read is as good a deal.
+	most := max(graph.MaxWriteChanges, (len(n.actors)+len(n.links))/8)
+	var changes []graph.Change
+	v := n.version
+	for v < want {
+		cs, to, err := st.Changes(ctx, v, min(graph.MaxChangesLimit, most+1))
+		if err != nil {
+			return nil, false, fmt.Errorf("snapshot: follow the change log: %w", err)
+		}
+		if to <= v || len(changes)+len(cs) > most || slices.ContainsFunc(cs, func(c graph.Change) bool { return c.Op == graph.ChangeReset }) {
+			return nil, false, nil
+		}
+		changes, v = append(changes, cs...), to
+	}
+	if v == n.version {
+		return n, true, nil
+	}
+	m, err = n.apply(changes, v)
+	if err != nil {
+		return nil, false, nil // an entry this version cannot read: rescan
+	}
+	return m, true, nil
+}
+
+// edits are the final states, by sort key, of the entities a run of
+// changes touched: nil for one deleted.
+type edits struct {
+	actors         map[string]*graph.Actor
+	links          map[string]*graph.Link
+	participations map[string]*graph.Participation
+	programmes     map[string]bool // ID → exists
+}
+
+// apply returns a copy of n with changes applied, at version. It is the
+// one place that turns the change log into a network.
+func (n *network) apply(changes []graph.Change, version int64) (*network, error) {
+	e := edits{actors: map[string]*graph.Actor{}, links: map[string]*graph.Link{},
+		participations: map[string]*graph.Participation{}, programmes: map[string]bool{}}
+	for _, c := range changes {
+		if err := e.add(c); err != nil {
+			return nil, err
+		}
+	}
+	m := &network{version: version, bytes: n.bytes, programmes: n.programmes}
+	m.actors = patch(n.actors, e.actors, actorKey, actorBytes, &m.bytes)
+	m.links = patch(n.links, e.links, linkKey, linkBytes, &m.bytes)
+	m.participations = patch(n.participations, e.participations, participationKey, participationBytes, &m.bytes)
+	if len(e.programmes) > 0 {
+		m.programmes = maps.Clone(n.programmes)
+		for id, ok := range e.programmes {
+			switch {
+			case ok && !m.programmes[id]:
+				m.programmes[id] = true
+				m.bytes += programmeBytes(id)
+			case !ok && m.programmes[id]:
+				delete(m.programmes, id)
+				m.bytes -= programmeBytes(id)
+			}
+		}
+	}
+	return m, nil
+}
+
+// add records c's outcome; a later change to the same entity overrides it.
+func (e *edits) add(c graph.Change) error {
+	var it graph.Item
+	switch c.Op {
+	case graph.ChangeCreated, graph.ChangeUpdated:
+		var err error
+		if it, err = c.Item(c.After); err != nil {
+			return err
+		}
+	case graph.ChangeDeleted:
+	default:
+		return fmt.Errorf("change %d: cannot apply %q", c.Version, c.Op)
+	}
+	switch c.Kind {
+	case graph.KindActor:
+		_, key, err := graph.ParseID(c.ID)
+		e.actors[key] = it.Actor
+		return err
+	case graph.KindLink:
+		_, key, err := graph.ParseID(c.ID)
+		e.links[key] = it.Link
+		return err
+	case graph.KindParticipation:
+		a, p := graph.SplitParticipationID(c.ID)
+		e.participations[a+"\x00"+p] = it.Participation
+	case graph.KindProgramme:
+		e.programmes[c.ID] = it.Programme != nil
+	}
+	return nil
+}
+
+// Sort keys: the order of the network's slices (a scan's, see sortNetwork).
+func actorKey(a *graph.Actor) string { return a.Key }
+func linkKey(l *graph.Link) string   { return l.Key }
+
+// participationKey orders by actor then programme ID: IDs have no NUL.
+func participationKey(p *graph.Participation) string { return p.ActorID + "\x00" + p.ProgrammeID }
+
+// patch returns a copy of s, sorted by key, with each key of edits
+// replaced by its value, inserted, or removed if the value is nil, and
+// adds the change in estimated memory to bytes. It copies s's pointers
+// once and orders only the edits: O(len(s) + k log k) for k edits.
+func patch[T any](s []*T, edits map[string]*T, key func(*T) string, size func(*T) int64, bytes *int64) []*T {
+	if len(edits) == 0 {
+		return s
+	}
+	keys := slices.Sorted(maps.Keys(edits))
+	out := make([]*T, 0, len(s)+len(keys))
+	i := 0
+	for _, k := range keys {
+		j, found := slices.BinarySearchFunc(s[i:], k, func(v *T, k string) int { return cmp.Compare(key(v), k) })
+		out = append(out, s[i:i+j]...)
+		i += j
+		if found {
+			*bytes -= size(s[i])
+			i++
+		}
+		if v := edits[k]; v != nil {
+			*bytes += size(v)
+			out = append(out, v)
+		}
+	}
+	out = append(out, s[i:]...)
+	*bytes += int64(cap(out)-cap(s)) * ptrSize
+	return out
+}
+
+// sortNetwork puts a scan's slices in the order patch keeps. Stores scan
+// in this order already (Neo4j's string order differs from Go's only for
+// characters beyond U+FFFF), so this is a check that costs one pass.
+func sortNetwork(n *network) {
+	sortBy(n.actors, actorKey)
+	sortBy(n.links, linkKey)
+	sortBy(n.participations, participationKey)
+}
+
+func sortBy[T any](s []*T, key func(*T) string) {
+	less := func(a, b *T) int { return cmp.Compare(key(a), key(b)) }
+	if !slices.IsSortedFunc(s, less) {
+		slices.SortStableFunc(s, less)
+	}
+}
