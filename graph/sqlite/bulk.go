@@ -25,6 +25,9 @@ import (
 // never written in bulk mode.
 var bulkMinItems = 20000
 
+// onBulk, if set, is called as a stream enters bulk mode (tests set it).
+var onBulk func()
+
 // bulkCacheKiB is the page cache a stream uses in bulk mode (the writer's
 // usual one is writerCacheKiB): the unique indexes of a million links then
 // stay in memory while rows go in at random places.
@@ -83,6 +86,9 @@ func (sa *streamApplier) maybeBulk(n int) error {
 		return fmt.Errorf("sqlite: bulk mode: %w", err)
 	}
 	drop = append(drop, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB))
+	if onBulk != nil {
+		onBulk()
+	}
 	return sa.execAll(drop)
 }
 
