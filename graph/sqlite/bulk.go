@@ -23,7 +23,7 @@ import (
 // it, through the very indexes bulk mode drops, so a stream in which an
 // organisation's parent comes after it (the one reference that may) is
 // never written in bulk mode.
-var bulkMinItems = 20000
+var bulkMinItems = 5000
 
 // onBulk, if set, is called as a stream enters bulk mode (tests set it).
 var onBulk func()
