@@ -14,9 +14,9 @@ import (
 	"github.com/partnergraph/partnergraph/graph/sqlite"
 )
 
-// bulkStore opens a store whose streams go bulk after 10 items, with a
-// second connection to look at its schema.
-func bulkStore(t *testing.T) (*sqlite.Store, *sql.DB, *int) {
+// bulkStore opens a store holding seed whose streams go bulk after 10
+// items, with a second connection to look at its schema.
+func bulkStore(t *testing.T, seed ...graph.Item) (*sqlite.Store, *sql.DB, *int) {
 	t.Helper()
 	entered := new(int)
 	t.Cleanup(sqlite.SetBulkMode(10, entered))
@@ -31,6 +31,9 @@ func bulkStore(t *testing.T) (*sqlite.Store, *sql.DB, *int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	if _, err := s.ApplyStream(context.Background(), seq(seed, nil), false); err != nil {
+		t.Fatal(err)
+	}
 	return s, db, entered
 }
 
@@ -116,10 +119,7 @@ func bulkItems() []graph.Item {
 
 func TestBulkStream(t *testing.T) {
 	ctx := context.Background()
-	s, db, entered := bulkStore(t)
-	if _, err := s.ApplyStream(ctx, seq([]graph.Item{person("old", "Oldfield")}, nil), false); err != nil {
-		t.Fatal(err)
-	}
+	s, db, entered := bulkStore(t, person("old", "Oldfield"))
 	before := schemaOf(t, db)
 	var during []string
 	res, err := s.ApplyStream(ctx, seq(bulkItems(), func(i int) {
@@ -161,10 +161,7 @@ func TestBulkStream(t *testing.T) {
 // store, its indexes and its name index as they were.
 func TestBulkStreamFails(t *testing.T) {
 	ctx := context.Background()
-	s, db, entered := bulkStore(t)
-	if _, err := s.ApplyStream(ctx, seq([]graph.Item{person("old", "Oldfield")}, nil), false); err != nil {
-		t.Fatal(err)
-	}
+	s, db, entered := bulkStore(t, person("old", "Oldfield"))
 	before := schemaOf(t, db)
 	its := append(bulkItems(), link("p1", "nobody"))
 	_, err := s.ApplyStream(ctx, seq(its, nil), false)
