@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -98,9 +99,12 @@ func (sa *streamApplier) leaveBulk() error {
 	if sa.remake == nil {
 		return nil
 	}
-	ddl := append(sa.remake, `INSERT INTO actor_names (actor_names) VALUES ('rebuild')`, restoreCache)
+	ddl := slices.Concat(sa.remake, []string{`INSERT INTO actor_names (actor_names) VALUES ('rebuild')`, restoreCache})
+	if err := sa.execAll(ddl); err != nil {
+		return err // the transaction rolls back, and close restores the cache
+	}
 	sa.remake, sa.bulkAt = nil, 0
-	return sa.execAll(ddl)
+	return nil
 }
 
 var restoreCache = `PRAGMA cache_size = -` + strconv.Itoa(writerCacheKiB)
