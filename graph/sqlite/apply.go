@@ -45,6 +45,9 @@ func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, err
 var errDryRun = errors.New("dry run")
 
 func (sa *streamApplier) run(ctx context.Context, items iter.Seq2[graph.Item, error]) error {
+	if err := sa.planBulk(); err != nil {
+		return err
+	}
 	i := 0
 	for it, err := range items {
 		if err != nil {
@@ -59,6 +62,12 @@ func (sa *streamApplier) run(ctx context.Context, items iter.Seq2[graph.Item, er
 			return &graph.ItemError{Index: i, Err: err}
 		}
 		i++
+		if err := sa.maybeBulk(i); err != nil {
+			return err
+		}
+	}
+	if err := sa.leaveBulk(); err != nil {
+		return err
 	}
 	return sa.checkParents()
 }
@@ -73,7 +82,8 @@ type streamApplier struct {
 	log     *graph.ChangeLog
 	parents []parentRef // actors with a parent, checked once all are in
 
-	actorByKey, putActor, createActor, linkByID, putLink, createLink, actorExists *sql.Stmt
+	actorByKey, putActor, createActor, linkByID, putLink, createLink, actorCount *sql.Stmt
+	bulkState
 }
 
 // parentRef is a stream actor whose parent is checked at the end.
@@ -100,7 +110,7 @@ func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
 		{&sa.putLink, upsertLinkSQL},
 		{&sa.createLink, `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,
 			programme_id, brokered_by_id, evidence, attrs) VALUES (` + placeholders(13) + `) ON CONFLICT DO NOTHING`},
-		{&sa.actorExists, `SELECT count(*) FROM actors WHERE id = ?`},
+		{&sa.actorCount, `SELECT count(*) FROM actors WHERE id = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -116,6 +126,9 @@ func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
 func (sa *streamApplier) close() {
 	for _, st := range sa.stmts {
 		st.Close()
+	}
+	if sa.remake != nil { // the stream failed in bulk mode
+		sa.tx.ExecContext(sa.ctx, restoreCache)
 	}
 }
 
@@ -190,11 +203,15 @@ func (sa *streamApplier) applyActor(i int, a *graph.Actor, onlyCreate bool) erro
 	if err := a.Validate(); err != nil {
 		return err
 	}
+	if err := sa.checkParentWritten(a.ParentID); err != nil {
+		return err
+	}
 	if onlyCreate {
 		res, err := sa.createActor.ExecContext(sa.ctx, actorArgs(a)...)
 		if err != nil {
 			return fmt.Errorf("sqlite: write actor: %w", err)
 		}
+		sa.remember(a.ID)
 		if n, _ := res.RowsAffected(); n == 0 {
 			sa.res.Unchanged++
 			return nil
@@ -220,6 +237,7 @@ func (sa *streamApplier) applyActor(i int, a *graph.Actor, onlyCreate bool) erro
 		if err != nil {
 			return err
 		}
+		sa.remember(a.ID)
 	}
 	if a.ParentID != "" {
 		sa.parents = append(sa.parents, parentRef{i, &graph.Actor{ID: a.ID, ParentID: a.ParentID}})
@@ -284,8 +302,8 @@ func (sa *streamApplier) applyLink(l *graph.Link, onlyCreate bool) error {
 	return sa.checkLinkRefs(l)
 }
 
-// checkLinkRefs is checkLinkRefs with the prepared statement for the
-// actors, which every link names.
+// checkLinkRefs checks a link's references, its actors (which every link
+// names) among those the stream knows exist first.
 func (sa *streamApplier) checkLinkRefs(l *graph.Link) error {
 	for _, ref := range []struct{ field, id string }{
 		{"sourceId", l.SourceID}, {"targetId", l.TargetID}, {"brokeredById", l.BrokeredByID},
@@ -293,11 +311,11 @@ func (sa *streamApplier) checkLinkRefs(l *graph.Link) error {
 		if ref.id == "" {
 			continue
 		}
-		var n int
-		if err := sa.actorExists.QueryRowContext(sa.ctx, ref.id).Scan(&n); err != nil {
+		ok, err := sa.actorExists(ref.id)
+		if err != nil {
 			return fmt.Errorf("sqlite: check %s: %w", ref.field, err)
 		}
-		if n == 0 {
+		if !ok {
 			return graph.Errorf(graph.ENOTFOUND, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -24,6 +25,9 @@ import (
 var schema string
 
 var _ graph.Store = (*Store)(nil)
+
+// writerCacheKiB is the writer's page cache (see Open).
+const writerCacheKiB = 32 << 10
 
 // Store is a graph.Store on a SQLite file. Writes go through one connection
 // (SQLite has one writer at a time); reads use a pool and see snapshots.
@@ -45,7 +49,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	// The one writer keeps statement journals in memory and a 32 MiB page
 	// cache, so a large transaction (an import) neither writes a temporary
 	// file per statement nor spills pages to the WAL early.
-	wq := url.Values{"_pragma": append(q["_pragma"][:len(q["_pragma"]):len(q["_pragma"])], "temp_store(MEMORY)", "cache_size(-32768)")}
+	wq := url.Values{"_pragma": append(q["_pragma"][:len(q["_pragma"]):len(q["_pragma"])], "temp_store(MEMORY)", "cache_size(-"+strconv.Itoa(writerCacheKiB)+")")}
 	w, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode()+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
@@ -183,6 +187,18 @@ func inChunks(ids []string, fn func([]string) error) error {
 }
 
 func jsonText(v any) string {
+	// The common empty values skip reflection: a bulk import writes them
+	// on nearly every row.
+	switch v := v.(type) {
+	case []string:
+		if v != nil && len(v) == 0 {
+			return "[]"
+		}
+	case graph.Evidence:
+		if v.IsZero() {
+			return "{}"
+		}
+	}
 	b, _ := json.Marshal(v) // values here are strings, slices and Evidence: never fail
 	return string(b)
 }

@@ -1,0 +1,155 @@
+package sqlite
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// A large stream is written in bulk mode: once it has applied as many items
+// as the store held rows when it began (and at least bulkMinItems), the
+// stream's transaction drops the secondary indexes of actors and links and
+// the triggers that keep the name index, writes on with a larger page
+// cache, and remakes them all before it ends. Building an index by sorting
+// once is far cheaper than a random insertion per row, and the name index
+// (FTS5) otherwise flushes a segment per statement. Everything happens in
+// the one transaction, so a failed or killed import leaves the indexes as
+// they were and readers never see them missing. Remaking costs time in
+// proportion to the whole store, which the threshold keeps within a small
+// factor of the stream's own size; small writes never pay it.
+//
+// Foreign keys stay on. With deferred foreign keys, inserting an actor while
+// a violation is outstanding makes SQLite look for the rows that refer to
+// it, through the very indexes bulk mode drops, so a stream in which an
+// organisation's parent comes after it (the one reference that may) is
+// never written in bulk mode.
+var bulkMinItems = 5000
+
+// onBulk, if set, is called as a stream enters bulk mode (tests set it).
+var onBulk func()
+
+// bulkCacheKiB is the page cache a stream uses in bulk mode (the writer's
+// usual one is writerCacheKiB): the unique indexes of a million links then
+// stay in memory while rows go in at random places.
+const bulkCacheKiB = 256 << 10
+
+// maxKnown bounds the set of actor IDs a stream remembers as existing (a
+// few tens of bytes each); beyond it, references are looked up.
+const maxKnown = 1 << 21
+
+// bulkState is what a stream keeps for bulk mode and for reference checks.
+type bulkState struct {
+	known        map[string]struct{} // IDs of actors that exist in the transaction
+	bulkAt       int                 // items after which to go bulk; 0: never
+	parentsLater bool                // an actor named a parent not yet written
+	remake       []string            // DDL of what bulk mode dropped, in order
+}
+
+// planBulk decides after how many items the stream goes bulk: as many as
+// the store holds actors and links (max(rowid) is a cheap upper bound on
+// their count), and at least bulkMinItems.
+func (sa *streamApplier) planBulk() error {
+	var rows int
+	err := sa.tx.QueryRowContext(sa.ctx, `SELECT coalesce((SELECT max(rowid) FROM actors), 0) +
+		coalesce((SELECT max(rowid) FROM links), 0)`).Scan(&rows)
+	if err != nil {
+		return fmt.Errorf("sqlite: size store: %w", err)
+	}
+	sa.known = map[string]struct{}{}
+	sa.bulkAt = max(rows, bulkMinItems)
+	return nil
+}
+
+// maybeBulk enters bulk mode once n items have been applied.
+func (sa *streamApplier) maybeBulk(n int) error {
+	if n != sa.bulkAt || sa.parentsLater {
+		return nil
+	}
+	rows, err := sa.tx.QueryContext(sa.ctx, `SELECT type, name, sql FROM sqlite_master
+		WHERE tbl_name IN ('actors', 'links') AND sql IS NOT NULL
+			AND (type = 'index' OR (type = 'trigger' AND sql LIKE '%actor\_names%' ESCAPE '\'))
+		ORDER BY type, name`)
+	if err != nil {
+		return fmt.Errorf("sqlite: bulk mode: %w", err)
+	}
+	var drop []string
+	for rows.Next() {
+		var typ, name, ddl string
+		if err := rows.Scan(&typ, &name, &ddl); err != nil {
+			rows.Close()
+			return fmt.Errorf("sqlite: bulk mode: %w", err)
+		}
+		drop = append(drop, `DROP `+typ+` "`+strings.ReplaceAll(name, `"`, `""`)+`"`)
+		sa.remake = append(sa.remake, ddl)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: bulk mode: %w", err)
+	}
+	drop = append(drop, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB))
+	if onBulk != nil {
+		onBulk()
+	}
+	return sa.execAll(drop)
+}
+
+// leaveBulk remakes what bulk mode dropped and rebuilds the name index from
+// the actors table, then writes on as usual.
+func (sa *streamApplier) leaveBulk() error {
+	if sa.remake == nil {
+		return nil
+	}
+	ddl := slices.Concat(sa.remake, []string{`INSERT INTO actor_names (actor_names) VALUES ('rebuild')`, restoreCache})
+	if err := sa.execAll(ddl); err != nil {
+		return err // the transaction rolls back, and close restores the cache
+	}
+	sa.remake, sa.bulkAt = nil, 0
+	return nil
+}
+
+var restoreCache = `PRAGMA cache_size = -` + strconv.Itoa(writerCacheKiB)
+
+func (sa *streamApplier) execAll(stmts []string) error {
+	for _, q := range stmts {
+		if _, err := sa.tx.ExecContext(sa.ctx, q); err != nil {
+			return fmt.Errorf("sqlite: bulk mode: %w", err)
+		}
+	}
+	return nil
+}
+
+// checkParentWritten notes whether an actor's parent exists before the
+// actor is written: one that does not rules bulk mode out (see
+// bulkMinItems).
+func (sa *streamApplier) checkParentWritten(parentID string) error {
+	if parentID == "" || sa.parentsLater {
+		return nil
+	}
+	ok, err := sa.actorExists(parentID)
+	if err != nil || ok {
+		return err
+	}
+	sa.parentsLater = true
+	return sa.leaveBulk()
+}
+
+func (sa *streamApplier) remember(id string) {
+	if len(sa.known) < maxKnown {
+		sa.known[id] = struct{}{}
+	}
+}
+
+// actorExists says whether the actor with id exists, remembering it if so.
+func (sa *streamApplier) actorExists(id string) (bool, error) {
+	if _, ok := sa.known[id]; ok {
+		return true, nil
+	}
+	var n int
+	if err := sa.actorCount.QueryRowContext(sa.ctx, id).Scan(&n); err != nil {
+		return false, err
+	}
+	if n > 0 {
+		sa.remember(id)
+	}
+	return n > 0, nil
+}
