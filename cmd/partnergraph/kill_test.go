@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
 )
 
 // writeEdgeList writes a SNAP-style edge list of n distinct undirected
@@ -52,6 +54,29 @@ func writeEdgeList(t *testing.T, path string, n, nodes int) int {
 // TestImportKilledMidway kills (SIGKILL) the real program in the middle of
 // a large import's transaction, then opens the store: it holds exactly what
 // it held before, nothing of the import; the same import then completes.
+func TestImportKilledMidway(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program and imports 50,000 links")
+	}
+	db := filepath.Join(t.TempDir(), "db")
+	importKilledMidway(t, []string{"--data", db}, func() (int, int) { return counts(t, db) }, false)
+}
+
+// TestImportKilledMidwayNeo4j does the same on Neo4j, where the import is
+// one server transaction: while it is open, a reader sees none of it, and
+// the server rolls it back when the killed client's connection drops.
+func TestImportKilledMidwayNeo4j(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program and imports 50,000 links")
+	}
+	st := neo4jtest.Open(t) // an empty database, held for this test
+	neo := []string{"--store", "neo4j", "--neo4j-uri", neo4jtest.Config().URI}
+	importKilledMidway(t, neo, func() (int, int) { return storeCounts(t, st) }, true)
+}
+
+// importKilledMidway runs the kill test on the store that storeArgs name
+// and counts reads; with readDuring, it also counts while the import waits
+// inside its transaction, and wants what the store held before.
 //
 // The kill comes at a point the test controls, not after a guessed time.
 // The import's last file is a named pipe. Its first pass reads the pipe to
@@ -59,22 +84,19 @@ func writeEdgeList(t *testing.T, path string, n, nodes int) int {
 // the big file into the transaction, then opens the pipe again; the test's
 // open for writing returns just then, and, holding the pipe open without
 // writing, keeps the import inside its transaction until the kill.
-func TestImportKilledMidway(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the program and imports 50,000 links")
-	}
+func importKilledMidway(t *testing.T, storeArgs []string, counts func() (actors, links int), readDuring bool) {
 	dir := t.TempDir()
 	bin, err := buildBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := filepath.Join(dir, "db")
+	importArgs := func(files ...string) []string { return append(append([]string{"import"}, storeArgs...), files...) }
 	small := filepath.Join(dir, "small.txt")
 	os.WriteFile(small, []byte("a b\nb c\nc a\n"), 0o644)
-	if out, err := exec.Command(bin, "import", "--data", db, small).CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, importArgs(small)...).CombinedOutput(); err != nil {
 		t.Fatalf("import: %v %s", err, out)
 	}
-	beforeA, beforeL := counts(t, db)
+	beforeA, beforeL := counts()
 	big := filepath.Join(dir, "big.txt")
 	const links = 50_000
 	nodes := writeEdgeList(t, big, links, 10_000)
@@ -83,7 +105,7 @@ func TestImportKilledMidway(t *testing.T) {
 		t.Skipf("the test needs a named pipe: %v", err)
 	}
 
-	cmd := exec.Command(bin, "import", "--data", db, "--progress", big, tail)
+	cmd := exec.Command(bin, importArgs("--progress", big, tail)...)
 	log := startWithLog(t, cmd, scanProgress)
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -97,6 +119,12 @@ func TestImportKilledMidway(t *testing.T) {
 	log.waitLine(t, "writing")
 	w = openWriter(t, tail, exited)
 	defer w.Close()
+	if readDuring {
+		if a, l := counts(); a != beforeA || l != beforeL {
+			t.Errorf("while the import's transaction was open, a reader saw %d actors and %d links, want %d and %d",
+				a, l, beforeA, beforeL)
+		}
+	}
 
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -105,14 +133,14 @@ func TestImportKilledMidway(t *testing.T) {
 	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() {
 		t.Fatalf("the import ended (%v) before it was killed:\n%s", err, log)
 	}
-	if a, l := counts(t, db); a != beforeA || l != beforeL {
+	if a, l := counts(); a != beforeA || l != beforeL {
 		t.Fatalf("killed inside the import's transaction: %d actors and %d links, want what it held before: %d and %d",
 			a, l, beforeA, beforeL)
 	}
-	if out, err := exec.Command(bin, "import", "--data", db, big).CombinedOutput(); err != nil {
+	if out, err := exec.Command(bin, importArgs(big)...).CombinedOutput(); err != nil {
 		t.Fatalf("import after the kill: %v %s", err, out)
 	}
-	if a, l := counts(t, db); a != beforeA+nodes || l != beforeL+links {
+	if a, l := counts(); a != beforeA+nodes || l != beforeL+links {
 		t.Errorf("after importing again: %d actors and %d links, want %d and %d", a, l, beforeA+nodes, beforeL+links)
 	}
 }

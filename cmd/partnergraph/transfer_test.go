@@ -167,6 +167,12 @@ func counts(t *testing.T, dir string) (actors, links int) {
 	t.Helper()
 	st := open(t, dir)
 	defer st.Close()
+	return storeCounts(t, st)
+}
+
+// storeCounts counts the actors and links of st.
+func storeCounts(t *testing.T, st graph.Store) (actors, links int) {
+	t.Helper()
 	ctx := context.Background()
 	a, err := st.FindActors(ctx, graph.ActorFilter{}, graph.PageArgs{First: 1})
 	if err != nil {

@@ -35,7 +35,7 @@ func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, err
 		if err == nil && dryRun {
 			err = errDryRun // roll back
 		}
-		return res.Created+res.Updated > 0, err
+		return res.Created+res.Updated > 0, outOfMemory(err)
 	})
 	switch {
 	case srcErr != nil:
@@ -44,6 +44,20 @@ func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, err
 		return nil, err
 	}
 	return &res, nil
+}
+
+// outOfMemory turns the server's refusal to hold more transaction state into
+// an error the driver does not retry: Neo4j marks it transient, but the same
+// stream needs the same memory every time, so each retry would redo the
+// whole import only to fail again.
+func outOfMemory(err error) error {
+	var ne *neo4j.Neo4jError
+	if !errors.As(err, &ne) || ne.Code != "Neo.TransientError.General.MemoryPoolOutOfMemoryError" {
+		return err
+	}
+	return fmt.Errorf("the import is one transaction and needs more memory than the server lets "+
+		"transactions hold (about 5 KB per link: raise dbms.memory.transaction.total.max and the heap, "+
+		"or import the file in parts): %s", ne.Msg) // not %w: that would make the driver retry
 }
 
 // errDryRun rolls a dry run's transaction back.

@@ -10,7 +10,9 @@
 // Environment: NEO4J_PORT (default 17687, as scripts/neo4j), NEO4J_PAGECACHE (default 256m; a
 // byte count with an optional k, m or g suffix), NEO4J_PLUGINS (a folder of procedure jars, for
 // Graph Data Science: scripts/neo4j sets it with NEO4J_GDS=1; its gds.* procedures may then run
-// unrestricted, as GDS needs).
+// unrestricted, as GDS needs). NEO4J_TX_MEMORY: the pool all transactions'
+// state shares, dbms.memory.transaction.total.max (default Neo4j's: 70% of the heap); an
+// import is one transaction and needs about 5 KB of it per link: see the README.
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,7 @@ public class Launcher {
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(env("NEO4J_PORT", "17687"));
         long pageCache = bytes(env("NEO4J_PAGECACHE", "256m"));
+        String txMemory = env("NEO4J_TX_MEMORY", "");
 
         long t0 = System.nanoTime();
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
@@ -46,7 +49,7 @@ public class Launcher {
             builder.setConfig(GraphDatabaseSettings.plugin_dir, Path.of(plugins).toAbsolutePath())
                     .setConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"));
         }
-        DatabaseManagementService dbms = builder
+        builder
                 .setUserLogProvider(new Log4jLogProvider(System.out, Level.INFO))
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -59,8 +62,11 @@ public class Launcher {
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 // Checkpoint every minute (default 15), so a killed server
                 // recovers in seconds rather than replaying a test run's log.
-                .setConfig(GraphDatabaseSettings.check_point_interval_time, Duration.ofMinutes(1))
-                .build();
+                .setConfig(GraphDatabaseSettings.check_point_interval_time, Duration.ofMinutes(1));
+        if (!txMemory.isEmpty()) {
+            builder.setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, bytes(txMemory));
+        }
+        DatabaseManagementService dbms = builder.build();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
