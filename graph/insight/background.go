@@ -3,6 +3,7 @@ package insight
 import (
 	"container/list"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -110,9 +111,17 @@ type Background struct {
 	versions Versions
 	opt      BackgroundOptions
 
-	mu   sync.Mutex
-	jobs map[any]*list.Element // job key → element of lru (*job)
-	lru  list.List             // most recently asked for first
+	// ctx ends at Close, stopping the computations under way, which
+	// running counts so Close can wait for them: none may outlive the
+	// store it reads.
+	ctx     context.Context
+	stop    context.CancelFunc
+	running sync.WaitGroup
+
+	mu     sync.Mutex
+	jobs   map[any]*list.Element // job key → element of lru (*job)
+	lru    list.List             // most recently asked for first
+	closed bool                  // Close was called: nothing new starts
 
 	Runs atomic.Int64 // computations started
 }
@@ -138,7 +147,21 @@ func NewBackground(snaps Snapshots, versions Versions, opt BackgroundOptions) *B
 	if opt.Delta <= 0 || opt.Delta >= 1 {
 		opt.Delta = DefaultDelta
 	}
-	return &Background{snaps: snaps, versions: versions, opt: opt, jobs: map[any]*list.Element{}}
+	ctx, stop := context.WithCancel(context.Background())
+	return &Background{snaps: snaps, versions: versions, opt: opt, jobs: map[any]*list.Element{}, ctx: ctx, stop: stop}
+}
+
+// ErrClosed is what a query gets from a closed engine.
+var ErrClosed = errors.New("insight: the analytics engine is closed")
+
+// Close stops the computations under way and waits for them to end; later
+// queries get ErrClosed. Call it before closing the store.
+func (b *Background) Close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.stop()
+	b.running.Wait()
 }
 
 // job is one result kept up to date: its newest finished value, and the
@@ -177,6 +200,10 @@ func result[T any](ctx context.Context, b *Background, key any, scope graph.Scop
 	j := b.job(key, scope, func(ctx context.Context, s *snapshot.Snapshot) (any, Estimate, error) { return compute(ctx, s) })
 	j.want = max(j.want, now)
 	for {
+		if b.closed {
+			b.mu.Unlock()
+			return nil, ErrClosed
+		}
 		if j.latest == nil || j.latest.snap.Version < j.want {
 			b.start(j)
 		}
@@ -234,18 +261,20 @@ func (b *Background) job(key any, scope graph.Scope, compute func(context.Contex
 
 // start starts j's computation unless one is under way; b.mu is held.
 func (b *Background) start(j *job) {
-	if j.running {
+	if j.running || b.closed {
 		return
 	}
 	j.running = true
 	b.Runs.Add(1)
+	b.running.Add(1)
 	go b.run(j)
 }
 
 // run computes j on the newest snapshot, records the result and, if the
 // store moved on meanwhile, starts the next computation.
 func (b *Background) run(j *job) {
-	ctx, cancel := context.WithTimeout(context.Background(), b.opt.Budget)
+	defer b.running.Done()
+	ctx, cancel := context.WithTimeout(b.ctx, b.opt.Budget)
 	defer cancel()
 	began := time.Now()
 	f, err := b.compute(ctx, j)

@@ -59,8 +59,12 @@ func write(t *testing.T, st graph.Store, u, v string) {
 	}
 }
 
-func newEngine(st graph.Store, opt BackgroundOptions) *Background {
-	return NewBackground(snapshot.NewCache(st, snapshot.CacheOptions{}), st, opt)
+// newEngine returns an engine over st, closed when the test ends (before
+// st is: cleanups run last-registered first).
+func newEngine(t *testing.T, st graph.Store, opt BackgroundOptions) *Background {
+	b := NewBackground(snapshot.NewCache(st, snapshot.CacheOptions{}), st, opt)
+	t.Cleanup(b.Close)
+	return b
 }
 
 type answer struct {
@@ -105,7 +109,7 @@ func score(t *testing.T, res *Result[*Scores], key string) float64 {
 func TestBackgroundStaleThenFresh(t *testing.T) {
 	onBackends(t, func(t *testing.T, st graph.Store) {
 		g := testgate.New()
-		b := newEngine(st, BackgroundOptions{Hook: g.Hook})
+		b := newEngine(t, st, BackgroundOptions{Hook: g.Hook})
 		first := ask(t.Context(), b, Latest) // nothing computed yet: waits
 		v0 := g.Held(t)
 		write(t, st, "c", "f") // during the computation
@@ -143,7 +147,7 @@ func TestBackgroundStaleThenFresh(t *testing.T) {
 func TestBackgroundCoalescesBursts(t *testing.T) {
 	onBackends(t, func(t *testing.T, st graph.Store) {
 		g := testgate.New()
-		b := newEngine(st, BackgroundOptions{Hook: g.Hook})
+		b := newEngine(t, st, BackgroundOptions{Hook: g.Hook})
 		first := ask(t.Context(), b, Fresh)
 		g.Held(t)
 		var waiting []chan answer
@@ -180,7 +184,7 @@ func TestBackgroundAuto(t *testing.T) {
 		}{{"Small", 1_000, "a", "f", true}, {"Large", 1, "c", "d", false}} {
 			t.Run(tc.name, func(t *testing.T) {
 				g := testgate.New()
-				b := newEngine(st, BackgroundOptions{Hook: g.Hook, FreshLimit: tc.freshLimit})
+				b := newEngine(t, st, BackgroundOptions{Hook: g.Hook, FreshLimit: tc.freshLimit})
 				first := ask(t.Context(), b, Auto)
 				g.Held(t)
 				g.Pass(nil)
@@ -216,8 +220,8 @@ func TestBackgroundDeterministic(t *testing.T) {
 			{"Estimate", BackgroundOptions{ExactLimit: 1, Epsilon: 0.9, Delta: 0.1, Seed: 3}, Kadabra},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				a := got(t, ask(t.Context(), newEngine(st, tc.opt), Fresh))
-				b := got(t, ask(t.Context(), newEngine(st, tc.opt), Fresh))
+				a := got(t, ask(t.Context(), newEngine(t, st, tc.opt), Fresh))
+				b := got(t, ask(t.Context(), newEngine(t, st, tc.opt), Fresh))
 				if a.Estimate.Method != tc.method || b.Estimate != a.Estimate {
 					t.Errorf("estimates %+v and %+v, want method %s twice", a.Estimate, b.Estimate, tc.method)
 				}
@@ -238,7 +242,7 @@ func TestBackgroundCancellation(t *testing.T) {
 	onBackends(t, func(t *testing.T, st graph.Store) {
 		t.Run("CallerGivesUp", func(t *testing.T) {
 			g := testgate.New()
-			b := newEngine(st, BackgroundOptions{Hook: g.Hook})
+			b := newEngine(t, st, BackgroundOptions{Hook: g.Hook})
 			ctx, cancel := context.WithCancel(t.Context())
 			first := ask(ctx, b, Fresh)
 			v := g.Held(t)
@@ -266,7 +270,7 @@ func TestBackgroundCancellation(t *testing.T) {
 			}
 			// The budget ends the held computation; the second's tiny scan
 			// has a second to spare.
-			b := newEngine(st, BackgroundOptions{Hook: hook, Budget: time.Second})
+			b := newEngine(t, st, BackgroundOptions{Hook: hook, Budget: time.Second})
 			if a := <-ask(t.Context(), b, Fresh); !errors.Is(a.err, context.DeadlineExceeded) {
 				t.Fatalf("got %v, want the budget's deadline", a.err)
 			}
@@ -338,7 +342,7 @@ func TestEstimateGuarantee(t *testing.T) {
 
 func TestBackgroundPartitionAndSummary(t *testing.T) {
 	onBackends(t, func(t *testing.T, st graph.Store) {
-		b := newEngine(st, BackgroundOptions{})
+		b := newEngine(t, st, BackgroundOptions{})
 		p, err := b.Partition(t.Context(), graph.Scope{}, CommunityQuery{Resolution: 1}, Fresh)
 		if err != nil {
 			t.Fatal(err)

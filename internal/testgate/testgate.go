@@ -20,9 +20,19 @@ func New() *Gate { return &Gate{at: make(chan int64), pass: make(chan error)} }
 
 // Hook announces version and waits for the test's Pass, returning what it
 // passes (insight.BackgroundOptions.Hook).
-func (g *Gate) Hook(_ context.Context, version int64) error {
-	g.at <- version
-	return <-g.pass
+// A caller whose ctx ends (its engine closed) stops waiting with ctx's error.
+func (g *Gate) Hook(ctx context.Context, version int64) error {
+	select {
+	case g.at <- version:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-g.pass:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Held waits for the next caller to reach Hook and returns its version.
