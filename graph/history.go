@@ -1,12 +1,14 @@
 package graph
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"iter"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -219,9 +221,11 @@ func undoIn(ctx context.Context, s Store, all []Change, subject string) ([]Chang
 }
 
 // checkUndoable refuses a write that logged no values, or whose entities
-// changed since.
+// changed since — or, for an entity it created, anything that refers to it
+// since (a link to a created actor), which deleting it would take along.
 func checkUndoable(write, later []Change) error {
 	ids := map[string]bool{}
+	var created [][]byte // undoing a create deletes, cascading to what refers to it since
 	for _, c := range write {
 		if c.Op == ChangeReset {
 			return Errorf(EINVALID, "", "your last change (version %d) was a bulk write, which cannot be undone", c.Version)
@@ -230,9 +234,15 @@ func checkUndoable(write, later []Change) error {
 			return Errorf(EINVALID, "", "your last change (version %d) was an import, which cannot be undone", c.Version)
 		}
 		ids[c.ID] = true
+		if c.Op == ChangeCreated {
+			created = append(created, []byte(strconv.Quote(c.ID)))
+		}
+	}
+	refers := func(c Change) bool {
+		return slices.ContainsFunc(created, func(id []byte) bool { return bytes.Contains(c.After, id) || bytes.Contains(c.Before, id) })
 	}
 	for _, c := range later {
-		if c.Op == ChangeReset || ids[c.ID] {
+		if c.Op == ChangeReset || ids[c.ID] || refers(c) {
 			who := cmp.Or(c.CallerName, c.CallerID, "someone")
 			what := "a bulk write that may have changed anything"
 			if c.Op != ChangeReset {

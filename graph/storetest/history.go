@@ -87,6 +87,15 @@ func testUndo(t *testing.T, s graph.Store) {
 			t.Errorf("created actor still there after undo: %+v", got)
 		}
 	})
+	t.Run("CreateLinkedSince", func(t *testing.T) {
+		a := must(s.CreateActor(actx, person("newer", "Newer Person")))
+		must(s.CreateLink(bctx, &graph.Link{Type: graph.LinkCollaboration, SourceID: a.ID, TargetID: f.alice.ID}))
+		_, err := graph.Undo(actx, s)
+		wantCode(t, err, graph.ECONFLICT, "")
+		if got := must(s.ActorsByID(ctx, []string{a.ID}))[0]; got == nil {
+			t.Errorf("a refused undo deleted the actor Ben linked to")
+		}
+	})
 	t.Run("DeleteCascade", func(t *testing.T) {
 		noErr(t, s.DeleteActor(actx, f.bob.ID, ""))
 		must(graph.Undo(actx, s))
