@@ -18,8 +18,8 @@ import (
 // KeepChangeVersions versions, so a read is bounded; it pages through the
 // log oldest first, keeping only the entries it needs.
 
-// LogChanges yields every change the store's log still holds, oldest first,
-// with the store version it read up to.
+// LogChanges yields every change the store's log still holds, oldest
+// first, up to the store's version when it reads the last page.
 func LogChanges(ctx context.Context, s Store) iter.Seq2[Change, error] {
 	return func(yield func(Change, error) bool) {
 		since, err := logFloor(ctx, s)
