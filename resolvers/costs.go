@@ -19,6 +19,9 @@ const (
 	costAnalytics = 10_000
 	// costPath prices one bounded search between two actors.
 	costPath = 2_000
+	// costLog prices one read of the whole change log (history, undo):
+	// up to KeepChangeVersions versions of JSON values, like a snapshot scan.
+	costLog = costAnalytics
 	// assumedItems stands for the length of an answer that has no `first`
 	// (a neighbourhood's actors and links).
 	assumedItems = 100
@@ -36,6 +39,7 @@ func Complexity() generated.ComplexityRoot {
 	costConnections(&c)
 	costAnalyticsFields(&c)
 	costPathFields(&c)
+	costHistoryFields(&c)
 	return c
 }
 
@@ -198,4 +202,16 @@ func mul(a, b int) int {
 		return maxCost
 	}
 	return a * b
+}
+
+// costHistoryFields prices the fields that read the change log: one log
+// read plus their answers' size.
+func costHistoryFields(c *generated.ComplexityRoot) {
+	c.Query.History = func(child int, _ string, first *int32) int {
+		return AddCost(costLog, page(child, first, defaultHistory))
+	}
+	c.Query.NetworkChanges = func(child int, _ string, first *int32, _ *string) int {
+		return AddCost(costLog, page(child, first, defaultChanges))
+	}
+	c.Mutation.UndoLastChange = func(child int) int { return AddCost(costLog, mul(assumedItems, child)) }
 }

@@ -106,6 +106,8 @@ export interface CardActions {
   /** Edit controls for editors (edit.ts); null for viewers. */
   editActor?(a: CardActor): HTMLElement | null;
   editLink?(l: { id: string; key: string }, label: string): HTMLElement | null;
+  /** The actor's change history (history.ts). */
+  history?(a: CardActor): HTMLElement | null;
 }
 
 export function renderCard(a: CardActor, profile: Profile | Error | null, groupBy: string, act: CardActions): HTMLElement {
@@ -144,6 +146,7 @@ export function renderCard(a: CardActor, profile: Profile | Error | null, groupB
       h("h3", {}, `Links (${num(a.links.totalCount)})`),
       a.links.totalCount > a.links.nodes.length ? h("p", { class: "hint" }, `The first ${a.links.nodes.length}, by key.`) : null,
       h("ul", { class: "plain" }, a.links.nodes.map((l) => linkItem(a.id, l, actorButton, act)))),
+    act.history?.(a),
   );
 }
 

@@ -11,6 +11,7 @@ import { byId, h } from "./dom";
 import { confirmDialog, FormDialog, nest, pick, show, type FieldSpec, type Value } from "./forms";
 import { LINK_TYPES, ORG_TYPES, type ActorRow, type LinkRow } from "./model";
 import { addActors, addLinks, type Network } from "./network";
+import { undoLastChange } from "./history";
 import type { ActorRef } from "./picker";
 
 /** What changed, for the map to follow. */
@@ -159,6 +160,17 @@ export class Editor {
     this.statusEl.textContent = message;
   }
 
+  /** Reverts this editor's last change (the service refuses, naming the change, if someone changed it since). */
+  private async undo(): Promise<void> {
+    try {
+      const undone = await undoLastChange();
+      const what = undone.map((c) => `${c.op.toLowerCase()} ${(c.kind ?? "").toLowerCase()}`).join(", ");
+      this.saved({ op: "other" }, `Undone: ${what}. Reload the page if the map should show it.`);
+    } catch (e) {
+      this.hooks.error(e);
+    }
+  }
+
   get canEdit(): boolean {
     return this.role === "EDITOR" || this.role === "ADMIN";
   }
@@ -177,7 +189,8 @@ export class Editor {
       h("button", { type: "button", id: "add-person", onclick: () => void this.editActor("Person") }, "Add person"),
       h("button", { type: "button", id: "add-link", onclick: () => void this.editLink() }, "Record a link"),
       h("button", { type: "button", id: "add-programme", class: "secondary", onclick: () => this.addProgramme() }, "Add programme"),
-      this.canImport ? h("button", { type: "button", id: "import-open", class: "secondary", onclick: importTool }, "Import a file…") : null),
+      this.canImport ? h("button", { type: "button", id: "import-open", class: "secondary", onclick: importTool }, "Import a file…") : null,
+      h("button", { type: "button", id: "undo", class: "secondary", onclick: () => void this.undo() }, "Undo my last change")),
       this.statusEl);
     tools.hidden = false;
   }

@@ -5,6 +5,7 @@ import { ApiError, getApiKey, isKeyRemembered, setApiKey } from "./api";
 import { byId, debounce, fill, h, num, swatch } from "./dom";
 import { fetchActor, fetchProfile, renderCard, type Profile } from "./card";
 import { applyChange, Editor } from "./edit";
+import { historySection, setupChangesPanel } from "./history";
 import { openImporter } from "./importer";
 import { fetchScores, fetchSummary, renderBrokers, renderSummary } from "./insights";
 import { Layout } from "./layout";
@@ -74,7 +75,7 @@ function setupAccess(onKey: () => void): void {
   });
 }
 
-function setupTabs(): (name: "card" | "paths" | "removal") => void {
+function setupTabs(): (name: "card" | "paths" | "removal" | "changes") => void {
   const tabs = [...document.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
   const show = (tab: HTMLButtonElement, focus = false) => {
     for (const t of tabs) {
@@ -167,6 +168,7 @@ async function start(): Promise<void> {
   const cardActions = {
     editActor: (a: { id: string; name: string; __typename: string }) => editor.actorTools(a),
     editLink: (l: { id: string; key: string }, label: string) => editor.linkTools(l, label),
+    history: (a: { id: string; name: string }) => historySection(a.id, a.name),
     open: (a: ActorRef) => void openCard(a, true),
     centre: (id: string) => map?.centreOn(id),
     traceFrom: (a: ActorRef) => { paths.setFrom(a); showTab("paths"); byId("path-to").focus(); },
@@ -201,6 +203,7 @@ async function start(): Promise<void> {
       showError(e);
     }
   }
+  setupChangesPanel(byId<HTMLFormElement>("changes-form"), byId<HTMLInputElement>("changes-since"), byId("changes-results"), showError);
   actorPicker(byId<HTMLInputElement>("search"), (a) => void openCard(a, true), showError);
 
   // The brokers are ranked while the network loads.

@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"ChangesCascade", testChangesCascade},
 		{"ChangesApplyStream", testChangesApplyStream},
 		{"FollowChanges", testFollowChanges},
+		{"History", testHistory},
+		{"Undo", testUndo},
 	} {
 		run(t, tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

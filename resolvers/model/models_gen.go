@@ -193,6 +193,38 @@ type Caller struct {
 	Role *AccessRole `json:"role,omitempty"`
 }
 
+// One entry of the change log: an entity (actor, programme, link or
+// participation) that a write created, updated or deleted, who wrote it and
+// when, with its values before and after. The log keeps the newest 10,000
+// store versions.
+type Change struct {
+	// The store version the write committed (64-bit, so a string); one write may log several changes.
+	Version string   `json:"version"`
+	Op      ChangeOp `json:"op"`
+	// Actor, Programme, Link or Participation; null for a reset.
+	Kind *string `json:"kind,omitempty"`
+	// The entity's ID (a participation's: actorId/programmeId); null for a reset.
+	EntityID *string `json:"entityId,omitempty"`
+	// Who made the change: the caller's subject (an API key's "key:ID", a token's "jwt:SUB") and name.
+	CallerID   *string `json:"callerId,omitempty"`
+	CallerName *string `json:"callerName,omitempty"`
+	// When, in RFC 3339 (UTC).
+	At string `json:"at"`
+	// The top-level fields whose values differ between before and after, sorted.
+	Fields []string `json:"fields"`
+	// The entity's JSON before and after the write (null for what did not exist). Contact data (email, phone) only for editors and administrators.
+	Before *string `json:"before,omitempty"`
+	After  *string `json:"after,omitempty"`
+}
+
+// A page of changes, oldest first.
+type ChangeConnection struct {
+	Nodes    []*Change       `json:"nodes"`
+	PageInfo *graph.PageInfo `json:"pageInfo"`
+	// False if the log no longer reaches back to the date asked for, so older changes are missing.
+	Complete bool `json:"complete"`
+}
+
 // Renames a CSV column or a GraphML/GEXF attribute: to a field name (key, name, source, …), a new attribute name, or - to leave it out.
 type ColumnMapping struct {
 	From string `json:"from"`
@@ -820,6 +852,67 @@ func (e *AuditAction) UnmarshalJSON(b []byte) error {
 }
 
 func (e AuditAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What one logged change did.
+type ChangeOp string
+
+const (
+	ChangeOpCreated ChangeOp = "CREATED"
+	ChangeOpUpdated ChangeOp = "UPDATED"
+	ChangeOpDeleted ChangeOp = "DELETED"
+	// Anything may have changed (a bulk import): the entry names no entity.
+	ChangeOpReset ChangeOp = "RESET"
+)
+
+var AllChangeOp = []ChangeOp{
+	ChangeOpCreated,
+	ChangeOpUpdated,
+	ChangeOpDeleted,
+	ChangeOpReset,
+}
+
+func (e ChangeOp) IsValid() bool {
+	switch e {
+	case ChangeOpCreated, ChangeOpUpdated, ChangeOpDeleted, ChangeOpReset:
+		return true
+	}
+	return false
+}
+
+func (e ChangeOp) String() string {
+	return string(e)
+}
+
+func (e *ChangeOp) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeOp(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeOp", str)
+	}
+	return nil
+}
+
+func (e ChangeOp) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeOp) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeOp) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
