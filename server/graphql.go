@@ -24,12 +24,13 @@ import (
 // newGraphQL returns the GraphQL handler: POST and GET transports, automatic
 // persisted queries, ETags on GET answers, a complexity limit, per-operation
 // loaders, and errors that show users only domain messages with an
-// extensions.code.
-func newGraphQL(cfg Config) *handler.Server {
+// extensions.code. The analytics engine it returns is closed with the server.
+func newGraphQL(cfg Config) (*handler.Server, *insight.Background) {
 	snaps := snapshot.NewCache(cfg.Store, snapshot.CacheOptions{MaxBytes: cfg.SnapshotCacheBytes, Budget: cfg.Limits.RequestTimeout})
 	analytics := cfg.Analytics
 	analytics.Observe = cfg.metrics.observeRecompute
-	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snaps, Background: insight.NewBackground(snaps, cfg.Store, analytics),
+	engine := insight.NewBackground(snaps, cfg.Store, analytics)
+	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snaps, Background: engine,
 		PathBudget: cfg.PathBudget, Admin: cfg.Admin, MaxUploadBytes: cfg.MaxUploadBytes,
 		MaxGraphActors: cfg.Limits.MaxGraphActors, MaxGraphLinks: cfg.Limits.MaxGraphLinks}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
@@ -60,7 +61,7 @@ func newGraphQL(cfg Config) *handler.Server {
 		zerolog.Ctx(ctx).Error().Str("panic", fmt.Sprint(p)).Msg("resolver panic")
 		return errors.New("internal error")
 	})
-	return srv
+	return srv, engine
 }
 
 // maxErrors bounds the errors of one answer: a 1 MiB document of unknown

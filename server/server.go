@@ -75,6 +75,8 @@ type Server struct {
 	ops     *http.Server // the operations address, if any (ops.go)
 	opsLn   net.Listener
 	opsDone chan error
+
+	engine *insight.Background // background analytics, stopped by Close
 }
 
 // New returns a server for cfg, with defaults for zero limits.
@@ -124,6 +126,10 @@ func (s *Server) Close(ctx context.Context) error {
 			err = errors.Join(err, serr)
 		}
 	}
+	// No computation may go on reading the store its owner closes next.
+	if s.engine != nil {
+		s.engine.Close()
+	}
 	return errors.Join(err, s.closeOps(ctx))
 }
 
@@ -134,7 +140,8 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	gql := newGraphQL(s.cfg)
+	gql, engine := newGraphQL(s.cfg)
+	s.engine = engine
 	mux.Handle("/graphql", preventCSRF(guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg), s.cfg.metrics)) // browser.go, limits.go, auth.go
 	if s.cfg.OpsAddr == "" {
 		mux.Handle("GET /metrics", s.cfg.metrics.handler())
