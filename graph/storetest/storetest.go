@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"ChangesCascade", testChangesCascade},
 		{"ChangesApplyStream", testChangesApplyStream},
 		{"FollowChanges", testFollowChanges},
+		{"Aggregates", testAggregates},
 	} {
 		run(t, tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
