@@ -42,7 +42,7 @@ func (s *Store) AggregateActors(ctx context.Context, f graph.ActorFilter, by []g
 	if err != nil || !ok {
 		return []graph.Group{}, err
 	}
-	q := match + w.String() + ` RETURN ` + groupKey(by, actorGroupCypher) + ` AS key, count(*), 0.0, 0.0, 0.0, null, null`
+	q := match + w.String() + ` RETURN ` + groupKey(by, actorGroupCypher) + ` AS key, count(*) AS n, 0.0 AS wsum, 0.0 AS wmin, 0.0 AS wmax, null AS first, null AS last`
 	return s.aggregate(ctx, "aggregate actors", q, w.params)
 }
 
@@ -54,7 +54,8 @@ func (s *Store) AggregateLinks(ctx context.Context, f graph.LinkFilter, by []gra
 	}
 	w := linkWhere(f)
 	q := `MATCH (s:Actor)-[l:LINK]->(t:Actor)` + w.String() + ` RETURN ` + groupKey(by, linkGroupCypher) +
-		` AS key, count(*), sum(l.weight), min(l.weight), max(l.weight), min(l.validFrom), max(coalesce(l.validTo, l.validFrom))`
+		` AS key, count(*) AS n, sum(l.weight) AS wsum, min(l.weight) AS wmin, max(l.weight) AS wmax,
+		min(l.validFrom) AS first, max(coalesce(l.validTo, l.validFrom)) AS last`
 	return s.aggregate(ctx, "aggregate links", q, w.params)
 }
 
