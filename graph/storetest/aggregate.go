@@ -187,3 +187,28 @@ func testAggregates(t *testing.T, s graph.Store) {
 		wantCode(t, err, graph.EINVALID, "groupBy")
 	})
 }
+
+// DirectCount counts, with the backend's own query language, the links
+// of a type whose from date is in year ("" for none) and whose source's
+// sector is sector ("" for none), and sums their weights.
+type DirectCount func(typ graph.LinkType, year, sector string) (n int, weight float64, err error)
+
+// AggregatesMatchDirect checks that every group of AggregateLinks by
+// TYPE, YEAR and SOURCE_SECTOR has the count and weight a direct query
+// gives, and that the groups hold every link.
+func AggregatesMatchDirect(t *testing.T, s graph.Store, direct DirectCount) {
+	aggregateNetwork(t, s)
+	gs := must(s.AggregateLinks(ctx, graph.LinkFilter{}, []graph.LinkField{graph.LinkTypeField, graph.LinkYear, graph.LinkSourceSector}))
+	total := 0
+	for _, g := range gs {
+		n, w, err := direct(graph.LinkType(g.Key[0]), g.Key[1], g.Key[2])
+		noErr(t, err)
+		if g.Count != n || !cmp.Equal(g.WeightSum, w, cmpopts.EquateApprox(0, 1e-9)) {
+			t.Errorf("group %q: count %d weight %v, direct query %d and %v", g.Key, g.Count, g.WeightSum, n, w)
+		}
+		total += g.Count
+	}
+	if total != 120 || len(gs) < 10 {
+		t.Errorf("%d groups hold %d links, want 120 links in at least 10", len(gs), total)
+	}
+}
