@@ -25,26 +25,11 @@ func fields[F, G ~string](by []G) []F {
 	return each(by, func(g G) F { return F(g) })
 }
 
-// orNull is s, or null for the "no value" group.
-func orNull(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-func dateOrNull(d graph.Date) *graph.Date {
-	if d.IsZero() {
-		return nil
-	}
-	return &d
-}
-
 func actorGroup(g graph.Group) *model.ActorGroup {
-	return &model.ActorGroup{Keys: each(g.Key, orNull), Count: int32(g.Count)}
+	return &model.ActorGroup{Keys: each(g.Key, nonEmpty), Count: int32(g.Count)}
 }
 
 func linkGroup(g graph.Group) *model.LinkGroup {
-	return &model.LinkGroup{Keys: each(g.Key, orNull), Count: int32(g.Count), WeightSum: g.WeightSum, WeightAvg: g.WeightAvg(),
-		WeightMin: g.WeightMin, WeightMax: g.WeightMax, First: dateOrNull(g.First), Last: dateOrNull(g.Last)}
+	return &model.LinkGroup{Keys: each(g.Key, nonEmpty), Count: int32(g.Count), WeightSum: g.WeightSum, WeightAvg: g.WeightAvg(),
+		WeightMin: g.WeightMin, WeightMax: g.WeightMax, First: date(g.First), Last: date(g.Last)}
 }
