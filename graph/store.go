@@ -89,6 +89,15 @@ type Store interface {
 	// ECONFLICT (a *StaleError).
 	DeleteLink(ctx context.Context, id, revision string) error
 
+	// AggregateActors counts the actors f selects per group of the by
+	// fields' values, groups ordered by those values (SortGroups). Returns
+	// EINVALID for a bad field list, a bad search or too many groups.
+	AggregateActors(ctx context.Context, f ActorFilter, by []ActorField) ([]Group, error)
+	// AggregateLinks counts the links f selects per group, with their
+	// weights and dates (see Group), ordered as AggregateActors. Returns
+	// EINVALID as AggregateActors does.
+	AggregateLinks(ctx context.Context, f LinkFilter, by []LinkField) ([]Group, error)
+
 	// SetParticipation adds or updates an actor's role in a programme.
 	// Returns ENOTFOUND if either does not exist.
 	SetParticipation(ctx context.Context, p *Participation) (*Participation, error)

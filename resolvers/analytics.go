@@ -169,6 +169,8 @@ func periodOf(s *model.Step) insight.Period {
 		return insight.AcademicYear
 	case model.StepQuarter:
 		return insight.Quarter
+	case model.StepMonth:
+		return insight.Month
 	default:
 		return insight.Year
 	}

@@ -277,15 +277,7 @@ func (r *queryResolver) Actor(ctx context.Context, key string) (model.Actor, err
 }
 
 func (r *queryResolver) Actors(ctx context.Context, search *string, filter *model.ActorFilter, first *int32, after *string) (*model.ActorConnection, error) {
-	f := graph.ActorFilter{}
-	if search != nil {
-		f.Search = *search
-	}
-	if filter != nil {
-		f.Kinds, f.OrgTypes = kinds(filter.Kinds.Value()), filter.Types.Value()
-		f.Sector, f.Region, f.ParentID = val(filter.Sector), val(filter.Region), val(filter.ParentID)
-	}
-	p, err := r.Store.FindActors(ctx, f, pageArgs(first, after))
+	p, err := r.Store.FindActors(ctx, actorFilter(search, filter), pageArgs(first, after))
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,9 @@ const (
 	// costLog prices one read of the whole change log (history, undo):
 	// up to KeepChangeVersions versions of JSON values, like a snapshot scan.
 	costLog = costAnalytics
+	// costAggregate prices one GROUP BY over a table in the store: a
+	// scan, far cheaper than an analytic but more than a page.
+	costAggregate = 1_000
 	// assumedItems stands for the length of an answer that has no `first`
 	// (a neighbourhood's actors and links).
 	assumedItems = 100
@@ -38,6 +41,7 @@ func Complexity() generated.ComplexityRoot {
 	var c generated.ComplexityRoot
 	costConnections(&c)
 	costAnalyticsFields(&c)
+	costDashboardFields(&c)
 	costPathFields(&c)
 	costHistoryFields(&c)
 	return c
@@ -124,6 +128,22 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 	// trends, each with its links) is priced in child.
 	q.BrokerTrends = func(child int, _ *model.Metric, from, to graph.Date, step *model.Step, _ *model.Scope, _ *int32) int {
 		return mul(insight.WindowCount(from, to, periodOf(step)), AddCost(costAnalytics, child))
+	}
+}
+
+// costDashboardFields prices the aggregates, whose groups are as many as
+// the data has (priced as assumedItems), and networkSeries, one summary
+// computation per period with the period's fields (top brokers included).
+func costDashboardFields(c *generated.ComplexityRoot) {
+	q := &c.Query
+	q.ActorsAggregate = func(child int, _ *string, _ *model.ActorFilter, _ []model.ActorGroupField) int {
+		return AddCost(costAggregate, mul(assumedItems, child))
+	}
+	q.LinksAggregate = func(child int, _ *model.LinkFilter, _ []model.LinkGroupField) int {
+		return AddCost(costAggregate, mul(assumedItems, child))
+	}
+	q.NetworkSeries = func(child int, _ *model.Scope, from, to graph.Date, interval *model.Step, _ *model.Consistency) int {
+		return mul(insight.WindowCount(from, to, periodOf(interval)), AddCost(costAnalytics, child))
 	}
 }
 

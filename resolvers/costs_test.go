@@ -40,6 +40,9 @@ func TestCosts(t *testing.T) {
 		"EgoNetwork":        {c.Query.EgoNetwork(1, "", n(2), nil), costAnalytics + 2*costPath + 1},
 		"EgoNetworkActors":  {c.EgoNetwork.Actors(2), 2 * assumedItems},
 		"NetworkGraph":      {c.Query.NetworkGraph(20, nil, []model.Metric{model.MetricBetweenness}, nil), 2*costAnalytics + graph.MaxPageSize*20},
+		"ActorsAggregate":   {c.Query.ActorsAggregate(2, nil, nil, []model.ActorGroupField{model.ActorGroupFieldSector}), costAggregate + assumedItems*2},
+		"LinksAggregate":    {c.Query.LinksAggregate(3, nil, nil), costAggregate + assumedItems*3},
+		"SeriesMonths":      {c.Query.NetworkSeries(4, nil, graph.MustDate("2020-01-15"), graph.MustDate("2020-03-02"), ptr(model.StepMonth), nil), 3 * (costAnalytics + 4)},
 		"TopBrokersMetric":  {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil, nil), costAnalytics + 1 + 5},
 	} {
 		if tc.got != tc.want {

@@ -28,6 +28,11 @@ func TestBackendsAnswerAlike(t *testing.T) {
 		"paths": `{ knowledgePaths(from: "` + school + `", to: "` + researcher + `", k: 5) { hops cost actors { key } steps { link { key } } }
 			timed: knowledgePaths(from: "` + researcher + `", to: "` + school + `", timeRespecting: true) { actors { key } steps { day } }
 			introducers(from: "` + school + `", to: "` + researcher + `") { actor { key } share } }`,
+		"aggregates": `{ actorsAggregate(groupBy: [KIND, TYPE, SECTOR, REGION]) { keys count }
+			parents: actorsAggregate(filter: {kinds: [ORGANISATION]}, groupBy: [PARENT]) { keys count }
+			linksAggregate(groupBy: [TYPE, QUARTER, PROGRAMME]) { keys count weightSum weightAvg weightMin weightMax first last }
+			sectors: linksAggregate(filter: {activeFrom: "2018-01-01"}, groupBy: [SOURCE_SECTOR, TARGET_SECTOR, BROKER, MONTH]) { keys count first last }
+			networkSeries(from: "2016-09-01", to: "2020-08-31", interval: ACADEMIC_YEAR) { from to summary { actors links density components crossSectorLinkShare topBrokers(first: 3) { rank actor { key } } } } }`,
 		"communities": `{ communities { modularity count communities(first: 100) { id size sectors actors(first: 100) { key } } }
 			louvain: communities(algorithm: LOUVAIN, resolution: 2, seed: 7) { modularity count }
 			brokerageRoles(groupBy: COMMUNITY, first: 10) { actor { key } group total } }`,

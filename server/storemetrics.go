@@ -74,6 +74,14 @@ func (s *meteredStore) DeleteActor(ctx context.Context, id, revision string) err
 	return s.call(ctx, "DeleteActor", func(ctx context.Context) error { return s.Store.DeleteActor(ctx, id, revision) })
 }
 
+func (s *meteredStore) AggregateActors(ctx context.Context, f graph.ActorFilter, by []graph.ActorField) ([]graph.Group, error) {
+	return timed(s, ctx, "AggregateActors", func(ctx context.Context) ([]graph.Group, error) { return s.Store.AggregateActors(ctx, f, by) })
+}
+
+func (s *meteredStore) AggregateLinks(ctx context.Context, f graph.LinkFilter, by []graph.LinkField) ([]graph.Group, error) {
+	return timed(s, ctx, "AggregateLinks", func(ctx context.Context) ([]graph.Group, error) { return s.Store.AggregateLinks(ctx, f, by) })
+}
+
 func (s *meteredStore) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Programme, error) {
 	return timed(s, ctx, "ProgrammesByID", func(ctx context.Context) ([]*graph.Programme, error) { return s.Store.ProgrammesByID(ctx, ids) })
 }

@@ -23,6 +23,8 @@ const (
 	// Quarter: calendar quarters starting 1 January, April, July and
 	// October, the first and last clipped to from..to.
 	Quarter
+	// Month: calendar months, the first and last clipped to from..to.
+	Month
 )
 
 // next returns the start of the window after the one that holds start.
@@ -39,6 +41,8 @@ func (p Period) next(start graph.Date) graph.Date {
 		// time.Date normalises month 13 to January of the next year.
 		m := (t.Month()-1)/3*3 + 4
 		return graph.DateOf(time.Date(t.Year(), m, 1, 0, 0, 0, 0, time.UTC))
+	case Month:
+		return graph.DateOf(time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, time.UTC))
 	default:
 		return start.AddYears(1)
 	}

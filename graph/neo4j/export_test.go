@@ -1,5 +1,26 @@
 package neo4j
 
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
 // SetKeepChanges makes s keep only the newest n versions in its change log,
 // so tests can see pruning without thousands of writes.
 func SetKeepChanges(s *Store, n int64) { s.keep = n }
+
+// CountAndSum runs a read query returning a count and a sum, for tests that
+// check the store's answers against Cypher written by hand.
+func CountAndSum(ctx context.Context, s *Store, q string, params map[string]any) (n int, sum float64, err error) {
+	err = s.read(ctx, "count and sum", func(tx neo4j.ManagedTransaction) error {
+		rec, err := single(ctx, tx, q, params)
+		if err != nil {
+			return err
+		}
+		c, _ := rec.Values[0].(int64)
+		n, sum = int(c), rec.Values[1].(float64)
+		return nil
+	})
+	return n, sum, err
+}

@@ -21,6 +21,17 @@ func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) graph.Store { return neo4jtest.Open(t) })
 }
 
+// TestAggregatesMatchCypher: the aggregate groups equal counts by
+// hand-written Cypher.
+func TestAggregatesMatchCypher(t *testing.T) {
+	s := neo4jtest.Open(t)
+	storetest.AggregatesMatchDirect(t, s, func(typ graph.LinkType, year, sector string) (int, float64, error) {
+		return neo4j.CountAndSum(ctx, s, `MATCH (a:Actor)-[l:LINK]->(:Actor) WHERE l.type = $type
+			AND coalesce(substring(l.validFrom, 0, 4), '') = $year AND coalesce(a.sector, '') = $sector
+			RETURN count(l), toFloat(sum(l.weight))`, map[string]any{"type": string(typ), "year": year, "sector": sector})
+	})
+}
+
 func TestChangeRetention(t *testing.T) {
 	s := neo4jtest.Open(t)
 	neo4j.SetKeepChanges(s, 3)

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"FollowChanges", testFollowChanges},
 		{"History", testHistory},
 		{"Undo", testUndo},
+		{"Aggregates", testAggregates},
 	} {
 		run(t, tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

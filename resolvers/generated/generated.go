@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	EgoNetwork() EgoNetworkResolver
 	Link() LinkResolver
 	Mutation() MutationResolver
+	NetworkPeriod() NetworkPeriodResolver
 	NetworkSummary() NetworkSummaryResolver
 	Organisation() OrganisationResolver
 	PageInfo() PageInfoResolver
@@ -61,6 +62,11 @@ type ComplexityRoot struct {
 	ActorEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ActorGroup struct {
+		Count func(childComplexity int) int
+		Keys  func(childComplexity int) int
 	}
 
 	AllShortestPaths struct {
@@ -322,6 +328,17 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LinkGroup struct {
+		Count     func(childComplexity int) int
+		First     func(childComplexity int) int
+		Keys      func(childComplexity int) int
+		Last      func(childComplexity int) int
+		WeightAvg func(childComplexity int) int
+		WeightMax func(childComplexity int) int
+		WeightMin func(childComplexity int) int
+		WeightSum func(childComplexity int) int
+	}
+
 	MetricPoint struct {
 		ActiveActors func(childComplexity int) int
 		From         func(childComplexity int) int
@@ -383,6 +400,12 @@ type ComplexityRoot struct {
 		Weights           func(childComplexity int) int
 		X                 func(childComplexity int) int
 		Y                 func(childComplexity int) int
+	}
+
+	NetworkPeriod struct {
+		From    func(childComplexity int) int
+		Summary func(childComplexity int) int
+		To      func(childComplexity int) int
 	}
 
 	NetworkState struct {
@@ -524,6 +547,7 @@ type ComplexityRoot struct {
 		APIKeys              func(childComplexity int) int
 		Actor                func(childComplexity int, key string) int
 		Actors               func(childComplexity int, search *string, filter *model.ActorFilter, first *int32, after *string) int
+		ActorsAggregate      func(childComplexity int, search *string, filter *model.ActorFilter, groupBy []model.ActorGroupField) int
 		AllShortestPaths     func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
 		AuditLog             func(childComplexity int, first *int32, after *string) int
 		Bridges              func(childComplexity int, scope *model.Scope) int
@@ -541,10 +565,12 @@ type ComplexityRoot struct {
 		Introducers          func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
 		KnowledgePaths       func(childComplexity int, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) int
 		Links                func(childComplexity int, filter *model.LinkFilter, first *int32, after *string) int
+		LinksAggregate       func(childComplexity int, filter *model.LinkFilter, groupBy []model.LinkGroupField) int
 		Me                   func(childComplexity int) int
 		Neighbourhood        func(childComplexity int, id string, hops *int32, scope *model.Scope) int
 		NetworkChanges       func(childComplexity int, since string, first *int32, after *string) int
 		NetworkGraph         func(childComplexity int, scope *model.Scope, scores []model.Metric, groupBy *model.GroupBy) int
+		NetworkSeries        func(childComplexity int, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) int
 		NetworkSummary       func(childComplexity int, scope *model.Scope, consistency *model.Consistency) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
@@ -695,6 +721,11 @@ type MutationResolver interface {
 	UndoLastChange(ctx context.Context) ([]*model.Change, error)
 	ImportNetwork(ctx context.Context, files []*graphql.Upload, dryRun *bool, directed *bool, mapping []*model.ColumnMapping, keyPrefix *string) (*model.ImportResult, error)
 }
+type NetworkPeriodResolver interface {
+	From(ctx context.Context, obj *insight.SeriesPoint) (*graph.Date, error)
+	To(ctx context.Context, obj *insight.SeriesPoint) (*graph.Date, error)
+	Summary(ctx context.Context, obj *insight.SeriesPoint) (*insight.Summary, error)
+}
 type NetworkSummaryResolver interface {
 	TopBrokers(ctx context.Context, obj *insight.Summary, metric *model.Metric, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
 	Result(ctx context.Context, obj *insight.Summary) (*model.AnalyticsResult, error)
@@ -737,6 +768,9 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*model.Caller, error)
 	AuditLog(ctx context.Context, first *int32, after *string) (*model.AuditEntryConnection, error)
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
+	ActorsAggregate(ctx context.Context, search *string, filter *model.ActorFilter, groupBy []model.ActorGroupField) ([]*model.ActorGroup, error)
+	LinksAggregate(ctx context.Context, filter *model.LinkFilter, groupBy []model.LinkGroupField) ([]*model.LinkGroup, error)
+	NetworkSeries(ctx context.Context, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) ([]*insight.SeriesPoint, error)
 	Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error)
 	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
 	BrokerRanking(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) (*model.BrokerRanking, error)
@@ -818,6 +852,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActorEdge.Node(childComplexity), true
+
+	case "ActorGroup.count":
+		if e.ComplexityRoot.ActorGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorGroup.Count(childComplexity), true
+	case "ActorGroup.keys":
+		if e.ComplexityRoot.ActorGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActorGroup.Keys(childComplexity), true
 
 	case "AllShortestPaths.cost":
 		if e.ComplexityRoot.AllShortestPaths.Cost == nil {
@@ -1876,6 +1923,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LinkEdge.Node(childComplexity), true
 
+	case "LinkGroup.count":
+		if e.ComplexityRoot.LinkGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkGroup.Count(childComplexity), true
+	case "LinkGroup.first":
+		if e.ComplexityRoot.LinkGroup.First == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkGroup.First(childComplexity), true
+	case "LinkGroup.keys":
+		if e.ComplexityRoot.LinkGroup.Keys == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkGroup.Keys(childComplexity), true
+	case "LinkGroup.last":
+		if e.ComplexityRoot.LinkGroup.Last == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkGroup.Last(childComplexity), true
+	case "LinkGroup.weightAvg":
+		if e.ComplexityRoot.LinkGroup.WeightAvg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkGroup.WeightAvg(childComplexity), true
+	case "LinkGroup.weightMax":
+		if e.ComplexityRoot.LinkGroup.WeightMax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkGroup.WeightMax(childComplexity), true
+	case "LinkGroup.weightMin":
+		if e.ComplexityRoot.LinkGroup.WeightMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkGroup.WeightMin(childComplexity), true
+	case "LinkGroup.weightSum":
+		if e.ComplexityRoot.LinkGroup.WeightSum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkGroup.WeightSum(childComplexity), true
+
 	case "MetricPoint.activeActors":
 		if e.ComplexityRoot.MetricPoint.ActiveActors == nil {
 			break
@@ -2295,6 +2391,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NetworkGraph.Y(childComplexity), true
+
+	case "NetworkPeriod.from":
+		if e.ComplexityRoot.NetworkPeriod.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPeriod.From(childComplexity), true
+	case "NetworkPeriod.summary":
+		if e.ComplexityRoot.NetworkPeriod.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPeriod.Summary(childComplexity), true
+	case "NetworkPeriod.to":
+		if e.ComplexityRoot.NetworkPeriod.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkPeriod.To(childComplexity), true
 
 	case "NetworkState.actors":
 		if e.ComplexityRoot.NetworkState.Actors == nil {
@@ -2914,6 +3029,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Actors(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["first"].(*int32), args["after"].(*string)), true
+	case "Query.actorsAggregate":
+		if e.ComplexityRoot.Query.ActorsAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_actorsAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActorsAggregate(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["groupBy"].([]model.ActorGroupField)), true
 	case "Query.allShortestPaths":
 		if e.ComplexityRoot.Query.AllShortestPaths == nil {
 			break
@@ -3102,6 +3228,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Links(childComplexity, args["filter"].(*model.LinkFilter), args["first"].(*int32), args["after"].(*string)), true
+	case "Query.linksAggregate":
+		if e.ComplexityRoot.Query.LinksAggregate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_linksAggregate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LinksAggregate(childComplexity, args["filter"].(*model.LinkFilter), args["groupBy"].([]model.LinkGroupField)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -3141,6 +3278,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.NetworkGraph(childComplexity, args["scope"].(*model.Scope), args["scores"].([]model.Metric), args["groupBy"].(*model.GroupBy)), true
+	case "Query.networkSeries":
+		if e.ComplexityRoot.Query.NetworkSeries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkSeries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkSeries(childComplexity, args["scope"].(*model.Scope), args["from"].(graph.Date), args["to"].(graph.Date), args["interval"].(*model.Step), args["consistency"].(*model.Consistency)), true
 	case "Query.networkSummary":
 		if e.ComplexityRoot.Query.NetworkSummary == nil {
 			break
@@ -3728,6 +3876,90 @@ extend type Mutation {
   revokeApiKey(id: ID!): ApiKey! @requires(role: ADMIN)
 }
 `, BuiltIn: false},
+	{Name: "../../schema/aggregates.graphqls", Input: `"A property actorsAggregate can group by."
+enum ActorGroupField {
+  KIND
+  "An organisation's type; people have none."
+  TYPE
+  SECTOR
+  REGION
+  "The parent organisation's ID."
+  PARENT
+}
+
+"""
+A property linksAggregate can group by. YEAR, QUARTER and MONTH are those of the link's
+` + "`" + `from` + "`" + ` date: links without one are grouped under null.
+"""
+enum LinkGroupField {
+  TYPE
+  "The programme's ID."
+  PROGRAMME
+  "The broker's ID."
+  BROKER
+  "As 2021."
+  YEAR
+  "As 2021-Q3."
+  QUARTER
+  "As 2021-07."
+  MONTH
+  "The source actor's sector."
+  SOURCE_SECTOR
+  "The target actor's sector."
+  TARGET_SECTOR
+}
+
+"One group of actorsAggregate."
+type ActorGroup {
+  "The group's value of each groupBy field, in groupBy's order; null where the actors have none."
+  keys: [String]!
+  count: Int!
+}
+
+"One group of linksAggregate."
+type LinkGroup {
+  "The group's value of each groupBy field, in groupBy's order; null where the links have none."
+  keys: [String]!
+  count: Int!
+  weightSum: Float!
+  weightAvg: Float!
+  weightMin: Float!
+  weightMax: Float!
+  "The earliest ` + "`" + `from` + "`" + ` date of the group's links; null if none has one."
+  first: Date
+  "The latest date known of any of the group's links (its ` + "`" + `to` + "`" + `, else its ` + "`" + `from` + "`" + `); null if none."
+  last: Date
+}
+
+"One period of networkSeries."
+type NetworkPeriod {
+  from: Date!
+  to: Date!
+  "The networkSummary of the scope over this period."
+  summary: NetworkSummary!
+}
+
+extend type Query {
+  """
+  Actors counted per group of the groupBy fields' values (all actors in one group if
+  groupBy is empty), computed by the store. Groups come ordered by their keys, null first;
+  no group if nothing matches. At most 4 fields; more than 10,000 groups is refused
+  (BAD_USER_INPUT on groupBy).
+  """
+  actorsAggregate(search: String, filter: ActorFilter, groupBy: [ActorGroupField!]! = []): [ActorGroup!]!
+  """
+  Links counted per group, with their weights and dates, computed by the store; ordered and
+  bounded as actorsAggregate.
+  """
+  linksAggregate(filter: LinkFilter, groupBy: [LinkGroupField!]! = []): [LinkGroup!]!
+  """
+  networkSummary for each period of ` + "`" + `interval` + "`" + ` covering from..to (the scope's own window is
+  replaced by each period's), for charts over time. At most 50 periods (BAD_USER_INPUT on
+  ` + "`" + `to` + "`" + `): shorten from..to or use a longer interval.
+  """
+  networkSeries(scope: Scope, from: Date!, to: Date!, interval: Step = YEAR, consistency: Consistency): [NetworkPeriod!]!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/analytics.graphqls", Input: `"""
 A count that may exceed GraphQL's 32-bit Int (pairs of actors in a large network): a whole
 number, written as a JSON number, exact up to 2^53.
@@ -3871,6 +4103,8 @@ enum Step {
   ACADEMIC_YEAR
   "Calendar quarters starting 1 January, April, July and October; the first and last are clipped to from..to."
   QUARTER
+  "Calendar months; the first and last are clipped to from..to."
+  MONTH
 }
 
 "How a broker ranking changed from the first window to the last."
@@ -4968,6 +5202,16 @@ func (ec *executionContext) childFields_ActorEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ActorEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ActorGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_ActorGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_ActorGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActorGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_AllShortestPaths(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "count":
@@ -5486,6 +5730,28 @@ func (ec *executionContext) childFields_LinkEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type LinkEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LinkGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "keys":
+		return ec.fieldContext_LinkGroup_keys(ctx, field)
+	case "count":
+		return ec.fieldContext_LinkGroup_count(ctx, field)
+	case "weightSum":
+		return ec.fieldContext_LinkGroup_weightSum(ctx, field)
+	case "weightAvg":
+		return ec.fieldContext_LinkGroup_weightAvg(ctx, field)
+	case "weightMin":
+		return ec.fieldContext_LinkGroup_weightMin(ctx, field)
+	case "weightMax":
+		return ec.fieldContext_LinkGroup_weightMax(ctx, field)
+	case "first":
+		return ec.fieldContext_LinkGroup_first(ctx, field)
+	case "last":
+		return ec.fieldContext_LinkGroup_last(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_MetricPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -5558,6 +5824,18 @@ func (ec *executionContext) childFields_NetworkGraph(ctx context.Context, field 
 		return ec.fieldContext_NetworkGraph_scores(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NetworkGraph", field.Name)
+}
+
+func (ec *executionContext) childFields_NetworkPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_NetworkPeriod_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkPeriod_to(ctx, field)
+	case "summary":
+		return ec.fieldContext_NetworkPeriod_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_NetworkState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6786,6 +7064,36 @@ func (ec *executionContext) field_Query_actor_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_actorsAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ActorFilter, error) {
+			return ec.unmarshalOActorFilter2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.ActorGroupField, error) {
+			return ec.unmarshalNActorGroupField2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupFieldᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7416,6 +7724,28 @@ func (ec *executionContext) field_Query_knowledgePaths_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_linksAggregate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.LinkFilter, error) {
+			return ec.unmarshalOLinkFilter2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.LinkGroupField, error) {
+			return ec.unmarshalNLinkGroupField2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupFieldᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_links_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7533,6 +7863,52 @@ func (ec *executionContext) field_Query_networkGraph_args(ctx context.Context, r
 		return nil, err
 	}
 	args["groupBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_networkSeries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (graph.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (graph.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (*model.Step, error) {
+			return ec.unmarshalOStep2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStep(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg4
 	return args, nil
 }
 
@@ -8126,6 +8502,52 @@ func (ec *executionContext) fieldContext_ActorEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ActorGroup_keys(ctx context.Context, field graphql.CollectedField, obj *model.ActorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActorGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.ActorGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActorGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActorGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActorGroup", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AllShortestPaths_count(ctx context.Context, field graphql.CollectedField, obj *model.AllShortestPaths) (ret graphql.Marshaler) {
@@ -12531,6 +12953,190 @@ func (ec *executionContext) fieldContext_LinkEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _LinkGroup_keys(ctx context.Context, field graphql.CollectedField, obj *model.LinkGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkGroup_keys(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Keys, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*string) graphql.Marshaler {
+			return ec.marshalNString2ᚕᚖstring(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkGroup_keys(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _LinkGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.LinkGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LinkGroup_weightSum(ctx context.Context, field graphql.CollectedField, obj *model.LinkGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkGroup_weightSum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightSum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkGroup_weightSum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LinkGroup_weightAvg(ctx context.Context, field graphql.CollectedField, obj *model.LinkGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkGroup_weightAvg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightAvg, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkGroup_weightAvg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LinkGroup_weightMin(ctx context.Context, field graphql.CollectedField, obj *model.LinkGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkGroup_weightMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkGroup_weightMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LinkGroup_weightMax(ctx context.Context, field graphql.CollectedField, obj *model.LinkGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkGroup_weightMax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightMax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkGroup_weightMax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LinkGroup_first(ctx context.Context, field graphql.CollectedField, obj *model.LinkGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkGroup_first(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.First, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkGroup_first(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkGroup", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LinkGroup_last(ctx context.Context, field graphql.CollectedField, obj *model.LinkGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkGroup_last(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Last, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkGroup_last(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LinkGroup", field, false, false, "Date")
+}
+
 func (ec *executionContext) _MetricPoint_from(ctx context.Context, field graphql.CollectedField, obj *model.MetricPoint) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14287,6 +14893,84 @@ func (ec *executionContext) fieldContext_NetworkGraph_scores(_ context.Context, 
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ScoreColumn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkPeriod_from(ctx context.Context, field graphql.CollectedField, obj *insight.SeriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPeriod_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkPeriod().From(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPeriod_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkPeriod", field, true, true, "Date")
+}
+
+func (ec *executionContext) _NetworkPeriod_to(ctx context.Context, field graphql.CollectedField, obj *insight.SeriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPeriod_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkPeriod().To(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPeriod_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkPeriod", field, true, true, "Date")
+}
+
+func (ec *executionContext) _NetworkPeriod_summary(ctx context.Context, field graphql.CollectedField, obj *insight.SeriesPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkPeriod_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.NetworkPeriod().Summary(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *insight.Summary) graphql.Marshaler {
+			return ec.marshalNNetworkSummary2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkPeriod_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkPeriod",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkSummary(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17358,6 +18042,138 @@ func (ec *executionContext) fieldContext_Query_apiKeys(_ context.Context, field 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ApiKey(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_actorsAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_actorsAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActorsAggregate(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.ActorFilter), fc.Args["groupBy"].([]model.ActorGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorGroup) graphql.Marshaler {
+			return ec.marshalNActorGroup2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_actorsAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActorGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_actorsAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_linksAggregate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_linksAggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LinksAggregate(ctx, fc.Args["filter"].(*model.LinkFilter), fc.Args["groupBy"].([]model.LinkGroupField))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkGroup) graphql.Marshaler {
+			return ec.marshalNLinkGroup2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_linksAggregate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_linksAggregate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_networkSeries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networkSeries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworkSeries(ctx, fc.Args["scope"].(*model.Scope), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["interval"].(*model.Step), fc.Args["consistency"].(*model.Consistency))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*insight.SeriesPoint) graphql.Marshaler {
+			return ec.marshalNNetworkPeriod2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐSeriesPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networkSeries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkPeriod(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networkSeries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -22034,6 +22850,44 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var actorGroupImplementors = []string{"ActorGroup"}
+
+func (ec *executionContext) _ActorGroup(ctx context.Context, sel ast.SelectionSet, obj *model.ActorGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActorGroup")
+		case "keys":
+			out.Values[i] = ec._ActorGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ActorGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var allShortestPathsImplementors = []string{"AllShortestPaths"}
 
 func (ec *executionContext) _AllShortestPaths(ctx context.Context, sel ast.SelectionSet, obj *model.AllShortestPaths) graphql.Marshaler {
@@ -23762,6 +24616,74 @@ func (ec *executionContext) _LinkEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var linkGroupImplementors = []string{"LinkGroup"}
+
+func (ec *executionContext) _LinkGroup(ctx context.Context, sel ast.SelectionSet, obj *model.LinkGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkGroup")
+		case "keys":
+			out.Values[i] = ec._LinkGroup_keys(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._LinkGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightSum":
+			out.Values[i] = ec._LinkGroup_weightSum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightAvg":
+			out.Values[i] = ec._LinkGroup_weightAvg(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightMin":
+			out.Values[i] = ec._LinkGroup_weightMin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weightMax":
+			out.Values[i] = ec._LinkGroup_weightMax(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "first":
+			out.Values[i] = ec._LinkGroup_first(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "last":
+			out.Values[i] = ec._LinkGroup_last(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var metricPointImplementors = []string{"MetricPoint"}
 
 func (ec *executionContext) _MetricPoint(ctx context.Context, sel ast.SelectionSet, obj *model.MetricPoint) graphql.Marshaler {
@@ -24166,6 +25088,52 @@ func (ec *executionContext) _NetworkGraph(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var networkPeriodImplementors = []string{"NetworkPeriod"}
+
+func (ec *executionContext) _NetworkPeriod(ctx context.Context, sel ast.SelectionSet, obj *insight.SeriesPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkPeriod")
+		case "from":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkPeriod_from(ctx, field, obj)
+				})
+		case "to":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkPeriod_to(ctx, field, obj)
+				})
+		case "summary":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._NetworkPeriod_summary(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -25160,6 +26128,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_apiKeys(ctx, field)
+				})
+		case "actorsAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_actorsAggregate(ctx, field)
+				})
+		case "linksAggregate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_linksAggregate(ctx, field)
+				})
+		case "networkSeries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_networkSeries(ctx, field)
 				})
 		case "communities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -26244,6 +27230,70 @@ func (ec *executionContext) marshalNActorEdge2ᚖgithubᚗcomᚋpartnergraphᚋp
 	return ec._ActorEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActorGroup2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorGroup2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActorGroup2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroup(ctx context.Context, sel ast.SelectionSet, v *model.ActorGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActorGroup!")
+		return graphql.Null
+	}
+	return ec._ActorGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActorGroupField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupField(ctx context.Context, v any) (model.ActorGroupField, error) {
+	var res model.ActorGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActorGroupField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupField(ctx context.Context, sel ast.SelectionSet, v model.ActorGroupField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActorGroupField2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupFieldᚄ(ctx context.Context, v any) ([]model.ActorGroupField, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ActorGroupField, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActorGroupField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupField(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNActorGroupField2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ActorGroupField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActorGroupField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNActorKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKind(ctx context.Context, v any) (model.ActorKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := model.ActorKind(tmp)
@@ -26768,6 +27818,24 @@ func (ec *executionContext) marshalNDate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpar
 	return ret
 }
 
+func (ec *executionContext) unmarshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, v any) (*graph.Date, error) {
+	res, err := model.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, sel ast.SelectionSet, v *graph.Date) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Date!")
+		return graphql.Null
+	}
+	_ = sel
+	res := model.MarshalDate(*v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNEgoCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*insight.CommunityCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -27172,6 +28240,70 @@ func (ec *executionContext) marshalNLinkEdge2ᚖgithubᚗcomᚋpartnergraphᚋpa
 	return ec._LinkEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNLinkGroup2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LinkGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkGroup2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLinkGroup2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroup(ctx context.Context, sel ast.SelectionSet, v *model.LinkGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LinkGroup!")
+		return graphql.Null
+	}
+	return ec._LinkGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLinkGroupField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupField(ctx context.Context, v any) (model.LinkGroupField, error) {
+	var res model.LinkGroupField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLinkGroupField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupField(ctx context.Context, sel ast.SelectionSet, v model.LinkGroupField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLinkGroupField2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupFieldᚄ(ctx context.Context, v any) ([]model.LinkGroupField, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.LinkGroupField, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLinkGroupField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupField(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNLinkGroupField2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupFieldᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LinkGroupField) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLinkGroupField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupField(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNLinkType2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkType(ctx context.Context, v any) (graph.LinkType, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.LinkType(tmp)
@@ -27265,6 +28397,30 @@ func (ec *executionContext) marshalNNetworkGraph2ᚖgithubᚗcomᚋpartnergraph�
 		return graphql.Null
 	}
 	return ec._NetworkGraph(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkPeriod2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐSeriesPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*insight.SeriesPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNetworkPeriod2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐSeriesPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNetworkPeriod2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐSeriesPoint(ctx context.Context, sel ast.SelectionSet, v *insight.SeriesPoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkPeriod!")
+		return graphql.Null
+	}
+	return ec._NetworkPeriod(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNetworkState2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNetworkState(ctx context.Context, sel ast.SelectionSet, v *model.NetworkState) graphql.Marshaler {

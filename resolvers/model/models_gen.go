@@ -43,6 +43,13 @@ type ActorFilter struct {
 	ParentID graphql.Omittable[*string]         `json:"parentId,omitempty"`
 }
 
+// One group of actorsAggregate.
+type ActorGroup struct {
+	// The group's value of each groupBy field, in groupBy's order; null where the actors have none.
+	Keys  []*string `json:"keys"`
+	Count int32     `json:"count"`
+}
+
 type AllShortestPaths struct {
 	// The number of distinct shortest paths.
 	Count float64 `json:"count"`
@@ -366,6 +373,21 @@ type LinkFilter struct {
 	ActiveFrom graphql.Omittable[*graph.Date] `json:"activeFrom,omitempty"`
 	// Links active on or before this day.
 	ActiveTo graphql.Omittable[*graph.Date] `json:"activeTo,omitempty"`
+}
+
+// One group of linksAggregate.
+type LinkGroup struct {
+	// The group's value of each groupBy field, in groupBy's order; null where the links have none.
+	Keys      []*string `json:"keys"`
+	Count     int32     `json:"count"`
+	WeightSum float64   `json:"weightSum"`
+	WeightAvg float64   `json:"weightAvg"`
+	WeightMin float64   `json:"weightMin"`
+	WeightMax float64   `json:"weightMax"`
+	// The earliest `from` date of the group's links; null if none has one.
+	First *graph.Date `json:"first,omitempty"`
+	// The latest date known of any of the group's links (its `to`, else its `from`); null if none.
+	Last *graph.Date `json:"last,omitempty"`
 }
 
 type MetricPoint struct {
@@ -740,6 +762,70 @@ func (e AccessRole) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A property actorsAggregate can group by.
+type ActorGroupField string
+
+const (
+	ActorGroupFieldKind ActorGroupField = "KIND"
+	// An organisation's type; people have none.
+	ActorGroupFieldType   ActorGroupField = "TYPE"
+	ActorGroupFieldSector ActorGroupField = "SECTOR"
+	ActorGroupFieldRegion ActorGroupField = "REGION"
+	// The parent organisation's ID.
+	ActorGroupFieldParent ActorGroupField = "PARENT"
+)
+
+var AllActorGroupField = []ActorGroupField{
+	ActorGroupFieldKind,
+	ActorGroupFieldType,
+	ActorGroupFieldSector,
+	ActorGroupFieldRegion,
+	ActorGroupFieldParent,
+}
+
+func (e ActorGroupField) IsValid() bool {
+	switch e {
+	case ActorGroupFieldKind, ActorGroupFieldType, ActorGroupFieldSector, ActorGroupFieldRegion, ActorGroupFieldParent:
+		return true
+	}
+	return false
+}
+
+func (e ActorGroupField) String() string {
+	return string(e)
+}
+
+func (e *ActorGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActorGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActorGroupField", str)
+	}
+	return nil
+}
+
+func (e ActorGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActorGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActorGroupField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How a whole-network result was computed.
 type AnalyticsMethod string
 
@@ -1103,6 +1189,82 @@ func (e GroupBy) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A property linksAggregate can group by. YEAR, QUARTER and MONTH are those of the link's
+// `from` date: links without one are grouped under null.
+type LinkGroupField string
+
+const (
+	LinkGroupFieldType LinkGroupField = "TYPE"
+	// The programme's ID.
+	LinkGroupFieldProgramme LinkGroupField = "PROGRAMME"
+	// The broker's ID.
+	LinkGroupFieldBroker LinkGroupField = "BROKER"
+	// As 2021.
+	LinkGroupFieldYear LinkGroupField = "YEAR"
+	// As 2021-Q3.
+	LinkGroupFieldQuarter LinkGroupField = "QUARTER"
+	// As 2021-07.
+	LinkGroupFieldMonth LinkGroupField = "MONTH"
+	// The source actor's sector.
+	LinkGroupFieldSourceSector LinkGroupField = "SOURCE_SECTOR"
+	// The target actor's sector.
+	LinkGroupFieldTargetSector LinkGroupField = "TARGET_SECTOR"
+)
+
+var AllLinkGroupField = []LinkGroupField{
+	LinkGroupFieldType,
+	LinkGroupFieldProgramme,
+	LinkGroupFieldBroker,
+	LinkGroupFieldYear,
+	LinkGroupFieldQuarter,
+	LinkGroupFieldMonth,
+	LinkGroupFieldSourceSector,
+	LinkGroupFieldTargetSector,
+}
+
+func (e LinkGroupField) IsValid() bool {
+	switch e {
+	case LinkGroupFieldType, LinkGroupFieldProgramme, LinkGroupFieldBroker, LinkGroupFieldYear, LinkGroupFieldQuarter, LinkGroupFieldMonth, LinkGroupFieldSourceSector, LinkGroupFieldTargetSector:
+		return true
+	}
+	return false
+}
+
+func (e LinkGroupField) String() string {
+	return string(e)
+}
+
+func (e *LinkGroupField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LinkGroupField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LinkGroupField", str)
+	}
+	return nil
+}
+
+func (e LinkGroupField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LinkGroupField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LinkGroupField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Brokerage and centrality measures. Definitions follow networkx and R's sna; see docs in graph/analysis.
 type Metric string
 
@@ -1380,17 +1542,20 @@ const (
 	StepAcademicYear Step = "ACADEMIC_YEAR"
 	// Calendar quarters starting 1 January, April, July and October; the first and last are clipped to from..to.
 	StepQuarter Step = "QUARTER"
+	// Calendar months; the first and last are clipped to from..to.
+	StepMonth Step = "MONTH"
 )
 
 var AllStep = []Step{
 	StepYear,
 	StepAcademicYear,
 	StepQuarter,
+	StepMonth,
 }
 
 func (e Step) IsValid() bool {
 	switch e {
-	case StepYear, StepAcademicYear, StepQuarter:
+	case StepYear, StepAcademicYear, StepQuarter, StepMonth:
 		return true
 	}
 	return false
