@@ -26,7 +26,7 @@ func TestSeries(t *testing.T) {
 	if _, err := graph.Apply(context.Background(), st, &graph.Batch{Actors: as, Links: ls}); err != nil {
 		t.Fatal(err)
 	}
-	b := newEngine(st, BackgroundOptions{})
+	b := newEngine(t, st, BackgroundOptions{})
 	from, to := graph.MustDate("2020-01-01"), graph.MustDate("2020-12-31")
 	got, err := b.Series(context.Background(), from, to, Quarter, graph.Scope{}, Fresh)
 	if err != nil {
