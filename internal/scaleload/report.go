@@ -22,7 +22,7 @@ type Report struct {
 	// Visibility: how long after a link's creation was acknowledged the next
 	// network summary counted it.
 	Visibility probeResult
-	Memory     memory
+	Process    process
 	Server     serverFigures
 }
 
@@ -155,7 +155,7 @@ func (r *Report) Print(w io.Writer) {
 	for _, l := range r.Lost[:min(len(r.Lost), 10)] {
 		fmt.Fprintf(w, "  lost: %s\n", l)
 	}
-	fmt.Fprintf(w, "memory: %s\n", r.Memory)
+	fmt.Fprintf(w, "process: %s\n", r.Process)
 	r.Server.print(w)
 	for _, e := range r.Errors[:min(len(r.Errors), 10)] {
 		fmt.Fprintf(w, "  error: %.240s\n", e)

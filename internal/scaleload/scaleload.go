@@ -200,7 +200,7 @@ func (w *workload) drive(ctx context.Context) *Report {
 	}
 	w.ledger = map[string]*entry{}
 	rec := newRecorder()
-	mem := w.sampleMemory(ctx)
+	proc := w.sampleProcess(ctx)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for c := range w.cfg.Clients {
@@ -217,7 +217,7 @@ func (w *workload) drive(ctx context.Context) *Report {
 	pwg.Wait()
 	rep := rec.report(time.Since(start))
 	rep.Visibility = probes
-	rep.Memory = mem()
+	rep.Process = proc()
 	return rep
 }
 

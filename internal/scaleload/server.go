@@ -2,6 +2,7 @@ package scaleload
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
@@ -15,44 +16,69 @@ import (
 	"time"
 )
 
-// memory is the server's resident memory during the run.
-type memory struct {
+// process is the server process's memory and CPU during the run.
+type process struct {
 	sampled   bool
-	Peak, End int64 // bytes
+	Peak, End int64         // resident bytes
+	CPU       time.Duration // user and system time
+	Wall      time.Duration
 }
 
-func (m memory) String() string {
-	if !m.sampled {
-		return "RSS not sampled (no server process given)"
+func (p process) String() string {
+	if !p.sampled {
+		return "not sampled (no server process given)"
 	}
-	return fmt.Sprintf("serve RSS peak %.0f MiB, at the end %.0f MiB", float64(m.Peak)/(1<<20), float64(m.End)/(1<<20))
+	return fmt.Sprintf("serve RSS peak %.0f MiB, at the end %.0f MiB; serve CPU %.1f s in %.1f s (%.2f cores; the rest of the machine's 2 cores went elsewhere)",
+		float64(p.Peak)/(1<<20), float64(p.End)/(1<<20), p.CPU.Seconds(), p.Wall.Seconds(), p.CPU.Seconds()/p.Wall.Seconds())
 }
 
-// sampleMemory samples the RSS of cfg.PID every half second until ctx ends;
-// the function it returns stops the sampling and gives the figures.
-func (w *workload) sampleMemory(ctx context.Context) func() memory {
+// sampleProcess samples the RSS of cfg.PID every half second until ctx
+// ends, and its CPU time at the start and the end; the function it returns
+// stops the sampling and gives the figures.
+func (w *workload) sampleProcess(ctx context.Context) func() process {
 	if w.cfg.PID <= 0 {
-		return func() memory { return memory{} }
+		return func() process { return process{} }
 	}
-	done := make(chan memory)
+	done := make(chan process)
 	ctx, cancel := context.WithCancel(ctx)
+	start, cpu0 := time.Now(), cpuTime(w.cfg.PID)
 	go func() {
-		m := memory{sampled: true}
+		p := process{sampled: true}
 		t := time.NewTicker(500 * time.Millisecond)
 		defer t.Stop()
 		for {
 			if rss, err := residentBytes(w.cfg.PID); err == nil {
-				m.Peak, m.End = max(m.Peak, rss), rss
+				p.Peak, p.End = max(p.Peak, rss), rss
 			}
 			select {
 			case <-ctx.Done():
-				done <- m
+				p.CPU, p.Wall = cpuTime(w.cfg.PID)-cpu0, time.Since(start)
+				done <- p
 				return
 			case <-t.C:
 			}
 		}
 	}()
-	return func() memory { cancel(); return <-done }
+	return func() process { cancel(); return <-done }
+}
+
+// cpuTime reads a process's user and system time from /proc (Linux, whose
+// clock tick for these fields is 1/100 s on every architecture Go runs on).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces): state is the
+	// first, utime the 12th, stime the 13th.
+	i := bytes.LastIndexByte(b, ')')
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
 }
 
 // residentBytes reads VmRSS from /proc (Linux).

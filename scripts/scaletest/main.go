@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"time"
 
 	"github.com/partnergraph/partnergraph/internal/partnernet"
@@ -81,10 +82,22 @@ func load(ctx context.Context, args []string) error {
 	if cfg.URL == "" {
 		return fmt.Errorf("load: --url is required")
 	}
+	before := loadAverage()
 	rep, err := scaleload.Run(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	rep.Print(os.Stdout)
+	fmt.Printf("machine load average (1, 5, 15 min): %s before, %s after\n", before, loadAverage())
 	return nil
+}
+
+// loadAverage is the machine's, from /proc (Linux): on a shared machine
+// it says how much of the CPU the run could have had.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
