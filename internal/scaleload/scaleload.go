@@ -35,7 +35,8 @@ type Config struct {
 	PID       int           // the server's process, to sample its resident memory (0: not sampled)
 	MaxActors int           // actors read at the start to draw requests from (default 200,000)
 	Probe     time.Duration // interval between write-visibility probes (0: no probes)
-	// WriteShare is the share of requests that write, in percent (default 10).
+	// WriteShare is the share of requests that write, in percent; with 0
+	// and no Probe nothing is written, a baseline for the cost of writes.
 	WriteShare int
 }
 
@@ -50,8 +51,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.MaxActors <= 0 {
 		cfg.MaxActors = 200_000
 	}
-	if cfg.WriteShare <= 0 || cfg.WriteShare > 100 {
-		cfg.WriteShare = 10
+	if cfg.WriteShare < 0 || cfg.WriteShare > 100 {
+		return nil, fmt.Errorf("scaleload: write share: %d%%, want 0 to 100", cfg.WriteShare)
 	}
 	w := &workload{cfg: cfg, run: strconv.FormatInt(time.Now().UnixNano(), 36),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConns: cfg.Clients + 8, MaxIdleConnsPerHost: cfg.Clients + 8}}}
@@ -254,8 +255,8 @@ func (w *workload) pair(rng *rand.Rand) (a, b actorRef) {
 	return a, b
 }
 
-// one sends one request drawn from the mix: 10% writes (by default), and of
-// the rest, half reads, a fifth shortest paths, a tenth k shortest paths,
+// one sends one request drawn from the mix: WriteShare% writes, and of the
+// rest, half reads, a fifth shortest paths, a tenth k shortest paths,
 // a fifth analytics.
 func (w *workload) one(ctx context.Context, rng *rand.Rand, own *owned) (string, error) {
 	if rng.IntN(100) < w.cfg.WriteShare {

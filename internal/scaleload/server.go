@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,8 +29,8 @@ func (p process) String() string {
 	if !p.sampled {
 		return "not sampled (no server process given)"
 	}
-	return fmt.Sprintf("serve RSS peak %.0f MiB, at the end %.0f MiB; serve CPU %.1f s in %.1f s (%.2f cores; the rest of the machine's 2 cores went elsewhere)",
-		float64(p.Peak)/(1<<20), float64(p.End)/(1<<20), p.CPU.Seconds(), p.Wall.Seconds(), p.CPU.Seconds()/p.Wall.Seconds())
+	return fmt.Sprintf("serve RSS peak %.0f MiB, at the end %.0f MiB; serve CPU %.1f s in %.1f s (%.2f of the machine's %d cores)",
+		float64(p.Peak)/(1<<20), float64(p.End)/(1<<20), p.CPU.Seconds(), p.Wall.Seconds(), p.CPU.Seconds()/p.Wall.Seconds(), runtime.NumCPU())
 }
 
 // sampleProcess samples the RSS of cfg.PID every half second until ctx
