@@ -157,6 +157,11 @@ func (r *Report) Print(w io.Writer) {
 		fmt.Fprintf(w, "  lost: %s\n", l)
 	}
 	fmt.Fprintf(w, "process: %s\n", r.Process)
+	if r.Process.sampled && r.total() > 0 {
+		// What a request costs, whatever else the machine runs: the figure
+		// to compare between runs on a shared machine.
+		fmt.Fprintf(w, "serve CPU per request: %.1f ms\n", float64(r.Process.CPU.Microseconds())/1000/float64(r.total()))
+	}
 	r.Server.print(w)
 	for _, e := range r.Errors[:min(len(r.Errors), 10)] {
 		fmt.Fprintf(w, "  error: %.240s\n", e)
