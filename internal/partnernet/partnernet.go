@@ -78,13 +78,16 @@ var regions = []struct {
 	{"North East", 7}, {"Scotland", 5}, {"Wales", 4}, {"Northern Ireland", 3},
 }
 
-// orgKinds are the organisation types drawn for organisations that are not
-// universities, departments or trusts, with their shares in percent.
-var orgKinds = []struct {
+// orgKind is an organisation type with its sector and its share, in
+// percent, of the organisations that are not universities, departments or
+// trusts.
+type orgKind struct {
 	typ    graph.OrgType
 	sector string
 	share  int
-}{
+}
+
+var orgKinds = []orgKind{
 	{graph.OrgSchool, "Education", 44},
 	{graph.OrgCollege, "Education", 5},
 	{graph.OrgLocalAuthority, "Public", 4},
@@ -239,19 +242,15 @@ func (g *generator) writeOrganisations(out *docOut, n int) {
 	}
 }
 
-func (g *generator) orgKind() (k struct {
-	typ    graph.OrgType
-	sector string
-	share  int
-}) {
+func (g *generator) orgKind() orgKind {
 	n := g.rng.IntN(100)
-	for _, k = range orgKinds {
+	for _, k := range orgKinds {
 		if n < k.share {
 			return k
 		}
 		n -= k.share
 	}
-	return k
+	return orgKinds[len(orgKinds)-1]
 }
 
 // writePeople writes the people; each is affiliated with one organisation

@@ -22,14 +22,14 @@ func (w *workload) write(ctx context.Context, rng *rand.Rand, own *owned) (strin
 		return "write:createLink", err
 	case p < 7:
 		id := own.links[rng.IntN(len(own.links))]
-		weight := strconv.FormatFloat(1+float64(own.seq%50)/10, 'f', -1, 64)
-		return "write:updateLink", w.update(ctx, id, weight, `mutation Weight($id: ID!, $v: Float!) {
-			updateLink(input: {id: $id, weight: $v}) { id } }`, 0)
+		weight := 1 + float64(own.seq%50)/10
+		return "write:updateLink", w.update(ctx, id, "weight", strconv.FormatFloat(weight, 'f', -1, 64), weight,
+			`mutation Weight($id: ID!, $v: Float!) { updateLink(input: {id: $id, weight: $v}) { id } }`)
 	default:
 		id := own.people[rng.IntN(len(own.people))]
 		desc := fmt.Sprintf("scale-test %s c%d n%d", w.run, own.client, own.seq)
-		return "write:updatePerson", w.update(ctx, id, desc, `mutation Describe($id: ID!, $v: String) {
-			updatePerson(input: {id: $id, description: $v}) { id } }`, 1)
+		return "write:updatePerson", w.update(ctx, id, "description", desc, desc,
+			`mutation Describe($id: ID!, $v: String) { updatePerson(input: {id: $id, description: $v}) { id } }`)
 	}
 }
 
@@ -61,19 +61,15 @@ func (w *workload) createLink(ctx context.Context, own *owned, a, b string) (str
 	return got.CreateLink.ID, nil
 }
 
-// update sets one field of an entity this client created to value and
-// records the outcome: acknowledged, or pending (it may or may not apply).
-func (w *workload) update(ctx context.Context, id, value, mutation string, field int) error {
-	vars := map[string]any{"id": id, "v": value}
-	if field == 0 {
-		f, _ := strconv.ParseFloat(value, 64)
-		vars["v"] = f
-	}
-	err := w.do(ctx, mutation, vars, nil)
+// update sets field of an entity this client created to v (value as verify
+// reads it back) and records the outcome: acknowledged, or pending (it may
+// or may not have applied).
+func (w *workload) update(ctx context.Context, id, field, value string, v any, mutation string) error {
+	err := w.do(ctx, mutation, map[string]any{"id": id, "v": v}, nil)
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	e := w.ledger[id]
-	e.field = [...]string{"weight", "description"}[field]
+	e.field = field
 	if err != nil {
 		e.pending = append(e.pending, value)
 		return err
