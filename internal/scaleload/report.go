@@ -23,6 +23,7 @@ type Report struct {
 	// network summary counted it.
 	Visibility probeResult
 	Process    process
+	Results    resultCounts // the analytics answers' results: stale or not, method, versions
 	Server     serverFigures
 }
 
@@ -151,6 +152,7 @@ func (r *Report) Print(w io.Writer) {
 			}
 		}
 	}
+	fmt.Fprintf(w, "analytics answers (consistency LATEST): %s\n", r.Results)
 	fmt.Fprintf(w, "write visibility: %s\n", r.Visibility)
 	fmt.Fprintf(w, "writes: %d mutations acknowledged on %d entities, every entity read back: %d lost\n", r.Acked, r.Entities, len(r.Lost))
 	for _, l := range r.Lost[:min(len(r.Lost), 10)] {
@@ -190,4 +192,36 @@ func (r *Report) total() int {
 func printStats(w io.Writer, s Stats, indent string) {
 	ms := func(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 	fmt.Fprintf(w, "%-22s %8d %8.1f %10s %10s %10s %7d\n", indent+s.Name, s.Count, s.PerSecond, ms(s.P50), ms(s.P99), ms(s.Max), s.Errors)
+}
+
+// resultCounts sums what analytics answers said of their results.
+type resultCounts struct {
+	answers, stale int
+	methods        map[string]int
+	versions       map[string]bool
+}
+
+func (c *resultCounts) add(r answerResult) {
+	if c.methods == nil {
+		c.methods, c.versions = map[string]int{}, map[string]bool{}
+	}
+	c.answers++
+	if r.Stale {
+		c.stale++
+	}
+	c.methods[r.Method]++
+	c.versions[r.Version.String()] = true
+}
+
+func (c resultCounts) String() string {
+	if c.answers == 0 {
+		return "none"
+	}
+	var ms []string
+	for m, n := range c.methods {
+		ms = append(ms, fmt.Sprintf("%s %d", cmp.Or(m, "no method"), n))
+	}
+	slices.Sort(ms)
+	return fmt.Sprintf("%d, %d of them stale, from %d store versions; methods: %s",
+		c.answers, c.stale, len(c.versions), strings.Join(ms, ", "))
 }

@@ -69,6 +69,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep.Server = figures(before, after)
+	rep.Results = w.results
 	rep.Entities, rep.Lost, err = w.verify(ctx)
 	rep.Acked = w.acks
 	return rep, err
@@ -83,10 +84,11 @@ type workload struct {
 	actors []actorRef
 	words  []string // four-letter starts of name words, for searches
 
-	mu     sync.Mutex
-	ledger map[string]*entry // by ID: what each acknowledged write left
-	sent   int               // requests started, against cfg.Requests
-	acks   int               // mutations acknowledged
+	mu      sync.Mutex
+	ledger  map[string]*entry // by ID: what each acknowledged write left
+	sent    int               // requests started, against cfg.Requests
+	acks    int               // mutations acknowledged
+	results resultCounts      // what the analytics answers were read from
 }
 
 type actorRef struct {
@@ -284,10 +286,34 @@ func (w *workload) one(ctx context.Context, rng *rand.Rand, own *owned) (string,
 		return "kpaths", w.do(ctx, `query Paths($a: ID!, $b: ID!) { knowledgePaths(from: $a, to: $b, k: 5) { hops actors { name } steps { link { type } } } }`,
 			map[string]any{"a": a.ID, "b": b.ID}, nil)
 	case p < 90:
-		return "analytics:brokers", w.do(ctx, `query Brokers { brokers(first: 5) { rank score actor { name } } }`, nil, nil)
+		var got struct{ BrokerRanking struct{ Result answerResult } }
+		err := w.do(ctx, `query Brokers { brokerRanking(first: 5, consistency: LATEST) {
+			result { version stale method } brokers { rank score actor { name } } } }`, nil, &got)
+		return "analytics:brokers", w.answered(err, got.BrokerRanking.Result)
 	default:
-		return "analytics:summary", w.do(ctx, `query Summary { networkSummary { actors links density components largestComponent } }`, nil, nil)
+		var got struct{ NetworkSummary struct{ Result answerResult } }
+		err := w.do(ctx, `query Summary { networkSummary(consistency: LATEST) { actors links density components largestComponent
+			result { version stale method } } }`, nil, &got)
+		return "analytics:summary", w.answered(err, got.NetworkSummary.Result)
 	}
+}
+
+// answerResult is what an analytics answer says of the result it was read
+// from (AnalyticsResult).
+type answerResult struct {
+	Version json.Number
+	Stale   bool
+	Method  string
+}
+
+// answered counts an analytics answer by freshness and method.
+func (w *workload) answered(err error, r answerResult) error {
+	if err == nil {
+		w.mu.Lock()
+		w.results.add(r)
+		w.mu.Unlock()
+	}
+	return err
 }
 
 var linkTypes = []string{"AFFILIATION", "MEMBERSHIP", "PARTNERSHIP", "COLLABORATION", "KNOWLEDGE_EXCHANGE", "GOVERNANCE", "FUNDING"}
