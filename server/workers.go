@@ -44,10 +44,22 @@ func newWorkPool(w WorkLimits) *workPool {
 	return &workPool{running: make(chan struct{}, w.Workers), admitted: make(chan struct{}, w.Workers+w.Queue)}
 }
 
+// engineFields are analytics fields the background engine answers
+// (graph/insight/background.go): it bounds its own computations, and a
+// field waiting for one uses no CPU, so holding a worker meanwhile would
+// only make path searches queue behind a dashboard's rankings.
+var engineFields = map[fieldKey]bool{
+	{"Query", "brokers"}: true, {"Query", "brokerageRoles"}: true, {"Query", "structuralHoles"}: true,
+	{"Query", "networkSummary"}: true, {"NetworkSummary", "topBrokers"}: true,
+}
+
 // around is a gqlgen field middleware.
 func (p *workPool) around(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil || !analyticsFields[fieldKey{fc.Object, fc.Field.Name}] {
+	if fc == nil || fc.Field.Field == nil {
+		return next(ctx)
+	}
+	if k := (fieldKey{fc.Object, fc.Field.Name}); !analyticsFields[k] || engineFields[k] {
 		return next(ctx)
 	}
 	select {

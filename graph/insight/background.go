@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,6 +76,11 @@ type BackgroundOptions struct {
 	// and before it computes; tests block in it to decide when a
 	// computation proceeds. An error fails the computation.
 	Hook func(ctx context.Context, version int64) error
+	// Workers bounds the computations running at once (0: GOMAXPROCS);
+	// each uses every core, so more would only share them. The others
+	// wait their turn, and queries meanwhile get the newest finished
+	// result or wait as they asked.
+	Workers int
 }
 
 // Defaults of BackgroundOptions. The budget is generous: a computation
@@ -117,6 +123,7 @@ type Background struct {
 	ctx     context.Context
 	stop    context.CancelFunc
 	running sync.WaitGroup
+	slots   chan struct{} // one per computation allowed to run (Workers)
 
 	mu     sync.Mutex
 	jobs   map[any]*list.Element // job key → element of lru (*job)
@@ -147,8 +154,12 @@ func NewBackground(snaps Snapshots, versions Versions, opt BackgroundOptions) *B
 	if opt.Delta <= 0 || opt.Delta >= 1 {
 		opt.Delta = DefaultDelta
 	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
 	ctx, stop := context.WithCancel(context.Background())
-	return &Background{snaps: snaps, versions: versions, opt: opt, jobs: map[any]*list.Element{}, ctx: ctx, stop: stop}
+	return &Background{snaps: snaps, versions: versions, opt: opt, jobs: map[any]*list.Element{}, ctx: ctx, stop: stop,
+		slots: make(chan struct{}, opt.Workers)}
 }
 
 // ErrClosed is what a query gets from a closed engine.
@@ -301,6 +312,12 @@ func (b *Background) run(j *job) {
 // compute takes the snapshot and computes j on it, a panic becoming an
 // error: it runs on its own goroutine, where a panic would stop the server.
 func (b *Background) compute(ctx context.Context, j *job) (f *finished, err error) {
+	select {
+	case b.slots <- struct{}{}:
+		defer func() { <-b.slots }()
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			f, err = nil, fmt.Errorf("insight: background computation panicked: %v", p)
