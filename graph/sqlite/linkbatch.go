@@ -8,10 +8,12 @@ import (
 	"github.com/partnergraph/partnergraph/graph"
 )
 
-// A stream writes links linkBatchSize at a time, in one INSERT … ON
-// CONFLICT DO NOTHING RETURNING id, rather than a statement each: the
-// cost of a statement (binding, cursors, database/sql) is most of a small
-// row's. The links of a batch are then settled in stream order: created
+// A stream writes links linkBatchSize at a time, in one INSERT OR IGNORE …
+// RETURNING id, rather than a statement each, to save the cost of a
+// statement (cursors, database/sql, the driver) per row. OR IGNORE, not ON
+// CONFLICT DO NOTHING: no row can then abort the statement (Validate
+// rules out the NULLs OR IGNORE would also skip, and foreign keys are off),
+// so SQLite keeps no statement journal of the pages it changes. The links of a batch are then settled in stream order: created
 // if the INSERT returned their ID, otherwise compared with the link stored
 // under their key, as one at a time would. A stream only reads links when
 // it writes links, so other items need not wait for a batch; but their
