@@ -145,12 +145,13 @@ func TestMigrateSchema4(t *testing.T) {
 	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&version); err != nil || version != 5 {
 		t.Errorf("schema after the upgrade = %d, %v; want 5", version, err)
 	}
-	for q, index := range map[string]string{
-		`SELECT id FROM actors WHERE parent_id IN (SELECT value FROM json_each('["x"]'))`: "actors_parent",
-		`SELECT id FROM actors WHERE parent_id = 'x'`:                                     "actors_parent",
-		`SELECT id FROM links WHERE programme_id = 'x'`:                                   "links_programme",
-		`SELECT id FROM links WHERE brokered_by_id = 'x'`:                                 "links_broker",
+	for _, c := range []struct{ query, index string }{
+		{`SELECT id FROM actors WHERE parent_id IN (SELECT value FROM json_each('["x"]'))`, "actors_parent"},
+		{`SELECT id FROM actors WHERE parent_id = 'x'`, "actors_parent"},
+		{`SELECT id FROM links WHERE programme_id = 'x'`, "links_programme"},
+		{`SELECT id FROM links WHERE brokered_by_id = 'x'`, "links_broker"},
 	} {
+		q, index := c.query, c.index
 		var plan []string
 		rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q)
 		if err != nil {
