@@ -17,23 +17,25 @@ import (
 // and counts everything, then rolls back.
 func (s *Store) ApplyStream(ctx context.Context, items iter.Seq2[graph.Item, error], dryRun bool) (*graph.ApplyResult, error) {
 	var res graph.ApplyResult
-	err := s.writeTx(ctx, func(tx *sql.Tx, log *graph.ChangeLog) (bool, error) {
-		// Statements run without ctx: with a context that can end, the
-		// driver watches it from a goroutine per statement, which costs
-		// most of a bulk load's time. The stream checks ctx itself every
-		// thousand items.
-		sa, err := newStreamApplier(context.WithoutCancel(ctx), tx)
-		if err != nil {
-			return false, err
-		}
-		sa.log = log
-		defer sa.close()
-		err = sa.run(ctx, items)
-		res = sa.res
-		if err == nil && dryRun {
-			err = errDryRun // roll back
-		}
-		return res.Created+res.Updated > 0, err
+	err := s.withoutForeignKeys(ctx, func(w beginner) error {
+		return writeTxOn(ctx, w, s.keep, func(tx *sql.Tx, log *graph.ChangeLog) (bool, error) {
+			// Statements run without ctx: with a context that can end, the
+			// driver watches it from a goroutine per statement, which costs
+			// most of a bulk load's time. The stream checks ctx itself every
+			// thousand items.
+			sa, err := newStreamApplier(context.WithoutCancel(ctx), tx)
+			if err != nil {
+				return false, err
+			}
+			sa.log = log
+			defer sa.close()
+			err = sa.run(ctx, items)
+			res = sa.res
+			if err == nil && dryRun {
+				err = errDryRun // roll back
+			}
+			return res.Created+res.Updated > 0, err
+		})
 	})
 	if err != nil && !errors.Is(err, errDryRun) {
 		return nil, err
@@ -51,6 +53,9 @@ func (sa *streamApplier) run(ctx context.Context, items iter.Seq2[graph.Item, er
 	i := 0
 	for it, err := range items {
 		if err != nil {
+			if ferr := sa.flushLinks(); ferr != nil {
+				return ferr // an earlier item's error comes first
+			}
 			return err
 		}
 		if i%1000 == 0 {
@@ -59,17 +64,32 @@ func (sa *streamApplier) run(ctx context.Context, items iter.Seq2[graph.Item, er
 			}
 		}
 		if err := sa.apply(i, it); err != nil {
-			return &graph.ItemError{Index: i, Err: err}
+			return sa.itemError(i, err)
 		}
 		i++
 		if err := sa.maybeBulk(i); err != nil {
 			return err
 		}
 	}
+	if err := sa.flushLinks(); err != nil {
+		return err
+	}
 	if err := sa.leaveBulk(); err != nil {
 		return err
 	}
 	return sa.checkParents()
+}
+
+// itemError returns the error of item i, or that of an earlier link still
+// pending, which comes first.
+func (sa *streamApplier) itemError(i int, err error) error {
+	if ie := (*graph.ItemError)(nil); errors.As(err, &ie) {
+		return err // an earlier link's, from flushLinks
+	}
+	if ferr := sa.flushLinks(); ferr != nil {
+		return ferr
+	}
+	return &graph.ItemError{Index: i, Err: err}
 }
 
 // streamApplier applies the items of one stream with prepared statements
@@ -82,8 +102,9 @@ type streamApplier struct {
 	log     *graph.ChangeLog
 	parents []parentRef // actors with a parent, checked once all are in
 
-	actorByKey, putActor, createActor, linkByID, putLink, createLink, actorCount *sql.Stmt
+	actorByKey, putActor, createActor, linkByID, putLink, createLinks, actorCount *sql.Stmt
 	bulkState
+	linkBatch
 }
 
 // parentRef is a stream actor whose parent is checked at the end.
@@ -108,8 +129,7 @@ func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
 		{&sa.createActor, insertActorSQL + ` ON CONFLICT DO NOTHING`},
 		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE id = ?`},
 		{&sa.putLink, upsertLinkSQL},
-		{&sa.createLink, `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,
-			programme_id, brokered_by_id, evidence, attrs) VALUES (` + placeholders(13) + `) ON CONFLICT DO NOTHING`},
+		{&sa.createLinks, createLinksSQL(linkBatchSize)},
 		{&sa.actorCount, `SELECT count(*) FROM actors WHERE id = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
@@ -133,9 +153,17 @@ func (sa *streamApplier) close() {
 }
 
 func (sa *streamApplier) apply(i int, it graph.Item) error {
+	if it.Link != nil {
+		return sa.addLink(i, it)
+	}
+	if len(sa.logq) >= maxHeldBack {
+		if err := sa.flushLinks(); err != nil {
+			return err
+		}
+	}
 	before := sa.res
 	err := sa.applyItem(i, &it)
-	sa.log.Applied(it, before, sa.res)
+	sa.logApplied(logged{it, before, sa.res})
 	return err
 }
 
@@ -151,9 +179,6 @@ func (sa *streamApplier) applyItem(i int, it *graph.Item) error {
 	case it.Participation != nil:
 		it.Participation = clone(it.Participation)
 		return sa.applyParticipation(it.Participation, it.IfMissing)
-	case it.Link != nil:
-		it.Link = clone(it.Link)
-		return sa.applyLink(it.Link, it.IfMissing)
 	}
 	return graph.Errorf(graph.EINVALID, "", "empty item")
 }
@@ -201,9 +226,6 @@ func (sa *streamApplier) applyParticipation(p *graph.Participation, onlyCreate b
 
 func (sa *streamApplier) applyActor(i int, a *graph.Actor, onlyCreate bool) error {
 	if err := a.Validate(); err != nil {
-		return err
-	}
-	if err := sa.checkParentWritten(a.ParentID); err != nil {
 		return err
 	}
 	if onlyCreate {
@@ -263,22 +285,16 @@ func (sa *streamApplier) checkParents() error {
 	return nil
 }
 
-// applyLink first tries to create the link (most links of an import are
-// new), and only when its key is taken reads and compares the stored one.
-// References are checked after a write (foreign keys are deferred, and an
+// settleLink counts a pending link written (created) or not, in which
+// case its key is taken: it then reads and compares the stored link.
+// References, checked as the link came (refErr), matter after a write (an
 // error rolls the write back with the transaction) and not at all for an
 // unchanged link, whose stored references exist.
-func (sa *streamApplier) applyLink(l *graph.Link, onlyCreate bool) error {
-	if err := l.Validate(); err != nil {
-		return err
-	}
-	res, err := sa.createLink.ExecContext(sa.ctx, linkArgs(l)...)
-	if err != nil {
-		return fmt.Errorf("sqlite: write link: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
+func (sa *streamApplier) settleLink(p *pendingLink, created bool) error {
+	l := p.it.Link
+	if created {
 		sa.res.Created++
-		return sa.checkLinkRefs(l)
+		return p.refErr
 	}
 	old, err := scanLink(sa.linkByID.QueryRowContext(sa.ctx, l.ID))
 	switch {
@@ -286,7 +302,7 @@ func (sa *streamApplier) applyLink(l *graph.Link, onlyCreate bool) error {
 		old = nil
 	case err != nil:
 		return fmt.Errorf("sqlite: get link: %w", err)
-	case onlyCreate:
+	case p.it.IfMissing:
 		sa.res.Unchanged++
 		return nil
 	case old.SourceID != l.SourceID || old.TargetID != l.TargetID:
@@ -299,7 +315,7 @@ func (sa *streamApplier) applyLink(l *graph.Link, onlyCreate bool) error {
 	if _, err := sa.putLink.ExecContext(sa.ctx, linkArgs(l)...); err != nil {
 		return fmt.Errorf("sqlite: write link: %w", err)
 	}
-	return sa.checkLinkRefs(l)
+	return p.refErr
 }
 
 // checkLinkRefs checks a link's references, its actors (which every link

@@ -1,6 +1,9 @@
 package sqlite
 
 import (
+	"context"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,11 +22,9 @@ import (
 // proportion to the whole store, which the threshold keeps within a small
 // factor of the stream's own size; small writes never pay it.
 //
-// Foreign keys stay on. With deferred foreign keys, inserting an actor while
-// a violation is outstanding makes SQLite look for the rows that refer to
-// it, through the very indexes bulk mode drops, so a stream in which an
-// organisation's parent comes after it (the one reference that may) is
-// never written in bulk mode.
+// A stream runs with foreign keys off (withoutForeignKeys), so SQLite never
+// looks for referring rows through the indexes bulk mode drops, even when
+// an organisation's parent comes after it.
 var bulkMinItems = 5000
 
 // onBulk, if set, is called as a stream enters bulk mode (tests set it).
@@ -40,10 +41,9 @@ const maxKnown = 1 << 21
 
 // bulkState is what a stream keeps for bulk mode and for reference checks.
 type bulkState struct {
-	known        map[string]struct{} // IDs of actors that exist in the transaction
-	bulkAt       int                 // items after which to go bulk; 0: never
-	parentsLater bool                // an actor named a parent not yet written
-	remake       []string            // DDL of what bulk mode dropped, in order
+	known  map[string]struct{} // IDs of actors that exist in the transaction
+	bulkAt int                 // items after which to go bulk; 0: never
+	remake []string            // DDL of what bulk mode dropped, in order
 }
 
 // planBulk decides after how many items the stream goes bulk: as many as
@@ -63,7 +63,7 @@ func (sa *streamApplier) planBulk() error {
 
 // maybeBulk enters bulk mode once n items have been applied.
 func (sa *streamApplier) maybeBulk(n int) error {
-	if n != sa.bulkAt || sa.parentsLater {
+	if n != sa.bulkAt {
 		return nil
 	}
 	rows, err := sa.tx.QueryContext(sa.ctx, `SELECT type, name, sql FROM sqlite_master
@@ -118,21 +118,6 @@ func (sa *streamApplier) execAll(stmts []string) error {
 	return nil
 }
 
-// checkParentWritten notes whether an actor's parent exists before the
-// actor is written: one that does not rules bulk mode out (see
-// bulkMinItems).
-func (sa *streamApplier) checkParentWritten(parentID string) error {
-	if parentID == "" || sa.parentsLater {
-		return nil
-	}
-	ok, err := sa.actorExists(parentID)
-	if err != nil || ok {
-		return err
-	}
-	sa.parentsLater = true
-	return sa.leaveBulk()
-}
-
 func (sa *streamApplier) remember(id string) {
 	if len(sa.known) < maxKnown {
 		sa.known[id] = struct{}{}
@@ -152,4 +137,28 @@ func (sa *streamApplier) actorExists(id string) (bool, error) {
 		sa.remember(id)
 	}
 	return n > 0, nil
+}
+
+// withoutForeignKeys runs fn on the writer's connection with SQLite's
+// foreign keys off, and turns them on again before the connection goes
+// back to the pool (or closes it if that fails). A stream checks every
+// reference it writes itself (checkLinkRefs, checkParents, exists), and it
+// deletes nothing, so the keys' own checks, a primary-key search per
+// reference written, only repeat them. The pragma cannot change inside a
+// transaction, hence the pinned connection.
+func (s *Store) withoutForeignKeys(ctx context.Context, fn func(w beginner) error) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlite: connect: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("sqlite: foreign keys off: %w", err)
+	}
+	err = fn(conn)
+	if _, err2 := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`); err2 != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) // never reused without them
+		err = errors.Join(err, fmt.Errorf("sqlite: foreign keys on: %w", err2))
+	}
+	return err
 }

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"iter"
 	"path/filepath"
@@ -181,8 +182,9 @@ func TestBulkStreamFails(t *testing.T) {
 }
 
 // TestBulkStreamParentLater checks that an organisation whose parent comes
-// later in the stream keeps it out of bulk mode (or ends bulk mode), since
-// SQLite then looks up referring rows through the indexes bulk mode drops.
+// later in the stream, before or in bulk mode, is written with its parent
+// (foreign keys are off, so SQLite looks up no referring rows through the
+// indexes bulk mode drops).
 func TestBulkStreamParentLater(t *testing.T) {
 	ctx := context.Background()
 	org := func(key, parent string) graph.Item {
@@ -197,7 +199,7 @@ func TestBulkStreamParentLater(t *testing.T) {
 		its         []graph.Item
 		wantEntered int
 	}{
-		{"Early", append([]graph.Item{org("school", "trust"), org("trust", "")}, bulkItems()...), 0},
+		{"Early", append([]graph.Item{org("school", "trust"), org("trust", "")}, bulkItems()...), 1},
 		{"InBulkMode", append(bulkItems(), org("school", "trust"), org("trust", "")), 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -221,5 +223,54 @@ func TestBulkStreamParentLater(t *testing.T) {
 			}
 			checkIntegrity(t, db)
 		})
+	}
+}
+
+// TestStreamForeignKeysBack checks that the writer has its foreign keys
+// again after a stream (which runs without them), whether it committed or
+// failed: deleting an actor then still deletes its links.
+func TestStreamForeignKeysBack(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := bulkStore(t, person("a", "Ann"), person("b", "Bea"), link("a", "b"))
+	if _, err := s.ApplyStream(ctx, seq([]graph.Item{link("a", "nobody")}, nil), false); graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Fatalf("stream with a link to nobody = %v, want ENOTFOUND", err)
+	}
+	if err := s.DeleteActor(ctx, graph.NewID(graph.KindPerson, "a"), ""); err != nil {
+		t.Fatal(err)
+	}
+	ls, err := s.LinksByID(ctx, []string{link("a", "b").Link.ID})
+	if err != nil || len(ls) != 1 || ls[0] != nil {
+		t.Errorf("link a-b after deleting a = %v, %v; want none", ls, err)
+	}
+}
+
+// TestStreamLinkBatches checks links written in batches count as one at a
+// time would: across batches, a link repeated in a batch, and a reference
+// to an actor that only a later item creates.
+func TestStreamLinkBatches(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := bulkStore(t)
+	var its []graph.Item
+	for i := range 60 {
+		its = append(its, person(fmt.Sprintf("q%d", i), fmt.Sprintf("Quinn %d", i)))
+	}
+	for i := range 250 {
+		its = append(its, link(fmt.Sprintf("q%d", i%60), fmt.Sprintf("q%d", (i/60+i+1)%60)))
+	}
+	again := link("q0", "q1")
+	again.Link.Weight = 2
+	its = append(its, again, link("q0", "q1"), graph.Item{Link: again.Link, IfMissing: true})
+	res, err := s.ApplyStream(ctx, seq(its, nil), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := graph.ApplyResult{Created: 60 + 250, Updated: 2, Unchanged: 1}
+	if *res != want {
+		t.Errorf("result = %+v, want %+v", *res, want)
+	}
+	late := []graph.Item{link("q0", "q2"), link("q0", "late"), person("late", "Late Comer")}
+	_, err = s.ApplyStream(ctx, seq(late, nil), false)
+	if ie := (*graph.ItemError)(nil); !errors.As(err, &ie) || ie.Index != 1 || graph.ErrorCode(err) != graph.ENOTFOUND {
+		t.Errorf("link to an actor made later = %v, want ENOTFOUND at item 1", err)
 	}
 }

@@ -38,6 +38,35 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
+	return partialIndexes(ctx, db)
+}
+
+// partialIndexes remakes the indexes of mostly empty references as
+// schema.sql now makes them, covering only rows that have one (schema 5),
+// in one transaction.
+func partialIndexes(ctx context.Context, db *sql.DB) error {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'index'
+		AND name IN ('actors_parent', 'links_programme', 'links_broker') AND sql NOT LIKE '%WHERE%'`).Scan(&n)
+	if err != nil || n == 0 {
+		return err
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate partial indexes: %w", err)
+	}
+	defer tx.Rollback()
+	_, err = tx.ExecContext(ctx, `DROP INDEX actors_parent; DROP INDEX links_programme; DROP INDEX links_broker;
+		CREATE INDEX actors_parent ON actors (parent_id) WHERE parent_id IS NOT NULL;
+		CREATE INDEX links_programme ON links (programme_id) WHERE programme_id IS NOT NULL;
+		CREATE INDEX links_broker ON links (brokered_by_id) WHERE brokered_by_id IS NOT NULL;
+		UPDATE meta SET value = 5 WHERE name = 'schema' AND value < 5`)
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate partial indexes: %w", err)
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -107,5 +108,66 @@ func TestMigrateSchema3(t *testing.T) {
 	}
 	if cs, v, err := s.Changes(ctx, 1, 10); err != nil || len(cs) != 1 || cs[0].Op != graph.ChangeCreated || v != 2 {
 		t.Errorf("Changes(1) after a write = %+v to %d, %v; want the actor created at 2", cs, v, err)
+	}
+}
+
+// TestMigrateSchema4 opens a store whose indexes of mostly empty references
+// cover every row: they are remade partial, and queries by those
+// references still use them.
+func TestMigrateSchema4(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "partnergraph.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, `DROP INDEX actors_parent; DROP INDEX links_programme; DROP INDEX links_broker;
+		CREATE INDEX actors_parent ON actors (parent_id); CREATE INDEX links_programme ON links (programme_id);
+		CREATE INDEX links_broker ON links (brokered_by_id); UPDATE meta SET value = 4 WHERE name = 'schema'`); err != nil {
+		t.Fatal(err)
+	}
+	s, err = sqlite.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	var partial, version int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name IN ('actors_parent', 'links_programme', 'links_broker')
+		AND sql LIKE '%WHERE%IS NOT NULL'`).Scan(&partial); err != nil || partial != 3 {
+		t.Errorf("partial indexes after the upgrade = %d, %v; want 3", partial, err)
+	}
+	if err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&version); err != nil || version != 5 {
+		t.Errorf("schema after the upgrade = %d, %v; want 5", version, err)
+	}
+	for _, c := range []struct{ query, index string }{
+		{`SELECT id FROM actors WHERE parent_id IN (SELECT value FROM json_each('["x"]'))`, "actors_parent"},
+		{`SELECT id FROM actors WHERE parent_id = 'x'`, "actors_parent"},
+		{`SELECT id FROM links WHERE programme_id = 'x'`, "links_programme"},
+		{`SELECT id FROM links WHERE brokered_by_id = 'x'`, "links_broker"},
+	} {
+		q, index := c.query, c.index
+		var plan []string
+		rows, err := db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if !strings.Contains(strings.Join(plan, "; "), "INDEX "+index) {
+			t.Errorf("plan of %s = %q, want it to use %s", q, plan, index)
+		}
 	}
 }

@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS meta (
 	name  TEXT PRIMARY KEY,
 	value INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 4);
+INSERT OR IGNORE INTO meta (name, value) VALUES ('version', 0), ('schema', 5);
 
 CREATE TABLE IF NOT EXISTS actors (
 	id          TEXT PRIMARY KEY,
@@ -25,7 +25,10 @@ CREATE TABLE IF NOT EXISTS actors (
 	attrs       TEXT NOT NULL DEFAULT '{}' -- free-form attributes, a JSON object (added by migrate.go)
 );
 CREATE INDEX IF NOT EXISTS actors_name ON actors (name, id);
-CREATE INDEX IF NOT EXISTS actors_parent ON actors (parent_id);
+-- Indexes of references most rows leave empty cover only the rows that
+-- have one (schema 5): a query for a value, or IN values, still uses them,
+-- and an import does not sort a million NULLs into them.
+CREATE INDEX IF NOT EXISTS actors_parent ON actors (parent_id) WHERE parent_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS actors_sector ON actors (sector);
 
 -- The actor name index (actor_names) is made by migrate.go's nameIndex.
@@ -69,8 +72,8 @@ CREATE TABLE IF NOT EXISTS links (
 );
 CREATE INDEX IF NOT EXISTS links_source ON links (source_id);
 CREATE INDEX IF NOT EXISTS links_target ON links (target_id);
-CREATE INDEX IF NOT EXISTS links_programme ON links (programme_id);
-CREATE INDEX IF NOT EXISTS links_broker ON links (brokered_by_id);
+CREATE INDEX IF NOT EXISTS links_programme ON links (programme_id) WHERE programme_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS links_broker ON links (brokered_by_id) WHERE brokered_by_id IS NOT NULL;
 
 -- The change log (schema 4): what each write changed, in commit order (seq),
 -- written in the write's transaction. meta's changes_floor is the newest

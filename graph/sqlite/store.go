@@ -96,7 +96,17 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, log *graph.Change
 // says it changed something, the version moves on and what fn logged is
 // added to the change log, in the same transaction.
 func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, log *graph.ChangeLog) (changed bool, err error)) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	return writeTxOn(ctx, s.w, s.keep, fn)
+}
+
+// beginner is where a write transaction begins: the writer's pool, or its
+// one connection pinned.
+type beginner interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
+func writeTxOn(ctx context.Context, db beginner, keep int64, fn func(tx *sql.Tx, log *graph.ChangeLog) (changed bool, err error)) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
 	}
@@ -112,7 +122,7 @@ func (s *Store) writeTx(ctx context.Context, fn func(tx *sql.Tx, log *graph.Chan
 		if err != nil {
 			return fmt.Errorf("sqlite: bump version: %w", err)
 		}
-		if err := logChanges(ctx, tx, log.Entries(v), s.keep); err != nil {
+		if err := logChanges(ctx, tx, log.Entries(v), keep); err != nil {
 			return err
 		}
 	}
