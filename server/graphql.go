@@ -33,6 +33,9 @@ func newGraphQL(cfg Config) (*handler.Server, *insight.Background) {
 	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snaps, Background: engine,
 		PathBudget: cfg.PathBudget, Admin: cfg.Admin, MaxUploadBytes: cfg.MaxUploadBytes,
 		MaxGraphActors: cfg.Limits.MaxGraphActors, MaxGraphLinks: cfg.Limits.MaxGraphLinks}
+	if cfg.WarmMap {
+		go warmMap(cfg.Logger, snaps, root.Background, insight.GraphQuery{MaxActors: cfg.Limits.MaxGraphActors, MaxLinks: cfg.Limits.MaxGraphLinks})
+	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{etags: &etagger{store: cfg.Store}}) // GET and JSON POST (graphqlhttp.go, etag.go)

@@ -53,6 +53,9 @@ type Config struct {
 	// Auth turns access control on for /graphql (auth.go); nil lets every
 	// request do everything, as the demo does.
 	Auth *Auth
+	// WarmMap computes the whole network's layout and betweenness as the
+	// server starts, so the explorer's first opening need not (warm.go).
+	WarmMap bool
 
 	metrics *metrics     // set by New (metrics.go)
 	rates   *rateLimiter // set by New (limits.go)
