@@ -202,12 +202,14 @@ export class NetworkMap {
       d.hidden = true;
       return d;
     }
-    const [s, t] = this.graph.extremities(id);
     if (this.large()) {
       // Thousands of links: thin and pale, so the actors show through.
       d.color = pale(a.color);
       d.size = 0.5;
     }
+    // Only these ask where the link goes (a lookup per link per redraw).
+    if (!this.pathEdges.size && !this.hovered && !this.selected && !this.removed.size) return d;
+    const [s, t] = this.graph.extremities(id);
     if (this.pathEdges.size) {
       if (paths && this.showsPath(paths)) {
         d.color = PATH_COLORS[(this.focusedPath ?? paths[0]) % PATH_COLORS.length];
