@@ -114,29 +114,29 @@ export class NetworkMap {
     const camera = this.sigma.getCamera();
     const m = inner.mouseCaptor;
     const moving = () => camera.isAnimated() || m.isMoving || m.draggedEvents > 0 || m.currentWheelDirection !== 0;
-    let skipped = false;
+    let stale = false; // the last frame was drawn without the links
     let waiting = false;
     for (const p of Object.values(inner.edgePrograms)) {
       const render = p.render.bind(p);
       p.render = (params) => {
-        if (moving()) skipped = true;
-        else render(params);
+        stale = moving();
+        if (!stale) render(params);
       };
     }
-    // Once the camera rests, one more frame draws the links (the last
-    // frame of a movement may have been drawn while it still moved).
+    // Sigma draws a frame when the camera stops, which usually draws the
+    // links; if that frame was drawn while it still seemed to move, one
+    // more frame draws them once it rests (never a second one: drawing the
+    // links is the frame's costly part).
     const settle = () => {
       if (moving()) {
         setTimeout(settle, 50);
         return;
       }
       waiting = false;
-      this.sigma.scheduleRender();
+      if (stale) this.sigma.scheduleRender();
     };
     this.sigma.on("afterRender", () => {
-      if (!skipped) return;
-      skipped = false;
-      if (!waiting) {
+      if (stale && !waiting) {
         waiting = true;
         setTimeout(settle, 50);
       }
