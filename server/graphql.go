@@ -34,7 +34,8 @@ func newGraphQL(cfg Config) (*handler.Server, *insight.Background) {
 		PathBudget: cfg.PathBudget, Admin: cfg.Admin, MaxUploadBytes: cfg.MaxUploadBytes,
 		MaxGraphActors: cfg.Limits.MaxGraphActors, MaxGraphLinks: cfg.Limits.MaxGraphLinks}
 	if cfg.WarmMap {
-		go warmMap(cfg.Logger, snaps, root.Background, insight.GraphQuery{MaxActors: cfg.Limits.MaxGraphActors, MaxLinks: cfg.Limits.MaxGraphLinks})
+		q := insight.GraphQuery{MaxActors: cfg.Limits.MaxGraphActors, MaxLinks: cfg.Limits.MaxGraphLinks}
+		cfg.warm.start(func(ctx context.Context) { warmMap(ctx, cfg.Logger, snaps, engine, q) })
 	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
