@@ -33,6 +33,10 @@ func newGraphQL(cfg Config) (*handler.Server, *insight.Background) {
 	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snaps, Background: engine,
 		PathBudget: cfg.PathBudget, Admin: cfg.Admin, MaxUploadBytes: cfg.MaxUploadBytes,
 		MaxGraphActors: cfg.Limits.MaxGraphActors, MaxGraphLinks: cfg.Limits.MaxGraphLinks}
+	if cfg.WarmMap {
+		q := insight.GraphQuery{MaxActors: cfg.Limits.MaxGraphActors, MaxLinks: cfg.Limits.MaxGraphLinks}
+		cfg.warm.start(func(ctx context.Context) { warmMap(ctx, cfg.Logger, snaps, engine, q) })
+	}
 	srv := handler.New(generated.NewExecutableSchema(generated.Config{Resolvers: root, Complexity: resolvers.Complexity(), Directives: resolvers.Directives()}))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{etags: &etagger{store: cfg.Store}}) // GET and JSON POST (graphqlhttp.go, etag.go)

@@ -53,8 +53,12 @@ type Config struct {
 	// Auth turns access control on for /graphql (auth.go); nil lets every
 	// request do everything, as the demo does.
 	Auth *Auth
+	// WarmMap computes the whole network's layout and betweenness as the
+	// server starts, so the explorer's first opening need not (warm.go).
+	WarmMap bool
 
 	metrics *metrics     // set by New (metrics.go)
+	warm    *warmer      // set by New, started if WarmMap (warm.go)
 	rates   *rateLimiter // set by New (limits.go)
 	// loaderOptions change when the per-request loaders send their
 	// batches; only tests set them (export_test.go).
@@ -96,6 +100,7 @@ func New(cfg Config) *Server {
 	if cfg.PathBudget == 0 {
 		cfg.PathBudget = 10 * time.Second
 	}
+	cfg.warm = newWarmer()
 	s := &Server{cfg: withOperations(withAccess(cfg))}
 	s.cfg.Conns = s.cfg.Conns.withDefaults(s.cfg.Limits.RequestTimeout)
 	s.handler = s.routes()
@@ -127,6 +132,7 @@ func (s *Server) Close(ctx context.Context) error {
 		}
 	}
 	// No computation may go on reading the store its owner closes next.
+	s.cfg.warm.stop()
 	if s.engine != nil {
 		s.engine.Close()
 	}

@@ -192,7 +192,7 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 	lim.TrustedProxies, _ = f.proxies() // check reported any error
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
 		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes,
-		Analytics: insight.BackgroundOptions{Budget: f.AnalyticsBudget, ExactLimit: f.ExactLimit}, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts, OpsAddr: f.OpsAddr}
+		Analytics: insight.BackgroundOptions{Budget: f.AnalyticsBudget, ExactLimit: f.ExactLimit}, WarmMap: true, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts, OpsAddr: f.OpsAddr}
 }
 
 // proxies parses --trusted-proxies: addresses (one host) or CIDR ranges.

@@ -207,9 +207,16 @@ async function start(): Promise<void> {
   actorPicker(byId<HTMLInputElement>("search"), (a) => void openCard(a, true), showError);
 
   // The brokers are ranked while the network loads.
+  type Ranking = Awaited<ReturnType<typeof rank>>;
   const rank = () => Promise.all([fetchScores(scope(), metric, groupBy, g?.order ?? 1000), fetchSummary(scope())]);
   let ranking = rank();
   ranking.catch(() => {}); // reported where it is awaited
+  // The ranking in by the time the network is: sized before the map is
+  // made, so the map draws once instead of drawing, then redrawing all.
+  let early: Ranking | undefined;
+  ranking.then((r) => (early = r), () => {});
+  let onMap: Ranking | undefined; // the ranking the map's sizes show
+  const topBrokers = (r: Ranking) => r[0].slice(0, 10);
   let analyticsSeq = 0;
   const refreshAnalytics = async (fresh = true) => {
     const seq = ++analyticsSeq;
@@ -218,14 +225,19 @@ async function start(): Promise<void> {
       ranking.catch(() => {});
     }
     try {
-      const [scores, summary] = await busy("Ranking brokers…", ranking);
+      const r = await busy("Ranking brokers…", ranking);
       if (seq !== analyticsSeq || !g || !map) return;
-      sizeNodes(g, scores, !!METRICS[metric].ascending);
-      const top = scores.slice(0, 10);
-      map.setBrokers(top.map((b) => b.id), 5);
+      const [scores, summary] = r;
+      const top = topBrokers(r);
+      if (r !== onMap) {
+        // One redraw for sizes and brokers both.
+        sizeNodes(g, scores, !!METRICS[metric].ascending);
+        map.setBrokers(top.map((b) => b.id), 5, false);
+        map.reindex();
+        onMap = r;
+      }
       renderBrokers(byId<HTMLOListElement>("brokers"), top, metric, (a) => void openCard(a, true));
       renderSummary(byId("summary"), summary);
-      map.reindex();
       if (selected) void openCard(selected, false);
     } catch (e) {
       showError(e);
@@ -244,7 +256,11 @@ async function start(): Promise<void> {
     inheritSectors(graph);
     legend = colourNodes(graph, colourBy);
     renderLegend(legendEl, legend, metric);
-    map = explorer.map = new NetworkMap(graph, byId("graph"), {
+    if (early) {
+      sizeNodes(graph, early[0], !!METRICS[metric].ascending);
+      onMap = early;
+    }
+    map = explorer.map = new NetworkMap(graph, byId("graph"), onMap ? topBrokers(onMap).map((b) => b.id) : [], 5, {
       pick: (id, add) => {
         const a = { id, name: graph.getNodeAttribute(id, "label") };
         if (add) {
@@ -261,7 +277,6 @@ async function start(): Promise<void> {
   status("");
   const graph = loaded.graph;
   const theMap = map!;
-  theMap.loaded();
 
   const layoutButton = byId<HTMLButtonElement>("layout-toggle");
   const layout = new Layout(graph, (running) => {

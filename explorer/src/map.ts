@@ -45,11 +45,15 @@ export class NetworkMap {
   private lastInput = -Infinity;
   private pointerDown = false;
 
+  /** brokers and labelled: as setBrokers, drawn from the first frame. */
   constructor(
     private graph: Network,
     container: HTMLElement,
+    brokers: string[],
+    labelled: number,
     events: MapEvents,
   ) {
+    this.setBrokers(brokers, labelled, false);
     this.sigma = new Sigma<NodeAttrs, EdgeAttrs>(graph, container, {
       zIndex: true,
       labelFont: "system-ui, 'DejaVu Sans', sans-serif",
@@ -63,8 +67,11 @@ export class NetworkMap {
       nodeReducer: (id, a) => this.reduceNode(id, a),
       edgeReducer: (id, a) => this.reduceEdge(id, a),
       // Every link is in before the map is made: settle what depends on
-      // their number now, so nothing redraws everything once more.
-      hideEdgesOnMove: graph.size > LARGE,
+      // their number now, so nothing redraws everything once more. Links
+      // are hidden while the map moves by hideEdgesWhileMoving, not by
+      // sigma's hideEdgesOnMove, which re-indexes the whole graph after
+      // every drag; labels too, as the canvas redraws them each frame.
+      hideLabelsOnMove: graph.size > LARGE,
       // Thousands of links: one-pixel lines (two vertices each) instead of
       // quads draw several times faster, which matters most where WebGL
       // runs in software.
@@ -87,6 +94,53 @@ export class NetworkMap {
     container.addEventListener("pointerdown", () => (this.pointerDown = true));
     window.addEventListener("pointerup", () => (this.pointerDown = false));
     this.sigma.getCamera().setState(HOME);
+    if (this.large()) this.hideEdgesWhileMoving();
+  }
+
+  /**
+   * Skips drawing the links while the camera moves (a drag, a wheel zoom,
+   * an animation) and draws them once it stops. Drawing them is most of a
+   * frame's cost on a large network, and sigma's own hideEdgesOnMove
+   * follows each drag with a full refresh, a stall of a few hundred
+   * milliseconds there. Reaches into sigma's edge programs and mouse
+   * captor (sigma 3.0), which its types keep private.
+   */
+  private hideEdgesWhileMoving(): void {
+    type Program = { render(params: unknown): void };
+    const inner = this.sigma as unknown as {
+      edgePrograms: Record<string, Program>;
+      mouseCaptor: { isMoving: boolean; draggedEvents: number; currentWheelDirection: number };
+    };
+    const camera = this.sigma.getCamera();
+    const m = inner.mouseCaptor;
+    const moving = () => camera.isAnimated() || m.isMoving || m.draggedEvents > 0 || m.currentWheelDirection !== 0;
+    let stale = false; // the last frame was drawn without the links
+    let waiting = false;
+    for (const p of Object.values(inner.edgePrograms)) {
+      const render = p.render.bind(p);
+      p.render = (params) => {
+        stale = moving();
+        if (!stale) render(params);
+      };
+    }
+    // Sigma draws a frame when the camera stops, which usually draws the
+    // links; if that frame was drawn while it still seemed to move, one
+    // more frame draws them once it rests (never a second one: drawing the
+    // links is the frame's costly part).
+    const settle = () => {
+      if (moving()) {
+        setTimeout(settle, 50);
+        return;
+      }
+      waiting = false;
+      if (stale) this.sigma.scheduleRender();
+    };
+    this.sigma.on("afterRender", () => {
+      if (stale && !waiting) {
+        waiting = true;
+        setTimeout(settle, 50);
+      }
+    });
   }
 
   private reduceNode(id: string, a: NodeAttrs): NodeAttrs {
@@ -148,12 +202,14 @@ export class NetworkMap {
       d.hidden = true;
       return d;
     }
-    const [s, t] = this.graph.extremities(id);
     if (this.large()) {
       // Thousands of links: thin and pale, so the actors show through.
       d.color = pale(a.color);
       d.size = 0.5;
     }
+    // Only these ask where the link goes (a lookup per link per redraw).
+    if (!this.pathEdges.size && !this.hovered && !this.selected && !this.removed.size) return d;
+    const [s, t] = this.graph.extremities(id);
     if (this.pathEdges.size) {
       if (paths && this.showsPath(paths)) {
         d.color = PATH_COLORS[(this.focusedPath ?? paths[0]) % PATH_COLORS.length];
@@ -248,12 +304,6 @@ export class NetworkMap {
     return this.graph.size > LARGE;
   }
 
-  /** Settles the settings that depend on the network's size once all its links are in. */
-  loaded(): void {
-    // Changing a setting redraws everything: only if it changed.
-    if (this.sigma.getSetting("hideEdgesOnMove") !== this.large()) this.sigma.setSetting("hideEdgesOnMove", this.large());
-  }
-
   /** Is someone panning or zooming, or was a moment ago? */
   interacting(): boolean {
     return this.pointerDown || performance.now() - this.lastInput < 250 || this.sigma.getCamera().isAnimated();
@@ -295,10 +345,10 @@ export class NetworkMap {
   }
 
   /** The top brokers, best first: all in bold, the first few always labelled. */
-  setBrokers(ids: string[], labelled: number): void {
+  setBrokers(ids: string[], labelled: number, redraw = true): void {
     this.brokers = new Set(ids);
     this.labelled = new Set(ids.slice(0, labelled));
-    this.refresh();
+    if (redraw) this.refresh();
   }
 
   /** Highlights traced paths (the first in the first colour); [] clears them. */

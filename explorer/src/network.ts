@@ -228,7 +228,7 @@ export function sizeNodes(g: Network, scores: Score[], ascending: boolean): void
     let t = hi > lo ? (s.score - lo) / (hi - lo) : hi !== 0 ? 1 : 0;
     if (ascending && hi > lo) t = 1 - t;
     return { ...a, size: min + (max - min) * Math.sqrt(t), score: s.score, rank: s.rank };
-  });
+  }, { attributes: ["size", "score", "rank"] }); // positions unchanged: sigma need not re-index them
 }
 
 /** The first and last days any link is dated with, or null if none is. */
