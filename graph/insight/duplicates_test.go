@@ -87,3 +87,33 @@ func TestDuplicateCandidatesBlocks(t *testing.T) {
 		t.Errorf("candidates = %+v, want only dup and s00000", got)
 	}
 }
+
+// BenchmarkDuplicates: 10k organisations named "<town> <kind>" (500
+// towns of 20 organisations each, so every town is a block of 20), against
+// building the snapshot itself as the floor, in the same run.
+func BenchmarkDuplicates(b *testing.B) {
+	kinds := []string{"School", "Academy", "College", "Council", "Trust", "Library", "Museum", "Hospital", "Centre", "Forum",
+		"Partnership", "Network", "Hub", "Society", "Institute", "Foundation", "Club", "Alliance", "Board", "Group"}
+	var as []*graph.Actor
+	var ls []*graph.Link
+	for i := range 10_000 {
+		town := fmt.Sprintf("Town%03d", i/20)
+		as = append(as, dupOrg(fmt.Sprintf("o%05d", i), town+" "+kinds[i%20]))
+		if i > 0 {
+			ls = append(ls, dupLink(as[i-1], as[i]))
+		}
+	}
+	b.Run("snapshot", func(b *testing.B) {
+		for b.Loop() {
+			snapshot.FromNetwork(as, ls, graph.Scope{})
+		}
+	})
+	s := snapshot.FromNetwork(as, ls, graph.Scope{})
+	b.Run("duplicates", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := duplicates(context.Background(), s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
