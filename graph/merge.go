@@ -226,7 +226,7 @@ func ActorByKey(ctx context.Context, s Store, key string) (*Actor, error) {
 		return as[0], err
 	}
 	words := strings.FieldsFunc(key, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if len(words) == 0 || len(words) > MaxSearchWords {
+	if len(words) == 0 || len(words) > MaxSearchWords || len(key) > MaxSearchBytes { // no alias is that long a search
 		return nil, nil
 	}
 	var after string

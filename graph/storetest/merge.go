@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,6 +72,11 @@ func testMergeActors(t *testing.T, s graph.Store) {
 	}
 	if a := must(graph.ActorByKey(ctx, s, "hope")); a == nil || a.ID != f.uni.ID {
 		t.Errorf("ActorByKey(hope) = %v, want the survivor by its own key", a)
+	}
+	for _, key := range []string{"nobody", "--", strings.Repeat("long ", 60)} {
+		if a := must(graph.ActorByKey(ctx, s, key)); a != nil {
+			t.Errorf("ActorByKey(%.20q) = %v, want nil", key, a)
+		}
 	}
 
 	moved := func(l *graph.Link, edit func(*graph.Link)) *graph.Link {
