@@ -54,7 +54,8 @@ func seedMerge(t *testing.T, s graph.Store) *mergeFixture {
 func testMergeActors(t *testing.T, s graph.Store) {
 	f := seedMerge(t, s)
 	v := must(s.Version(ctx))
-	got := must(s.MergeActors(ctx, graph.Merge{SurvivorID: f.uni.ID, MergedID: f.dup.ID,
+	ann := graph.WithCaller(ctx, editorAnn)
+	got := must(s.MergeActors(ann, graph.Merge{SurvivorID: f.uni.ID, MergedID: f.dup.ID,
 		SurvivorRevision: f.uni.Revision(), MergedRevision: f.dup.Revision()}))
 
 	want := *f.uni
@@ -109,17 +110,17 @@ func testMergeActors(t *testing.T, s graph.Store) {
 
 	v1 := v + 1
 	wantLog := []change{
-		{v1, graph.ChangeUpdated, graph.KindLink, f.aliceDup.ID, ""},
-		{v1, graph.ChangeUpdated, graph.KindLink, f.via.ID, ""},
-		{v1, graph.ChangeUpdated, graph.KindLink, f.b2.ID, ""},
-		{v1, graph.ChangeUpdated, graph.KindLink, f.dupSchool.ID, ""},
-		{v1, graph.ChangeDeleted, graph.KindLink, f.self.ID, ""},
-		{v1, graph.ChangeUpdated, graph.KindActor, f.lab.ID, ""},
-		{v1, graph.ChangeDeleted, graph.KindParticipation, graph.ParticipationID(f.dup.ID, f.prog.ID), ""},
-		{v1, graph.ChangeCreated, graph.KindParticipation, graph.ParticipationID(f.uni.ID, f.prog.ID), ""},
-		{v1, graph.ChangeDeleted, graph.KindParticipation, graph.ParticipationID(f.dup.ID, f.prog2.ID), ""},
-		{v1, graph.ChangeDeleted, graph.KindActor, f.dup.ID, ""},
-		{v1, graph.ChangeUpdated, graph.KindActor, f.uni.ID, ""},
+		{v1, graph.ChangeUpdated, graph.KindLink, f.aliceDup.ID, "key-ann"},
+		{v1, graph.ChangeUpdated, graph.KindLink, f.via.ID, "key-ann"},
+		{v1, graph.ChangeUpdated, graph.KindLink, f.b2.ID, "key-ann"},
+		{v1, graph.ChangeUpdated, graph.KindLink, f.dupSchool.ID, "key-ann"},
+		{v1, graph.ChangeDeleted, graph.KindLink, f.self.ID, "key-ann"},
+		{v1, graph.ChangeUpdated, graph.KindActor, f.lab.ID, "key-ann"},
+		{v1, graph.ChangeDeleted, graph.KindParticipation, graph.ParticipationID(f.dup.ID, f.prog.ID), "key-ann"},
+		{v1, graph.ChangeCreated, graph.KindParticipation, graph.ParticipationID(f.uni.ID, f.prog.ID), "key-ann"},
+		{v1, graph.ChangeDeleted, graph.KindParticipation, graph.ParticipationID(f.dup.ID, f.prog2.ID), "key-ann"},
+		{v1, graph.ChangeDeleted, graph.KindActor, f.dup.ID, "key-ann"},
+		{v1, graph.ChangeUpdated, graph.KindActor, f.uni.ID, "key-ann"},
 	}
 	log := allChanges(t, s, v, 100)
 	if diff := cmp.Diff(wantLog, changesOf(log)); diff != "" {
@@ -127,6 +128,12 @@ func testMergeActors(t *testing.T, s graph.Store) {
 	}
 	if diff := cmp.Diff(got, item(t, log[len(log)-1]).Actor); diff != "" {
 		t.Errorf("survivor logged (-want +got):\n%s", diff)
+	}
+	// Restoring before values cannot move links back: undo refuses.
+	_, err := graph.Undo(ann, s)
+	wantCode(t, err, graph.EINVALID, "")
+	if now := must(s.Version(ctx)); now != v1 {
+		t.Errorf("a refused undo moved the version from %d to %d", v1, now)
 	}
 }
 
