@@ -233,6 +233,9 @@ func checkUndoable(write, later []Change) error {
 		if c.Op != ChangeCreated && c.Before == nil {
 			return Errorf(EINVALID, "", "your last change (version %d) was an import, which cannot be undone", c.Version)
 		}
+		if movedEnds(c) {
+			return Errorf(EINVALID, "", "your last change (version %d) was a merge, which moved links to other actors: it cannot be undone", c.Version)
+		}
 		ids[c.ID] = true
 		if c.Op == ChangeCreated {
 			created = append(created, []byte(strconv.Quote(c.ID)))
@@ -355,4 +358,18 @@ func restoreLink(l *Link, rev string) LinkUpdate {
 	return LinkUpdate{ID: l.ID, ExpectedRevision: rev, Type: &l.Type, Directed: &l.Directed,
 		Weight: &l.Weight, From: &l.From, To: &l.To, ProgrammeID: &l.ProgrammeID,
 		BrokeredByID: &l.BrokeredByID, Evidence: &l.Evidence, Attrs: &l.Attrs}
+}
+
+// movedEnds reports whether c updated a link's ends, as only a merge does:
+// restoring before values cannot move them back (a link's ends are fixed
+// for every other write, ApplyStream's upserts included).
+func movedEnds(c Change) bool {
+	if c.Kind != KindLink || c.Op != ChangeUpdated {
+		return false
+	}
+	var before, after Link
+	if json.Unmarshal(c.Before, &before) != nil || json.Unmarshal(c.After, &after) != nil {
+		return false
+	}
+	return before.SourceID != after.SourceID || before.TargetID != after.TargetID
 }

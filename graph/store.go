@@ -50,6 +50,11 @@ type Store interface {
 	// revision ("" for none), only if the actor still has it.
 	// Returns ENOTFOUND, or ECONFLICT (a *StaleError).
 	DeleteActor(ctx context.Context, id, revision string) error
+	// MergeActors folds actor m.MergedID into m.SurvivorID in one
+	// transaction, as PlanMerge decides and logs, and returns the survivor.
+	// Returns PlanMerge's errors, or EINVALID if the survivor would get a
+	// parent that makes a cycle.
+	MergeActors(ctx context.Context, m Merge) (*Actor, error)
 
 	// ProgrammesByID returns the programmes with the given IDs, nil where unknown.
 	ProgrammesByID(ctx context.Context, ids []string) ([]*Programme, error)

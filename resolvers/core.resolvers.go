@@ -273,7 +273,7 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 func (r *queryResolver) Actor(ctx context.Context, key string) (model.Actor, error) {
-	return actorByID(ctx, graph.NewID(graph.KindActor, key))
+	return r.actorByKey(ctx, key)
 }
 
 func (r *queryResolver) Actors(ctx context.Context, search *string, filter *model.ActorFilter, first *int32, after *string) (*model.ActorConnection, error) {

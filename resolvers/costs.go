@@ -44,6 +44,7 @@ func Complexity() generated.ComplexityRoot {
 	costDashboardFields(&c)
 	costPathFields(&c)
 	costHistoryFields(&c)
+	costDuplicates(&c)
 	return c
 }
 
@@ -234,4 +235,13 @@ func costHistoryFields(c *generated.ComplexityRoot) {
 		return AddCost(costLog, page(child, first, defaultChanges))
 	}
 	c.Mutation.UndoLastChange = func(child int) int { return AddCost(costLog, mul(assumedItems, child)) }
+}
+
+// costDuplicates prices duplicateCandidates as one whole-network
+// computation (blocked, so near-linear, but it reads every actor) plus the
+// candidates it returns.
+func costDuplicates(c *generated.ComplexityRoot) {
+	c.Query.DuplicateCandidates = func(child int, first *int32, _ *model.ActorKind) int {
+		return AddCost(costAnalytics, mul(count(first, 20), child))
+	}
 }

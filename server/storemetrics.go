@@ -82,6 +82,10 @@ func (s *meteredStore) AggregateLinks(ctx context.Context, f graph.LinkFilter, b
 	return timed(s, ctx, "AggregateLinks", func(ctx context.Context) ([]graph.Group, error) { return s.Store.AggregateLinks(ctx, f, by) })
 }
 
+func (s *meteredStore) MergeActors(ctx context.Context, m graph.Merge) (*graph.Actor, error) {
+	return timed(s, ctx, "MergeActors", func(ctx context.Context) (*graph.Actor, error) { return s.Store.MergeActors(ctx, m) })
+}
+
 func (s *meteredStore) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Programme, error) {
 	return timed(s, ctx, "ProgrammesByID", func(ctx context.Context) ([]*graph.Programme, error) { return s.Store.ProgrammesByID(ctx, ids) })
 }

@@ -8,6 +8,7 @@
 
 import { ApiError, gql } from "./api";
 import { byId, h } from "./dom";
+import { openDuplicates } from "./duplicates";
 import { confirmDialog, FormDialog, nest, pick, show, type FieldSpec, type Value } from "./forms";
 import { LINK_TYPES, ORG_TYPES, type ActorRow, type LinkRow } from "./model";
 import { addActors, addLinks, type Network } from "./network";
@@ -189,6 +190,9 @@ export class Editor {
       h("button", { type: "button", id: "add-person", onclick: () => void this.editActor("Person") }, "Add person"),
       h("button", { type: "button", id: "add-link", onclick: () => void this.editLink() }, "Record a link"),
       h("button", { type: "button", id: "add-programme", class: "secondary", onclick: () => this.addProgramme() }, "Add programme"),
+      h("button", { type: "button", id: "duplicates-open", class: "secondary", onclick: () => void openDuplicates({
+        merged: (s, m) => this.saved({ op: "deleteActor", id: m.id }, `Merged ${m.name} into ${s.name}. Reload the page to redraw its links.`),
+      }) }, "Possible duplicates…"),
       this.canImport ? h("button", { type: "button", id: "import-open", class: "secondary", onclick: importTool }, "Import a file…") : null,
       h("button", { type: "button", id: "undo", class: "secondary", onclick: () => void this.undo() }, "Undo my last change")),
       this.statusEl);

@@ -49,6 +49,8 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"History", testHistory},
 		{"Undo", testUndo},
 		{"Aggregates", testAggregates},
+		{"MergeActors", testMergeActors},
+		{"MergeActorsErrors", testMergeActorsErrors},
 	} {
 		run(t, tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

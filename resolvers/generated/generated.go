@@ -237,6 +237,19 @@ type ComplexityRoot struct {
 		SinglePointsOfFailure func(childComplexity int) int
 	}
 
+	DuplicateCandidate struct {
+		A       func(childComplexity int) int
+		B       func(childComplexity int) int
+		Reasons func(childComplexity int) int
+		Score   func(childComplexity int) int
+	}
+
+	DuplicateReason struct {
+		Detail func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Score  func(childComplexity int) int
+	}
+
 	EgoCommunity struct {
 		Actors    func(childComplexity int) int
 		Community func(childComplexity int) int
@@ -359,6 +372,7 @@ type ComplexityRoot struct {
 		DeleteProgramme     func(childComplexity int, id string, expectedRevision *string) int
 		ErasePerson         func(childComplexity int, id string) int
 		ImportNetwork       func(childComplexity int, files []*graphql.Upload, dryRun *bool, directed *bool, mapping []*model.ColumnMapping, keyPrefix *string) int
+		MergeActors         func(childComplexity int, survivor string, merged string, survivorRevision *string, mergedRevision *string) int
 		RemoveParticipation func(childComplexity int, actorID string, programmeID string) int
 		RevokeAPIKey        func(childComplexity int, id string) int
 		SetParticipation    func(childComplexity int, input model.ParticipationInput) int
@@ -560,6 +574,7 @@ type ComplexityRoot struct {
 		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) int
 		ConnectionResilience func(childComplexity int, from string, to string, scope *model.Scope) int
 		Cutpoints            func(childComplexity int, scope *model.Scope) int
+		DuplicateCandidates  func(childComplexity int, first *int32, kind *model.ActorKind) int
 		EgoNetwork           func(childComplexity int, actor string, radius *int32, scope *model.Scope) int
 		History              func(childComplexity int, id string, first *int32) int
 		Introducers          func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
@@ -718,6 +733,7 @@ type MutationResolver interface {
 	ErasePerson(ctx context.Context, id string) (string, error)
 	CreateAPIKey(ctx context.Context, role model.AccessRole, name *string) (*model.NewAPIKey, error)
 	RevokeAPIKey(ctx context.Context, id string) (*model.APIKey, error)
+	MergeActors(ctx context.Context, survivor string, merged string, survivorRevision *string, mergedRevision *string) (model.Actor, error)
 	UndoLastChange(ctx context.Context) ([]*model.Change, error)
 	ImportNetwork(ctx context.Context, files []*graphql.Upload, dryRun *bool, directed *bool, mapping []*model.ColumnMapping, keyPrefix *string) (*model.ImportResult, error)
 }
@@ -783,6 +799,7 @@ type QueryResolver interface {
 	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error)
 	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
 	BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error)
+	DuplicateCandidates(ctx context.Context, first *int32, kind *model.ActorKind) ([]*model.DuplicateCandidate, error)
 	History(ctx context.Context, id string, first *int32) ([]*model.Change, error)
 	NetworkChanges(ctx context.Context, since string, first *int32, after *string) (*model.ChangeConnection, error)
 	NetworkGraph(ctx context.Context, scope *model.Scope, scores []model.Metric, groupBy *model.GroupBy) (*model.NetworkGraph, error)
@@ -1559,6 +1576,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ConnectionResilience.SinglePointsOfFailure(childComplexity), true
 
+	case "DuplicateCandidate.a":
+		if e.ComplexityRoot.DuplicateCandidate.A == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.A(childComplexity), true
+	case "DuplicateCandidate.b":
+		if e.ComplexityRoot.DuplicateCandidate.B == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.B(childComplexity), true
+	case "DuplicateCandidate.reasons":
+		if e.ComplexityRoot.DuplicateCandidate.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.Reasons(childComplexity), true
+	case "DuplicateCandidate.score":
+		if e.ComplexityRoot.DuplicateCandidate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.Score(childComplexity), true
+
+	case "DuplicateReason.detail":
+		if e.ComplexityRoot.DuplicateReason.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateReason.Detail(childComplexity), true
+	case "DuplicateReason.kind":
+		if e.ComplexityRoot.DuplicateReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateReason.Kind(childComplexity), true
+	case "DuplicateReason.score":
+		if e.ComplexityRoot.DuplicateReason.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateReason.Score(childComplexity), true
+
 	case "EgoCommunity.actors":
 		if e.ComplexityRoot.EgoCommunity.Actors == nil {
 			break
@@ -2124,6 +2185,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportNetwork(childComplexity, args["files"].([]*graphql.Upload), args["dryRun"].(*bool), args["directed"].(*bool), args["mapping"].([]*model.ColumnMapping), args["keyPrefix"].(*string)), true
+	case "Mutation.mergeActors":
+		if e.ComplexityRoot.Mutation.MergeActors == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeActors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeActors(childComplexity, args["survivor"].(string), args["merged"].(string), args["survivorRevision"].(*string), args["mergedRevision"].(*string)), true
 	case "Mutation.removeParticipation":
 		if e.ComplexityRoot.Mutation.RemoveParticipation == nil {
 			break
@@ -3172,6 +3244,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cutpoints(childComplexity, args["scope"].(*model.Scope)), true
+	case "Query.duplicateCandidates":
+		if e.ComplexityRoot.Query.DuplicateCandidates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_duplicateCandidates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DuplicateCandidates(childComplexity, args["first"].(*int32), args["kind"].(*model.ActorKind)), true
 	case "Query.egoNetwork":
 		if e.ComplexityRoot.Query.EgoNetwork == nil {
 			break
@@ -4810,6 +4893,64 @@ type Mutation {
   removeParticipation(actorId: ID!, programmeId: ID!): Boolean!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/duplicates.graphqls", Input: `# Duplicates: spreadsheets from different partners name one organisation
+# several ways ("Liverpool Hope", "Liverpool Hope University", "LHU").
+
+"Why two actors may be one."
+enum DuplicateReasonKind {
+  "The same name once lowercased and stripped of punctuation and stop words."
+  SAME_NAME
+  "One's name or alias is an alias of the other."
+  ALIAS
+  "One's name is the initials of the other's (LHU)."
+  ACRONYM
+  "One's name begins the other's (Liverpool Hope, Liverpool Hope University)."
+  PREFIX
+  "Words shared by the names: score is the Jaccard index of their word sets."
+  NAME_TOKENS
+  "Neighbours shared: score is the Jaccard index of their neighbour sets."
+  SHARED_NEIGHBOURS
+}
+
+type DuplicateReason {
+  kind: DuplicateReasonKind!
+  "In words, for people: \"LHU\" are the initials of \"liverpool hope university\"."
+  detail: String!
+  "Strength of this reason, 0 to 1."
+  score: Float!
+}
+
+"A pair of actors of one kind that may be one actor recorded twice; a's key sorts before b's."
+type DuplicateCandidate {
+  a: Actor!
+  b: Actor!
+  "0.8 × the strongest name reason + 0.2 × the shared-neighbours score; 0 to 1."
+  score: Float!
+  "The strongest name reason first, then SHARED_NEIGHBOURS if either has neighbours."
+  reasons: [DuplicateReason!]!
+}
+
+extend type Query {
+  """
+  Likely duplicate actors in the whole network, best first (score descending, then a's and b's
+  keys). first is 1 to 200. For editors, who can merge them (mergeActors).
+  """
+  duplicateCandidates(first: Int = 20, kind: ActorKind): [DuplicateCandidate!]! @requires(role: EDITOR)
+}
+
+extend type Mutation {
+  """
+  Folds actor merged into actor survivor in one transaction and returns the survivor. Links,
+  participations, brokerage and units move to the survivor with their evidence; a link between
+  the two is deleted (it would join the survivor to itself); a link whose broker becomes one of
+  its ends loses the broker; two links that now join the same pair both stay, with their keys.
+  The survivor keeps its fields and takes those it lacks from merged; merged's key, name and
+  aliases become aliases of the survivor, so actor(key:) with merged's key answers the survivor.
+  With revisions, only if both actors still have them (else CONFLICT with the current values).
+  """
+  mergeActors(survivor: ID!, merged: ID!, survivorRevision: String, mergedRevision: String): Actor!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/history.graphqls", Input: `# History: the change log read back (graph/history.go), and undo.
 
 "What one logged change did."
@@ -5546,6 +5687,32 @@ func (ec *executionContext) childFields_ConnectionResilience(ctx context.Context
 		return ec.fieldContext_ConnectionResilience_singlePointsOfFailure(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConnectionResilience", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "a":
+		return ec.fieldContext_DuplicateCandidate_a(ctx, field)
+	case "b":
+		return ec.fieldContext_DuplicateCandidate_b(ctx, field)
+	case "score":
+		return ec.fieldContext_DuplicateCandidate_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_DuplicateCandidate_reasons(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateCandidate", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DuplicateReason_kind(ctx, field)
+	case "detail":
+		return ec.fieldContext_DuplicateReason_detail(ctx, field)
+	case "score":
+		return ec.fieldContext_DuplicateReason_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateReason", field.Name)
 }
 
 func (ec *executionContext) childFields_EgoCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6696,6 +6863,44 @@ func (ec *executionContext) field_Mutation_importNetwork_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_mergeActors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "survivor",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["survivor"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "merged",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["merged"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "survivorRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["survivorRevision"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "mergedRevision",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mergedRevision"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeParticipation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7553,6 +7758,28 @@ func (ec *executionContext) field_Query_cutpoints_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["scope"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_duplicateCandidates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*model.ActorKind, error) {
+			return ec.unmarshalOActorKind2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg1
 	return args, nil
 }
 
@@ -11427,6 +11654,194 @@ func (ec *executionContext) fieldContext_ConnectionResilience_singlePointsOfFail
 	return fc, nil
 }
 
+func (ec *executionContext) _DuplicateCandidate_a(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_a(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.A, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateCandidate_b(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_b(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.B, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateCandidate_score(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DuplicateCandidate_reasons(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_reasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reasons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicateReason) graphql.Marshaler {
+			return ec.marshalNDuplicateReason2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_reasons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DuplicateCandidate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DuplicateReason_kind(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DuplicateReasonKind) graphql.Marshaler {
+			return ec.marshalNDuplicateReasonKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateReasonKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateReason", field, false, false, "DuplicateReasonKind")
+}
+
+func (ec *executionContext) _DuplicateReason_detail(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateReason_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateReason_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateReason_score(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateReason_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateReason_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateReason", field, false, false, "Float")
+}
+
 func (ec *executionContext) _EgoCommunity_community(ctx context.Context, field graphql.CollectedField, obj *insight.CommunityCount) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14224,6 +14639,50 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiKey(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeApiKey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeActors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeActors(ctx, fc.Args["survivor"].(string), fc.Args["merged"].(string), fc.Args["survivorRevision"].(*string), fc.Args["mergedRevision"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeActors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeActors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18700,6 +19159,68 @@ func (ec *executionContext) fieldContext_Query_brokerTrends(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_brokerTrends_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_duplicateCandidates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_duplicateCandidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DuplicateCandidates(ctx, fc.Args["first"].(*int32), fc.Args["kind"].(*model.ActorKind))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNAccessRole2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAccessRole(ctx, "EDITOR")
+				if err != nil {
+					var zeroVal []*model.DuplicateCandidate
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal []*model.DuplicateCandidate
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicateCandidate) graphql.Marshaler {
+			return ec.marshalNDuplicateCandidate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_duplicateCandidates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateCandidate(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_duplicateCandidates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24006,6 +24527,97 @@ func (ec *executionContext) _ConnectionResilience(ctx context.Context, sel ast.S
 	return out
 }
 
+var duplicateCandidateImplementors = []string{"DuplicateCandidate"}
+
+func (ec *executionContext) _DuplicateCandidate(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateCandidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateCandidate")
+		case "a":
+			out.Values[i] = ec._DuplicateCandidate_a(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "b":
+			out.Values[i] = ec._DuplicateCandidate_b(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._DuplicateCandidate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reasons":
+			out.Values[i] = ec._DuplicateCandidate_reasons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicateReasonImplementors = []string{"DuplicateReason"}
+
+func (ec *executionContext) _DuplicateReason(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateReason")
+		case "kind":
+			out.Values[i] = ec._DuplicateReason_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._DuplicateReason_detail(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._DuplicateReason_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var egoCommunityImplementors = []string{"EgoCommunity"}
 
 func (ec *executionContext) _EgoCommunity(ctx context.Context, sel ast.SelectionSet, obj *insight.CommunityCount) graphql.Marshaler {
@@ -24899,6 +25511,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeApiKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeApiKey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeActors":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeActors(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26218,6 +26837,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_brokerTrends(ctx, field)
+				})
+		case "duplicateCandidates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_duplicateCandidates(ctx, field)
 				})
 		case "history":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -27836,6 +28461,64 @@ func (ec *executionContext) marshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartne
 	return res
 }
 
+func (ec *executionContext) marshalNDuplicateCandidate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicateCandidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateCandidate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicateCandidate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateCandidate(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateCandidate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateCandidate!")
+		return graphql.Null
+	}
+	return ec._DuplicateCandidate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuplicateReason2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicateReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateReason2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicateReason2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateReason(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateReason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateReason!")
+		return graphql.Null
+	}
+	return ec._DuplicateReason(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDuplicateReasonKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateReasonKind(ctx context.Context, v any) (model.DuplicateReasonKind, error) {
+	var res model.DuplicateReasonKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDuplicateReasonKind2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDuplicateReasonKind(ctx context.Context, sel ast.SelectionSet, v model.DuplicateReasonKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNEgoCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐCommunityCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*insight.CommunityCount) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -29250,6 +29933,25 @@ func (ec *executionContext) marshalOActorKind2ᚕgithubᚗcomᚋpartnergraphᚋp
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOActorKind2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKind(ctx context.Context, v any) (*model.ActorKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.ActorKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActorKind2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKind(ctx context.Context, sel ast.SelectionSet, v *model.ActorKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

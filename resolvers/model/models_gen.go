@@ -298,6 +298,24 @@ type CreateProgrammeInput struct {
 	Evidence    graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
 }
 
+// A pair of actors of one kind that may be one actor recorded twice; a's key sorts before b's.
+type DuplicateCandidate struct {
+	A Actor `json:"a"`
+	B Actor `json:"b"`
+	// 0.8 × the strongest name reason + 0.2 × the shared-neighbours score; 0 to 1.
+	Score float64 `json:"score"`
+	// The strongest name reason first, then SHARED_NEIGHBOURS if either has neighbours.
+	Reasons []*DuplicateReason `json:"reasons"`
+}
+
+type DuplicateReason struct {
+	Kind DuplicateReasonKind `json:"kind"`
+	// In words, for people: "LHU" are the initials of "liverpool hope university".
+	Detail string `json:"detail"`
+	// Strength of this reason, 0 to 1.
+	Score float64 `json:"score"`
+}
+
 type EvidenceInput struct {
 	Source graphql.Omittable[*string] `json:"source,omitempty"`
 	Quote  graphql.Omittable[*string] `json:"quote,omitempty"`
@@ -1120,6 +1138,76 @@ func (e *Consistency) UnmarshalJSON(b []byte) error {
 }
 
 func (e Consistency) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Why two actors may be one.
+type DuplicateReasonKind string
+
+const (
+	// The same name once lowercased and stripped of punctuation and stop words.
+	DuplicateReasonKindSameName DuplicateReasonKind = "SAME_NAME"
+	// One's name or alias is an alias of the other.
+	DuplicateReasonKindAlias DuplicateReasonKind = "ALIAS"
+	// One's name is the initials of the other's (LHU).
+	DuplicateReasonKindAcronym DuplicateReasonKind = "ACRONYM"
+	// One's name begins the other's (Liverpool Hope, Liverpool Hope University).
+	DuplicateReasonKindPrefix DuplicateReasonKind = "PREFIX"
+	// Words shared by the names: score is the Jaccard index of their word sets.
+	DuplicateReasonKindNameTokens DuplicateReasonKind = "NAME_TOKENS"
+	// Neighbours shared: score is the Jaccard index of their neighbour sets.
+	DuplicateReasonKindSharedNeighbours DuplicateReasonKind = "SHARED_NEIGHBOURS"
+)
+
+var AllDuplicateReasonKind = []DuplicateReasonKind{
+	DuplicateReasonKindSameName,
+	DuplicateReasonKindAlias,
+	DuplicateReasonKindAcronym,
+	DuplicateReasonKindPrefix,
+	DuplicateReasonKindNameTokens,
+	DuplicateReasonKindSharedNeighbours,
+}
+
+func (e DuplicateReasonKind) IsValid() bool {
+	switch e {
+	case DuplicateReasonKindSameName, DuplicateReasonKindAlias, DuplicateReasonKindAcronym, DuplicateReasonKindPrefix, DuplicateReasonKindNameTokens, DuplicateReasonKindSharedNeighbours:
+		return true
+	}
+	return false
+}
+
+func (e DuplicateReasonKind) String() string {
+	return string(e)
+}
+
+func (e *DuplicateReasonKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DuplicateReasonKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DuplicateReasonKind", str)
+	}
+	return nil
+}
+
+func (e DuplicateReasonKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DuplicateReasonKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DuplicateReasonKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
