@@ -64,7 +64,7 @@ func testHistory(t *testing.T, openStore func(*testing.T) graph.Store) {
 		BrokerMovesSince struct {
 			Complete bool
 			Moves    []struct {
-				Actor     struct{ Key string }
+				Actor               struct{ Key string }
 				RankBefore, RankNow *int
 			}
 		}
