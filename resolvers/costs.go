@@ -235,6 +235,10 @@ func costHistoryFields(c *generated.ComplexityRoot) {
 		return AddCost(costLog, page(child, first, defaultChanges))
 	}
 	c.Mutation.UndoLastChange = func(child int) int { return AddCost(costLog, mul(assumedItems, child)) }
+	// Two whole-network rankings (then and now) besides the log read.
+	c.Query.BrokerMovesSince = func(child int, _ string, first *int32) int {
+		return AddCost(AddCost(costLog, mul(2, costAnalytics)), page(child, first, defaultMoves))
+	}
 }
 
 // costDuplicates prices duplicateCandidates as one whole-network

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
 
@@ -17,6 +18,8 @@ const (
 	maxHistory     = 500
 	defaultChanges = 100
 	maxChanges     = 1000
+	defaultMoves   = 10
+	maxMoves       = 100
 )
 
 // changeOf converts a logged change for the caller of ctx: below editor,
@@ -117,4 +120,39 @@ func (r *Resolver) networkChangesSince(ctx context.Context, since string, first 
 		return nil, err
 	}
 	return networkChanges(ctx, cs, complete, n, after)
+}
+
+// brokerMovesSince answers brokerMovesSince: the ranking of the network
+// rebuilt at since and the current one.
+func (r *Resolver) brokerMovesSince(ctx context.Context, since string, first *int32) (*model.BrokerMoves, error) {
+	n, err := limit(first, defaultMoves, maxMoves)
+	if err != nil {
+		return nil, err
+	}
+	t, err := parseSince(since)
+	if err != nil {
+		return nil, err
+	}
+	then, now, complete, err := r.Snapshots.Since(ctx, t)
+	if err != nil || !complete {
+		return &model.BrokerMoves{Moves: []*model.BrokerMove{}}, err
+	}
+	ms, err := insight.Movers(ctx, then, now, n)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.BrokerMoves{Complete: true, Moves: make([]*model.BrokerMove, len(ms))}
+	for i, m := range ms {
+		bm := &model.BrokerMove{Actor: model.ActorOf(m.Actor)}
+		if m.Then != nil {
+			rank := int32(m.Then.Rank)
+			bm.RankBefore, bm.ScoreBefore = &rank, &m.Then.Score
+		}
+		if m.Now != nil {
+			rank := int32(m.Now.Rank)
+			bm.RankNow, bm.ScoreNow = &rank, &m.Now.Score
+		}
+		out.Moves[i] = bm
+	}
+	return out, nil
 }

@@ -24,3 +24,7 @@ func (r *queryResolver) History(ctx context.Context, id string, first *int32) ([
 func (r *queryResolver) NetworkChanges(ctx context.Context, since string, first *int32, after *string) (*model.ChangeConnection, error) {
 	return r.networkChangesSince(ctx, since, first, after)
 }
+
+func (r *queryResolver) BrokerMovesSince(ctx context.Context, since string, first *int32) (*model.BrokerMoves, error) {
+	return r.brokerMovesSince(ctx, since, first)
+}

@@ -58,6 +58,26 @@ func testHistory(t *testing.T, openStore func(*testing.T) graph.Store) {
 	if _, _, r := doAs(t, f.ts.URL, f.viewer, `{ networkChanges(since: "yesterday") { complete } }`, nil, nil); r.code() != graph.EINVALID {
 		t.Errorf("a bad since: code %q, want INVALID", r.code())
 	}
+	// Since before the first write, the network then was empty: every
+	// broker now is new.
+	var moves struct {
+		BrokerMovesSince struct {
+			Complete bool
+			Moves    []struct {
+				Actor               struct{ Key string }
+				RankBefore, RankNow *int
+			}
+		}
+	}
+	if _, _, r := doAs(t, f.ts.URL, f.viewer, `{ brokerMovesSince(since: "2000-01-01", first: 3) { complete moves { actor { key } rankBefore rankNow } } }`, nil, &moves); len(r.Errors) > 0 {
+		t.Fatalf("brokerMovesSince: %+v", r.Errors)
+	}
+	if m := moves.BrokerMovesSince; !m.Complete || len(m.Moves) == 0 || len(m.Moves) > 3 || m.Moves[0].RankBefore != nil || m.Moves[0].RankNow == nil || *m.Moves[0].RankNow != 1 {
+		t.Errorf("brokerMovesSince = %+v, want complete, up to 3 brokers all new, the first ranked 1", m)
+	}
+	if _, _, r := doAs(t, f.ts.URL, f.viewer, `{ brokerMovesSince(since: "yesterday") { complete } }`, nil, nil); r.code() != graph.EINVALID {
+		t.Errorf("brokerMovesSince with a bad since: code %q, want INVALID", r.code())
+	}
 	const undo = `mutation { undoLastChange { op entityId } }`
 	if _, _, r := doAs(t, f.ts.URL, f.viewer, undo, nil, nil); r.code() != graph.EFORBIDDEN {
 		t.Errorf("viewer's undo: code %q, want FORBIDDEN", r.code())

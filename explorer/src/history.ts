@@ -37,6 +37,48 @@ export async function fetchChangesSince(since: string, after: string | null): Pr
   return { nodes, complete, next: pageInfo.hasNextPage ? pageInfo.endCursor : null };
 }
 
+export interface BrokerMove {
+  actor: { id: string; name: string };
+  rankBefore: number | null;
+  rankNow: number | null;
+}
+
+const TOP = 10;
+
+/** How the top brokers (betweenness) moved since (YYYY-MM-DD); complete false if the log cannot say. */
+export async function fetchBrokerMoves(since: string): Promise<{ complete: boolean; moves: BrokerMove[] }> {
+  const d = await gql<{ brokerMovesSince: { complete: boolean; moves: BrokerMove[] } }>(
+    `query ExplorerBrokerMoves($since: String!) { brokerMovesSince(since: $since, first: ${TOP}) { complete moves { actor { id name } rankBefore rankNow } } }`,
+    { since });
+  return d.brokerMovesSince;
+}
+
+/** One line: whether the broker is new in, rose, fell, left or kept its place in the top. */
+function moveText(m: BrokerMove): string {
+  const was = m.rankBefore, now = m.rankNow;
+  if (now === null) return `left the network (was #${was})`;
+  if (was === null) return `new, now #${now}`;
+  if (now > TOP) return `fell out of the top ${TOP}: #${was} → #${now}`;
+  if (was > TOP) return `new in the top ${TOP}: #${was} → #${now}`;
+  if (now < was) return `rose #${was} → #${now}`;
+  if (now > was) return `fell #${was} → #${now}`;
+  return `kept #${now}`;
+}
+
+/** The movers section of the Changes panel: loads with the changes. */
+function moversSection(since: string): HTMLElement {
+  const body = h("div", { "aria-live": "polite" }, h("p", { class: "hint" }, "Ranking the brokers then and now…"));
+  fetchBrokerMoves(since).then(
+    ({ complete, moves }) => body.replaceChildren(!complete
+      ? h("p", { class: "hint" }, "The log cannot rebuild the network as it was then (it no longer reaches back that far, or an import came after): the brokers' moves are unknown.")
+      : !moves.length ? h("p", { class: "hint" }, "No brokers.")
+      : h("ol", { class: "plain movers", "aria-label": `Top brokers since ${since}` },
+        moves.map((m) => h("li", {}, h("strong", {}, m.actor.name), `: ${moveText(m)}`)))),
+    (e: Error) => body.replaceChildren(h("p", { class: "error" }, `The brokers' moves could not be loaded: ${e.message}`)));
+  return h("section", { class: "movers", "aria-labelledby": "movers-title" },
+    h("h3", { id: "movers-title" }, `How the top ${TOP} brokers moved (betweenness)`), body);
+}
+
 /** Reverts the caller's last change; returns what it undid. */
 export async function undoLastChange(): Promise<LogChange[]> {
   const d = await gql<{ undoLastChange: LogChange[] }>(`mutation ExplorerUndo { undoLastChange { ${CHANGE_FIELDS} } }`);
@@ -118,7 +160,7 @@ export function setupChangesPanel(form: HTMLFormElement, input: HTMLInputElement
     const list = h("ol", { class: "plain changes", "aria-label": `Changes since ${since}` });
     const count = h("p", { class: "meta", id: "changes-count", role: "status" }, "Loading the changes…");
     const more = h("button", { type: "button", class: "secondary", id: "changes-more", hidden: true }, "Show more changes");
-    results.replaceChildren(count, list, more);
+    results.replaceChildren(moversSection(since), count, list, more);
     load(since, null, list, count, more, ++seq).catch((e) => {
       results.replaceChildren();
       error(e);

@@ -69,6 +69,12 @@ test("an editor changes an actor: the history lists it, the Changes panel too, a
     await page.locator("#changes-more").click();
     await since.locator(`:scope > li:nth-child(${n + 1})`).waitFor();
   }
+  // Above them, how the top brokers moved since then.
+  const movers = page.getByRole("list", { name: /^Top brokers since/ });
+  await movers.waitFor();
+  const moved = await movers.locator(":scope > li").allInnerTexts();
+  assert.ok(moved.length > 0 && moved.length <= 20, `movers: ${moved.join(" | ")}`);
+  assert.ok(moved.every((m) => /: (new|rose|fell|kept|left)/.test(m)), `movers: ${moved.join(" | ")}`);
   const last = await since.locator(":scope > li").last().innerText();
   assert.match(last, /changed person Toby Greany/);
   await since.locator(":scope > li").last().scrollIntoViewIfNeeded();

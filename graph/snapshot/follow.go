@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
 )
@@ -162,4 +163,64 @@ func sortBy[T any](s []*T, key func(*T) string) {
 	if !slices.IsSortedFunc(s, less) {
 		slices.SortStableFunc(s, less)
 	}
+}
+
+// undo returns a copy of n as it was before changes (every change logged
+// after that point, oldest first), at version: each change inverted and
+// applied newest first — a create deleted, a delete created again and an
+// update set back, both with the logged before value. Errors on a reset,
+// or an entry with no before value (an import's), which cannot be undone.
+func (n *network) undo(changes []graph.Change, version int64) (*network, error) {
+	inv := make([]graph.Change, 0, len(changes))
+	for _, c := range slices.Backward(changes) {
+		switch c.Op {
+		case graph.ChangeCreated:
+			c.Op, c.After = graph.ChangeDeleted, nil
+		case graph.ChangeDeleted, graph.ChangeUpdated:
+			if c.Before == nil {
+				return nil, fmt.Errorf("change %d: no before value to undo", c.Version)
+			}
+			c.Op, c.After = graph.ChangeCreated, c.Before
+		default:
+			return nil, fmt.Errorf("change %d: cannot undo %q", c.Version, c.Op)
+		}
+		inv = append(inv, c)
+	}
+	return n.apply(inv, version)
+}
+
+// Since returns the whole network as it was at since, reconstructed by
+// undoing the logged changes made at or after it on the current base
+// network, and the current whole network it was undone from. complete is
+// false (and then nil) if the log cannot say: it no longer reaches back
+// to since, or holds a reset or an entry without before values after it.
+func (c *Cache) Since(ctx context.Context, since time.Time) (then, now *Snapshot, complete bool, err error) {
+	now, err = c.Get(ctx, graph.Scope{})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	n, err := c.network(ctx, now.Version)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if n.version != now.Version { // the base moved on: rank the network undone from
+		if now, err = n.project(graph.Scope{}); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	// The log is read after n, so it reaches n's version; later entries
+	// are not in n.
+	cs, complete, err := graph.ChangesSince(ctx, c.store, since)
+	if err != nil || !complete {
+		return nil, nil, false, err
+	}
+	cs = slices.DeleteFunc(cs, func(ch graph.Change) bool { return ch.Version > n.version })
+	m, err := n.undo(cs, 0)
+	if err != nil {
+		return nil, nil, false, nil
+	}
+	if then, err = m.project(graph.Scope{}); err != nil {
+		return nil, nil, false, err
+	}
+	return then, now, true, nil
 }

@@ -118,6 +118,19 @@ type ComplexityRoot struct {
 		Target func(childComplexity int) int
 	}
 
+	BrokerMove struct {
+		Actor       func(childComplexity int) int
+		RankBefore  func(childComplexity int) int
+		RankNow     func(childComplexity int) int
+		ScoreBefore func(childComplexity int) int
+		ScoreNow    func(childComplexity int) int
+	}
+
+	BrokerMoves struct {
+		Complete func(childComplexity int) int
+		Moves    func(childComplexity int) int
+	}
+
 	BrokerProfile struct {
 		Actor              func(childComplexity int) int
 		Betweenness        func(childComplexity int) int
@@ -566,6 +579,7 @@ type ComplexityRoot struct {
 		AuditLog             func(childComplexity int, first *int32, after *string) int
 		Bridges              func(childComplexity int, scope *model.Scope) int
 		BrokerHistory        func(childComplexity int, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) int
+		BrokerMovesSince     func(childComplexity int, since string, first *int32) int
 		BrokerProfile        func(childComplexity int, actor string, scope *model.Scope) int
 		BrokerRanking        func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
 		BrokerTrends         func(childComplexity int, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) int
@@ -802,6 +816,7 @@ type QueryResolver interface {
 	DuplicateCandidates(ctx context.Context, first *int32, kind *model.ActorKind) ([]*model.DuplicateCandidate, error)
 	History(ctx context.Context, id string, first *int32) ([]*model.Change, error)
 	NetworkChanges(ctx context.Context, since string, first *int32, after *string) (*model.ChangeConnection, error)
+	BrokerMovesSince(ctx context.Context, since string, first *int32) (*model.BrokerMoves, error)
 	NetworkGraph(ctx context.Context, scope *model.Scope, scores []model.Metric, groupBy *model.GroupBy) (*model.NetworkGraph, error)
 	KnowledgePaths(ctx context.Context, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) ([]*model.KnowledgePath, error)
 	AllShortestPaths(ctx context.Context, from string, to string, scope *model.Scope, first *int32) (*model.AllShortestPaths, error)
@@ -1057,6 +1072,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Bridge.Target(childComplexity), true
+
+	case "BrokerMove.actor":
+		if e.ComplexityRoot.BrokerMove.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerMove.Actor(childComplexity), true
+	case "BrokerMove.rankBefore":
+		if e.ComplexityRoot.BrokerMove.RankBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerMove.RankBefore(childComplexity), true
+	case "BrokerMove.rankNow":
+		if e.ComplexityRoot.BrokerMove.RankNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerMove.RankNow(childComplexity), true
+	case "BrokerMove.scoreBefore":
+		if e.ComplexityRoot.BrokerMove.ScoreBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerMove.ScoreBefore(childComplexity), true
+	case "BrokerMove.scoreNow":
+		if e.ComplexityRoot.BrokerMove.ScoreNow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerMove.ScoreNow(childComplexity), true
+
+	case "BrokerMoves.complete":
+		if e.ComplexityRoot.BrokerMoves.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerMoves.Complete(childComplexity), true
+	case "BrokerMoves.moves":
+		if e.ComplexityRoot.BrokerMoves.Moves == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokerMoves.Moves(childComplexity), true
 
 	case "BrokerProfile.actor":
 		if e.ComplexityRoot.BrokerProfile.Actor == nil {
@@ -3156,6 +3215,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.BrokerHistory(childComplexity, args["actor"].(string), args["metric"].(*model.Metric), args["from"].(graph.Date), args["to"].(graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope)), true
+	case "Query.brokerMovesSince":
+		if e.ComplexityRoot.Query.BrokerMovesSince == nil {
+			break
+		}
+
+		args, err := ec.field_Query_brokerMovesSince_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BrokerMovesSince(childComplexity, args["since"].(string), args["first"].(*int32)), true
 	case "Query.brokerProfile":
 		if e.ComplexityRoot.Query.BrokerProfile == nil {
 			break
@@ -5016,6 +5086,35 @@ extend type Mutation {
   """
   undoLastChange: [Change!]! @requires(role: EDITOR)
 }
+
+"An actor's place in the betweenness ranking at a date and now."
+type BrokerMove {
+  actor: Actor!
+  "Rank and score at ` + "`" + `since` + "`" + `; null if the actor did not exist then."
+  rankBefore: Int
+  scoreBefore: Float
+  "Rank and score now; null if the actor no longer exists."
+  rankNow: Int
+  scoreNow: Float
+}
+
+type BrokerMoves {
+  """
+  False if the change log cannot rebuild the network as it was at ` + "`" + `since` + "`" + ` (it no longer
+  reaches back that far, or a bulk import came after): then ` + "`" + `moves` + "`" + ` is empty.
+  """
+  complete: Boolean!
+  "The first ` + "`" + `first` + "`" + ` brokers now, in order, then those that left them, in their order at ` + "`" + `since` + "`" + `."
+  moves: [BrokerMove!]!
+}
+
+extend type Query {
+  """
+  How the top brokers (exact betweenness, whole network) moved since a time (RFC 3339 or
+  YYYY-MM-DD, as networkChanges): the network then is rebuilt by undoing the logged changes.
+  """
+  brokerMovesSince(since: String!, first: Int = 10): BrokerMoves!
+}
 `, BuiltIn: false},
 	{Name: "../../schema/import.graphqls", Input: `# Importing networks from files, for dashboards (the command line has
 # ` + "`" + `partnergraph import` + "`" + `). Admin only (@requires, schema/admin.graphqls).
@@ -5449,6 +5548,32 @@ func (ec *executionContext) childFields_Bridge(ctx context.Context, field graphq
 		return ec.fieldContext_Bridge_links(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Bridge", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokerMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_BrokerMove_actor(ctx, field)
+	case "rankBefore":
+		return ec.fieldContext_BrokerMove_rankBefore(ctx, field)
+	case "scoreBefore":
+		return ec.fieldContext_BrokerMove_scoreBefore(ctx, field)
+	case "rankNow":
+		return ec.fieldContext_BrokerMove_rankNow(ctx, field)
+	case "scoreNow":
+		return ec.fieldContext_BrokerMove_scoreNow(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokerMove", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokerMoves(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "complete":
+		return ec.fieldContext_BrokerMoves_complete(ctx, field)
+	case "moves":
+		return ec.fieldContext_BrokerMoves_moves(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokerMoves", field.Name)
 }
 
 func (ec *executionContext) childFields_BrokerProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7462,6 +7587,28 @@ func (ec *executionContext) field_Query_brokerHistory_args(ctx context.Context, 
 		return nil, err
 	}
 	args["scope"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_brokerMovesSince_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "since",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["since"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -9488,6 +9635,185 @@ func (ec *executionContext) fieldContext_Bridge_links(_ context.Context, field g
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerMove_actor(ctx context.Context, field graphql.CollectedField, obj *model.BrokerMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerMove_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerMove_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerMove",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BrokerMove_rankBefore(ctx context.Context, field graphql.CollectedField, obj *model.BrokerMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerMove_rankBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RankBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerMove_rankBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerMove", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerMove_scoreBefore(ctx context.Context, field graphql.CollectedField, obj *model.BrokerMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerMove_scoreBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScoreBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerMove_scoreBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerMove", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerMove_rankNow(ctx context.Context, field graphql.CollectedField, obj *model.BrokerMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerMove_rankNow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RankNow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int32) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint32(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerMove_rankNow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerMove", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokerMove_scoreNow(ctx context.Context, field graphql.CollectedField, obj *model.BrokerMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerMove_scoreNow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScoreNow, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerMove_scoreNow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerMove", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BrokerMoves_complete(ctx context.Context, field graphql.CollectedField, obj *model.BrokerMoves) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerMoves_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerMoves_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokerMoves", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _BrokerMoves_moves(ctx context.Context, field graphql.CollectedField, obj *model.BrokerMoves) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokerMoves_moves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moves, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BrokerMove) graphql.Marshaler {
+			return ec.marshalNBrokerMove2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerMoveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokerMoves_moves(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BrokerMoves",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerMove(ctx, field)
 		},
 	}
 	return fc, nil
@@ -19315,6 +19641,50 @@ func (ec *executionContext) fieldContext_Query_networkChanges(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_brokerMovesSince(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_brokerMovesSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BrokerMovesSince(ctx, fc.Args["since"].(string), fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerMoves) graphql.Marshaler {
+			return ec.marshalNBrokerMoves2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerMoves(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_brokerMovesSince(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerMoves(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_brokerMovesSince_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_networkGraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23745,6 +24115,97 @@ func (ec *executionContext) _Bridge(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var brokerMoveImplementors = []string{"BrokerMove"}
+
+func (ec *executionContext) _BrokerMove(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerMove) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerMoveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokerMove")
+		case "actor":
+			out.Values[i] = ec._BrokerMove_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rankBefore":
+			out.Values[i] = ec._BrokerMove_rankBefore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "scoreBefore":
+			out.Values[i] = ec._BrokerMove_scoreBefore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rankNow":
+			out.Values[i] = ec._BrokerMove_rankNow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "scoreNow":
+			out.Values[i] = ec._BrokerMove_scoreNow(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokerMovesImplementors = []string{"BrokerMoves"}
+
+func (ec *executionContext) _BrokerMoves(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerMoves) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokerMovesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokerMoves")
+		case "complete":
+			out.Values[i] = ec._BrokerMoves_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moves":
+			out.Values[i] = ec._BrokerMoves_moves(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var brokerProfileImplementors = []string{"BrokerProfile"}
 
 func (ec *executionContext) _BrokerProfile(ctx context.Context, sel ast.SelectionSet, obj *insight.Profile) graphql.Marshaler {
@@ -26856,6 +27317,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_networkChanges(ctx, field)
 				})
+		case "brokerMovesSince":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_brokerMovesSince(ctx, field)
+				})
 		case "networkGraph":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -28145,6 +28612,38 @@ func (ec *executionContext) marshalNBridge2ᚖgithubᚗcomᚋpartnergraphᚋpart
 		return graphql.Null
 	}
 	return ec._Bridge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokerMove2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrokerMove) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBrokerMove2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerMove(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBrokerMove2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerMove(ctx context.Context, sel ast.SelectionSet, v *model.BrokerMove) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokerMove!")
+		return graphql.Null
+	}
+	return ec._BrokerMove(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBrokerMoves2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerMoves(ctx context.Context, sel ast.SelectionSet, v *model.BrokerMoves) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BrokerMoves!")
+		return graphql.Null
+	}
+	return ec._BrokerMoves(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNBrokerProfile2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐProfile(ctx context.Context, sel ast.SelectionSet, v *insight.Profile) graphql.Marshaler {

@@ -117,6 +117,25 @@ type Bridge struct {
 	Links []*Link `json:"links"`
 }
 
+// An actor's place in the betweenness ranking at a date and now.
+type BrokerMove struct {
+	Actor Actor `json:"actor"`
+	// Rank and score at `since`; null if the actor did not exist then.
+	RankBefore  *int32   `json:"rankBefore,omitempty"`
+	ScoreBefore *float64 `json:"scoreBefore,omitempty"`
+	// Rank and score now; null if the actor no longer exists.
+	RankNow  *int32   `json:"rankNow,omitempty"`
+	ScoreNow *float64 `json:"scoreNow,omitempty"`
+}
+
+type BrokerMoves struct {
+	// False if the change log cannot rebuild the network as it was at `since` (it no longer
+	// reaches back that far, or a bulk import came after): then `moves` is empty.
+	Complete bool `json:"complete"`
+	// The first `first` brokers now, in order, then those that left them, in their order at `since`.
+	Moves []*BrokerMove `json:"moves"`
+}
+
 // A broker ranking with the result it was read from.
 type BrokerRanking struct {
 	Result  *AnalyticsResult `json:"result"`
