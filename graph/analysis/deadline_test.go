@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/partnergraph/partnergraph/internal/cputime"
 )
 
 // deadlineGraph returns an undirected random graph on n nodes with m uniform
@@ -33,8 +35,13 @@ func deadlineGraph(seed uint64, n, m, hubs, hubDeg int) *Graph {
 
 // TestAnalyticsStopAtDeadline starts each long analytic with a 50 ms
 // deadline and checks that it returns the context's error soon after it.
-// The issue asks for 100 ms; the test allows 1 s so that a loaded machine
-// never fails it, and logs the measured overshoot (go test -v) for the note.
+// "Soon" is measured in the CPU time the process spends between the
+// deadline and the return, not in wall time: on a machine busy with other
+// tests and a starting Neo4j, wall time mostly measures the wait for a core
+// (it once read 1.4 s for StructuralHoles, whose per-node checks stop it in
+// microseconds of work). The issue asks for 100 ms; the bound is 1 s of CPU,
+// which an analytic that misses its checks for a whole pass (seconds of
+// work on this graph) still exceeds. Wall time is logged (go test -v).
 func TestAnalyticsStopAtDeadline(t *testing.T) {
 	const (
 		after = 50 * time.Millisecond
@@ -94,15 +101,22 @@ func TestAnalyticsStopAtDeadline(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), after)
 			defer cancel()
+			// The CPU clock is read when the deadline fires; if that
+			// goroutine runs late the measure only gets smaller, never
+			// larger, than the work done after the deadline.
+			atDeadline := make(chan time.Duration, 1)
+			context.AfterFunc(ctx, func() { atDeadline <- cputime.Process() })
 			err := c.run(ctx)
+			cpuAfter := cputime.Process()
 			deadline, _ := ctx.Deadline()
 			over := time.Since(deadline)
+			cpuOver := cpuAfter - <-atDeadline
 			if !errors.Is(err, context.DeadlineExceeded) {
 				t.Fatalf("%s with a %v deadline: got error %v, want context.DeadlineExceeded", c.name, after, err)
 			}
-			t.Logf("%s stopped %v after its deadline", c.name, over.Round(time.Millisecond))
-			if over > bound {
-				t.Errorf("%s stopped %v after its deadline, want at most %v", c.name, over, bound)
+			t.Logf("%s stopped %v after its deadline, having used %v of CPU since", c.name, over.Round(time.Millisecond), cpuOver.Round(time.Millisecond))
+			if cpuOver > bound {
+				t.Errorf("%s used %v of CPU after its deadline, want at most %v", c.name, cpuOver, bound)
 			}
 		})
 	}
