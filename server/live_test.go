@@ -233,6 +233,11 @@ func testLive(t *testing.T, openStore func(*testing.T) graph.Store) {
 			}
 		}
 	})
+	t.Run("NotOverHTTP", func(t *testing.T) {
+		if status, _, r := doAs(t, ts.URL, f.viewer, changesSub, nil, nil); status != http.StatusBadRequest || r.code() != graph.EINVALID {
+			t.Errorf("a subscription over HTTP POST: status %d code %q, want 400 %s", status, r.code(), graph.EINVALID)
+		}
+	})
 	t.Run("CrossOrigin", func(t *testing.T) {
 		h := http.Header{"Origin": {"https://evil.example"}}
 		_, res, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(ts.URL, "http")+"/graphql",
