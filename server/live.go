@@ -170,6 +170,9 @@ func (s *Server) initLive(ctx context.Context, p transport.InitPayload) (context
 	if info := requestInfoFrom(ctx); info != nil {
 		info.caller = c.Subject
 	}
+	if lc, _ := ctx.Value(liveConnKey{}).(*liveConn); lc != nil {
+		lc.idle.Reset(s.live.lim.IdleTimeout) // until its first subscription
+	}
 	ctx = graph.WithCaller(ctx, c)
 	if s.cfg.Auth == nil {
 		return ctx, nil, nil

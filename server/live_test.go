@@ -318,3 +318,22 @@ func TestLiveReplicas(t *testing.T) {
 		t.Errorf("A's subscriber got %+v, want B's update", g)
 	}
 }
+
+// TestLiveConnections: a client's connections beyond the limit are refused
+// before the upgrade, and a connection holding no subscription is closed
+// after the idle timeout.
+func TestLiveConnections(t *testing.T) {
+	ts := liveServer(t, openStore(t), nil, server.LiveLimits{MaxConnsPerClient: 1, IdleTimeout: 50 * time.Millisecond})
+	c, err := dialLive(t, ts.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, res, err := websocket.Dial(context.Background(), "ws"+strings.TrimPrefix(ts.URL, "http")+"/graphql",
+		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err == nil || res == nil || res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a second connection: %v, want 429", err)
+	}
+	if _, err := c.read(); err == nil {
+		t.Error("an idle connection got a message, want it closed")
+	}
+}

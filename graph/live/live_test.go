@@ -3,6 +3,7 @@ package live_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -76,5 +77,40 @@ func testHub(t *testing.T, s graph.Store) {
 	h.Close()
 	for c := range filtered.C {
 		t.Errorf("filtered got %s %s, want nothing", c.Op, c.ID)
+	}
+}
+
+// gapSource is a store whose log no longer reaches back: past version 1,
+// Changes answers as a store does when it has pruned what was asked for.
+type gapSource struct{ version atomic.Int64 }
+
+func (g *gapSource) Version(context.Context) (int64, error) { return g.version.Load(), nil }
+
+func (g *gapSource) Changes(_ context.Context, since int64, _ int) ([]graph.Change, int64, error) {
+	v := g.version.Load()
+	if since == v {
+		return nil, v, nil
+	}
+	return graph.ResetSince(v), v, nil
+}
+
+// TestHubMissed: a subscriber the log cannot serve ends with CHANGES_MISSED.
+func TestHubMissed(t *testing.T) {
+	src := &gapSource{}
+	src.version.Store(1)
+	h := live.New(src, live.Options{})
+	defer h.Close()
+	sub, err := h.Subscribe(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.version.Store(5)
+	h.Notify()
+	<-sub.Done()
+	if code := graph.ErrorCode(sub.Err()); code != live.CodeMissed {
+		t.Errorf("ended with %q, want %s", code, live.CodeMissed)
+	}
+	for c := range sub.C {
+		t.Errorf("got %+v, want no change", c)
 	}
 }
