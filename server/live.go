@@ -173,7 +173,9 @@ func (s *Server) initLive(ctx context.Context, p transport.InitPayload) (context
 	if lc, _ := ctx.Value(liveConnKey{}).(*liveConn); lc != nil {
 		lc.idle.Reset(s.live.lim.IdleTimeout) // until its first subscription
 	}
-	ctx = graph.WithCaller(ctx, c)
+	// The connection's operations run at once: none may write the
+	// connection's one access-log record.
+	ctx = graph.WithCaller(context.WithValue(ctx, requestInfoKey{}, (*requestInfo)(nil)), c)
 	if s.cfg.Auth == nil {
 		return ctx, nil, nil
 	}

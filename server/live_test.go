@@ -142,8 +142,9 @@ func waitSubscriptions(t *testing.T, url string, n int) {
 
 func liveServer(t *testing.T, s graph.Store, auth *server.Auth, lim server.LiveLimits) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(server.New(server.Config{Store: s, Logger: zerolog.Nop(), Auth: auth,
-		Limits: server.Limits{RateLimit: rate.Inf}, Live: lim}).Handler())
+	srv := server.New(server.Config{Store: s, Logger: zerolog.Nop(), Auth: auth, Limits: server.Limits{RateLimit: rate.Inf}, Live: lim})
+	t.Cleanup(func() { srv.Close(context.Background()) }) // after ts's: the hub stops before the store closes
+	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return ts
 }
