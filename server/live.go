@@ -106,14 +106,19 @@ func isUpgrade(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
 
 // serveLive serves a WebSocket upgrade of /graphql: per-client connection
 // and failed-authentication limits before the upgrade, no request deadline
-// after it. Credentials come in connection_init (initLive); the Origin must
-// name this host (coder/websocket's check, as preventCSRF's sameOrigin).
+// after it. Credentials come in connection_init (initLive); an Origin must
+// name this host (sameOrigin, as for preventCSRF), so that no other site's
+// page reads a server on the user's machine or network through their browser.
 func (s *Server) serveLive(gql http.Handler) http.Handler {
 	ls, m := s.live, s.cfg.metrics
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if wait, ok := s.failuresAllowed(clientKey(r, s.cfg.Limits)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Seconds()+1))))
 			refuse(w, m, http.StatusTooManyRequests, codeRate, "too many failed authentications from this address; retry later")
+			return
+		}
+		if r.Header.Get("Origin") != "" && !sameOrigin(r) { // what coder/websocket would refuse, refused as over HTTP
+			refuse(w, m, http.StatusForbidden, codeCSRF, "a WebSocket may be opened only from a page of this server: the Origin must name it")
 			return
 		}
 		client := r.RemoteAddr

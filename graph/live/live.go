@@ -57,14 +57,16 @@ type Hub struct {
 	src  Source
 	opt  Options
 	wake chan struct{}
+	ctx  context.Context // ends at Close
 	stop context.CancelFunc
-	done chan struct{}
+	done chan struct{} // closed when run returns
 
-	mu     sync.Mutex
-	subs   map[*Sub]struct{}
-	last   int64         // the version the hub has delivered up to
-	moved  chan struct{} // closed, and replaced, when last moves on (Advanced)
-	closed bool
+	mu      sync.Mutex
+	subs    map[*Sub]struct{}
+	last    int64         // the version the hub has delivered up to
+	moved   chan struct{} // closed, and replaced, when last moves on (Advanced)
+	closed  bool
+	started bool // run was started, by the first Subscribe
 }
 
 // Sub is one subscription: its changes arrive on C, in commit order, until
@@ -90,7 +92,8 @@ func (s *Sub) Err() error {
 	return s.err
 }
 
-// New returns a Hub reading src; it runs until Close.
+// New returns a Hub reading src. It starts following the store at the
+// first subscription, and stops at Close.
 func New(src Source, opt Options) *Hub {
 	if opt.Poll <= 0 {
 		opt.Poll = DefaultPoll
@@ -99,10 +102,8 @@ func New(src Source, opt Options) *Hub {
 		opt.Queue = DefaultQueue
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	h := &Hub{src: src, opt: opt, wake: make(chan struct{}, 1), stop: stop, done: make(chan struct{}),
+	return &Hub{src: src, opt: opt, wake: make(chan struct{}, 1), ctx: ctx, stop: stop, done: make(chan struct{}),
 		subs: map[*Sub]struct{}{}, moved: make(chan struct{})}
-	go h.run(ctx)
-	return h
 }
 
 // Close ends every subscription (ErrClosed) and stops following the store.
@@ -112,9 +113,12 @@ func (h *Hub) Close() {
 	for s := range h.subs {
 		h.end(s, ErrClosed)
 	}
+	started := h.started
 	h.mu.Unlock()
 	h.stop()
-	<-h.done
+	if started {
+		<-h.done
+	}
 }
 
 // Notify wakes the hub to read the log now: call it after a write commits.
@@ -146,6 +150,10 @@ func (h *Hub) Subscribe(ctx context.Context, filter func(graph.Change) bool) (*S
 		h.last = v
 	}
 	h.subs[s] = struct{}{}
+	if !h.started {
+		h.started = true
+		go h.run(h.ctx)
+	}
 	h.mu.Unlock()
 	context.AfterFunc(ctx, func() { h.remove(s, nil) })
 	h.Notify()
