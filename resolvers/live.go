@@ -69,11 +69,14 @@ func (r *Resolver) brokersChanged(ctx context.Context, scope *model.Scope, metri
 	rank := func() (*model.BrokerRanking, error) {
 		return r.ranking(ctx, sc, metric, groupBy, first, 10, graph.MaxPageSize, insight.Latest)
 	}
-	rk, err := rank() // bad arguments fail the subscription at once
+	sub, err := r.Live.Subscribe(ctx, func(graph.Change) bool { return false }) // keeps the hub reading
 	if err != nil {
 		return nil, err
 	}
-	sub, err := r.Live.Subscribe(ctx, func(graph.Change) bool { return false }) // keeps the hub reading
+	// The signals are taken before each ranking is read, so that a change
+	// or computation ending while it is read is not missed.
+	moved, computed := r.Live.Advanced(), r.Background.Computed()
+	rk, err := rank() // bad arguments fail the subscription at once
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +85,6 @@ func (r *Resolver) brokersChanged(ctx context.Context, scope *model.Scope, metri
 		defer close(out)
 		sent := int64(-1)
 		for {
-			moved, computed := r.Live.Advanced(), r.Background.Computed()
 			if rk.Result.Version > sent {
 				select {
 				case out <- rk:
@@ -94,12 +96,13 @@ func (r *Resolver) brokersChanged(ctx context.Context, scope *model.Scope, metri
 			select {
 			case <-moved:
 			case <-computed:
-			case <-sub.C: // closed: the hub is closing
+			case <-sub.Done(): // the hub is closing
 				endWith(ctx, sub.Err())
 				return
 			case <-ctx.Done():
 				return
 			}
+			moved, computed = r.Live.Advanced(), r.Background.Computed()
 			if rk, err = rank(); err != nil {
 				endWith(ctx, err)
 				return

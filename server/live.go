@@ -90,6 +90,7 @@ type liveServer struct {
 	clients *clientLimitListener // only its counting: take and release
 	stop    context.Context      // ends at Server.Close, closing every connection
 	cancel  context.CancelFunc
+	running sync.WaitGroup // connections and their credential checks, which Close waits for
 }
 
 // liveConn is one WebSocket connection's state, in its context.
@@ -112,6 +113,8 @@ func isUpgrade(r *http.Request) bool { return r.Header.Get("Upgrade") != "" }
 func (s *Server) serveLive(gql http.Handler) http.Handler {
 	ls, m := s.live, s.cfg.metrics
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ls.running.Add(1)
+		defer ls.running.Done()
 		if wait, ok := s.failuresAllowed(clientKey(r, s.cfg.Limits)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(wait.Seconds()+1))))
 			refuse(w, m, http.StatusTooManyRequests, codeRate, "too many failed authentications from this address; retry later")
@@ -185,6 +188,7 @@ func (s *Server) initLive(ctx context.Context, p transport.InitPayload) (context
 		return ctx, nil, nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
+	s.live.running.Add(1)
 	go s.recheck(ctx, cancel, h)
 	return ctx, nil, nil
 }
@@ -202,6 +206,7 @@ func requestOf(ctx context.Context) *http.Request {
 
 // recheck ends a connection when its credentials stop being valid.
 func (s *Server) recheck(ctx context.Context, cancel context.CancelFunc, h string) {
+	defer s.live.running.Done()
 	t := time.NewTicker(s.live.lim.RecheckCredentials)
 	defer t.Stop()
 	for {
@@ -267,8 +272,10 @@ func (s *Server) openLive(cfg Config) *live.Hub {
 	return s.live.hub
 }
 
-// closeLive closes every WebSocket connection and stops the hub.
+// closeLive closes every WebSocket connection, waits for them to end
+// (none may read the store its owner closes next) and stops the hub.
 func (s *Server) closeLive() {
 	s.live.cancel()
+	s.live.running.Wait()
 	s.live.hub.Close()
 }
