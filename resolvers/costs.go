@@ -45,6 +45,7 @@ func Complexity() generated.ComplexityRoot {
 	costPathFields(&c)
 	costHistoryFields(&c)
 	costDuplicates(&c)
+	costSubscriptions(&c)
 	return c
 }
 
@@ -247,5 +248,15 @@ func costHistoryFields(c *generated.ComplexityRoot) {
 func costDuplicates(c *generated.ComplexityRoot) {
 	c.Query.DuplicateCandidates = func(child int, first *int32, _ *model.ActorKind) int {
 		return AddCost(costAnalytics, mul(count(first, 20), child))
+	}
+}
+
+// costSubscriptions prices a subscription by one event's answer (each event
+// runs the selection once): a change like one history entry; a ranking like
+// brokerRanking, whose computations it shares with queries.
+func costSubscriptions(c *generated.ComplexityRoot) {
+	c.Subscription.Changes = func(child int, _ *model.ChangeWhere) int { return AddCost(1, child) }
+	c.Subscription.BrokersChanged = func(child int, _ *model.Scope, _ *model.Metric, _ *model.GroupBy, first *int32) int {
+		return AddCost(costAnalytics, page(child, first, 10))
 	}
 }

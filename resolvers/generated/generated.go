@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	Person() PersonResolver
 	Programme() ProgrammeResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -672,6 +673,11 @@ type ComplexityRoot struct {
 		Efficiency    func(childComplexity int) int
 	}
 
+	Subscription struct {
+		BrokersChanged func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) int
+		Changes        func(childComplexity int, where *model.ChangeWhere) int
+	}
+
 	Substitute struct {
 		Actor func(childComplexity int) int
 		Pairs func(childComplexity int) int
@@ -827,6 +833,10 @@ type QueryResolver interface {
 	Reachability(ctx context.Context, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) (*model.Reachability, error)
 	Neighbourhood(ctx context.Context, id string, hops *int32, scope *model.Scope) (*model.Neighbourhood, error)
 	EgoNetwork(ctx context.Context, actor string, radius *int32, scope *model.Scope) (*insight.EgoNetwork, error)
+}
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, where *model.ChangeWhere) (<-chan *model.Change, error)
+	BrokersChanged(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) (<-chan *model.BrokerRanking, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3787,6 +3797,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StructuralHoles.Efficiency(childComplexity), true
 
+	case "Subscription.brokersChanged":
+		if e.ComplexityRoot.Subscription.BrokersChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_brokersChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BrokersChanged(childComplexity, args["scope"].(*model.Scope), args["metric"].(*model.Metric), args["groupBy"].(*model.GroupBy), args["first"].(*int32)), true
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["where"].(*model.ChangeWhere)), true
+
 	case "Substitute.actor":
 		if e.ComplexityRoot.Substitute.Actor == nil {
 			break
@@ -3835,6 +3868,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActorFilter", ec.unmarshalInputActorFilter),
+			graphql.NewInputUnmarshaler("ChangeWhere", ec.unmarshalInputChangeWhere),
 			graphql.NewInputUnmarshaler("ColumnMapping", ec.unmarshalInputColumnMapping),
 			graphql.NewInputUnmarshaler("CreateLinkInput", ec.unmarshalInputCreateLinkInput),
 			graphql.NewInputUnmarshaler("CreateOrganisationInput", ec.unmarshalInputCreateOrganisationInput),
@@ -3893,6 +3927,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -5156,6 +5207,33 @@ extend type Mutation {
   """
   importNetwork(files: [Upload!]!, dryRun: Boolean = false, directed: Boolean = false,
     mapping: [ColumnMapping!], keyPrefix: String): ImportResult! @requires(role: ADMIN)
+}
+`, BuiltIn: false},
+	{Name: "../../schema/live.graphqls", Input: `# Live updates: subscriptions over WebSocket (graphql-transport-ws), fed by
+# the change log (graph/live) and the background analytics engine.
+
+"Which changes a ` + "`" + `changes` + "`" + ` subscription receives; every condition given must hold."
+input ChangeWhere {
+  "Actor, Programme, Link or Participation (a reset, which names no entity, always passes)."
+  kinds: [String!]
+  ops: [ChangeOp!]
+  "Entity IDs (a participation's: actorId/programmeId)."
+  ids: [ID!]
+}
+
+type Subscription {
+  """
+  The changes committed from now on, by this server or any other on the same
+  database, in commit order. Contact data only for editors and administrators,
+  as in history. Ends with SLOW_CONSUMER if the client does not keep up, and
+  CHANGES_MISSED if the change log no longer holds changes not yet sent.
+  """
+  changes(where: ChangeWhere): Change! @requires(role: VIEWER)
+  """
+  The current ranking, then each one newly computed after the network changed
+  (the background engine recomputes after writes, as brokerRanking does).
+  """
+  brokersChanged(scope: Scope, metric: Metric = BETWEENNESS, groupBy: GroupBy = SECTOR, first: Int = 10): BrokerRanking! @requires(role: VIEWER)
 }
 `, BuiltIn: false},
 	{Name: "../../schema/network.graphqls", Input: `"""
@@ -8627,6 +8705,58 @@ func (ec *executionContext) field_Query_structuralHoles_args(ctx context.Context
 		return nil, err
 	}
 	args["consistency"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_brokersChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.Metric, error) {
+			return ec.unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ChangeWhere, error) {
+			return ec.unmarshalOChangeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
 	return args, nil
 }
 
@@ -21064,6 +21194,130 @@ func (ec *executionContext) fieldContext_StructuralHoles_efficiency(_ context.Co
 	return graphql.NewScalarFieldContext("StructuralHoles", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["where"].(*model.ChangeWhere))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNAccessRole2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAccessRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.Change
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.Change
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_brokersChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_brokersChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BrokersChanged(ctx, fc.Args["scope"].(*model.Scope), fc.Args["metric"].(*model.Metric), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNAccessRole2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAccessRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.BrokerRanking
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.BrokerRanking
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerRanking) graphql.Marshaler {
+			return ec.marshalNBrokerRanking2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerRanking(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_brokersChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerRanking(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_brokersChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Substitute_actor(ctx context.Context, field graphql.CollectedField, obj *model.Substitute) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22360,6 +22614,62 @@ func (ec *executionContext) unmarshalInputActorFilter(ctx context.Context, obj a
 func UnmarshalActorFilter(ctx context.Context, raw any) (model.ActorFilter, error) {
 	var out model.ActorFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChangeWhere(ctx context.Context, obj any) (model.ChangeWhere, error) {
+	var it model.ChangeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kinds", "ops", "ids"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = graphql.OmittableOf(data)
+		case "ops":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ops"))
+			data, err := ec.unmarshalOChangeOp2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOpᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ops = graphql.OmittableOf(data)
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ids = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeWhere unmarshals raw into the ChangeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeWhere(ctx context.Context, raw any) (model.ChangeWhere, error) {
+	var out model.ChangeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeWhere", raw, &out)
 	return out, err
 }
 
@@ -27808,6 +28118,28 @@ func (ec *executionContext) _StructuralHoles(ctx context.Context, sel ast.Select
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	case "brokersChanged":
+		return ec._Subscription_brokersChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var substituteImplementors = []string{"Substitute"}
 
 func (ec *executionContext) _Substitute(ctx context.Context, sel ast.SelectionSet, obj *model.Substitute) graphql.Marshaler {
@@ -30481,6 +30813,50 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOChangeOp2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOpᚄ(ctx context.Context, v any) ([]model.ChangeOp, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ChangeOp, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeOp2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOp(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChangeOp2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOpᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ChangeOp) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeOp2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOp(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOChangeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeWhere(ctx context.Context, v any) (*model.ChangeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOColumnMapping2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐColumnMappingᚄ(ctx context.Context, v any) ([]*model.ColumnMapping, error) {

@@ -251,6 +251,15 @@ type ChangeConnection struct {
 	Complete bool `json:"complete"`
 }
 
+// Which changes a `changes` subscription receives; every condition given must hold.
+type ChangeWhere struct {
+	// Actor, Programme, Link or Participation (a reset, which names no entity, always passes).
+	Kinds graphql.Omittable[[]string]   `json:"kinds,omitempty"`
+	Ops   graphql.Omittable[[]ChangeOp] `json:"ops,omitempty"`
+	// Entity IDs (a participation's: actorId/programmeId).
+	Ids graphql.Omittable[[]string] `json:"ids,omitempty"`
+}
+
 // Renames a CSV column or a GraphML/GEXF attribute: to a field name (key, name, source, …), a new attribute name, or - to leave it out.
 type ColumnMapping struct {
 	From string `json:"from"`
@@ -657,6 +666,9 @@ type StructuralHoles struct {
 	Constraint    *float64 `json:"constraint,omitempty"`
 	EffectiveSize *float64 `json:"effectiveSize,omitempty"`
 	Efficiency    *float64 `json:"efficiency,omitempty"`
+}
+
+type Subscription struct {
 }
 
 type Substitute struct {
