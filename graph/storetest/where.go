@@ -154,7 +154,9 @@ func testOrders(t *testing.T, s graph.Store) {
 	aKey, pKey, lKey := func(a *graph.Actor) string { return a.Key }, func(p *graph.Programme) string { return p.Key }, func(l *graph.Link) string { return l.Key }
 	name, aid := func(a *graph.Actor) string { return a.Name }, func(a *graph.Actor) string { return a.ID }
 	deg := func(a *graph.Actor) int { return degree[a.ID] }
-	findActors := func(p graph.PageArgs) (*graph.Page[*graph.Actor], error) { return s.FindActors(ctx, graph.ActorFilter{}, p) }
+	findActors := func(p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
+		return s.FindActors(ctx, graph.ActorFilter{}, p)
+	}
 	run(t, "ActorsByName", func(t *testing.T) {
 		pageBothWays(t, findActors, graph.Order{}, 5, sortedBy(actors, aKey, by(name, false), by(aid, false)), aKey)
 	})
@@ -178,7 +180,9 @@ func testOrders(t *testing.T, s graph.Store) {
 		pageBothWays(t, findProgrammes, order(graph.OrderKey{Field: graph.SortStart}, graph.OrderKey{Field: graph.SortEnd, Desc: true}), 2,
 			sortedBy(programmes, pKey, by(start, false), by(end, true), by(pid, false)), pKey)
 	})
-	findLinks := func(p graph.PageArgs) (*graph.Page[*graph.Link], error) { return s.FindLinks(ctx, graph.LinkFilter{}, p) }
+	findLinks := func(p graph.PageArgs) (*graph.Page[*graph.Link], error) {
+		return s.FindLinks(ctx, graph.LinkFilter{}, p)
+	}
 	from, to := func(l *graph.Link) string { return l.From.String() }, func(l *graph.Link) string { return l.To.String() }
 	weight, typ := func(l *graph.Link) float64 { return l.Weight }, func(l *graph.Link) string { return string(l.Type) }
 	run(t, "LinksByWeightFrom", func(t *testing.T) {
@@ -194,7 +198,9 @@ func testOrders(t *testing.T, s graph.Store) {
 	})
 }
 
-func eq(f graph.WhereField, v any) graph.Cond { return graph.Cond{Field: f, Op: graph.OpEq, Values: []any{v}} }
+func eq(f graph.WhereField, v any) graph.Cond {
+	return graph.Cond{Field: f, Op: graph.OpEq, Values: []any{v}}
+}
 func op(f graph.WhereField, o graph.Op, vs ...any) graph.Cond {
 	return graph.Cond{Field: f, Op: o, Values: vs}
 }
@@ -224,7 +230,9 @@ func testWhere(t *testing.T, s graph.Store) {
 		{"OrNotIn", &graph.Where{Or: []*graph.Where{
 			{Conds: []graph.Cond{op(graph.WhereName, graph.OpIn, "Alpha", "Zeta")}},
 			{Not: &graph.Where{Conds: []graph.Cond{op(graph.WhereSector, graph.OpIn, "", "Schools")}}},
-		}}, func(a *graph.Actor) bool { return a.Name == "Alpha" || a.Name == "Zeta" || !(a.Sector == "" || a.Sector == "Schools") }},
+		}}, func(a *graph.Actor) bool {
+			return a.Name == "Alpha" || a.Name == "Zeta" || !(a.Sector == "" || a.Sector == "Schools")
+		}},
 		{"EmptyOr", &graph.Where{Or: []*graph.Where{}}, func(*graph.Actor) bool { return false }},
 		{"KindTypeEq", &graph.Where{Conds: []graph.Cond{eq(graph.WhereKind, string(graph.KindOrganisation)), eq(graph.WhereType, string(graph.OrgUniversity))}},
 			func(a *graph.Actor) bool { return a.OrgType == graph.OrgUniversity }},
