@@ -196,7 +196,7 @@ func findPage[T any](ctx context.Context, tx *sql.Tx, ks *graph.Keyset, table, c
 		for i := range params {
 			params[i] = fmt.Sprintf("?%d", len(args)+1+i) // numbered: After repeats them
 		}
-		q += ` WHERE ` + ks.After(names, params)
+		q += ` WHERE ` + after(ks, names, params)
 		args = append(args, ks.Cursor...)
 	}
 	q += ` ORDER BY ` + strings.Join(order, ", ") + ` LIMIT ?`
@@ -223,4 +223,20 @@ func (w withSort) Scan(dest ...any) error {
 		dest = append(dest, &w.vals[i])
 	}
 	return w.rowScanner.Scan(dest...)
+}
+
+// after is ks.After, as a row-value comparison when every key is read in
+// one direction: SQLite seeks an index range for (name, id) > (?, ?), but
+// scans for the equivalent OR of comparisons.
+func after(ks *graph.Keyset, names, params []string) string {
+	for i := range ks.Keys {
+		if ks.Reversed(i) != ks.Reversed(0) {
+			return ks.After(names, params)
+		}
+	}
+	op := ` > `
+	if ks.Reversed(0) {
+		op = ` < `
+	}
+	return `(` + strings.Join(names, ", ") + `)` + op + `(` + strings.Join(params, ", ") + `)`
 }

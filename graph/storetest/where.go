@@ -368,6 +368,14 @@ func testWhereErrors(t *testing.T, s graph.Store) {
 			_, err := s.FindActors(ctx, graph.ActorFilter{Where: &graph.Where{Conds: []graph.Cond{op(graph.WhereKey, graph.OpIn, many...)}}}, graph.PageArgs{})
 			return err
 		}, "where.key.in"},
+		{"TooManyConds", func() error {
+			or := make([]*graph.Where, graph.MaxWhereConds+1)
+			for i := range or {
+				or[i] = &graph.Where{Conds: []graph.Cond{eq(graph.WhereKey, fmt.Sprint(i))}}
+			}
+			_, err := s.FindActors(ctx, graph.ActorFilter{Where: &graph.Where{Or: or}}, graph.PageArgs{})
+			return err
+		}, fmt.Sprintf("where.OR[%d].key.eq", graph.MaxWhereConds)},
 		{"LinksSomeOnLinks", func() error {
 			_, err := s.AggregateLinks(ctx, graph.LinkFilter{Where: &graph.Where{LinksSome: &graph.LinksSome{}}}, nil)
 			return err
