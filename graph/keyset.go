@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"slices"
@@ -21,6 +22,9 @@ const (
 	SortTo     SortField = "TO"
 	SortWeight SortField = "WEIGHT"
 	SortID     SortField = "ID" // the tie order of actors and programmes
+	// SortScore is an analytics metric's value, ordered in Go (SortedPage):
+	// stores never see it.
+	SortScore SortField = "SCORE"
 )
 
 // OrderKey is one key of an order.
@@ -78,8 +82,9 @@ type Keyset struct {
 	Keys     []OrderKey
 	Size     int
 	Backward bool
-	Cursor   []any // the sort values of the cursor's item; nil for none
-	def      bool  // the list's default order: cursors keep their old form
+	Cursor   []any  // the sort values of the cursor's item; nil for none
+	def      bool   // the list's default order: cursors keep their old form
+	tag      string // what else the order depends on, such as a metric's scope
 }
 
 // Keyset returns the read that p asks of the list of e. Returns EINVALID
@@ -89,15 +94,29 @@ func (p PageArgs) Keyset(e Entity) (*Keyset, error) {
 	if err := ks.order(e, p.Order); err != nil {
 		return nil, err
 	}
+	return ks, ks.page(p)
+}
+
+// ScoreKeyset returns the read p asks of a list ordered by a score
+// (descending if desc) then ID, in Go by SortedPage; tag names what the
+// scores are of (a metric and its scope), so that a cursor of other
+// scores is refused.
+func (p PageArgs) ScoreKeyset(tag string, desc bool) (*Keyset, error) {
+	ks := &Keyset{Keys: []OrderKey{{Field: SortScore, Desc: desc}, {Field: SortID}}, tag: tag}
+	return ks, ks.page(p)
+}
+
+// page reads p's size, direction and cursor.
+func (ks *Keyset) page(p PageArgs) error {
 	switch {
 	case p.Last != 0 && p.First != 0:
-		return nil, Errorf(EINVALID, "last", "give first or last, not both")
+		return Errorf(EINVALID, "last", "give first or last, not both")
 	case p.After != "" && p.Before != "":
-		return nil, Errorf(EINVALID, "before", "give after or before, not both")
+		return Errorf(EINVALID, "before", "give after or before, not both")
 	case p.Before != "" && p.First != 0:
-		return nil, Errorf(EINVALID, "before", "page backwards with last and before, forwards with first and after")
+		return Errorf(EINVALID, "before", "page backwards with last and before, forwards with first and after")
 	case p.After != "" && p.Last != 0:
-		return nil, Errorf(EINVALID, "after", "page backwards with last and before, forwards with first and after")
+		return Errorf(EINVALID, "after", "page backwards with last and before, forwards with first and after")
 	}
 	ks.Backward = p.Last != 0 || p.Before != ""
 	field, cursor, n := "first", p.After, p.First
@@ -106,18 +125,16 @@ func (p PageArgs) Keyset(e Entity) (*Keyset, error) {
 	}
 	var err error
 	if ks.Size, err = (PageArgs{First: n}).size(field); err != nil {
-		return nil, err
+		return err
 	}
 	if cursor != "" {
 		name := "after"
 		if ks.Backward {
 			name = "before"
 		}
-		if ks.Cursor, err = ks.decode(cursor, name); err != nil {
-			return nil, err
-		}
+		ks.Cursor, err = ks.decode(cursor, name)
 	}
-	return ks, nil
+	return err
 }
 
 func (ks *Keyset) order(e Entity, o Order) error {
@@ -150,7 +167,7 @@ func (ks *Keyset) signature() string {
 			parts[i] += " DESC"
 		}
 	}
-	return strings.Join(parts, ",")
+	return strings.Join(parts, ",") + ks.tag
 }
 
 // cursorForm is a cursor of an explicit order: the order and the values.
@@ -203,12 +220,12 @@ func (ks *Keyset) decode(cursor, field string) ([]any, error) {
 func sortValue(f SortField, v any) (any, error) {
 	switch v := v.(type) {
 	case string:
-		if f != SortDegree && f != SortWeight {
+		if f != SortDegree && f != SortWeight && f != SortScore {
 			return v, nil
 		}
 	case float64:
 		switch f {
-		case SortWeight:
+		case SortWeight, SortScore:
 			return v, nil
 		case SortDegree:
 			if v == float64(int64(v)) {
@@ -270,4 +287,57 @@ func NewKeysetPage[T any](rows []T, vals [][]any, ks *Keyset, total int) *Page[T
 		p.PageInfo.StartCursor, p.PageInfo.EndCursor = p.Cursors[0], p.Cursors[len(p.Cursors)-1]
 	}
 	return p
+}
+
+// SortedPage is NewKeysetPage for a list ordered in Go: it sorts items by
+// their sort values vals (strings and float64s, the tie key last, so the
+// order is total) in ks's order and reads the page ks asks for.
+func SortedPage[T any](items []T, vals [][]any, ks *Keyset, total int) *Page[T] {
+	idx := make([]int, len(items))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return ks.compare(vals[a], vals[b]) })
+	if ks.Backward {
+		slices.Reverse(idx)
+	}
+	start := 0
+	if ks.Cursor != nil { // the first item past the cursor in the read order
+		start, _ = slices.BinarySearchFunc(idx, ks.Cursor, func(i int, c []any) int {
+			n := ks.compare(vals[i], c)
+			if ks.Backward {
+				n = -n
+			}
+			if n == 0 {
+				n = -1 // the cursor's own item comes before
+			}
+			return n
+		})
+	}
+	end := min(len(idx), start+ks.Size+1)
+	rows, rowVals := make([]T, 0, end-start), make([][]any, 0, end-start)
+	for _, i := range idx[start:end] {
+		rows, rowVals = append(rows, items[i]), append(rowVals, vals[i])
+	}
+	return NewKeysetPage(rows, rowVals, ks, total)
+}
+
+// compare orders sort values as ks's keys ask (ignoring Backward).
+func (ks *Keyset) compare(a, b []any) int {
+	for i, k := range ks.Keys {
+		var n int
+		switch x := a[i].(type) {
+		case float64:
+			n = cmp.Compare(x, b[i].(float64))
+		case string:
+			n = strings.Compare(x, b[i].(string))
+		}
+		if k.Desc {
+			n = -n
+		}
+		if n != 0 {
+			return n
+		}
+	}
+	return 0
 }

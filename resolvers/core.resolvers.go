@@ -272,29 +272,29 @@ func (r *queryResolver) Actor(ctx context.Context, key string) (model.Actor, err
 	return r.actorByKey(ctx, key)
 }
 
-func (r *queryResolver) Actors(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) (*model.ActorConnection, error) {
+func (r *queryResolver) Actors(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.ActorConnection, error) {
 	f := actorFilter(search, filter)
 	f.Where = actorWhere(where)
-	p, err := r.findActors(ctx, f, first, after, last, before, orderBy)
+	p, err := r.findActors(ctx, f, first, after, last, before, orderBy, orderByMetric)
 	if err != nil {
 		return nil, err
 	}
 	return actorConnection(p), nil
 }
 
-func (r *queryResolver) People(ctx context.Context, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) (*model.PersonConnection, error) {
+func (r *queryResolver) People(ctx context.Context, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.PersonConnection, error) {
 	f := graph.ActorFilter{Kinds: []graph.Kind{graph.KindPerson}, Where: actorWhere(where)}
 	if search != nil {
 		f.Search = *search
 	}
-	p, err := r.findActors(ctx, f, first, after, last, before, orderBy)
+	p, err := r.findActors(ctx, f, first, after, last, before, orderBy, orderByMetric)
 	if err != nil {
 		return nil, err
 	}
 	return personConnection(p), nil
 }
 
-func (r *queryResolver) Organisations(ctx context.Context, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) (*model.OrganisationConnection, error) {
+func (r *queryResolver) Organisations(ctx context.Context, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.OrganisationConnection, error) {
 	f := graph.ActorFilter{Kinds: []graph.Kind{graph.KindOrganisation}, Where: actorWhere(where)}
 	if search != nil {
 		f.Search = *search
@@ -303,7 +303,7 @@ func (r *queryResolver) Organisations(ctx context.Context, search *string, filte
 		f.OrgTypes = filter.Types.Value()
 		f.Sector, f.Region, f.ParentID = val(filter.Sector), val(filter.Region), val(filter.ParentID)
 	}
-	p, err := r.findActors(ctx, f, first, after, last, before, orderBy)
+	p, err := r.findActors(ctx, f, first, after, last, before, orderBy, orderByMetric)
 	if err != nil {
 		return nil, err
 	}

@@ -51,14 +51,14 @@ func Complexity() generated.ComplexityRoot {
 // costConnections scales every Relay connection by the page it asks for.
 func costConnections(c *generated.ComplexityRoot) {
 	q := &c.Query
-	q.Actors = func(child int, _ *string, _ *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, _ *string, last *int32, _ *string) int {
-		return AddCost(listCost(actorWhere(where), orderBy, actorOrder), page(child, either(first, last), graph.DefaultPageSize))
+	q.Actors = func(child int, _ *string, _ *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, byMetric *model.MetricOrder, first *int32, _ *string, last *int32, _ *string) int {
+		return AddCost(actorListCost(where, orderBy, byMetric), page(child, either(first, last), graph.DefaultPageSize))
 	}
-	q.People = func(child int, _ *string, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, _ *string, last *int32, _ *string) int {
-		return AddCost(listCost(actorWhere(where), orderBy, actorOrder), page(child, either(first, last), graph.DefaultPageSize))
+	q.People = func(child int, _ *string, where *model.ActorWhere, orderBy []*model.ActorOrder, byMetric *model.MetricOrder, first *int32, _ *string, last *int32, _ *string) int {
+		return AddCost(actorListCost(where, orderBy, byMetric), page(child, either(first, last), graph.DefaultPageSize))
 	}
-	q.Organisations = func(child int, _ *string, _ *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, _ *string, last *int32, _ *string) int {
-		return AddCost(listCost(actorWhere(where), orderBy, actorOrder), page(child, either(first, last), graph.DefaultPageSize))
+	q.Organisations = func(child int, _ *string, _ *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, byMetric *model.MetricOrder, first *int32, _ *string, last *int32, _ *string) int {
+		return AddCost(actorListCost(where, orderBy, byMetric), page(child, either(first, last), graph.DefaultPageSize))
 	}
 	q.Programmes = func(child int, _, _ *string, where *model.ProgrammeWhere, orderBy []*model.ProgrammeOrder, first *int32, _ *string, last *int32, _ *string) int {
 		return AddCost(listCost(programmeWhere(where), orderBy, programmeOrder), page(child, either(first, last), graph.DefaultPageSize))
@@ -200,6 +200,16 @@ func listCost[O any](w *graph.Where, orderBy []*O, key func(*O) graph.OrderKey) 
 		if key(o).Field == graph.SortDegree {
 			c = AddCost(c, costAggregate)
 		}
+	}
+	return c
+}
+
+// actorListCost is listCost for the actor lists, which may also be
+// ordered by a metric: one whole-scope computation, as brokerRanking.
+func actorListCost(where *model.ActorWhere, orderBy []*model.ActorOrder, byMetric *model.MetricOrder) int {
+	c := listCost(actorWhere(where), orderBy, actorOrder)
+	if byMetric != nil {
+		c = AddCost(c, costAnalytics)
 	}
 	return c
 }

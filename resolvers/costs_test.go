@@ -25,14 +25,15 @@ func TestCosts(t *testing.T) {
 	n := func(v int32) *int32 { return &v }
 	from, to := graph.Date{}, graph.Date{}
 	for name, tc := range map[string]struct{ got, want int }{
-		"PageDefault":       {c.Query.People(2, nil, nil, nil, nil, nil, nil, nil), 1 + graph.DefaultPageSize*2},
-		"PageFirst":         {c.Query.People(2, nil, nil, nil, n(10), nil, nil, nil), 21},
+		"PageDefault":       {c.Query.People(2, nil, nil, nil, nil, nil, nil, nil, nil), 1 + graph.DefaultPageSize*2},
+		"PageFirst":         {c.Query.People(2, nil, nil, nil, nil, n(10), nil, nil, nil), 21},
 		"PageLast":          {c.Query.Links(2, nil, nil, nil, nil, nil, n(10), nil), 21},
-		"PageBadFirstIsOne": {c.Query.People(2, nil, nil, nil, n(-5), nil, nil, nil), 3},
+		"PageBadFirstIsOne": {c.Query.People(2, nil, nil, nil, nil, n(-5), nil, nil, nil), 3},
 		"Where":             {c.Query.Programmes(2, nil, nil, &model.ProgrammeWhere{}, nil, n(10), nil, nil, nil), costAggregate + 21},
 		"WhereRelations": {c.Query.Organisations(2, nil, nil, &model.ActorWhere{
-			LinksSome: graphql.OmittableOf(&model.ActorLinkWhere{Other: graphql.OmittableOf(&model.ActorWhere{})})}, nil, n(10), nil, nil, nil), 2*costAggregate + 21},
-		"OrderByDegree":    {c.Query.Actors(2, nil, nil, nil, []*model.ActorOrder{{Field: model.ActorOrderFieldDegree}}, n(10), nil, nil, nil), 2*costAggregate + 21},
+			LinksSome: graphql.OmittableOf(&model.ActorLinkWhere{Other: graphql.OmittableOf(&model.ActorWhere{})})}, nil, nil, n(10), nil, nil, nil), 2*costAggregate + 21},
+		"OrderByDegree":    {c.Query.Actors(2, nil, nil, nil, []*model.ActorOrder{{Field: model.ActorOrderFieldDegree}}, nil, n(10), nil, nil, nil), 2*costAggregate + 21},
+		"OrderByMetric":    {c.Query.People(2, nil, nil, nil, &model.MetricOrder{Metric: model.MetricBetweenness}, n(10), nil, nil, nil), costAnalytics + 21},
 		"Brokers":          {c.Query.Brokers(3, nil, nil, nil, nil, nil), costAnalytics + 1 + 10*3},
 		"BrokersLatest":    {c.Query.Brokers(3, nil, nil, nil, nil, ptr(model.ConsistencyLatest)), costAnalytics + 1 + 10*3},
 		"BrokerRanking":    {c.Query.BrokerRanking(3, nil, nil, nil, n(20), nil), costAnalytics + 1 + 20*3},

@@ -2,9 +2,11 @@ package resolvers
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
 
@@ -206,10 +208,75 @@ func linkOrder(o *model.LinkOrder) graph.OrderKey { return orderKey(o.Field, o.D
 
 // findActors reads a page of the actors, people or organisations list.
 func (r *queryResolver) findActors(ctx context.Context, f graph.ActorFilter, first *int32, after *string, last *int32, before *string,
-	orderBy []*model.ActorOrder) (*graph.Page[*graph.Actor], error) {
+	orderBy []*model.ActorOrder, byMetric *model.MetricOrder) (*graph.Page[*graph.Actor], error) {
 	p, err := listArgs(first, after, last, before, orderBy, actorOrder)
+	switch {
+	case err != nil:
+		return nil, err
+	case byMetric == nil:
+		return r.Store.FindActors(ctx, f, p)
+	case len(orderBy) > 0:
+		return nil, graph.Errorf(graph.EINVALID, "orderByMetric", "give orderBy or orderByMetric, not both")
+	}
+	return r.actorsByMetric(ctx, f, p, byMetric)
+}
+
+// actorsByMetric pages the actors f selects that the metric's scope
+// scores, ordered by their scores in Go (see MetricOrder in the schema).
+func (r *queryResolver) actorsByMetric(ctx context.Context, f graph.ActorFilter, p graph.PageArgs, o *model.MetricOrder) (*graph.Page[*graph.Actor], error) {
+	m, err := metricOf(&o.Metric)
 	if err != nil {
 		return nil, err
 	}
-	return r.Store.FindActors(ctx, f, p)
+	desc := !m.Ascending()
+	if d := o.Direction.Value(); d != nil {
+		desc = *d == model.OrderDirectionDesc
+	}
+	scope := scopeOf(o.Scope.Value())
+	ks, err := p.ScoreKeyset("@"+string(o.Metric)+"|"+scope.Key(), desc)
+	if err != nil {
+		return nil, err
+	}
+	if err := scope.Validate(); err != nil {
+		return nil, err
+	}
+	selected, err := r.selected(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.scores(ctx, o.Scope.Value(), m, insight.BySector, nil)
+	if err != nil {
+		return nil, err
+	}
+	actors, scores := insight.Scored(res.Snapshot, res.Value)
+	var items []*graph.Actor
+	var vals [][]any
+	for i, a := range actors {
+		if selected == nil || selected[a.ID] {
+			items, vals = append(items, a), append(vals, []any{scores[i], a.ID})
+		}
+	}
+	return graph.SortedPage(items, vals, ks, len(items)), nil
+}
+
+// selected returns the IDs of the actors f selects, read from the store
+// page by page, or nil if f selects every actor.
+func (r *queryResolver) selected(ctx context.Context, f graph.ActorFilter) (map[string]bool, error) {
+	if reflect.ValueOf(f).IsZero() {
+		return nil, nil
+	}
+	ids := map[string]bool{}
+	for p := (graph.PageArgs{First: graph.MaxPageSize}); ; {
+		page, err := r.Store.FindActors(ctx, f, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range page.Items {
+			ids[a.ID] = true
+		}
+		if !page.PageInfo.HasNextPage {
+			return ids, nil
+		}
+		p.After = page.PageInfo.EndCursor
+	}
 }

@@ -43,7 +43,9 @@ func TestBackendsAnswerAlike(t *testing.T) {
 				totalCount pageInfo { hasNextPage hasPreviousPage } edges { cursor node { key start end } } }
 			links(where: {weight: {gte: 1}, target: {kind: {eq: ORGANISATION}}, NOT: {to: {lt: "2019-01-01"}}}, orderBy: [{field: FROM, direction: DESC}, {field: WEIGHT}], first: 20) {
 				totalCount pageInfo { hasNextPage } edges { cursor node { key from weight } } }
-			linksAggregate(where: {target: {sector: {startsWith: "HIGHER"}}}, groupBy: [TYPE]) { keys count } }`,
+			linksAggregate(where: {target: {sector: {startsWith: "HIGHER"}}}, groupBy: [TYPE]) { keys count }
+			byMetric: organisations(where: {sector: {contains: "education"}}, orderByMetric: {metric: CONSTRAINT}, last: 5) {
+				totalCount pageInfo { hasPreviousPage startCursor } nodes { key } } }`,
 		"communities": `{ communities { modularity count communities(first: 100) { id size sectors actors(first: 100) { key } } }
 			louvain: communities(algorithm: LOUVAIN, resolution: 2, seed: 7) { modularity count }
 			brokerageRoles(groupBy: COMMUNITY, first: 10) { actor { key } group total } }`,

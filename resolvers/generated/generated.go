@@ -572,7 +572,7 @@ type ComplexityRoot struct {
 	Query struct {
 		APIKeys              func(childComplexity int) int
 		Actor                func(childComplexity int, key string) int
-		Actors               func(childComplexity int, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) int
+		Actors               func(childComplexity int, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) int
 		ActorsAggregate      func(childComplexity int, search *string, filter *model.ActorFilter, where *model.ActorWhere, groupBy []model.ActorGroupField) int
 		AllShortestPaths     func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
 		AuditLog             func(childComplexity int, first *int32, after *string) int
@@ -602,8 +602,8 @@ type ComplexityRoot struct {
 		NetworkSummary       func(childComplexity int, scope *model.Scope, consistency *model.Consistency) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
-		Organisations        func(childComplexity int, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) int
-		People               func(childComplexity int, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) int
+		Organisations        func(childComplexity int, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) int
+		People               func(childComplexity int, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) int
 		Programme            func(childComplexity int, key string) int
 		Programmes           func(childComplexity int, search *string, tag *string, where *model.ProgrammeWhere, orderBy []*model.ProgrammeOrder, first *int32, after *string, last *int32, before *string) int
 		Reach                func(childComplexity int, from string, maxHops *int32, scope *model.Scope, first *int32) int
@@ -785,9 +785,9 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Actor(ctx context.Context, key string) (model.Actor, error)
-	Actors(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) (*model.ActorConnection, error)
-	People(ctx context.Context, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) (*model.PersonConnection, error)
-	Organisations(ctx context.Context, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, first *int32, after *string, last *int32, before *string) (*model.OrganisationConnection, error)
+	Actors(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.ActorConnection, error)
+	People(ctx context.Context, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.PersonConnection, error)
+	Organisations(ctx context.Context, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.OrganisationConnection, error)
 	Programme(ctx context.Context, key string) (*model.Programme, error)
 	Programmes(ctx context.Context, search *string, tag *string, where *model.ProgrammeWhere, orderBy []*model.ProgrammeOrder, first *int32, after *string, last *int32, before *string) (*model.ProgrammeConnection, error)
 	Links(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, orderBy []*model.LinkOrder, first *int32, after *string, last *int32, before *string) (*model.LinkConnection, error)
@@ -3155,7 +3155,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Actors(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Actors(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["orderByMetric"].(*model.MetricOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
 	case "Query.actorsAggregate":
 		if e.ComplexityRoot.Query.ActorsAggregate == nil {
 			break
@@ -3481,7 +3481,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organisations(childComplexity, args["search"].(*string), args["filter"].(*model.OrganisationFilter), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Organisations(childComplexity, args["search"].(*string), args["filter"].(*model.OrganisationFilter), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["orderByMetric"].(*model.MetricOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -3492,7 +3492,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["search"].(*string), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["search"].(*string), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["orderByMetric"].(*model.MetricOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
 	case "Query.programme":
 		if e.ComplexityRoot.Query.Programme == nil {
 			break
@@ -3848,6 +3848,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("LinkOrder", ec.unmarshalInputLinkOrder),
 			graphql.NewInputUnmarshaler("LinkTypeCondition", ec.unmarshalInputLinkTypeCondition),
 			graphql.NewInputUnmarshaler("LinkWhere", ec.unmarshalInputLinkWhere),
+			graphql.NewInputUnmarshaler("MetricOrder", ec.unmarshalInputMetricOrder),
 			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
 			graphql.NewInputUnmarshaler("OrganisationTypeCondition", ec.unmarshalInputOrganisationTypeCondition),
 			graphql.NewInputUnmarshaler("ParticipationInput", ec.unmarshalInputParticipationInput),
@@ -4803,13 +4804,14 @@ type Query {
   Actors matching search, filter and where (all must hold), in orderBy's order (by name
   by default). search matches the start of words in names. Page forwards with first and
   after, or backwards with last and before (Relay); a cursor works only with the orderBy
-  it came from (BAD_USER_INPUT otherwise). Filtering and ordering happen in the store.
+  it came from (BAD_USER_INPUT otherwise). Filtering and ordering happen in the store, but
+  for orderByMetric (see MetricOrder), which replaces orderBy.
   """
-  actors(search: String, filter: ActorFilter, where: ActorWhere, orderBy: [ActorOrder!], first: Int, after: String, last: Int, before: String): ActorConnection!
+  actors(search: String, filter: ActorFilter, where: ActorWhere, orderBy: [ActorOrder!], orderByMetric: MetricOrder, first: Int, after: String, last: Int, before: String): ActorConnection!
   "People, as actors lists them."
-  people(search: String, where: ActorWhere, orderBy: [ActorOrder!], first: Int, after: String, last: Int, before: String): PersonConnection!
+  people(search: String, where: ActorWhere, orderBy: [ActorOrder!], orderByMetric: MetricOrder, first: Int, after: String, last: Int, before: String): PersonConnection!
   "Organisations, as actors lists them."
-  organisations(search: String, filter: OrganisationFilter, where: ActorWhere, orderBy: [ActorOrder!], first: Int, after: String, last: Int, before: String): OrganisationConnection!
+  organisations(search: String, filter: OrganisationFilter, where: ActorWhere, orderBy: [ActorOrder!], orderByMetric: MetricOrder, first: Int, after: String, last: Int, before: String): OrganisationConnection!
   "A programme by its key."
   programme(key: String!): Programme
   "Programmes, filtered, ordered (by name by default) and paged as actors are."
@@ -4976,6 +4978,21 @@ missing date counts as earlier than every date (first ascending, last descending
 input ActorOrder {
   field: ActorOrderField!
   direction: OrderDirection! = ASC
+}
+
+"""
+Orders actors by an analytics metric of a scope, best first by default (highest; lowest for
+CONSTRAINT), ties by ID. Only the actors of the scope's network that have a value are listed.
+The scores are the background analytics result brokerRanking serves (the answer's
+extensions say if it is stale), so this order is made in Go, not in the store: the actors
+search, filter and where select are read from the store, then sorted and paged. Priced as
+an analytics field.
+"""
+input MetricOrder {
+  metric: Metric!
+  scope: Scope
+  "ASC or DESC by the score; absent: best first."
+  direction: OrderDirection
 }
 
 input ProgrammeOrder {
@@ -7656,38 +7673,46 @@ func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["orderBy"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderByMetric",
+		func(ctx context.Context, v any) (*model.MetricOrder, error) {
+			return ec.unmarshalOMetricOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderByMetric"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int32, error) {
 			return ec.unmarshalOInt2ᚖint32(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int32, error) {
 			return ec.unmarshalOInt2ᚖint32(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg8
 	return args, nil
 }
 
@@ -8640,6 +8665,84 @@ func (ec *executionContext) field_Query_organisations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["orderBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderByMetric",
+		func(ctx context.Context, v any) (*model.MetricOrder, error) {
+			return ec.unmarshalOMetricOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderByMetric"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg8
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ActorWhere, error) {
+			return ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActorOrder, error) {
+			return ec.unmarshalOActorOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderByMetric",
+		func(ctx context.Context, v any) (*model.MetricOrder, error) {
+			return ec.unmarshalOMetricOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderByMetric"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int32, error) {
 			return ec.unmarshalOInt2ᚖint32(ctx, v)
@@ -8672,68 +8775,6 @@ func (ec *executionContext) field_Query_organisations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["before"] = arg7
-	return args, nil
-}
-
-func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
-	var err error
-	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["search"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
-		func(ctx context.Context, v any) (*model.ActorWhere, error) {
-			return ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["where"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
-		func(ctx context.Context, v any) ([]*model.ActorOrder, error) {
-			return ec.unmarshalOActorOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderᚄ(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["orderBy"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int32, error) {
-			return ec.unmarshalOInt2ᚖint32(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
-		func(ctx context.Context, v any) (*int32, error) {
-			return ec.unmarshalOInt2ᚖint32(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["before"] = arg6
 	return args, nil
 }
 
@@ -18798,7 +18839,7 @@ func (ec *executionContext) _Query_actors(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Actors(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.ActorFilter), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Actors(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.ActorFilter), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["orderByMetric"].(*model.MetricOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorConnection) graphql.Marshaler {
@@ -18842,7 +18883,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["search"].(*string), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["search"].(*string), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["orderByMetric"].(*model.MetricOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -18886,7 +18927,7 @@ func (ec *executionContext) _Query_organisations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisations(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.OrganisationFilter), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Organisations(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.OrganisationFilter), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["orderByMetric"].(*model.MetricOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganisationConnection) graphql.Marshaler {
@@ -24028,6 +24069,62 @@ func (ec *executionContext) unmarshalInputLinkWhere(ctx context.Context, obj any
 func UnmarshalLinkWhere(ctx context.Context, raw any) (model.LinkWhere, error) {
 	var out model.LinkWhere
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMetricOrder(ctx context.Context, obj any) (model.MetricOrder, error) {
+	var it model.MetricOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"metric", "scope", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalNMetric2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = graphql.OmittableOf(data)
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMetricOrder unmarshals raw into the MetricOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMetricOrder(ctx context.Context, raw any) (model.MetricOrder, error) {
+	var out model.MetricOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MetricOrder", raw, &out)
 	return out, err
 }
 
@@ -32344,11 +32441,35 @@ func (ec *executionContext) marshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpart
 	return v
 }
 
+func (ec *executionContext) unmarshalOMetricOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricOrder(ctx context.Context, v any) (*model.MetricOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMetricOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrderDirection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx context.Context, v any) (*model.OrderDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.OrderDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v *model.OrderDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOOrganisation2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *model.Organisation) graphql.Marshaler {

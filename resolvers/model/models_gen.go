@@ -528,6 +528,19 @@ type LinkWhere struct {
 	Target   graphql.Omittable[*ActorWhere] `json:"target,omitempty"`
 }
 
+// Orders actors by an analytics metric of a scope, best first by default (highest; lowest for
+// CONSTRAINT), ties by ID. Only the actors of the scope's network that have a value are listed.
+// The scores are the background analytics result brokerRanking serves (the answer's
+// extensions say if it is stale), so this order is made in Go, not in the store: the actors
+// search, filter and where select are read from the store, then sorted and paged. Priced as
+// an analytics field.
+type MetricOrder struct {
+	Metric Metric                    `json:"metric"`
+	Scope  graphql.Omittable[*Scope] `json:"scope,omitempty"`
+	// ASC or DESC by the score; absent: best first.
+	Direction graphql.Omittable[*OrderDirection] `json:"direction,omitempty"`
+}
+
 type MetricPoint struct {
 	From graph.Date `json:"from"`
 	To   graph.Date `json:"to"`
