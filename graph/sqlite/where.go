@@ -143,26 +143,24 @@ func (b *whereBuilder) active(a graph.Interval, from, to string) []string {
 // end (`other`) matching ls.Other: one indexed probe per direction.
 func (b *whereBuilder) linksSome(ls *graph.LinksSome, t, self, other string) string {
 	b.alias++
-	l, o := fmt.Sprintf("l%d", b.alias), fmt.Sprintf("a%d", b.alias)
-	q := `EXISTS (SELECT 1 FROM links ` + l
+	l := fmt.Sprintf("l%d", b.alias)
+	q := `EXISTS (SELECT 1 FROM links ` + l + ` WHERE ` + l + `.` + self + ` = ` + t + `.id AND ` + b.where(graph.EntityLink, ls.Link, l)
 	if ls.Other != nil {
-		q += ` JOIN actors ` + o + ` ON ` + o + `.id = ` + l + `.` + other
-	}
-	q += ` WHERE ` + l + `.` + self + ` = ` + t + `.id AND ` + b.where(graph.EntityLink, ls.Link, l)
-	if ls.Other != nil {
-		q += ` AND ` + b.where(graph.EntityActor, ls.Other, o)
+		q += ` AND ` + b.end(ls.Other, l+`.`+other)
 	}
 	return q + `)`
 }
 
-// end is the condition w puts on the actor whose ID is in column ref.
+// end is the condition w puts on the actor whose ID is in column ref: an
+// uncorrelated IN, which SQLite evaluates once per query into a table of
+// IDs, rather than once per row that refers to the actor.
 func (b *whereBuilder) end(w *graph.Where, ref string) string {
 	if w == nil {
 		return "1"
 	}
 	b.alias++
 	a := fmt.Sprintf("a%d", b.alias)
-	return `EXISTS (SELECT 1 FROM actors ` + a + ` WHERE ` + a + `.id = ` + ref + ` AND ` + b.where(graph.EntityActor, w, a) + `)`
+	return ref + ` IN (SELECT ` + a + `.id FROM actors ` + a + ` WHERE ` + b.where(graph.EntityActor, w, a) + `)`
 }
 
 // sortSQL is the SQL of each sort key, for rows of the table unaliased.
