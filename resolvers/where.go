@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"reflect"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph/graph"
@@ -252,7 +253,7 @@ func (r *queryResolver) actorsByMetric(ctx context.Context, f graph.ActorFilter,
 	var items []*graph.Actor
 	var vals [][]any
 	for i, a := range actors {
-		if selected == nil || selected[a.ID] {
+		if (selected == nil || selected[a.ID]) && (len(f.Kinds) == 0 || slices.Contains(f.Kinds, a.Kind)) {
 			items, vals = append(items, a), append(vals, []any{scores[i], a.ID})
 		}
 	}
@@ -260,9 +261,12 @@ func (r *queryResolver) actorsByMetric(ctx context.Context, f graph.ActorFilter,
 }
 
 // selected returns the IDs of the actors f selects, read from the store
-// page by page, or nil if f selects every actor.
+// page by page, or nil if f selects every actor or only some kinds (the
+// people and organisations lists: the caller tells kinds apart).
 func (r *queryResolver) selected(ctx context.Context, f graph.ActorFilter) (map[string]bool, error) {
-	if reflect.ValueOf(f).IsZero() {
+	rest := f
+	rest.Kinds = nil
+	if reflect.ValueOf(rest).IsZero() {
 		return nil, nil
 	}
 	ids := map[string]bool{}

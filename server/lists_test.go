@@ -3,6 +3,7 @@ package server_test
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"testing"
 
 	gocmp "github.com/google/go-cmp/cmp"
@@ -21,24 +22,27 @@ func testActorsByMetric(t *testing.T, openStore func(*testing.T) graph.Store) {
 		Brokers []struct {
 			Score float64
 			Actor struct {
-				ID, Key  string
-				Typename string `json:"__typename"`
+				ID, Key, Sector string
+				Typename        string `json:"__typename"`
 			}
 		}
 	}
-	ok(t, do(t, ts.URL, `{ brokers(metric: BETWEENNESS, first: 1000) { score actor { id key __typename } } }`, nil, &ranked))
+	ok(t, do(t, ts.URL, `{ brokers(metric: BETWEENNESS, first: 1000) { score actor { id key __typename ... on Organisation { sector } } } }`, nil, &ranked))
 	type scored struct {
-		id, key, kind string
-		score         float64
+		id, key, kind, sector string
+		score                 float64
 	}
 	var want []scored
 	for _, b := range ranked.Brokers {
-		want = append(want, scored{b.Actor.ID, b.Actor.Key, b.Actor.Typename, b.Score})
+		want = append(want, scored{b.Actor.ID, b.Actor.Key, b.Actor.Typename, b.Actor.Sector, b.Score})
 	}
 	slices.SortFunc(want, func(a, b scored) int { return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.id, b.id)) })
-	var wantAll, wantPeople []string
+	var wantAll, wantPeople, wantSchools []string
 	for _, w := range want {
 		wantAll = append(wantAll, w.key)
+		if strings.Contains(strings.ToLower(w.sector), "school") {
+			wantSchools = append(wantSchools, w.key)
+		}
 		if w.kind == "Person" {
 			wantPeople = append(wantPeople, w.key)
 		}
@@ -92,6 +96,16 @@ func testActorsByMetric(t *testing.T, openStore func(*testing.T) graph.Store) {
 	}
 	if diff := gocmp.Diff(wantPeople, back); diff != "" {
 		t.Errorf("people by betweenness, backwards (-want +got):\n%s", diff)
+	}
+	// A where read from the store, then the order made in Go.
+	var schools struct{ Organisations page }
+	ok(t, do(t, ts.URL, `{ organisations(where: {sector: {contains: "SCHOOL"}}, orderByMetric: {metric: BETWEENNESS}, first: 1000) { nodes { key } } }`, nil, &schools))
+	got := []string{}
+	for _, n := range schools.Organisations.Nodes {
+		got = append(got, n.Key)
+	}
+	if diff := gocmp.Diff(wantSchools, got, cmpopts.EquateEmpty()); diff != "" || len(got) == 0 {
+		t.Errorf("schools by betweenness (-want +got):\n%s", diff)
 	}
 	for name, q := range map[string]string{
 		"ErrBothOrders":    `{ actors(orderBy: [{field: NAME}], orderByMetric: {metric: DEGREE}) { totalCount } }`,
