@@ -322,9 +322,11 @@ func isLowerASCII(s string) bool {
 	return true
 }
 
-// finalSigma applies Unicode's Final_Sigma context (as Java does) to the
-// Σ at byte i of s: a cased letter before it and none after it, skipping
-// case-ignorable characters (marks, apostrophes) both ways.
+// finalSigma applies Unicode's Final_Sigma context to the Σ at byte i of
+// s: a cased letter before it and none after it, skipping case-ignorable
+// characters (marks, apostrophes) both ways. Java looks for the letters
+// within the word instead; the two agree on names' usual spellings
+// (the contract suite checks "ΣΟΦΙΑΣ Academy" on both stores).
 func finalSigma(s string, i int) bool {
 	before := false
 	for j := i; j > 0; {
