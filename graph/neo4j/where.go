@@ -216,26 +216,29 @@ var sortCypher = map[graph.SortField]string{
 // parameters to params.
 func pageQuery(ks *graph.Keyset, match string, w *where, v, keep, ret string, params map[string]any) string {
 	n := len(ks.Keys)
-	sel, names, order := make([]string, n), make([]string, n), make([]string, n)
+	exprs, sel, names, order := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	for i, k := range ks.Keys {
-		names[i] = fmt.Sprintf("s%d", i)
-		sel[i] = fmt.Sprintf(sortCypher[k.Field], v) + ` AS ` + names[i]
+		exprs[i], names[i] = fmt.Sprintf(sortCypher[k.Field], v), fmt.Sprintf("s%d", i)
+		sel[i] = exprs[i] + ` AS ` + names[i]
 		order[i] = names[i]
 		if ks.Reversed(i) {
 			order[i] += ` DESC`
 		}
 	}
-	q := match + w.String() + ` WITH ` + keep + `, ` + strings.Join(sel, ", ")
+	// The seek past the cursor is on the properties themselves, beside the
+	// other conditions, where the planner can use an index for it.
+	var seek []string
 	if ks.Cursor != nil {
 		ps := make([]string, n)
 		for i := range ps {
 			name := fmt.Sprintf("cursor%d", i)
 			ps[i], params[name] = "$"+name, ks.Cursor[i]
 		}
-		q += ` WHERE ` + ks.After(names, ps)
+		seek = append(seek, ks.After(exprs, ps))
 	}
 	params["limit"] = ks.Size + 1
-	return q + ` WITH * ORDER BY ` + strings.Join(order, ", ") + ` LIMIT $limit RETURN ` + ret + `, [` + strings.Join(names, ", ") + `]`
+	return match + w.String(seek...) + ` WITH ` + keep + `, ` + strings.Join(sel, ", ") +
+		` ORDER BY ` + strings.Join(order, ", ") + ` LIMIT $limit RETURN ` + ret + `, [` + strings.Join(names, ", ") + `]`
 }
 
 // collectPage runs a pageQuery and decodes its rows and sort values.
