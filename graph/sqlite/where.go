@@ -84,8 +84,7 @@ func (b *whereBuilder) where(e graph.Entity, w *graph.Where, t string) string {
 		parts = append(parts, b.active(w.Active, fmt.Sprintf(cols[0], t), fmt.Sprintf(cols[1], t))...)
 	}
 	if w.LinksSome != nil {
-		parts = append(parts, "("+b.linksSome(w.LinksSome, t, "source_id", "target_id")+" OR "+
-			b.linksSome(w.LinksSome, t, "target_id", "source_id")+")")
+		parts = append(parts, b.linksSome(w.LinksSome, t))
 	}
 	parts = append(parts, b.end(w.Source, t+".source_id"), b.end(w.Target, t+".target_id"))
 	parts = dropTrue(parts)
@@ -139,14 +138,17 @@ func (b *whereBuilder) active(a graph.Interval, from, to string) []string {
 	return parts
 }
 
-// linksSome is the links of actor t whose end `self` is t, their other
-// end (`other`) matching ls.Other: one indexed probe per direction.
-func (b *whereBuilder) linksSome(ls *graph.LinksSome, t, self, other string) string {
+// linksSome is the links of actor t, either direction, their other end
+// matching ls.Other. One EXISTS, so that nesting does not double the
+// query's size at every level; SQLite probes both end indexes for the OR.
+func (b *whereBuilder) linksSome(ls *graph.LinksSome, t string) string {
 	b.alias++
 	l := fmt.Sprintf("l%d", b.alias)
-	q := `EXISTS (SELECT 1 FROM links ` + l + ` WHERE ` + l + `.` + self + ` = ` + t + `.id AND ` + b.where(graph.EntityLink, ls.Link, l)
+	q := `EXISTS (SELECT 1 FROM links ` + l + ` WHERE (` + l + `.source_id = ` + t + `.id OR ` + l + `.target_id = ` + t + `.id) AND ` +
+		b.where(graph.EntityLink, ls.Link, l)
 	if ls.Other != nil {
-		q += ` AND ` + b.end(ls.Other, l+`.`+other)
+		other := `CASE ` + l + `.source_id WHEN ` + t + `.id THEN ` + l + `.target_id ELSE ` + l + `.source_id END`
+		q += ` AND ` + b.end(ls.Other, other)
 	}
 	return q + `)`
 }

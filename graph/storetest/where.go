@@ -269,6 +269,21 @@ func testWhere(t *testing.T, s graph.Store) {
 			}
 		})
 	}
+	run(t, "NestedLinksSome", func(t *testing.T) {
+		// Nesting as deep as allowed, with most of the values allowed: the
+		// query stays within the stores' limits (SQLite's parameters).
+		keys := make([]any, 190)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("a%02d", i%30)
+		}
+		var w *graph.Where
+		for range graph.MaxWhereDepth - 1 {
+			w = &graph.Where{Conds: []graph.Cond{op(graph.WhereKey, graph.OpIn, keys...)}, LinksSome: &graph.LinksSome{Other: w}}
+		}
+		if p := must(s.FindActors(ctx, graph.ActorFilter{Where: w}, graph.PageArgs{})); p.TotalCount == 0 {
+			t.Errorf("nested linksSome matched nothing")
+		}
+	})
 	run(t, "FoldingMatchesSomething", func(t *testing.T) {
 		// The non-ASCII cases above must not pass by matching nothing.
 		for _, q := range []string{"σοφιας", "i̇zmir", "straße", "ångström", "école"} {
