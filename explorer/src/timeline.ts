@@ -113,7 +113,10 @@ export class Timeline {
       this.label(i);
     }
     const when = i === j ? monthLabel(months[i]) : i === 0 && j === months.length - 1 ? "All dates" : `${monthLabel(months[i])} – ${monthLabel(months[j])}`;
-    if (i !== j) this.dateOut.textContent = when;
+    if (i !== j) {
+      this.dateOut.textContent = when;
+      this.slider.setAttribute("aria-valuetext", when);
+    }
     this.counts.textContent = `${when}: ${num(visible.actors)} actors, ${num(visible.links)} links active`;
   }
 }
