@@ -76,6 +76,7 @@ test("colour by community: the partition's colours and a keyboard legend that hi
   await page.keyboard.press("End"); // the last option: Community
   assert.equal(await page.locator("#colour-by").inputValue(), "community");
   const want = await checkPartition(page, null);
+  const { nodeColour: firstColours } = await colours(page);
 
   // The first legend entry, from the keyboard, highlights its members.
   await page.keyboard.press("Tab");
@@ -103,6 +104,12 @@ test("colour by community: the partition's colours and a keyboard legend that hi
   assert.notDeepEqual(scoped.communities.map((c) => c.size), want.communities.map((c) => c.size), "the test's scope does not change the partition");
   await page.waitForFunction((sizes) => JSON.stringify(explorer.partition?.communities.map((c) => c.size)) === sizes, JSON.stringify(scoped.communities.map((c) => c.size)));
   await checkPartition(page, { linkTypes });
+
+  // The whole network again: the same partition in the same colours.
+  await box.focus();
+  await page.keyboard.press("Space");
+  await page.waitForFunction((sizes) => JSON.stringify(explorer.partition?.communities.map((c) => c.size)) === sizes, JSON.stringify(want.communities.map((c) => c.size)));
+  assert.deepEqual((await colours(page)).nodeColour, firstColours, "the same network and scope gave other colours");
   assert.deepEqual(problems, []);
 });
 
