@@ -330,6 +330,24 @@ func TestCommunitiesOnDemo(t *testing.T) {
 	if len(data.BrokerProfile.Communities) < 2 {
 		t.Errorf("Liverpool Hope spans communities %v, want several", data.BrokerProfile.Communities)
 	}
+	// A programme with no links (London Challenge has none in the demo):
+	// modularity 0, each actor its own community.
+	var none struct {
+		Communities struct {
+			Modularity  float64
+			Count       int
+			Communities []struct{ Size int }
+		}
+	}
+	ok(t, do(t, ts.URL, `{ communities(scope: {programmeId: "london-challenge"}) { modularity count communities(first: 100) { size } } }`, nil, &none))
+	if n := none.Communities; n.Modularity != 0 || len(n.Communities) != n.Count {
+		t.Errorf("communities of a scope without links = %+v, want modularity 0", n)
+	}
+	for _, c := range none.Communities.Communities {
+		if c.Size != 1 {
+			t.Errorf("communities of a scope without links = %+v, want singletons", none.Communities)
+		}
+	}
 	for _, bad := range []string{`{ communities(resolution: 0) { count } }`, `{ communities(seed: -1) { count } }`} {
 		if r := do(t, ts.URL, bad, nil, nil); r.code() != graph.EINVALID {
 			t.Errorf("%s: %+v, want BAD_USER_INPUT", bad, r.Errors)

@@ -4194,7 +4194,11 @@ type Communities {
   algorithm: CommunityAlgorithm!
   resolution: Float!
   seed: Int!
-  "Modularity of the partition, as networkx.community.modularity computes it."
+  """
+  Modularity of the partition, as networkx.community.modularity computes it; 0 for a scope with no
+  links, where networkx leaves it undefined (every actor is then its own community, as networkx's and
+  igraph's Louvain answer).
+  """
   modularity: Float!
   count: Int!
   "The communities, largest first."
