@@ -300,3 +300,39 @@ func bridgingPage[T, U any](ctx context.Context, p *insight.Profile, first *int3
 	xs := part(b)
 	return each(xs[:min(n, len(xs))], conv), nil
 }
+
+// partition serves the communities query asks for (see Query.communities).
+func (r *Resolver) partition(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error) {
+	q := insight.CommunityQuery{Resolution: 1}
+	if algorithm != nil && *algorithm == model.CommunityAlgorithmLouvain {
+		q.Algorithm = insight.Louvain
+	}
+	if resolution != nil {
+		if !(*resolution > 0) {
+			return nil, graph.Errorf(graph.EINVALID, "resolution", "resolution %v must be a positive number", *resolution)
+		}
+		q.Resolution = *resolution
+	}
+	if seed != nil {
+		if *seed < 0 {
+			return nil, graph.Errorf(graph.EINVALID, "seed", "seed must not be negative")
+		}
+		q.Seed = uint64(*seed)
+	}
+	p, err := r.Background.Partition(ctx, scopeOf(scope), q, consistencyOf(consistency))
+	if err != nil {
+		return nil, err
+	}
+	markStale(ctx, *p.Info) // whether or not its result is selected
+	return p, nil
+}
+
+// communityBridge shows who bridges a pair of communities.
+func communityBridge(b insight.CommunityBridge) *model.CommunityBridge {
+	broker := func(x insight.BridgeBroker) *model.BridgeBroker {
+		return &model.BridgeBroker{Actor: model.ActorOf(x.Actor), Ties: int32(x.Ties)}
+	}
+	return &model.CommunityBridge{Communities: []int32{int32(b.A), int32(b.B)}, Ties: int32(b.Ties), Links: links(b.Links),
+		Brokers: each(b.Brokers, broker), RemainingTies: int32(b.RemainingTies), RemainingLinks: links(b.RemainingLinks),
+		RemainingBrokers: each(b.RemainingBrokers, broker), Cut: b.Cut()}
+}

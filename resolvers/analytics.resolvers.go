@@ -103,28 +103,19 @@ func (r *networkSummaryResolver) Result(ctx context.Context, obj *insight.Summar
 }
 
 func (r *queryResolver) Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error) {
-	q := insight.CommunityQuery{Resolution: 1}
-	if algorithm != nil && *algorithm == model.CommunityAlgorithmLouvain {
-		q.Algorithm = insight.Louvain
-	}
-	if resolution != nil {
-		if !(*resolution > 0) {
-			return nil, graph.Errorf(graph.EINVALID, "resolution", "resolution %v must be a positive number", *resolution)
-		}
-		q.Resolution = *resolution
-	}
-	if seed != nil {
-		if *seed < 0 {
-			return nil, graph.Errorf(graph.EINVALID, "seed", "seed must not be negative")
-		}
-		q.Seed = uint64(*seed)
-	}
-	p, err := r.Background.Partition(ctx, scopeOf(scope), q, consistencyOf(consistency))
+	return r.partition(ctx, scope, algorithm, resolution, seed, consistency)
+}
+
+func (r *queryResolver) CommunityBridges(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, first *int32, consistency *model.Consistency) ([]*model.CommunityBridge, error) {
+	n, err := limit(first, 20, 100)
 	if err != nil {
 		return nil, err
 	}
-	markStale(ctx, *p.Info) // whether or not its result is selected
-	return p, nil
+	p, err := r.partition(ctx, scope, algorithm, resolution, seed, consistency)
+	if err != nil {
+		return nil, err
+	}
+	return each(p.Bridges(n), communityBridge), nil
 }
 
 func (r *queryResolver) Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error) {

@@ -118,6 +118,9 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 		return AddCost(costAnalytics, child)
 	}
 	c.Communities.Communities = func(child int, first *int32) int { return page(child, first, 20) }
+	q.CommunityBridges = func(child int, _ *model.Scope, _ *model.CommunityAlgorithm, _ *float64, _ *int32, first *int32, _ *model.Consistency) int {
+		return AddCost(costAnalytics, page(child, first, 20))
+	}
 	c.Community.Actors = func(child int, first *int32) int { return page(child, first, 20) }
 	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return AddCost(costAnalytics, child) }
 	c.BrokerProfile.BridgedPairs = func(child int, first *int32, _ *model.PairOrder) int { return page(child, first, 20) }

@@ -48,7 +48,10 @@ func TestBackendsAnswerAlike(t *testing.T) {
 				totalCount pageInfo { hasPreviousPage startCursor } nodes { key } } }`,
 		"communities": `{ communities { modularity count communities(first: 100) { id size sectors actors(first: 100) { key } } }
 			louvain: communities(algorithm: LOUVAIN, resolution: 2, seed: 7) { modularity count }
-			brokerageRoles(groupBy: COMMUNITY, first: 10) { actor { key } group total } }`,
+			brokerageRoles(groupBy: COMMUNITY, first: 10) { actor { key } group total }
+			communityBridges(first: 100) { communities ties cut remainingTies links { key evidence { source quote } } brokers { actor { key } ties }
+				remainingLinks { key } remainingBrokers { actor { key } ties } }
+			empty: communities(scope: {programmeId: "london-challenge"}) { modularity count } }`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			a, b := raw(t, embedded.URL, query), raw(t, neo.URL, query)

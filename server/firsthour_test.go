@@ -284,6 +284,56 @@ func testAliases(t *testing.T, openStore func(*testing.T) graph.Store) {
 	}
 }
 
+// TestCommunityBridgesOnDemo: each pair of the demo's communities joined by
+// a tie, most fragile first, with what is left without its top bridge.
+func TestCommunityBridgesOnDemo(t *testing.T) {
+	ts, _ := demo(t, openStore)
+	const q = `{ communityBridges(first: 100) { communities ties cut remainingTies links { key evidence { source } }
+		brokers { actor { key } ties } remainingLinks { key } remainingBrokers { ties } } }`
+	type broker struct {
+		Actor struct{ Key string }
+		Ties  int
+	}
+	var data struct {
+		CommunityBridges []struct {
+			Communities               []int
+			Ties, RemainingTies       int
+			Cut                       bool
+			Links, RemainingLinks     []struct{ Key string }
+			Brokers, RemainingBrokers []broker
+		}
+	}
+	first := raw(t, ts.URL, q)
+	if again := raw(t, ts.URL, q); string(again) != string(first) {
+		t.Errorf("the same query answered differently:\n%s\n%s", first, again)
+	}
+	ok(t, do(t, ts.URL, q, nil, &data))
+	bs := data.CommunityBridges
+	if len(bs) == 0 {
+		t.Fatal("no pair of communities joined by a tie on the demo")
+	}
+	for i, b := range bs {
+		sum := func(bs []broker) (n int) {
+			for _, x := range bs {
+				n += x.Ties
+			}
+			return n
+		}
+		// Each tie has two ends; the top bridge holds the ties removed.
+		if len(b.Communities) != 2 || b.Communities[0] >= b.Communities[1] || sum(b.Brokers) != 2*b.Ties ||
+			b.Cut != (b.RemainingTies == 0) || b.RemainingTies != b.Ties-b.Brokers[0].Ties || len(b.Links) < b.Ties ||
+			len(b.RemainingLinks) < b.RemainingTies {
+			t.Errorf("pair %d inconsistent: %+v", i, b)
+		}
+		if i > 0 && b.RemainingTies < bs[i-1].RemainingTies {
+			t.Errorf("pairs not most fragile first: %d then %d ties left", bs[i-1].RemainingTies, b.RemainingTies)
+		}
+	}
+	if r := do(t, ts.URL, `{ communityBridges(first: 101) { ties } }`, nil, nil); r.code() != graph.EINVALID || r.Errors[0].Extensions["field"] != "first" {
+		t.Errorf("first: 101: %+v, want BAD_USER_INPUT on first", r.Errors)
+	}
+}
+
 // TestCommunitiesOnDemo: the groups the demo network forms itself, and who
 // brokers between them.
 func TestCommunitiesOnDemo(t *testing.T) {
@@ -329,6 +379,24 @@ func TestCommunitiesOnDemo(t *testing.T) {
 	}
 	if len(data.BrokerProfile.Communities) < 2 {
 		t.Errorf("Liverpool Hope spans communities %v, want several", data.BrokerProfile.Communities)
+	}
+	// A programme with no links (London Challenge has none in the demo):
+	// modularity 0, each actor its own community.
+	var none struct {
+		Communities struct {
+			Modularity  float64
+			Count       int
+			Communities []struct{ Size int }
+		}
+	}
+	ok(t, do(t, ts.URL, `{ communities(scope: {programmeId: "london-challenge"}) { modularity count communities(first: 100) { size } } }`, nil, &none))
+	if n := none.Communities; n.Modularity != 0 || len(n.Communities) != n.Count {
+		t.Errorf("communities of a scope without links = %+v, want modularity 0", n)
+	}
+	for _, c := range none.Communities.Communities {
+		if c.Size != 1 {
+			t.Errorf("communities of a scope without links = %+v, want singletons", none.Communities)
+		}
 	}
 	for _, bad := range []string{`{ communities(resolution: 0) { count } }`, `{ communities(seed: -1) { count } }`} {
 		if r := do(t, ts.URL, bad, nil, nil); r.code() != graph.EINVALID {

@@ -64,7 +64,10 @@ type CommunityResult struct {
 	Of []int32
 	// Sizes is each community's number of nodes.
 	Sizes []int
-	// Modularity is Modularity(g, Of, Resolution, Weighted).
+	// Modularity is Modularity(g, Of, Resolution, Weighted), or 0 when g
+	// has no edges: networkx and igraph leave that undefined (a division by
+	// zero; igraph answers NaN), but a partition of an edgeless network is
+	// no better than chance, and clients need a number (JSON has no NaN).
 	Modularity float64
 }
 
@@ -96,7 +99,7 @@ func Communities(ctx context.Context, g *Graph, opt CommunityOptions) (*Communit
 	c := &optimiser{gamma: opt.Resolution, m: h.total(), rng: rand.New(rand.NewPCG(opt.Seed, 0x5851f42d4c957f2d))}
 	var of []int32
 	switch {
-	case c.m == 0: // no edges: nothing to gain, every node alone
+	case c.m == 0: // no edges: every node alone, as networkx's louvain_communities and igraph's community_multilevel answer
 		of = identity(g.N())
 	case opt.Algorithm == Leiden:
 		of, err = c.leiden(ctx, h, opt.Iterations)
@@ -110,6 +113,9 @@ func Communities(ctx context.Context, g *Graph, opt CommunityOptions) (*Communit
 	res := &CommunityResult{Of: of, Sizes: make([]int, k)}
 	for _, c := range of {
 		res.Sizes[c]++
+	}
+	if c.m == 0 {
+		return res, nil // Modularity 0, as documented on CommunityResult
 	}
 	res.Modularity, err = Modularity(g, of, opt.Resolution, opt.Weighted)
 	return res, err

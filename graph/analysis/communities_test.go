@@ -348,8 +348,11 @@ func TestCommunitiesErrors(t *testing.T) {
 	empty.Node("x")
 	empty.Node("y")
 	res, err := analysis.Communities(ctx, empty.Build(), analysis.CommunityOptions{})
-	if err != nil || !slices.Equal(res.Of, []int32{0, 1}) || !math.IsNaN(res.Modularity) {
-		t.Errorf("no edges: %+v, %v; want singletons and NaN modularity", res, err)
+	if err != nil || !slices.Equal(res.Of, []int32{0, 1}) || res.Modularity != 0 {
+		t.Errorf("no edges: %+v, %v; want singletons and modularity 0", res, err)
+	}
+	if q, err := analysis.Modularity(empty.Build(), res.Of, 1, false); err != nil || !math.IsNaN(q) {
+		t.Errorf("Modularity with no edges = %v, %v; want NaN (undefined, as networkx)", q, err)
 	}
 }
 

@@ -118,6 +118,11 @@ type ComplexityRoot struct {
 		Target func(childComplexity int) int
 	}
 
+	BridgeBroker struct {
+		Actor func(childComplexity int) int
+		Ties  func(childComplexity int) int
+	}
+
 	BrokerMove struct {
 		Actor       func(childComplexity int) int
 		RankBefore  func(childComplexity int) int
@@ -242,6 +247,17 @@ type ComplexityRoot struct {
 		ID      func(childComplexity int) int
 		Sectors func(childComplexity int) int
 		Size    func(childComplexity int) int
+	}
+
+	CommunityBridge struct {
+		Brokers          func(childComplexity int) int
+		Communities      func(childComplexity int) int
+		Cut              func(childComplexity int) int
+		Links            func(childComplexity int) int
+		RemainingBrokers func(childComplexity int) int
+		RemainingLinks   func(childComplexity int) int
+		RemainingTies    func(childComplexity int) int
+		Ties             func(childComplexity int) int
 	}
 
 	ConnectionResilience struct {
@@ -586,6 +602,7 @@ type ComplexityRoot struct {
 		BrokerageRoles       func(childComplexity int, scope *model.Scope, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
 		Brokers              func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
 		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) int
+		CommunityBridges     func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, first *int32, consistency *model.Consistency) int
 		ConnectionResilience func(childComplexity int, from string, to string, scope *model.Scope) int
 		Cutpoints            func(childComplexity int, scope *model.Scope) int
 		DuplicateCandidates  func(childComplexity int, first *int32, kind *model.ActorKind) int
@@ -804,6 +821,7 @@ type QueryResolver interface {
 	LinksAggregate(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, groupBy []model.LinkGroupField) ([]*model.LinkGroup, error)
 	NetworkSeries(ctx context.Context, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) ([]*insight.SeriesPoint, error)
 	Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error)
+	CommunityBridges(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, first *int32, consistency *model.Consistency) ([]*model.CommunityBridge, error)
 	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
 	BrokerRanking(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) (*model.BrokerRanking, error)
 	BrokerageRoles(ctx context.Context, scope *model.Scope, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerageRoles, error)
@@ -1078,6 +1096,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Bridge.Target(childComplexity), true
+
+	case "BridgeBroker.actor":
+		if e.ComplexityRoot.BridgeBroker.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BridgeBroker.Actor(childComplexity), true
+	case "BridgeBroker.ties":
+		if e.ComplexityRoot.BridgeBroker.Ties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BridgeBroker.Ties(childComplexity), true
 
 	case "BrokerMove.actor":
 		if e.ComplexityRoot.BrokerMove.Actor == nil {
@@ -1621,6 +1652,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Community.Size(childComplexity), true
+
+	case "CommunityBridge.brokers":
+		if e.ComplexityRoot.CommunityBridge.Brokers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityBridge.Brokers(childComplexity), true
+	case "CommunityBridge.communities":
+		if e.ComplexityRoot.CommunityBridge.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityBridge.Communities(childComplexity), true
+	case "CommunityBridge.cut":
+		if e.ComplexityRoot.CommunityBridge.Cut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityBridge.Cut(childComplexity), true
+	case "CommunityBridge.links":
+		if e.ComplexityRoot.CommunityBridge.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityBridge.Links(childComplexity), true
+	case "CommunityBridge.remainingBrokers":
+		if e.ComplexityRoot.CommunityBridge.RemainingBrokers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityBridge.RemainingBrokers(childComplexity), true
+	case "CommunityBridge.remainingLinks":
+		if e.ComplexityRoot.CommunityBridge.RemainingLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityBridge.RemainingLinks(childComplexity), true
+	case "CommunityBridge.remainingTies":
+		if e.ComplexityRoot.CommunityBridge.RemainingTies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityBridge.RemainingTies(childComplexity), true
+	case "CommunityBridge.ties":
+		if e.ComplexityRoot.CommunityBridge.Ties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityBridge.Ties(childComplexity), true
 
 	case "ConnectionResilience.independentPaths":
 		if e.ComplexityRoot.ConnectionResilience.IndependentPaths == nil {
@@ -3298,6 +3378,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Communities(childComplexity, args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32), args["consistency"].(*model.Consistency)), true
+	case "Query.communityBridges":
+		if e.ComplexityRoot.Query.CommunityBridges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_communityBridges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CommunityBridges(childComplexity, args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32), args["first"].(*int32), args["consistency"].(*model.Consistency)), true
 	case "Query.connectionResilience":
 		if e.ComplexityRoot.Query.ConnectionResilience == nil {
 			break
@@ -4256,13 +4347,44 @@ type Communities {
   algorithm: CommunityAlgorithm!
   resolution: Float!
   seed: Int!
-  "Modularity of the partition, as networkx.community.modularity computes it."
+  """
+  Modularity of the partition, as networkx.community.modularity computes it; 0 for a scope with no
+  links, where networkx leaves it undefined (every actor is then its own community, as networkx's and
+  igraph's Louvain answer).
+  """
   modularity: Float!
   count: Int!
   "The communities, largest first."
   communities(first: Int = 20): [Community!]!
   "When and how the partition was computed."
   result: AnalyticsResult!
+}
+
+"""
+Two communities of a partition joined by at least one tie, who bridges them, and what would be
+left if the top bridge left.
+"""
+type CommunityBridge {
+  "The two communities' numbers in the partition (as communities numbers them), smaller first."
+  communities: [Int!]!
+  "Distinct pairs of actors joining the two communities."
+  ties: Int!
+  "The links behind those ties, with their evidence, by key."
+  links: [Link!]!
+  "The actors at either end of those ties, most ties first, then by key; the first is the top bridge."
+  brokers: [BridgeBroker!]!
+  "Ties still joining the two communities once the top bridge's are removed."
+  remainingTies: Int!
+  remainingLinks: [Link!]!
+  remainingBrokers: [BridgeBroker!]!
+  "Whether no tie is left once the top bridge leaves."
+  cut: Boolean!
+}
+
+"An actor and how many ties between two communities it holds."
+type BridgeBroker {
+  actor: Actor!
+  ties: Int!
 }
 
 """
@@ -4532,6 +4654,12 @@ extend type Query {
   resolution and seed give the same communities.
   """
   communities(scope: Scope, algorithm: CommunityAlgorithm = LEIDEN, resolution: Float = 1, seed: Int = 0, consistency: Consistency): Communities!
+  """
+  For each pair of the scope's communities (partitioned as communities does) joined by a tie: the
+  links joining them, the actors holding those ties, and what is left if the top bridge left. Most
+  fragile first (fewest ties left, then fewest ties, then by community numbers); at most 100.
+  """
+  communityBridges(scope: Scope, algorithm: CommunityAlgorithm = LEIDEN, resolution: Float = 1, seed: Int = 0, first: Int = 20, consistency: Consistency): [CommunityBridge!]!
   "Actors ranked by a brokerage metric (brokerRanking also says when and how the ranking was computed)."
   brokers(scope: Scope, metric: Metric = BETWEENNESS, groupBy: GroupBy = SECTOR, first: Int = 10, consistency: Consistency): [BrokerScore!]!
   """
@@ -5834,6 +5962,16 @@ func (ec *executionContext) childFields_Bridge(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Bridge", field.Name)
 }
 
+func (ec *executionContext) childFields_BridgeBroker(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "actor":
+		return ec.fieldContext_BridgeBroker_actor(ctx, field)
+	case "ties":
+		return ec.fieldContext_BridgeBroker_ties(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BridgeBroker", field.Name)
+}
+
 func (ec *executionContext) childFields_BrokerMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "actor":
@@ -6084,6 +6222,28 @@ func (ec *executionContext) childFields_Community(ctx context.Context, field gra
 		return ec.fieldContext_Community_sectors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Community", field.Name)
+}
+
+func (ec *executionContext) childFields_CommunityBridge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "communities":
+		return ec.fieldContext_CommunityBridge_communities(ctx, field)
+	case "ties":
+		return ec.fieldContext_CommunityBridge_ties(ctx, field)
+	case "links":
+		return ec.fieldContext_CommunityBridge_links(ctx, field)
+	case "brokers":
+		return ec.fieldContext_CommunityBridge_brokers(ctx, field)
+	case "remainingTies":
+		return ec.fieldContext_CommunityBridge_remainingTies(ctx, field)
+	case "remainingLinks":
+		return ec.fieldContext_CommunityBridge_remainingLinks(ctx, field)
+	case "remainingBrokers":
+		return ec.fieldContext_CommunityBridge_remainingBrokers(ctx, field)
+	case "cut":
+		return ec.fieldContext_CommunityBridge_cut(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityBridge", field.Name)
 }
 
 func (ec *executionContext) childFields_ConnectionResilience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8196,6 +8356,60 @@ func (ec *executionContext) field_Query_communities_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_communityBridges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "algorithm",
+		func(ctx context.Context, v any) (*model.CommunityAlgorithm, error) {
+			return ec.unmarshalOCommunityAlgorithm2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["algorithm"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "resolution",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resolution"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "seed",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seed"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "consistency",
+		func(ctx context.Context, v any) (*model.Consistency, error) {
+			return ec.unmarshalOConsistency2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConsistency(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["consistency"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_connectionResilience_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10174,6 +10388,61 @@ func (ec *executionContext) fieldContext_Bridge_links(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BridgeBroker_actor(ctx context.Context, field graphql.CollectedField, obj *model.BridgeBroker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BridgeBroker_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BridgeBroker_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BridgeBroker",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BridgeBroker_ties(ctx context.Context, field graphql.CollectedField, obj *model.BridgeBroker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BridgeBroker_ties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BridgeBroker_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BridgeBroker", field, false, false, "Int")
 }
 
 func (ec *executionContext) _BrokerMove_actor(ctx context.Context, field graphql.CollectedField, obj *model.BrokerMove) (ret graphql.Marshaler) {
@@ -12427,6 +12696,226 @@ func (ec *executionContext) _Community_sectors(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Community_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Community", field, false, false, "String")
+}
+
+func (ec *executionContext) _CommunityBridge_communities(ctx context.Context, field graphql.CollectedField, obj *model.CommunityBridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityBridge_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int32) graphql.Marshaler {
+			return ec.marshalNInt2ᚕint32ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityBridge_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityBridge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityBridge_ties(ctx context.Context, field graphql.CollectedField, obj *model.CommunityBridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityBridge_ties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityBridge_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityBridge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityBridge_links(ctx context.Context, field graphql.CollectedField, obj *model.CommunityBridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityBridge_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityBridge_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityBridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityBridge_brokers(ctx context.Context, field graphql.CollectedField, obj *model.CommunityBridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityBridge_brokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Brokers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BridgeBroker) graphql.Marshaler {
+			return ec.marshalNBridgeBroker2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridgeBrokerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityBridge_brokers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityBridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BridgeBroker(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityBridge_remainingTies(ctx context.Context, field graphql.CollectedField, obj *model.CommunityBridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityBridge_remainingTies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemainingTies, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityBridge_remainingTies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityBridge", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CommunityBridge_remainingLinks(ctx context.Context, field graphql.CollectedField, obj *model.CommunityBridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityBridge_remainingLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemainingLinks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityBridge_remainingLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityBridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Link(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityBridge_remainingBrokers(ctx context.Context, field graphql.CollectedField, obj *model.CommunityBridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityBridge_remainingBrokers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemainingBrokers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.BridgeBroker) graphql.Marshaler {
+			return ec.marshalNBridgeBroker2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridgeBrokerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityBridge_remainingBrokers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityBridge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BridgeBroker(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityBridge_cut(ctx context.Context, field graphql.CollectedField, obj *model.CommunityBridge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityBridge_cut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityBridge_cut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityBridge", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _ConnectionResilience_independentPaths(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionResilience) (ret graphql.Marshaler) {
@@ -19543,6 +20032,50 @@ func (ec *executionContext) fieldContext_Query_communities(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_communityBridges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_communityBridges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CommunityBridges(ctx, fc.Args["scope"].(*model.Scope), fc.Args["algorithm"].(*model.CommunityAlgorithm), fc.Args["resolution"].(*float64), fc.Args["seed"].(*int32), fc.Args["first"].(*int32), fc.Args["consistency"].(*model.Consistency))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityBridge) graphql.Marshaler {
+			return ec.marshalNCommunityBridge2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityBridgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_communityBridges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityBridge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_communityBridges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_brokers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25872,6 +26405,44 @@ func (ec *executionContext) _Bridge(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var bridgeBrokerImplementors = []string{"BridgeBroker"}
+
+func (ec *executionContext) _BridgeBroker(ctx context.Context, sel ast.SelectionSet, obj *model.BridgeBroker) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bridgeBrokerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BridgeBroker")
+		case "actor":
+			out.Values[i] = ec._BridgeBroker_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ties":
+			out.Values[i] = ec._BridgeBroker_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var brokerMoveImplementors = []string{"BrokerMove"}
 
 func (ec *executionContext) _BrokerMove(ctx context.Context, sel ast.SelectionSet, obj *model.BrokerMove) graphql.Marshaler {
@@ -26684,6 +27255,74 @@ func (ec *executionContext) _Community(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._Community_sectors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var communityBridgeImplementors = []string{"CommunityBridge"}
+
+func (ec *executionContext) _CommunityBridge(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityBridge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityBridgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityBridge")
+		case "communities":
+			out.Values[i] = ec._CommunityBridge_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ties":
+			out.Values[i] = ec._CommunityBridge_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._CommunityBridge_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "brokers":
+			out.Values[i] = ec._CommunityBridge_brokers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remainingTies":
+			out.Values[i] = ec._CommunityBridge_remainingTies(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remainingLinks":
+			out.Values[i] = ec._CommunityBridge_remainingLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "remainingBrokers":
+			out.Values[i] = ec._CommunityBridge_remainingBrokers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cut":
+			out.Values[i] = ec._CommunityBridge_cut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -28989,6 +29628,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_communities(ctx, field)
 				})
+		case "communityBridges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_communityBridges(ctx, field)
+				})
 		case "brokers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -30412,6 +31057,30 @@ func (ec *executionContext) marshalNBridge2ᚖgithubᚗcomᚋpartnergraphᚋpart
 	return ec._Bridge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBridgeBroker2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridgeBrokerᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BridgeBroker) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBridgeBroker2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridgeBroker(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBridgeBroker2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBridgeBroker(ctx context.Context, sel ast.SelectionSet, v *model.BridgeBroker) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BridgeBroker!")
+		return graphql.Null
+	}
+	return ec._BridgeBroker(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNBrokerMove2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerMoveᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BrokerMove) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -30659,6 +31328,30 @@ func (ec *executionContext) unmarshalNCommunityAlgorithm2githubᚗcomᚋpartnerg
 
 func (ec *executionContext) marshalNCommunityAlgorithm2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx context.Context, sel ast.SelectionSet, v model.CommunityAlgorithm) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNCommunityBridge2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityBridgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityBridge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunityBridge2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityBridge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunityBridge2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityBridge(ctx context.Context, sel ast.SelectionSet, v *model.CommunityBridge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityBridge!")
+		return graphql.Null
+	}
+	return ec._CommunityBridge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNConnectionResilience2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConnectionResilience(ctx context.Context, sel ast.SelectionSet, v *model.ConnectionResilience) graphql.Marshaler {

@@ -164,6 +164,12 @@ type Bridge struct {
 	Links []*Link `json:"links"`
 }
 
+// An actor and how many ties between two communities it holds.
+type BridgeBroker struct {
+	Actor Actor `json:"actor"`
+	Ties  int32 `json:"ties"`
+}
+
 // An actor's place in the betweenness ranking at a date and now.
 type BrokerMove struct {
 	Actor Actor `json:"actor"`
@@ -311,6 +317,25 @@ type ChangeWhere struct {
 type ColumnMapping struct {
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// Two communities of a partition joined by at least one tie, who bridges them, and what would be
+// left if the top bridge left.
+type CommunityBridge struct {
+	// The two communities' numbers in the partition (as communities numbers them), smaller first.
+	Communities []int32 `json:"communities"`
+	// Distinct pairs of actors joining the two communities.
+	Ties int32 `json:"ties"`
+	// The links behind those ties, with their evidence, by key.
+	Links []*Link `json:"links"`
+	// The actors at either end of those ties, most ties first, then by key; the first is the top bridge.
+	Brokers []*BridgeBroker `json:"brokers"`
+	// Ties still joining the two communities once the top bridge's are removed.
+	RemainingTies    int32           `json:"remainingTies"`
+	RemainingLinks   []*Link         `json:"remainingLinks"`
+	RemainingBrokers []*BridgeBroker `json:"remainingBrokers"`
+	// Whether no tie is left once the top bridge leaves.
+	Cut bool `json:"cut"`
 }
 
 type ConnectionResilience struct {
