@@ -103,7 +103,7 @@ func TestApplyNamesItem(t *testing.T) {
 
 func TestPageCursors(t *testing.T) {
 	actors := []*graph.Actor{{Name: "A", ID: "1"}, {Name: "B", ID: "2"}, {Name: "C", ID: "3"}}
-	p := graph.NewPage(actors, 2, 7, graph.ActorKey)
+	p := graph.NewPage(actors, 2, 7, "", graph.ActorKey)
 	if len(p.Items) != 2 || !p.PageInfo.HasNextPage || p.TotalCount != 7 || p.PageInfo.EndCursor != p.Cursors[1] {
 		t.Fatalf("page %+v, want 2 of 7 items and a next page", p)
 	}
@@ -114,7 +114,7 @@ func TestPageCursors(t *testing.T) {
 	if _, err := (graph.PageArgs{After: p.PageInfo.EndCursor}).AfterKey(1); graph.ErrorCode(err) != graph.EINVALID || graph.ErrorField(err) != "after" {
 		t.Errorf("cursor of the wrong order: error %v, want EINVALID on after", err)
 	}
-	if last := graph.NewPage(actors, 3, 3, graph.ActorKey); last.PageInfo.HasNextPage || len(last.Cursors) != 3 {
+	if last := graph.NewPage(actors, 3, 3, "", graph.ActorKey); last.PageInfo.HasNextPage || len(last.Cursors) != 3 {
 		t.Errorf("last page %+v, want 3 items and no next page", last)
 	}
 }

@@ -45,6 +45,9 @@ type Change struct {
 	// names them into a reset without kind, ID or values.
 	Before json.RawMessage `json:"before,omitempty"`
 	After  json.RawMessage `json:"after,omitempty"`
+	// Missed marks the reset of ResetSince: the log did not hold every
+	// change asked for (not a logged write). Never stored.
+	Missed bool `json:"-"`
 }
 
 // Item decodes raw, the Before or After of c, as an Item of c's kind.
@@ -111,7 +114,7 @@ func CheckChangesLimit(limit int) error {
 // ResetSince is what Store.Changes returns when the log does not hold every
 // change after a version: one reset at the store's version.
 func ResetSince(version int64) []Change {
-	return []Change{{Version: version, Op: ChangeReset, At: time.Now().UTC()}}
+	return []Change{{Version: version, Op: ChangeReset, At: time.Now().UTC(), Missed: true}}
 }
 
 // ChangeLog collects the changes of one write transaction; the store writes

@@ -7,10 +7,15 @@ import (
 	"time"
 )
 
-// PageArgs selects a page: the First items after the cursor After.
+// PageArgs selects a page: the First items after the cursor After, or
+// (lists that page both ways, see Keyset) the Last items before Before,
+// in the order Order (the list's default if empty).
 type PageArgs struct {
-	First int    // 0 means DefaultPageSize
-	After string // opaque cursor from a previous page, "" for the start
+	First  int    // 0 means DefaultPageSize
+	After  string // opaque cursor from a previous page, "" for the start
+	Last   int
+	Before string
+	Order  Order
 }
 
 const (
@@ -19,14 +24,17 @@ const (
 )
 
 // Size returns the page size p asks for, checked against MaxPageSize.
-func (p PageArgs) Size() (int, error) {
+func (p PageArgs) Size() (int, error) { return p.size("first") }
+
+// size checks p.First as the argument named field.
+func (p PageArgs) size(field string) (int, error) {
 	switch {
 	case p.First == 0:
 		return DefaultPageSize, nil
 	case p.First < 0:
-		return 0, Errorf(EINVALID, "first", "first must not be negative")
+		return 0, Errorf(EINVALID, field, "%s must not be negative", field)
 	case p.First > MaxPageSize:
-		return 0, Errorf(EINVALID, "first", "first must be at most %d", MaxPageSize)
+		return 0, Errorf(EINVALID, field, "%s must be at most %d", field, MaxPageSize)
 	}
 	return p.First, nil
 }
@@ -63,9 +71,10 @@ func (p PageArgs) AfterAudit() (at int64, id string, ok bool, err error) {
 
 // PageInfo follows the Relay connection specification.
 type PageInfo struct {
-	HasNextPage bool
-	EndCursor   string
-	StartCursor string
+	HasNextPage     bool
+	HasPreviousPage bool
+	EndCursor       string
+	StartCursor     string
 }
 
 // Page is a page of items in a store's order, each with its cursor: an
@@ -79,9 +88,12 @@ type Page[T any] struct {
 
 // NewPage returns the page of the first size items of fetched, which a
 // keyset query asked for size+1 of (one more says there is a next page), of
-// total items in all; key gives an item's sort key.
-func NewPage[T any](fetched []T, size, total int, key func(T) []string) *Page[T] {
+// total items in all, after the cursor after; key gives an item's sort
+// key. A cursor given says there is a previous page (Relay allows this
+// approximation: the cursor's own item may since have gone).
+func NewPage[T any](fetched []T, size, total int, after string, key func(T) []string) *Page[T] {
 	p := &Page[T]{Items: fetched, TotalCount: total}
+	p.PageInfo.HasPreviousPage = after != ""
 	if len(fetched) > size {
 		p.Items, p.PageInfo.HasNextPage = fetched[:size], true
 	}
@@ -99,10 +111,10 @@ func NewPage[T any](fetched []T, size, total int, key func(T) []string) *Page[T]
 // NewPages returns, for each owner ID, the page NewPage makes of the items
 // found for it (size+1 at most each) out of its total: the pages of many
 // owners read in one call.
-func NewPages[T any](ids []string, found map[string][]T, totals map[string]int, size int, key func(T) []string) []*Page[T] {
+func NewPages[T any](ids []string, found map[string][]T, totals map[string]int, size int, after string, key func(T) []string) []*Page[T] {
 	out := make([]*Page[T], len(ids))
 	for i, id := range ids {
-		out[i] = NewPage(found[id], size, totals[id], key)
+		out[i] = NewPage(found[id], size, totals[id], after, key)
 	}
 	return out
 }

@@ -31,7 +31,9 @@ type Store interface {
 
 	// ActorsByID returns the actors with the given IDs, nil where unknown.
 	ActorsByID(ctx context.Context, ids []string) ([]*Actor, error)
-	// FindActors returns a page of actors matching f, ordered by name then ID.
+	// FindActors returns a page of actors matching f, in p's order (by
+	// name then ID by default), either way (see PageArgs.Keyset). Returns
+	// EINVALID for a bad search, where, order, page size or cursor.
 	FindActors(ctx context.Context, f ActorFilter, p PageArgs) (*Page[*Actor], error)
 	// UnitPages returns, for each organisation ID, page p of its units (the
 	// organisations whose parent it is) as FindActors with that ParentID
@@ -58,7 +60,7 @@ type Store interface {
 
 	// ProgrammesByID returns the programmes with the given IDs, nil where unknown.
 	ProgrammesByID(ctx context.Context, ids []string) ([]*Programme, error)
-	// FindProgrammes returns a page of programmes, ordered by name then ID.
+	// FindProgrammes returns a page of programmes as FindActors does.
 	FindProgrammes(ctx context.Context, f ProgrammeFilter, p PageArgs) (*Page[*Programme], error)
 	// CreateProgramme returns EINVALID or ECONFLICT.
 	CreateProgramme(ctx context.Context, p *Programme) (*Programme, error)
@@ -72,7 +74,8 @@ type Store interface {
 
 	// LinksByID returns the links with the given IDs, nil where unknown.
 	LinksByID(ctx context.Context, ids []string) ([]*Link, error)
-	// FindLinks returns a page of links matching f, ordered by key.
+	// FindLinks returns a page of links matching f as FindActors does (by
+	// key by default).
 	FindLinks(ctx context.Context, f LinkFilter, p PageArgs) (*Page[*Link], error)
 	// LinksOfActors returns, for each actor ID, the links it is an end of
 	// (subject to f), ordered by key.
@@ -190,6 +193,9 @@ type ActorFilter struct {
 	Sector   string
 	Region   string
 	ParentID string
+	// Where is a condition of any shape (see graph.Where) that FindActors
+	// and AggregateActors push down to the store.
+	Where *Where
 }
 
 // A search matches each of its words, so its cost grows with them: bounded,
@@ -215,6 +221,7 @@ type ProgrammeFilter struct {
 	Keys   []string
 	Search string
 	Tag    string
+	Where  *Where // as ActorFilter's, for FindProgrammes
 }
 
 // LinkFilter selects links; zero fields match everything.
@@ -223,6 +230,9 @@ type LinkFilter struct {
 	ProgrammeID  string
 	BrokeredByID string
 	Active       Interval // links whose interval overlaps this window
+	// Where is as ActorFilter's, for FindLinks and AggregateLinks; Matches
+	// does not apply it.
+	Where *Where
 }
 
 // LinkOwner says whose links LinkPages pages.

@@ -26,13 +26,17 @@ func (r *networkPeriodResolver) Summary(ctx context.Context, obj *insight.Series
 	return obj.Summary, nil
 }
 
-func (r *queryResolver) ActorsAggregate(ctx context.Context, search *string, filter *model.ActorFilter, groupBy []model.ActorGroupField) ([]*model.ActorGroup, error) {
-	gs, err := r.Store.AggregateActors(ctx, actorFilter(search, filter), fields[graph.ActorField](groupBy))
+func (r *queryResolver) ActorsAggregate(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, groupBy []model.ActorGroupField) ([]*model.ActorGroup, error) {
+	f := actorFilter(search, filter)
+	f.Where = actorWhere(where)
+	gs, err := r.Store.AggregateActors(ctx, f, fields[graph.ActorField](groupBy))
 	return each(gs, actorGroup), err
 }
 
-func (r *queryResolver) LinksAggregate(ctx context.Context, filter *model.LinkFilter, groupBy []model.LinkGroupField) ([]*model.LinkGroup, error) {
-	gs, err := r.Store.AggregateLinks(ctx, linkFilter(filter), fields[graph.LinkField](groupBy))
+func (r *queryResolver) LinksAggregate(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, groupBy []model.LinkGroupField) ([]*model.LinkGroup, error) {
+	f := linkFilter(filter)
+	f.Where = linkWhere(where)
+	gs, err := r.Store.AggregateLinks(ctx, f, fields[graph.LinkField](groupBy))
 	return each(gs, linkGroup), err
 }
 

@@ -220,10 +220,6 @@ func (r *organisationResolver) Brokered(ctx context.Context, obj *model.Organisa
 	return r.brokered(ctx, obj.ID, first, after)
 }
 
-func (r *pageInfoResolver) HasPreviousPage(ctx context.Context, obj *graph.PageInfo) (bool, error) {
-	return false, nil // forward pagination only, as Relay allows
-}
-
 func (r *participationResolver) Actor(ctx context.Context, obj *graph.Participation) (model.Actor, error) {
 	return actorByID(ctx, obj.ActorID)
 }
@@ -276,28 +272,30 @@ func (r *queryResolver) Actor(ctx context.Context, key string) (model.Actor, err
 	return r.actorByKey(ctx, key)
 }
 
-func (r *queryResolver) Actors(ctx context.Context, search *string, filter *model.ActorFilter, first *int32, after *string) (*model.ActorConnection, error) {
-	p, err := r.Store.FindActors(ctx, actorFilter(search, filter), pageArgs(first, after))
+func (r *queryResolver) Actors(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.ActorConnection, error) {
+	f := actorFilter(search, filter)
+	f.Where = actorWhere(where)
+	p, err := r.findActors(ctx, f, first, after, last, before, orderBy, orderByMetric)
 	if err != nil {
 		return nil, err
 	}
 	return actorConnection(p), nil
 }
 
-func (r *queryResolver) People(ctx context.Context, search *string, first *int32, after *string) (*model.PersonConnection, error) {
-	f := graph.ActorFilter{Kinds: []graph.Kind{graph.KindPerson}}
+func (r *queryResolver) People(ctx context.Context, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.PersonConnection, error) {
+	f := graph.ActorFilter{Kinds: []graph.Kind{graph.KindPerson}, Where: actorWhere(where)}
 	if search != nil {
 		f.Search = *search
 	}
-	p, err := r.Store.FindActors(ctx, f, pageArgs(first, after))
+	p, err := r.findActors(ctx, f, first, after, last, before, orderBy, orderByMetric)
 	if err != nil {
 		return nil, err
 	}
 	return personConnection(p), nil
 }
 
-func (r *queryResolver) Organisations(ctx context.Context, search *string, filter *model.OrganisationFilter, first *int32, after *string) (*model.OrganisationConnection, error) {
-	f := graph.ActorFilter{Kinds: []graph.Kind{graph.KindOrganisation}}
+func (r *queryResolver) Organisations(ctx context.Context, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.OrganisationConnection, error) {
+	f := graph.ActorFilter{Kinds: []graph.Kind{graph.KindOrganisation}, Where: actorWhere(where)}
 	if search != nil {
 		f.Search = *search
 	}
@@ -305,7 +303,7 @@ func (r *queryResolver) Organisations(ctx context.Context, search *string, filte
 		f.OrgTypes = filter.Types.Value()
 		f.Sector, f.Region, f.ParentID = val(filter.Sector), val(filter.Region), val(filter.ParentID)
 	}
-	p, err := r.Store.FindActors(ctx, f, pageArgs(first, after))
+	p, err := r.findActors(ctx, f, first, after, last, before, orderBy, orderByMetric)
 	if err != nil {
 		return nil, err
 	}
@@ -316,23 +314,33 @@ func (r *queryResolver) Programme(ctx context.Context, key string) (*model.Progr
 	return programmeByID(ctx, graph.NewID(graph.KindProgramme, key))
 }
 
-func (r *queryResolver) Programmes(ctx context.Context, search *string, tag *string, first *int32, after *string) (*model.ProgrammeConnection, error) {
-	f := graph.ProgrammeFilter{}
+func (r *queryResolver) Programmes(ctx context.Context, search *string, tag *string, where *model.ProgrammeWhere, orderBy []*model.ProgrammeOrder, first *int32, after *string, last *int32, before *string) (*model.ProgrammeConnection, error) {
+	f := graph.ProgrammeFilter{Where: programmeWhere(where)}
 	if search != nil {
 		f.Search = *search
 	}
 	if tag != nil {
 		f.Tag = *tag
 	}
-	p, err := r.Store.FindProgrammes(ctx, f, pageArgs(first, after))
+	args, err := listArgs(first, after, last, before, orderBy, programmeOrder)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Store.FindProgrammes(ctx, f, args)
 	if err != nil {
 		return nil, err
 	}
 	return programmeConnection(p), nil
 }
 
-func (r *queryResolver) Links(ctx context.Context, filter *model.LinkFilter, first *int32, after *string) (*model.LinkConnection, error) {
-	p, err := r.Store.FindLinks(ctx, linkFilter(filter), pageArgs(first, after))
+func (r *queryResolver) Links(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, orderBy []*model.LinkOrder, first *int32, after *string, last *int32, before *string) (*model.LinkConnection, error) {
+	f := linkFilter(filter)
+	f.Where = linkWhere(where)
+	args, err := listArgs(first, after, last, before, orderBy, linkOrder)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.Store.FindLinks(ctx, f, args)
 	if err != nil {
 		return nil, err
 	}
@@ -344,8 +352,6 @@ func (r *Resolver) Link() generated.LinkResolver { return &linkResolver{r} }
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Organisation() generated.OrganisationResolver { return &organisationResolver{r} }
-
-func (r *Resolver) PageInfo() generated.PageInfoResolver { return &pageInfoResolver{r} }
 
 func (r *Resolver) Participation() generated.ParticipationResolver { return &participationResolver{r} }
 
@@ -359,7 +365,6 @@ type (
 	linkResolver          struct{ *Resolver }
 	mutationResolver      struct{ *Resolver }
 	organisationResolver  struct{ *Resolver }
-	pageInfoResolver      struct{ *Resolver }
 	participationResolver struct{ *Resolver }
 	personResolver        struct{ *Resolver }
 	programmeResolver     struct{ *Resolver }

@@ -45,26 +45,27 @@ func Complexity() generated.ComplexityRoot {
 	costPathFields(&c)
 	costHistoryFields(&c)
 	costDuplicates(&c)
+	costSubscriptions(&c)
 	return c
 }
 
 // costConnections scales every Relay connection by the page it asks for.
 func costConnections(c *generated.ComplexityRoot) {
 	q := &c.Query
-	q.Actors = func(child int, _ *string, _ *model.ActorFilter, first *int32, _ *string) int {
-		return page(child, first, graph.DefaultPageSize)
+	q.Actors = func(child int, _ *string, _ *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, byMetric *model.MetricOrder, first *int32, _ *string, last *int32, _ *string) int {
+		return AddCost(actorListCost(where, orderBy, byMetric), page(child, either(first, last), graph.DefaultPageSize))
 	}
-	q.People = func(child int, _ *string, first *int32, _ *string) int {
-		return page(child, first, graph.DefaultPageSize)
+	q.People = func(child int, _ *string, where *model.ActorWhere, orderBy []*model.ActorOrder, byMetric *model.MetricOrder, first *int32, _ *string, last *int32, _ *string) int {
+		return AddCost(actorListCost(where, orderBy, byMetric), page(child, either(first, last), graph.DefaultPageSize))
 	}
-	q.Organisations = func(child int, _ *string, _ *model.OrganisationFilter, first *int32, _ *string) int {
-		return page(child, first, graph.DefaultPageSize)
+	q.Organisations = func(child int, _ *string, _ *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, byMetric *model.MetricOrder, first *int32, _ *string, last *int32, _ *string) int {
+		return AddCost(actorListCost(where, orderBy, byMetric), page(child, either(first, last), graph.DefaultPageSize))
 	}
-	q.Programmes = func(child int, _, _ *string, first *int32, _ *string) int {
-		return page(child, first, graph.DefaultPageSize)
+	q.Programmes = func(child int, _, _ *string, where *model.ProgrammeWhere, orderBy []*model.ProgrammeOrder, first *int32, _ *string, last *int32, _ *string) int {
+		return AddCost(listCost(programmeWhere(where), orderBy, programmeOrder), page(child, either(first, last), graph.DefaultPageSize))
 	}
-	q.Links = func(child int, _ *model.LinkFilter, first *int32, _ *string) int {
-		return page(child, first, graph.DefaultPageSize)
+	q.Links = func(child int, _ *model.LinkFilter, where *model.LinkWhere, orderBy []*model.LinkOrder, first *int32, _ *string, last *int32, _ *string) int {
+		return AddCost(listCost(linkWhere(where), orderBy, linkOrder), page(child, either(first, last), graph.DefaultPageSize))
 	}
 	links := func(child int, _ *model.LinkFilter, first *int32, _ *string) int {
 		return page(child, first, graph.DefaultPageSize)
@@ -137,11 +138,11 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 // computation per period with the period's fields (top brokers included).
 func costDashboardFields(c *generated.ComplexityRoot) {
 	q := &c.Query
-	q.ActorsAggregate = func(child int, _ *string, _ *model.ActorFilter, _ []model.ActorGroupField) int {
-		return AddCost(costAggregate, mul(assumedItems, child))
+	q.ActorsAggregate = func(child int, _ *string, _ *model.ActorFilter, where *model.ActorWhere, _ []model.ActorGroupField) int {
+		return AddCost(AddCost(costAggregate, whereCost(actorWhere(where))), mul(assumedItems, child))
 	}
-	q.LinksAggregate = func(child int, _ *model.LinkFilter, _ []model.LinkGroupField) int {
-		return AddCost(costAggregate, mul(assumedItems, child))
+	q.LinksAggregate = func(child int, _ *model.LinkFilter, where *model.LinkWhere, _ []model.LinkGroupField) int {
+		return AddCost(AddCost(costAggregate, whereCost(linkWhere(where))), mul(assumedItems, child))
 	}
 	q.NetworkSeries = func(child int, _ *model.Scope, from, to graph.Date, interval *model.Step, _ *model.Consistency) int {
 		return mul(insight.WindowCount(from, to, periodOf(interval)), AddCost(costAnalytics, child))
@@ -185,6 +186,70 @@ func costPathFields(c *generated.ComplexityRoot) {
 	c.EgoNetwork.Communities = func(child int) int { return AddCost(costAnalytics, child) }
 	c.EgoNetwork.Actors = func(child int) int { return mul(assumedItems, child) }
 	c.EgoNetwork.Links = func(child int) int { return mul(assumedItems, child) }
+}
+
+// listCost prices a list's where and orderBy beyond its page: the store
+// tests a where on every row (a scan, priced as an aggregate) and a chosen
+// order sorts every matching row rather than walking an index; ordering
+// by DEGREE counts every actor's links besides.
+func listCost[O any](w *graph.Where, orderBy []*O, key func(*O) graph.OrderKey) int {
+	c := whereCost(w)
+	if len(orderBy) > 0 {
+		c = AddCost(c, costAggregate)
+	}
+	for _, o := range orderBy {
+		if key(o).Field == graph.SortDegree {
+			c = AddCost(c, costAggregate)
+		}
+	}
+	return c
+}
+
+// actorListCost is listCost for the actor lists, which may also be
+// ordered by a metric: one whole-scope computation, as brokerRanking.
+func actorListCost(where *model.ActorWhere, orderBy []*model.ActorOrder, byMetric *model.MetricOrder) int {
+	c := listCost(actorWhere(where), orderBy, actorOrder)
+	if byMetric != nil {
+		c = AddCost(c, costAnalytics)
+	}
+	return c
+}
+
+// whereCost prices a where: a scan, and one more for each condition on
+// related rows (linksSome, source, target), a probe of them per row.
+func whereCost(w *graph.Where) int {
+	if w == nil {
+		return 0
+	}
+	return mul(costAggregate, 1+relations(w))
+}
+
+func relations(w *graph.Where) int {
+	if w == nil {
+		return 0
+	}
+	n := relations(w.Not) + relations(w.Source) + relations(w.Target)
+	for _, sub := range append(w.And[:len(w.And):len(w.And)], w.Or...) {
+		n += relations(sub)
+	}
+	if w.Source != nil {
+		n++
+	}
+	if w.Target != nil {
+		n++
+	}
+	if w.LinksSome != nil {
+		n += 1 + relations(w.LinksSome.Other)
+	}
+	return n
+}
+
+// either is the page size a list asks for, forwards or backwards.
+func either(first, last *int32) *int32 {
+	if first != nil {
+		return first
+	}
+	return last
 }
 
 // page is the cost of a list of up to first items (def when absent).
@@ -247,5 +312,15 @@ func costHistoryFields(c *generated.ComplexityRoot) {
 func costDuplicates(c *generated.ComplexityRoot) {
 	c.Query.DuplicateCandidates = func(child int, first *int32, _ *model.ActorKind) int {
 		return AddCost(costAnalytics, mul(count(first, 20), child))
+	}
+}
+
+// costSubscriptions prices a subscription by one event's answer (each event
+// runs the selection once): a change like one history entry; a ranking like
+// brokerRanking, whose computations it shares with queries.
+func costSubscriptions(c *generated.ComplexityRoot) {
+	c.Subscription.Changes = func(child int, _ *model.ChangeWhere) int { return AddCost(1, child) }
+	c.Subscription.BrokersChanged = func(child int, _ *model.Scope, _ *model.Metric, _ *model.GroupBy, first *int32) int {
+		return AddCost(costAnalytics, page(child, first, 10))
 	}
 }

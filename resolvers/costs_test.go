@@ -3,6 +3,7 @@ package resolvers
 import (
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
@@ -24,26 +25,32 @@ func TestCosts(t *testing.T) {
 	n := func(v int32) *int32 { return &v }
 	from, to := graph.Date{}, graph.Date{}
 	for name, tc := range map[string]struct{ got, want int }{
-		"PageDefault":       {c.Query.People(2, nil, nil, nil), 1 + graph.DefaultPageSize*2},
-		"PageFirst":         {c.Query.People(2, nil, n(10), nil), 21},
-		"PageBadFirstIsOne": {c.Query.People(2, nil, n(-5), nil), 3},
-		"Brokers":           {c.Query.Brokers(3, nil, nil, nil, nil, nil), costAnalytics + 1 + 10*3},
-		"BrokersLatest":     {c.Query.Brokers(3, nil, nil, nil, nil, ptr(model.ConsistencyLatest)), costAnalytics + 1 + 10*3},
-		"BrokerRanking":     {c.Query.BrokerRanking(3, nil, nil, nil, n(20), nil), costAnalytics + 1 + 20*3},
-		"ProfilePairs":      {c.BrokerProfile.BridgedPairs(2, nil, nil), 1 + 20*2},
-		"HistoryOneWindow":  {c.Query.BrokerHistory(1, "", nil, from, to, nil, nil), costAnalytics + 1},
-		"HistoryQuarters":   {c.Query.BrokerHistory(1, "", nil, graph.MustDate("2020-02-15"), graph.MustDate("2020-08-10"), ptr(model.StepQuarter), nil), 3 * (costAnalytics + 1)},
-		"TrendsAcademic":    {c.Query.BrokerTrends(1, nil, graph.MustDate("2020-03-01"), graph.MustDate("2021-12-31"), ptr(model.StepAcademicYear), nil, nil), 3 * (costAnalytics + 1)},
-		"ReachableBy":       {c.Query.ReachableBy(1, "", from, nil, nil), 2*costPath + 1 + 100},
-		"PathsWithVia":      {c.Query.KnowledgePaths(1, "", "", nil, n(2), nil, nil, nil, []string{"v"}, nil), 2 * (2*costPath + 1)},
-		"Neighbourhood":     {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},
-		"EgoNetwork":        {c.Query.EgoNetwork(1, "", n(2), nil), costAnalytics + 2*costPath + 1},
-		"EgoNetworkActors":  {c.EgoNetwork.Actors(2), 2 * assumedItems},
-		"NetworkGraph":      {c.Query.NetworkGraph(20, nil, []model.Metric{model.MetricBetweenness}, nil), 2*costAnalytics + graph.MaxPageSize*20},
-		"ActorsAggregate":   {c.Query.ActorsAggregate(2, nil, nil, []model.ActorGroupField{model.ActorGroupFieldSector}), costAggregate + assumedItems*2},
-		"LinksAggregate":    {c.Query.LinksAggregate(3, nil, nil), costAggregate + assumedItems*3},
-		"SeriesMonths":      {c.Query.NetworkSeries(4, nil, graph.MustDate("2020-01-15"), graph.MustDate("2020-03-02"), ptr(model.StepMonth), nil), 3 * (costAnalytics + 4)},
-		"TopBrokersMetric":  {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil, nil), costAnalytics + 1 + 5},
+		"PageDefault":       {c.Query.People(2, nil, nil, nil, nil, nil, nil, nil, nil), 1 + graph.DefaultPageSize*2},
+		"PageFirst":         {c.Query.People(2, nil, nil, nil, nil, n(10), nil, nil, nil), 21},
+		"PageLast":          {c.Query.Links(2, nil, nil, nil, nil, nil, n(10), nil), 21},
+		"PageBadFirstIsOne": {c.Query.People(2, nil, nil, nil, nil, n(-5), nil, nil, nil), 3},
+		"Where":             {c.Query.Programmes(2, nil, nil, &model.ProgrammeWhere{}, nil, n(10), nil, nil, nil), costAggregate + 21},
+		"WhereRelations": {c.Query.Organisations(2, nil, nil, &model.ActorWhere{
+			LinksSome: graphql.OmittableOf(&model.ActorLinkWhere{Other: graphql.OmittableOf(&model.ActorWhere{})})}, nil, nil, n(10), nil, nil, nil), 2*costAggregate + 21},
+		"OrderByDegree":    {c.Query.Actors(2, nil, nil, nil, []*model.ActorOrder{{Field: model.ActorOrderFieldDegree}}, nil, n(10), nil, nil, nil), 2*costAggregate + 21},
+		"OrderByMetric":    {c.Query.People(2, nil, nil, nil, &model.MetricOrder{Metric: model.MetricBetweenness}, n(10), nil, nil, nil), costAnalytics + 21},
+		"Brokers":          {c.Query.Brokers(3, nil, nil, nil, nil, nil), costAnalytics + 1 + 10*3},
+		"BrokersLatest":    {c.Query.Brokers(3, nil, nil, nil, nil, ptr(model.ConsistencyLatest)), costAnalytics + 1 + 10*3},
+		"BrokerRanking":    {c.Query.BrokerRanking(3, nil, nil, nil, n(20), nil), costAnalytics + 1 + 20*3},
+		"ProfilePairs":     {c.BrokerProfile.BridgedPairs(2, nil, nil), 1 + 20*2},
+		"HistoryOneWindow": {c.Query.BrokerHistory(1, "", nil, from, to, nil, nil), costAnalytics + 1},
+		"HistoryQuarters":  {c.Query.BrokerHistory(1, "", nil, graph.MustDate("2020-02-15"), graph.MustDate("2020-08-10"), ptr(model.StepQuarter), nil), 3 * (costAnalytics + 1)},
+		"TrendsAcademic":   {c.Query.BrokerTrends(1, nil, graph.MustDate("2020-03-01"), graph.MustDate("2021-12-31"), ptr(model.StepAcademicYear), nil, nil), 3 * (costAnalytics + 1)},
+		"ReachableBy":      {c.Query.ReachableBy(1, "", from, nil, nil), 2*costPath + 1 + 100},
+		"PathsWithVia":     {c.Query.KnowledgePaths(1, "", "", nil, n(2), nil, nil, nil, []string{"v"}, nil), 2 * (2*costPath + 1)},
+		"Neighbourhood":    {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},
+		"EgoNetwork":       {c.Query.EgoNetwork(1, "", n(2), nil), costAnalytics + 2*costPath + 1},
+		"EgoNetworkActors": {c.EgoNetwork.Actors(2), 2 * assumedItems},
+		"NetworkGraph":     {c.Query.NetworkGraph(20, nil, []model.Metric{model.MetricBetweenness}, nil), 2*costAnalytics + graph.MaxPageSize*20},
+		"ActorsAggregate":  {c.Query.ActorsAggregate(2, nil, nil, nil, []model.ActorGroupField{model.ActorGroupFieldSector}), costAggregate + assumedItems*2},
+		"LinksAggregate":   {c.Query.LinksAggregate(3, nil, nil, nil), costAggregate + assumedItems*3},
+		"SeriesMonths":     {c.Query.NetworkSeries(4, nil, graph.MustDate("2020-01-15"), graph.MustDate("2020-03-02"), ptr(model.StepMonth), nil), 3 * (costAnalytics + 4)},
+		"TopBrokersMetric": {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil, nil), costAnalytics + 1 + 5},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: cost %d, want %d", name, tc.got, tc.want)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/insight"
+	"github.com/partnergraph/partnergraph/graph/live"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
 
@@ -17,6 +18,8 @@ type Resolver struct {
 	// Background keeps the whole-network results (rankings, communities)
 	// up to date with the store, computed off the request path.
 	Background *insight.Background
+	// Live follows the change log for the subscriptions (nil: none).
+	Live       *live.Hub
 	PathBudget time.Duration // time a path search may take before it stops
 	// Admin keeps API keys and the audit log; nil uses Store's if it has them.
 	Admin graph.AdminStore

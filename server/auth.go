@@ -111,16 +111,22 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// caller returns who r acts for. Without access control, everyone is an
-// administrator (the demo runs so); with it, the bearer credential decides.
+// caller returns who r acts for.
 func (s *Server) caller(r *http.Request) (graph.Caller, error) {
+	return s.callerFor(r.Context(), r.Header.Get("Authorization"), r.Method == http.MethodOptions)
+}
+
+// callerFor returns who a request with the Authorization header h acts
+// for (a preflight carries none); WebSocket connections send theirs in
+// connection_init (live.go). Without access control, everyone is an
+// administrator (the demo runs so); with it, the bearer credential decides.
+func (s *Server) callerFor(ctx context.Context, h string, preflight bool) (graph.Caller, error) {
 	auth := s.cfg.Auth
 	if auth == nil {
 		return graph.Caller{Subject: "anonymous", Role: graph.AccessAdmin}, nil
 	}
-	h := r.Header.Get("Authorization")
 	switch {
-	case h == "" && (auth.PublicRead || r.Method == http.MethodOptions):
+	case h == "" && (auth.PublicRead || preflight):
 		// A CORS preflight carries no credentials and runs nothing.
 		role := graph.AccessNone
 		if auth.PublicRead {
@@ -136,7 +142,7 @@ func (s *Server) caller(r *http.Request) (graph.Caller, error) {
 		return graph.Caller{}, &authError{msg: "the Authorization header must be Bearer followed by an API key or token", presented: true, status: http.StatusUnauthorized}
 	}
 	if graph.IsAPIKey(cred) {
-		return s.keyCaller(r.Context(), cred)
+		return s.keyCaller(ctx, cred)
 	}
 	if auth.JWT == nil {
 		return graph.Caller{}, &authError{msg: "the credential is not a valid API key", presented: true, status: http.StatusUnauthorized}

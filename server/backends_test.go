@@ -33,6 +33,19 @@ func TestBackendsAnswerAlike(t *testing.T) {
 			linksAggregate(groupBy: [TYPE, QUARTER, PROGRAMME]) { keys count weightSum weightAvg weightMin weightMax first last }
 			sectors: linksAggregate(filter: {activeFrom: "2018-01-01"}, groupBy: [SOURCE_SECTOR, TARGET_SECTOR, BROKER, MONTH]) { keys count first last }
 			networkSeries(from: "2016-09-01", to: "2020-08-31", interval: ACADEMIC_YEAR) { from to summary { actors links density components crossSectorLinkShare topBrokers(first: 3) { rank actor { key } } } } }`,
+		"sortfilter": `{ unis: organisations(where: {type: {in: [UNIVERSITY, RESEARCH_CENTRE]}}, orderBy: [{field: DEGREE, direction: DESC}], first: 5) {
+				totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { key } } }
+			dated: actors(where: {linksSome: {from: {gt: "2018-09-01"}, other: {kind: {eq: ORGANISATION}}}}, orderBy: [{field: DEGREE}], last: 10) { totalCount nodes { key } }
+			ke: organisations(where: {linksSome: {type: {eq: KNOWLEDGE_EXCHANGE}, other: {type: {eq: UNIVERSITY}}}}) { totalCount nodes { key } }
+			named: actors(where: {OR: [{name: {contains: "LIVERPOOL"}}, {name: {startsWith: "the"}}], NOT: {kind: {eq: PERSON}}}, orderBy: [{field: NAME, direction: DESC}], last: 5) {
+				totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { key name } } }
+			programmes(where: {activeFrom: "2019-01-01"}, orderBy: [{field: START}, {field: END, direction: DESC}], last: 3) {
+				totalCount pageInfo { hasNextPage hasPreviousPage } edges { cursor node { key start end } } }
+			links(where: {weight: {gte: 1}, target: {kind: {eq: ORGANISATION}}, NOT: {to: {lt: "2019-01-01"}}}, orderBy: [{field: FROM, direction: DESC}, {field: WEIGHT}], first: 20) {
+				totalCount pageInfo { hasNextPage } edges { cursor node { key from weight } } }
+			linksAggregate(where: {target: {sector: {startsWith: "HIGHER"}}}, groupBy: [TYPE]) { keys count }
+			byMetric: organisations(where: {sector: {contains: "education"}}, orderByMetric: {metric: CONSTRAINT}, last: 5) {
+				totalCount pageInfo { hasPreviousPage startCursor } nodes { key } } }`,
 		"communities": `{ communities { modularity count communities(first: 100) { id size sectors actors(first: 100) { key } } }
 			louvain: communities(algorithm: LOUVAIN, resolution: 2, seed: 7) { modularity count }
 			brokerageRoles(groupBy: COMMUNITY, first: 10) { actor { key } group total } }`,

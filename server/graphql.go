@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/insight"
+	"github.com/partnergraph/partnergraph/graph/live"
 	"github.com/partnergraph/partnergraph/graph/netfile"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/partnergraph/partnergraph/resolvers"
@@ -25,12 +26,12 @@ import (
 // persisted queries, ETags on GET answers, a complexity limit, per-operation
 // loaders, and errors that show users only domain messages with an
 // extensions.code. The analytics engine it returns is closed with the server.
-func newGraphQL(cfg Config) (*handler.Server, *insight.Background) {
+func newGraphQL(cfg Config, hub *live.Hub) (*handler.Server, *insight.Background) {
 	snaps := snapshot.NewCache(cfg.Store, snapshot.CacheOptions{MaxBytes: cfg.SnapshotCacheBytes, Budget: cfg.Limits.RequestTimeout})
 	analytics := cfg.Analytics
 	analytics.Observe = cfg.metrics.observeRecompute
 	engine := insight.NewBackground(snaps, cfg.Store, analytics)
-	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snaps, Background: engine,
+	root := &resolvers.Resolver{Store: cfg.Store, Snapshots: snaps, Background: engine, Live: hub,
 		PathBudget: cfg.PathBudget, Admin: cfg.Admin, MaxUploadBytes: cfg.MaxUploadBytes,
 		MaxGraphActors: cfg.Limits.MaxGraphActors, MaxGraphLinks: cfg.Limits.MaxGraphLinks}
 	if cfg.WarmMap {

@@ -37,7 +37,7 @@ const (
 // of the wrong type, no query); for a document that fails to parse or
 // validate, 400 to clients accepting application/graphql-response+json and
 // 200 to application/json ones (requestErrorStatus); 405 for a mutation
-// sent with GET.
+// sent with GET, 400 for a subscription (they need a WebSocket, live.go).
 type httpTransport struct {
 	etags *etagger
 }
@@ -82,6 +82,12 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		w.Header().Set("Allow", http.MethodPost)
 		writeResponse(w, http.StatusMethodNotAllowed, exec.DispatchError(ctx, gqlerror.List{invalidRequest(
 			"only queries may be sent with GET: send mutations with POST")}))
+		return
+	}
+	if opCtx.Operation.Operation == ast.Subscription {
+		// Over HTTP it would hold the request until a first event.
+		writeResponse(w, http.StatusBadRequest, exec.DispatchError(ctx, gqlerror.List{invalidRequest(
+			"subscriptions need a WebSocket: connect to this URL with the graphql-transport-ws subprotocol")}))
 		return
 	}
 	var tag string

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/live"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -29,6 +30,7 @@ type metrics struct {
 	store     *prometheus.HistogramVec // store calls by method and outcome
 	recompute *prometheus.HistogramVec // background computations of whole-network results, by outcome
 	inFlight  prometheus.Gauge         // store calls under way
+	liveConns prometheus.Gauge         // WebSocket connections open (live.go)
 
 	operations, codes *labelSet
 
@@ -69,10 +71,14 @@ func newMetrics() *metrics {
 			Name: "partnergraph_store_calls_in_flight",
 			Help: "Store calls under way (on Neo4j, the sessions and connections in use).",
 		}),
+		liveConns: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "partnergraph_live_connections",
+			Help: "WebSocket connections open for subscriptions.",
+		}),
 		operations: newLabelSet(200),
 		codes:      newLabelSet(50),
 	}
-	m.reg.MustRegister(m.requests, m.errors, m.http, m.analytics, m.store, m.recompute, m.inFlight,
+	m.reg.MustRegister(m.requests, m.errors, m.http, m.analytics, m.store, m.recompute, m.inFlight, m.liveConns,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "partnergraph_snapshot_cache_hits_total",
@@ -99,6 +105,14 @@ func newMetrics() *metrics {
 
 // Background computations may run for minutes on a large network.
 var recomputeBuckets = []float64{.01, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600}
+
+// observeLive counts the subscriptions hub serves.
+func (m *metrics) observeLive(hub *live.Hub) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "partnergraph_live_subscriptions",
+		Help: "GraphQL subscriptions open (following the change log).",
+	}, func() float64 { return float64(hub.Subscribers()) }))
+}
 
 // observeRecompute records one background computation.
 func (m *metrics) observeRecompute(d time.Duration, err error) {

@@ -41,6 +41,7 @@ type Config struct {
 	Limits    Limits     // depth, page size, rate and time limits (limits.go)
 	Conns     ConnLimits // connections and their timeouts (conns.go)
 	Work      WorkLimits // analytics and path fields computing at once (workers.go)
+	Live      LiveLimits // subscriptions over WebSocket (live.go)
 	// AllowedHosts are host names, besides loopback ones, that requests
 	// arriving on a loopback address may name in their Host (browser.go).
 	AllowedHosts []string
@@ -81,6 +82,7 @@ type Server struct {
 	opsDone chan error
 
 	engine *insight.Background // background analytics, stopped by Close
+	live   *liveServer         // subscriptions (live.go), stopped by Close
 }
 
 // New returns a server for cfg, with defaults for zero limits.
@@ -133,6 +135,7 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	// No computation may go on reading the store its owner closes next.
 	s.cfg.warm.stop()
+	s.closeLive() // hijacked connections are not Shutdown's
 	if s.engine != nil {
 		s.engine.Close()
 	}
@@ -146,9 +149,19 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	gql, engine := newGraphQL(s.cfg)
+	gql, engine := newGraphQL(s.cfg, s.openLive(s.cfg))
 	s.engine = engine
-	mux.Handle("/graphql", preventCSRF(guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg), s.cfg.metrics)) // browser.go, limits.go, auth.go
+	gql.AddTransport(s.websocket()) // subscriptions (live.go)
+	gql.AroundOperations(s.aroundLive)
+	api := preventCSRF(guard(s.authenticate(limitRate(gql, s.cfg)), s.cfg), s.cfg.metrics) // browser.go, limits.go, auth.go
+	ws := s.serveLive(gql)
+	mux.Handle("/graphql", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isUpgrade(r) {
+			ws.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	}))
 	if s.cfg.OpsAddr == "" {
 		mux.Handle("GET /metrics", s.cfg.metrics.handler())
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -229,6 +230,12 @@ func testBadInputChangesNothing(t *testing.T, openStore func(*testing.T) graph.S
 		{"ErrNegativeWeight", `mutation { createLink(input: {type: COLLABORATION, sourceId: "` + p.CreatePerson.ID + `", targetId: "` + p.CreatePerson.ID + `", weight: -1}) { id } }`, graph.EINVALID, ""},
 		{"ErrPageTooBig", `{ actors(first: 100000) { totalCount } }`, graph.EINVALID, "first"},
 		{"ErrBadCursor", `{ actors(after: "nonsense") { totalCount } }`, graph.EINVALID, "after"},
+		{"ErrWhereTooDeep", `{ actors(where: {NOT: {NOT: {NOT: {NOT: {NOT: {NOT: {name: {eq: "x"}}}}}}}}) { totalCount } }`, graph.EINVALID, "where.NOT.NOT.NOT.NOT.NOT.NOT"},
+		{"ErrWhereBadDate", `{ links(where: {OR: [{key: {eq: "k"}}, {from: {gt: "2020-02-30"}}]}) { totalCount } }`, graph.EINVALID, ""},
+		{"ErrWhereEmptyIn", `{ programmes(where: {OR: [{key: {eq: "k"}}, {name: {in: []}}]}) { totalCount } }`, graph.EINVALID, "where.OR[1].name.in"},
+		{"ErrOtherOrdersCursor", `{ actors(orderBy: [{field: DEGREE}], after: "WyJBbGljZSIsIlFXTjBiM0k2WVd4cFkyVSJd") { totalCount } }`, graph.EINVALID, "after"},
+		{"ErrFirstAndLast", `{ links(first: 2, last: 2) { totalCount } }`, graph.EINVALID, "last"},
+		{"ErrTooManyOrderKeys", `{ links(orderBy: [{field: TYPE}, {field: FROM}, {field: TO}, {field: WEIGHT}]) { totalCount } }`, graph.EINVALID, "orderBy"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v0, _ := s.Version(context.Background())
@@ -292,6 +299,35 @@ func testPagination(t *testing.T, openStore func(*testing.T) graph.Store) {
 	}
 	if len(keys) != 25 || keys[0] != "p00" || keys[24] != "p24" {
 		t.Errorf("paged keys = %v", keys)
+	}
+	// Backwards from the end in the reverse order: the same actors.
+	var back []string
+	before := any(nil)
+	for range 10 {
+		var page struct {
+			People struct {
+				Nodes    []struct{ Key string }
+				PageInfo struct {
+					HasPreviousPage, HasNextPage bool
+					StartCursor                  string
+				}
+			}
+		}
+		ok(t, do(t, ts.URL, `query($before: String) { people(orderBy: [{field: NAME, direction: DESC}], last: 10, before: $before) {
+			nodes { key } pageInfo { hasPreviousPage hasNextPage startCursor } } }`, map[string]any{"before": before}, &page))
+		if page.People.PageInfo.HasNextPage != (before != nil) {
+			t.Errorf("hasNextPage = %v before %v", page.People.PageInfo.HasNextPage, before)
+		}
+		for i := len(page.People.Nodes) - 1; i >= 0; i-- {
+			back = append(back, page.People.Nodes[i].Key)
+		}
+		if !page.People.PageInfo.HasPreviousPage {
+			break
+		}
+		before = page.People.PageInfo.StartCursor
+	}
+	if !slices.Equal(back, keys) {
+		t.Errorf("paged backwards in descending order = %v, want %v", back, keys)
 	}
 }
 

@@ -1,7 +1,15 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/partnergraph/partnergraph/graph"
 	"github.com/partnergraph/partnergraph/graph/neo4j/neo4jtest"
@@ -10,8 +18,9 @@ import (
 // TestReplicasSeeEachOthersWrites runs two `partnergraph serve` processes
 // on one Neo4j, each with its own driver and snapshot cache, as replicas
 // behind a load balancer run. A write through either is in the other's next
-// path and analytics answers: the store version and the change log its
-// cache follows live in the database, not in a process.
+// path and analytics answers, and reaches the other's subscribers: the store
+// version and the change log its cache and subscriptions follow live in the
+// database, not in a process.
 func TestReplicasSeeEachOthersWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs two server processes")
@@ -56,11 +65,86 @@ func TestReplicasSeeEachOthersWrites(t *testing.T) {
 	check(one, "before the writes", 0, 2, 2)
 	check(two, "before the writes", 0, 2, 2)
 
+	events := subscribe(t, two, `subscription { changes(where: {kinds: ["Link"]}) { op entityId } }`)
 	gql(t, one, `mutation { createLink(input: {key: "cd", type: COLLABORATION, sourceId: "c", targetId: "d"}) { id } }`, nil)
+	if got, want := events(), `{"changes":{"op":"CREATED","entityId":"`+graph.NewID(graph.KindLink, "cd")+`"}}`; got != want {
+		t.Errorf("two's subscriber got %s, want %s", got, want)
+	}
 	check(two, "after a link made through the other replica", 3, 3, 1)
 	check(one, "after a link made through it", 3, 3, 1)
 
 	gql(t, two, `mutation { deleteLink(id: "`+graph.NewID(graph.KindLink, "bc")+`") }`, nil)
 	check(one, "after a link deleted through the other replica", 0, 2, 2)
 	check(two, "after a link deleted through it", 0, 2, 2)
+}
+
+// subscribe opens a graphql-transport-ws connection to base, subscribes with
+// query, waits until the server holds the subscription (its metric), and
+// returns a function reading the next event's data.
+func subscribe(t *testing.T, base, query string) func() string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a bound, not a synchronisation
+	t.Cleanup(cancel)
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	type msg struct {
+		ID      string          `json:"id,omitempty"`
+		Type    string          `json:"type"`
+		Payload json.RawMessage `json:"payload,omitempty"`
+	}
+	send := func(m msg) {
+		b, _ := json.Marshal(m)
+		if err := c.Write(ctx, websocket.MessageText, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func() msg {
+		for {
+			_, b, err := c.Read(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m msg
+			json.Unmarshal(b, &m)
+			if m.Type != "ping" && m.Type != "pong" {
+				return m
+			}
+			if m.Type == "ping" {
+				send(msg{Type: "pong"})
+			}
+		}
+	}
+	send(msg{Type: "connection_init"})
+	if m := read(); m.Type != "connection_ack" {
+		t.Fatalf("connection_init: %+v", m)
+	}
+	p, _ := json.Marshal(map[string]string{"query": query})
+	send(msg{ID: "1", Type: "subscribe", Payload: p})
+	for held := false; !held; time.Sleep(10 * time.Millisecond) {
+		res, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		held = strings.Contains(string(b), "\npartnergraph_live_subscriptions 1\n")
+		if ctx.Err() != nil {
+			t.Fatal("the server never held the subscription")
+		}
+	}
+	return func() string {
+		m := read()
+		var r struct {
+			Data   json.RawMessage
+			Errors []any
+		}
+		json.Unmarshal(m.Payload, &r)
+		if m.Type != "next" || len(r.Errors) > 0 {
+			t.Fatalf("got %s %s, want an event", m.Type, m.Payload)
+		}
+		return string(r.Data)
+	}
 }

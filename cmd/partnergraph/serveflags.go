@@ -31,9 +31,10 @@ type ServeFlags struct {
 	MaxUploadBytes  int64
 	Conns           server.ConnLimits
 	Work            server.WorkLimits
-	AllowedHosts    []string // host names besides loopback ones a loopback listener answers
-	OpsAddr         string   // where probes and metrics are served apart, if set
-	RateLimit       float64  // requests a second per client; 0 turns the limit off
+	Live            server.LiveLimits // subscriptions over WebSocket
+	AllowedHosts    []string          // host names besides loopback ones a loopback listener answers
+	OpsAddr         string            // where probes and metrics are served apart, if set
+	RateLimit       float64           // requests a second per client; 0 turns the limit off
 	RateBurst       int
 	RateLoopback    bool     // limit loopback clients too
 	TrustedProxies  []string // addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed
@@ -74,6 +75,12 @@ func newServeFlags() ServeFlags {
 	f.Conns.ReadHeaderTimeout = envValue(&f, "PARTNERGRAPH_READ_HEADER_TIMEOUT", c.ReadHeaderTimeout, time.ParseDuration)
 	f.Conns.IdleTimeout = envValue(&f, "PARTNERGRAPH_IDLE_TIMEOUT", c.IdleTimeout, time.ParseDuration)
 	f.Conns.WriteTimeout = envValue(&f, "PARTNERGRAPH_WRITE_TIMEOUT", c.WriteTimeout, time.ParseDuration)
+	l := server.DefaultLiveLimits()
+	f.Live = l
+	f.Live.MaxConnsPerClient = envValue(&f, "PARTNERGRAPH_LIVE_CONNS_PER_CLIENT", l.MaxConnsPerClient, strconv.Atoi)
+	f.Live.MaxSubscriptions = envValue(&f, "PARTNERGRAPH_LIVE_SUBSCRIPTIONS_PER_CONN", l.MaxSubscriptions, strconv.Atoi)
+	f.Live.IdleTimeout = envValue(&f, "PARTNERGRAPH_LIVE_IDLE_TIMEOUT", l.IdleTimeout, time.ParseDuration)
+	f.Live.Queue = envValue(&f, "PARTNERGRAPH_LIVE_QUEUE", l.Queue, strconv.Atoi)
 	f.RateLimit = envValue(&f, "PARTNERGRAPH_RATE_LIMIT", float64(d.RateLimit), func(s string) (float64, error) { return strconv.ParseFloat(s, 64) })
 	f.RateBurst = envValue(&f, "PARTNERGRAPH_RATE_BURST", d.RateBurst, strconv.Atoi)
 	f.RateLoopback = envValue(&f, "PARTNERGRAPH_RATE_LIMIT_LOOPBACK", false, strconv.ParseBool)
@@ -116,6 +123,10 @@ func (f *ServeFlags) register(cmd *cobra.Command) {
 	fl.IntVar(&f.Conns.MaxConnsPerClient, "max-conns-per-client", f.Conns.MaxConnsPerClient, "most connections one client address (IPv4, IPv6 /64) may hold, -1 for no limit (env PARTNERGRAPH_MAX_CONNS_PER_CLIENT)")
 	fl.DurationVar(&f.Conns.ReadHeaderTimeout, "read-header-timeout", f.Conns.ReadHeaderTimeout, "time a client has to send a request's headers (env PARTNERGRAPH_READ_HEADER_TIMEOUT)")
 	fl.DurationVar(&f.Conns.IdleTimeout, "idle-timeout", f.Conns.IdleTimeout, "time an idle keep-alive connection is kept (env PARTNERGRAPH_IDLE_TIMEOUT)")
+	fl.IntVar(&f.Live.MaxConnsPerClient, "live-conns-per-client", f.Live.MaxConnsPerClient, "most WebSocket (subscription) connections one client address may hold, -1 for no limit (env PARTNERGRAPH_LIVE_CONNS_PER_CLIENT)")
+	fl.IntVar(&f.Live.MaxSubscriptions, "live-subscriptions-per-conn", f.Live.MaxSubscriptions, "most subscriptions one WebSocket connection may hold (env PARTNERGRAPH_LIVE_SUBSCRIPTIONS_PER_CONN)")
+	fl.DurationVar(&f.Live.IdleTimeout, "live-idle-timeout", f.Live.IdleTimeout, "time a WebSocket connection without subscriptions is kept (env PARTNERGRAPH_LIVE_IDLE_TIMEOUT)")
+	fl.IntVar(&f.Live.Queue, "live-queue", f.Live.Queue, "events that may wait for one subscriber before it is dropped as too slow (env PARTNERGRAPH_LIVE_QUEUE)")
 	fl.DurationVar(&f.Conns.WriteTimeout, "write-timeout", f.Conns.WriteTimeout, "time from a request's headers to the end of its answer; 0 is the request timeout plus 15s (env PARTNERGRAPH_WRITE_TIMEOUT)")
 	fl.StringVar(&f.OpsAddr, "ops-addr", f.OpsAddr, "serve /healthz, /readyz and /metrics on this address too, outside the API's connection limits, and /metrics only there (env PARTNERGRAPH_OPS_ADDR)")
 	fl.StringSliceVar(&f.AllowedHosts, "allowed-hosts", f.AllowedHosts, "host names a server on a loopback address answers besides localhost and loopback addresses, against DNS rebinding (env PARTNERGRAPH_ALLOWED_HOSTS, comma-separated)")
@@ -160,6 +171,12 @@ func (f *ServeFlags) check() error {
 	if f.Conns.MaxConnsPerClient == 0 || f.Conns.MaxConnsPerClient < -1 {
 		errs = append(errs, errors.New("--max-conns-per-client must be positive, or -1 for no limit"))
 	}
+	if f.Live.MaxConnsPerClient == 0 || f.Live.MaxConnsPerClient < -1 {
+		errs = append(errs, errors.New("--live-conns-per-client must be positive, or -1 for no limit"))
+	}
+	positive("live-subscriptions-per-conn", f.Live.MaxSubscriptions > 0)
+	positive("live-idle-timeout", f.Live.IdleTimeout > 0)
+	positive("live-queue", f.Live.Queue > 0)
 	positive("rate-burst", f.RateBurst > 0)
 	positive("request-timeout", f.RequestTimeout > 0)
 	positive("store-timeout", f.StoreTimeout > 0)
@@ -192,7 +209,7 @@ func (f *ServeFlags) config(store graph.Store, log zerolog.Logger) server.Config
 	lim.TrustedProxies, _ = f.proxies() // check reported any error
 	return server.Config{Store: store, Logger: log, ComplexityLimit: f.MaxComplexity, MaxBodyBytes: f.MaxBodyBytes,
 		MaxUploadBytes: f.MaxUploadBytes, PathBudget: f.PathBudget, SnapshotCacheBytes: f.CacheBytes,
-		Analytics: insight.BackgroundOptions{Budget: f.AnalyticsBudget, ExactLimit: f.ExactLimit}, WarmMap: true, Limits: lim, Conns: f.Conns, Work: f.Work, AllowedHosts: f.AllowedHosts, OpsAddr: f.OpsAddr}
+		Analytics: insight.BackgroundOptions{Budget: f.AnalyticsBudget, ExactLimit: f.ExactLimit}, WarmMap: true, Limits: lim, Conns: f.Conns, Work: f.Work, Live: f.Live, AllowedHosts: f.AllowedHosts, OpsAddr: f.OpsAddr}
 }
 
 // proxies parses --trusted-proxies: addresses (one host) or CIDR ranges.

@@ -7,7 +7,7 @@ import { h, num, swatch } from "./dom";
 import { GROUP_BY, LINK_TYPES, ORG_TYPES, ROLES } from "./model";
 import type { ActorRef } from "./picker";
 
-interface Evidence {
+export interface Evidence {
   source: string | null;
   quote: string | null;
   note: string | null;
@@ -155,7 +155,7 @@ function identity(a: CardActor): string {
   return [ORG_TYPES[a.type ?? ""] ?? a.type, a.sector, a.region].filter(Boolean).join(" · ");
 }
 
-function evidence(e: Evidence | null): HTMLElement | null {
+export function evidence(e: Evidence | null): HTMLElement | null {
   if (!e || (!e.quote && !e.source && !e.note)) return null;
   return h("figure", { class: "evidence" },
     e.quote ? h("blockquote", {}, `“${e.quote}”`) : null,

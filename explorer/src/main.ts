@@ -2,6 +2,7 @@
 // panels (search, actor card, scope, brokers, summary, paths, removal).
 
 import { ApiError, getApiKey, isKeyRemembered, setApiKey } from "./api";
+import { colourByCommunity, fetchCommunities, renderCommunityLegend, type CommunityEntry, type Partition } from "./communities";
 import { byId, debounce, fill, h, num, swatch } from "./dom";
 import { fetchActor, fetchProfile, renderCard, type Profile } from "./card";
 import { applyChange, Editor } from "./edit";
@@ -17,6 +18,8 @@ import { PathsPanel } from "./paths";
 import { actorPicker, type ActorRef } from "./picker";
 import { RemovalPanel } from "./removal";
 import { ScopeBar } from "./scope";
+import { Timeline } from "./timeline";
+import { TrendsPanel } from "./trends";
 
 /** What the browser tests and the curious can inspect: window.explorer. */
 interface Explorer {
@@ -24,6 +27,8 @@ interface Explorer {
   graph?: Network;
   map?: NetworkMap;
   layout?: Layout;
+  /** The partition the map is coloured by, when colouring by community. */
+  partition?: Partition;
   /** Resolves once the network is drawn and the brokers are sized. */
   ready: Promise<void>;
 }
@@ -104,15 +109,18 @@ function fillSelect(select: HTMLSelectElement, options: Record<string, string>, 
   select.value = value;
 }
 
-function renderLegend(el: HTMLElement, actors: { label: string; color: string; count: number }[], metric: string): void {
+function renderLegend(el: HTMLElement, actors: { label: string; color: string; count: number }[]): void {
   fill(el, actors.map((a) => h("li", {}, swatch(a.color), ` ${a.label} `, h("span", { class: "count" }, num(a.count)))));
+}
+
+function renderCaption(metric: string): void {
   byId("map-caption").textContent = `Size: ${METRICS[metric].label.toLowerCase()} · bold: the top 10 brokers (the top 5 always labelled)`;
 }
 
 async function start(): Promise<void> {
   let metric = "BETWEENNESS";
   let groupBy = "SECTOR";
-  let colourBy: "sector" | "type" = "sector";
+  let colourBy: "sector" | "type" | "community" = "sector";
   let selected: ActorRef | null = null;
   let profile: Profile | Error | null = null;
   // Set once every actor is in (the panels below only use them after that).
@@ -123,7 +131,39 @@ async function start(): Promise<void> {
 
   const showTab = setupTabs();
   const legendEl = byId("legend");
-  let legend: ReturnType<typeof colourNodes> = [];
+  // The community whose members are highlighted (from the legend).
+  let highlighted: number | null = null;
+  const highlight = (e: CommunityEntry | null) => {
+    highlighted = e && e.community !== highlighted ? e.community : null;
+    map?.setHighlight(highlighted === null ? null : e!.members);
+    legendEl.querySelectorAll<HTMLButtonElement>("button[data-community]").forEach((b) =>
+      b.setAttribute("aria-pressed", String(b.dataset.community === String(highlighted))));
+  };
+  // Colours the actors as chosen: sector and type from the graph, the
+  // scope's communities from the server (the last asked wins).
+  let colourSeq = 0;
+  const recolour = async () => {
+    const seq = ++colourSeq;
+    if (!g) return;
+    if (colourBy !== "community") {
+      explorer.partition = undefined;
+      highlight(null);
+      renderLegend(legendEl, colourNodes(g, colourBy));
+      return;
+    }
+    try {
+      const p = await busy("Finding communities…", fetchCommunities(scope()));
+      if (seq !== colourSeq || !g || colourBy !== "community") return;
+      const entries = colourByCommunity(g, p);
+      explorer.partition = p;
+      const kept = entries.find((e) => e.community === highlighted);
+      highlighted = null;
+      renderCommunityLegend(legendEl, p, entries, null, highlight);
+      highlight(kept ?? null);
+    } catch (e) {
+      showError(e);
+    }
+  };
 
   const removal = new RemovalPanel({
     scope,
@@ -150,8 +190,7 @@ async function start(): Promise<void> {
       if (g) {
         if (explorer.layout?.isRunning()) explorer.layout.stop();
         applyChange(g, c);
-        legend = colourNodes(g, colourBy);
-        renderLegend(legendEl, legend, metric);
+        void recolour();
       }
       if (c.op === "deleteActor" && selected?.id === c.id) selected = null;
       void refreshAnalytics();
@@ -244,7 +283,6 @@ async function start(): Promise<void> {
       showError(e);
     }
   };
-  const refreshLater = debounce(() => void refreshAnalytics(), 300);
 
   status("Loading the network…");
   const progress = { actors: "", links: "" };
@@ -255,8 +293,8 @@ async function start(): Promise<void> {
     // Every actor is in: draw them now, links follow as they arrive.
     g = explorer.graph = graph;
     inheritSectors(graph);
-    legend = colourNodes(graph, colourBy);
-    renderLegend(legendEl, legend, metric);
+    renderLegend(legendEl, colourNodes(graph, "sector"));
+    renderCaption(metric);
     if (early) {
       sizeNodes(graph, early[0], !!METRICS[metric].ascending);
       onMap = early;
@@ -296,10 +334,31 @@ async function start(): Promise<void> {
   byId("zoom-out").addEventListener("click", () => theMap.zoomOut());
   byId("zoom-fit").addEventListener("click", () => theMap.fit());
 
+  // What the scope decides on the server (rankings, communities) follows
+  // once it settles, and not at each month the timeline plays through.
+  const scopeSettled = debounce(() => {
+    void refreshAnalytics();
+    if (colourBy === "community") void recolour();
+  }, 300);
+  let timeline: Timeline | undefined;
   scopeBar = new ScopeBar(linkTypeCounts(graph), dateRange(graph), loaded.programmes, (s: Scope) => {
     theMap.setScope(s);
-    refreshLater();
+    timeline?.update(theMap.visible());
+    if (!timeline?.playing()) scopeSettled();
   });
+  timeline = new Timeline(scopeBar, scopeSettled);
+  timeline.update(theMap.visible());
+  new TrendsPanel({
+    scope: () => scopeInput({ ...(scopeBar?.current() ?? {}), from: undefined, to: undefined }),
+    metric: () => metric,
+    focus: (a) => {
+      theMap.select(a.id);
+      theMap.focus.set(a.id);
+      theMap.centreOn(a.id);
+    },
+    error: showError,
+    busy,
+  }, dateRange(graph));
 
   const metricSelect = byId<HTMLSelectElement>("metric");
   fillSelect(metricSelect, Object.fromEntries(Object.entries(METRICS).map(([k, m]) => [k, m.label])), metric);
@@ -307,14 +366,13 @@ async function start(): Promise<void> {
   metricSelect.addEventListener("change", () => {
     metric = metricSelect.value;
     byId("metric-help").textContent = METRICS[metric].help;
-    renderLegend(legendEl, legend, metric);
+    renderCaption(metric);
     void refreshAnalytics();
   });
   const colourSelect = byId<HTMLSelectElement>("colour-by");
   colourSelect.addEventListener("change", () => {
-    colourBy = colourSelect.value as "sector" | "type";
-    legend = colourNodes(graph, colourBy);
-    renderLegend(legendEl, legend, metric);
+    colourBy = colourSelect.value as typeof colourBy;
+    void recolour();
   });
   const groupSelect = byId<HTMLSelectElement>("group-by");
   fillSelect(groupSelect, GROUP_BY, groupBy);

@@ -41,6 +41,7 @@ export class NetworkMap {
   private removed = new Set<string>();
   private marked = new Set<string>(); // chosen for a removal, not yet computed
   private isolated = new Set<string>();
+  private highlighted = new Set<string>(); // a legend entry's actors (a community)
   private outOfScope = { actors: new Set<string>(), links: new Set<string>() };
   private lastInput = -Infinity;
   private pointerDown = false;
@@ -164,6 +165,13 @@ export class NetworkMap {
         d.forceLabel = false;
         d.label = null;
       }
+    } else if (this.highlighted.size) {
+      if (this.highlighted.has(id)) d.zIndex = 2;
+      else {
+        d.color = DIM_NODE;
+        d.label = null;
+        d.forceLabel = false;
+      }
     } else if (this.hovered) {
       if (id !== this.hovered && !this.hoverNeighbours.has(id)) {
         d.color = DIM_NODE;
@@ -208,7 +216,7 @@ export class NetworkMap {
       d.size = 0.5;
     }
     // Only these ask where the link goes (a lookup per link per redraw).
-    if (!this.pathEdges.size && !this.hovered && !this.selected && !this.removed.size) return d;
+    if (!this.pathEdges.size && !this.highlighted.size && !this.hovered && !this.selected && !this.removed.size) return d;
     const [s, t] = this.graph.extremities(id);
     if (this.pathEdges.size) {
       if (paths && this.showsPath(paths)) {
@@ -218,6 +226,8 @@ export class NetworkMap {
       } else {
         d.color = DIM_EDGE;
       }
+    } else if (this.highlighted.size) {
+      if (!this.highlighted.has(s) || !this.highlighted.has(t)) d.color = DIM_EDGE;
     } else if (this.hovered) {
       if (s !== this.hovered && t !== this.hovered) d.color = DIM_EDGE;
       else d.size = (a.size ?? 1) + 1.5;
@@ -298,6 +308,17 @@ export class NetworkMap {
     }
     this.outOfScope = { actors, links };
     this.reindex();
+  }
+
+  /** How many actors and links the scope leaves on the map. */
+  visible(): { actors: number; links: number } {
+    return { actors: this.graph.order - this.outOfScope.actors.size, links: this.graph.size - this.outOfScope.links.size };
+  }
+
+  /** Draws these actors (and the links among them) over the rest, dimmed; null or [] clears it. */
+  setHighlight(ids: Iterable<string> | null): void {
+    this.highlighted = new Set(ids ?? []);
+    this.refresh();
   }
 
   private large(): boolean {

@@ -30,6 +30,23 @@ export class ScopeBar {
     return this.scope;
   }
 
+  /** The months the date window moves over ("YYYY-MM"), first to last; [] if no link is dated. */
+  monthList(): string[] {
+    return this.months;
+  }
+
+  /** The date window's first and last month, as indices into monthList. */
+  window(): [number, number] {
+    return [Number(this.fromInput.value), Number(this.toInput.value)];
+  }
+
+  /** Sets the date window to months i..j (the timeline's replay) and applies it. */
+  setWindow(i: number, j: number): void {
+    this.fromInput.value = String(i);
+    this.toInput.value = String(j);
+    this.update();
+  }
+
   private linkTypes(counts: Map<string, number>): void {
     const fieldset = byId("link-types");
     for (const [type, style] of Object.entries(LINK_TYPES)) {
@@ -65,7 +82,7 @@ export class ScopeBar {
 
   private showDates(): void {
     if (!this.months.length) return;
-    const label = (m: string) => new Date(`${m}-01T00:00:00Z`).toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
+    const label = monthLabel;
     const f = this.months[Number(this.fromInput.value)];
     const t = this.months[Number(this.toInput.value)];
     byId("date-from-out").textContent = label(f);
@@ -99,6 +116,11 @@ export class ScopeBar {
   }
 }
 
+/** A month for people: "Mar 2020". */
+export function monthLabel(m: string): string {
+  return new Date(`${m}-01T00:00:00Z`).toLocaleDateString("en-GB", { month: "short", year: "numeric", timeZone: "UTC" });
+}
+
 /** "YYYY-MM" for every month from the one of day a to the one of day b. */
 function monthsBetween(a: string, b: string): string[] {
   const out: string[] = [];
@@ -111,7 +133,7 @@ function monthsBetween(a: string, b: string): string[] {
   return out;
 }
 
-function lastDay(month: string): string {
+export function lastDay(month: string): string {
   const [y, m] = month.split("-").map(Number);
   const d = new Date(Date.UTC(y, m, 0)).getUTCDate();
   return `${month}-${String(d).padStart(2, "0")}`;

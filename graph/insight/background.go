@@ -129,6 +129,9 @@ type Background struct {
 	jobs   map[any]*list.Element // job key → element of lru (*job)
 	lru    list.List             // most recently asked for first
 	closed bool                  // Close was called: nothing new starts
+	// computed is closed, and replaced, whenever a computation finishes a
+	// result newer than its job's last (Computed).
+	computed chan struct{}
 
 	Runs atomic.Int64 // computations started
 }
@@ -159,7 +162,7 @@ func NewBackground(snaps Snapshots, versions Versions, opt BackgroundOptions) *B
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	return &Background{snaps: snaps, versions: versions, opt: opt, jobs: map[any]*list.Element{}, ctx: ctx, stop: stop,
-		slots: make(chan struct{}, opt.Workers)}
+		slots: make(chan struct{}, opt.Workers), computed: make(chan struct{})}
 }
 
 // ErrClosed is what a query gets from a closed engine.
@@ -173,6 +176,15 @@ func (b *Background) Close() {
 	b.mu.Unlock()
 	b.stop()
 	b.running.Wait()
+}
+
+// Computed returns a channel closed when a computation next finishes a
+// newer result of any job: a subscriber asks again for the result it follows
+// (Latest), and sees whether its version moved.
+func (b *Background) Computed() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.computed
 }
 
 // job is one result kept up to date: its newest finished value, and the
@@ -298,6 +310,8 @@ func (b *Background) run(j *job) {
 	j.running, j.err = false, err
 	if err == nil && (j.latest == nil || f.snap.Version >= j.latest.snap.Version) {
 		j.latest = f
+		close(b.computed)
+		b.computed = make(chan struct{})
 	}
 	close(j.ended)
 	j.ended = make(chan struct{})

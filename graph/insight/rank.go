@@ -123,3 +123,16 @@ func TopHoles(ctx context.Context, s *snapshot.Snapshot, n int) ([]HoleScores, e
 	}
 	return out, nil
 }
+
+// Scored returns the actors of s that have a score in sc, with their
+// scores, in node order: what a list ordered by a metric shows.
+func Scored(s *snapshot.Snapshot, sc *Scores) ([]*graph.Actor, []float64) {
+	var actors []*graph.Actor
+	var scores []float64
+	for _, v := range allNodes(s) {
+		if sc.Has(v) {
+			actors, scores = append(actors, s.Actors[v]), append(scores, sc.Value[v])
+		}
+	}
+	return actors, scores
+}

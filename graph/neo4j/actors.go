@@ -85,14 +85,7 @@ func getActor(ctx context.Context, tx neo4j.ManagedTransaction, id string) (*gra
 
 // FindActors returns a page of actors matching f, ordered by name then ID.
 func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
-	size, err := p.Size()
-	if err != nil {
-		return nil, err
-	}
-	if err := graph.CheckSearch(f.Search); err != nil {
-		return nil, err
-	}
-	after, err := p.AfterKey(2)
+	ks, err := p.Keyset(graph.EntityActor)
 	if err != nil {
 		return nil, err
 	}
@@ -101,35 +94,37 @@ func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.Pag
 		return nil, err
 	}
 	if !ok {
-		return &graph.Page[*graph.Actor]{}, nil
+		return &graph.Page[*graph.Actor]{Items: []*graph.Actor{}, Cursors: []string{}}, nil
 	}
-	params := w.with("limit", size+1)
-	var keyset []string
-	if after != nil {
-		keyset = []string{`(a.name > $afterName OR (a.name = $afterName AND a.id > $afterId))`}
-		params["afterName"], params["afterId"] = after[0], after[1]
-	}
+	params := w.with()
 	countQ := match + w.String() + ` RETURN count(a)`
-	pageQ := match + w.String(keyset...) + ` WITH a ORDER BY a.name, a.id LIMIT $limit RETURN a{.*}`
+	pageQ := pageQuery(ks, match, w, "a", "a", "a{.*}", params)
 	var total int
 	var found []*graph.Actor
+	var vals [][]any
 	err = s.read(ctx, "find actors", func(tx neo4j.ManagedTransaction) error {
 		var err error
 		if total, err = count(ctx, tx, countQ, w.params); err != nil {
 			return err
 		}
-		found, err = collectMaps(ctx, tx, pageQ, params, decodeActor)
+		found, vals, err = collectPage(ctx, tx, pageQ, params, decodeActor)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPage(found, size, total, graph.ActorKey), nil
+	return graph.NewKeysetPage(found, vals, ks, total), nil
 }
 
 // actorMatch returns the MATCH (or full-text CALL) and WHERE clause binding
 // `a` to the actors f selects. ok is false if f can match nothing.
 func actorMatch(f graph.ActorFilter) (match string, w *where, ok bool, err error) {
+	if err := graph.CheckSearch(f.Search); err != nil {
+		return "", nil, false, err
+	}
+	if err := graph.CheckWhere(graph.EntityActor, f.Where); err != nil {
+		return "", nil, false, err
+	}
 	w = newWhere()
 	match = `MATCH (a:Actor)`
 	if f.Search != "" {
@@ -146,6 +141,7 @@ func actorMatch(f graph.ActorFilter) (match string, w *where, ok bool, err error
 	w.eq(`a.sector = $sector`, "sector", f.Sector)
 	w.eq(`a.region = $region`, "region", f.Region)
 	w.eq(`a.parentId = $parentId`, "parentId", f.ParentID)
+	w.addWhere(graph.EntityActor, f.Where, "a")
 	return match, w, true, nil
 }
 

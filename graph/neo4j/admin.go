@@ -177,7 +177,7 @@ func (s *Store) AuditLog(ctx context.Context, p graph.PageArgs) (*graph.Page[*gr
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPage(es, size, total, graph.AuditKey), nil
+	return graph.NewPage(es, size, total, p.After, graph.AuditKey), nil
 }
 
 func createAudit(ctx context.Context, tx neo4j.ManagedTransaction, e *graph.AuditEntry) error {

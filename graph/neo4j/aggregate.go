@@ -52,6 +52,9 @@ func (s *Store) AggregateLinks(ctx context.Context, f graph.LinkFilter, by []gra
 	if err := graph.CheckGroupBy(by); err != nil {
 		return nil, err
 	}
+	if err := graph.CheckWhere(graph.EntityLink, f.Where); err != nil {
+		return nil, err
+	}
 	w := linkWhere(f)
 	q := `MATCH (s:Actor)-[l:LINK]->(t:Actor)` + w.String() + ` RETURN ` + groupKey(by, linkGroupCypher) +
 		` AS key, count(*) AS n, sum(l.weight) AS wsum, min(l.weight) AS wmin, max(l.weight) AS wmax,

@@ -98,43 +98,39 @@ func linkWhere(f graph.LinkFilter) *where {
 	// Bounds are inclusive; an open bound on either side overlaps everything.
 	w.eq(`(l.validTo IS NULL OR l.validTo >= $activeFrom)`, "activeFrom", f.Active.From.String())
 	w.eq(`(l.validFrom IS NULL OR l.validFrom <= $activeTo)`, "activeTo", f.Active.To.String())
+	w.addWhere(graph.EntityLink, f.Where, "l")
 	return w
 }
 
 // FindLinks returns a page of links matching f, ordered by key.
 func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
-	size, err := p.Size()
+	ks, err := p.Keyset(graph.EntityLink)
 	if err != nil {
+		return nil, err
+	}
+	if err := graph.CheckWhere(graph.EntityLink, f.Where); err != nil {
 		return nil, err
 	}
 	w := linkWhere(f)
-	params := w.with("limit", size+1)
-	var keyset []string
-	after, err := p.AfterKey(1)
-	if err != nil {
-		return nil, err
-	}
-	if after != nil {
-		keyset = []string{`l.key > $afterKey`}
-		params["afterKey"] = after[0]
-	}
+	params := w.with()
 	const match = `MATCH (s:Actor)-[l:LINK]->(t:Actor)`
 	countQ := match + w.String() + ` RETURN count(l)`
-	pageQ := match + w.String(keyset...) + ` WITH s, l, t ORDER BY l.key LIMIT $limit RETURN ` + linkReturn
+	pageQ := pageQuery(ks, match, w, "l", "s, l, t", linkReturn, params)
 	var total int
 	var found []*graph.Link
+	var vals [][]any
 	err = s.read(ctx, "find links", func(tx neo4j.ManagedTransaction) error {
 		var err error
 		if total, err = count(ctx, tx, countQ, w.params); err != nil {
 			return err
 		}
-		found, err = collectMaps(ctx, tx, pageQ, params, decodeLink)
+		found, vals, err = collectPage(ctx, tx, pageQ, params, decodeLink)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPage(found, size, total, graph.LinkKey), nil
+	return graph.NewKeysetPage(found, vals, ks, total), nil
 }
 
 // LinksOfActors returns, for each actor ID, the links it is an end of

@@ -52,7 +52,7 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPages(ids, found, totals, size, graph.LinkKey), nil
+	return graph.NewPages(ids, found, totals, size, p.After, graph.LinkKey), nil
 }
 
 // UnitPages returns, for each parent ID, page p of its units: per parent, a
@@ -81,7 +81,7 @@ func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageA
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPages(parentIDs, found, totals, size, graph.ActorKey), nil
+	return graph.NewPages(parentIDs, found, totals, size, p.After, graph.ActorKey), nil
 }
 
 // perOwner runs q, whose rows are (owner id, total, list of maps), and

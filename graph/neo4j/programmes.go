@@ -69,15 +69,14 @@ func getProgramme(ctx context.Context, tx neo4j.ManagedTransaction, id string) (
 
 // FindProgrammes returns a page of programmes, ordered by name then ID.
 func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.Page[*graph.Programme], error) {
-	size, err := p.Size()
+	ks, err := p.Keyset(graph.EntityProgramme)
 	if err != nil {
 		return nil, err
 	}
 	if err := graph.CheckSearch(f.Search); err != nil {
 		return nil, err
 	}
-	after, err := p.AfterKey(2)
-	if err != nil {
+	if err := graph.CheckWhere(graph.EntityProgramme, f.Where); err != nil {
 		return nil, err
 	}
 	w := newWhere()
@@ -88,35 +87,32 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 			return nil, err
 		}
 		if !ok {
-			return &graph.Page[*graph.Programme]{}, nil
+			return &graph.Page[*graph.Programme]{Items: []*graph.Programme{}, Cursors: []string{}}, nil
 		}
 		match = `CALL db.index.fulltext.queryNodes('programme_search', $search) YIELD node AS p`
 		w.params["search"] = q
 	}
 	in(w, `p.key IN $keys`, "keys", f.Keys)
 	w.eq(`$tag IN p.tags`, "tag", f.Tag)
-	params := w.with("limit", size+1)
-	var keyset []string
-	if after != nil {
-		keyset = []string{`(p.name > $afterName OR (p.name = $afterName AND p.id > $afterId))`}
-		params["afterName"], params["afterId"] = after[0], after[1]
-	}
+	w.addWhere(graph.EntityProgramme, f.Where, "p")
+	params := w.with()
 	countQ := match + w.String() + ` RETURN count(p)`
-	pageQ := match + w.String(keyset...) + ` WITH p ORDER BY p.name, p.id LIMIT $limit RETURN p{.*}`
+	pageQ := pageQuery(ks, match, w, "p", "p", "p{.*}", params)
 	var total int
 	var found []*graph.Programme
+	var vals [][]any
 	err = s.read(ctx, "find programmes", func(tx neo4j.ManagedTransaction) error {
 		var err error
 		if total, err = count(ctx, tx, countQ, w.params); err != nil {
 			return err
 		}
-		found, err = collectMaps(ctx, tx, pageQ, params, decodeProgramme)
+		found, vals, err = collectPage(ctx, tx, pageQ, params, decodeProgramme)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPage(found, size, total, graph.ProgrammeKey), nil
+	return graph.NewKeysetPage(found, vals, ks, total), nil
 }
 
 // CreateProgramme returns EINVALID or ECONFLICT.

@@ -48,31 +48,35 @@ func (s *Store) ActorsByID(ctx context.Context, ids []string) ([]*graph.Actor, e
 
 // FindActors returns a page of actors matching f, ordered by name then ID.
 func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.PageArgs) (*graph.Page[*graph.Actor], error) {
-	size, err := p.Size()
+	ks, err := p.Keyset(graph.EntityActor)
 	if err != nil {
 		return nil, err
 	}
-	if err := graph.CheckSearch(f.Search); err != nil {
+	if err := checkActorFilter(f); err != nil {
 		return nil, err
 	}
 	where, args := actorWhere(f)
 	var total int
 	var found []*graph.Actor
+	var vals [][]any
 	err = s.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM actors WHERE `+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("sqlite: count actors: %w", err)
 		}
-		w, a, err := afterNameID(where, args, p)
-		if err != nil {
-			return err
-		}
-		found, err = scanAll(ctx, tx, scanActor, `SELECT `+actorCols+` FROM actors WHERE `+w+` ORDER BY name, id LIMIT ?`, append(a, size+1)...)
+		found, vals, err = findPage(ctx, tx, ks, "actors", actorCols, scanActor, where, args)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPage(found, size, total, graph.ActorKey), nil
+	return graph.NewKeysetPage(found, vals, ks, total), nil
+}
+
+func checkActorFilter(f graph.ActorFilter) error {
+	if err := graph.CheckSearch(f.Search); err != nil {
+		return err
+	}
+	return graph.CheckWhere(graph.EntityActor, f.Where)
 }
 
 func actorWhere(f graph.ActorFilter) (string, []any) {
@@ -88,6 +92,7 @@ func actorWhere(f graph.ActorFilter) (string, []any) {
 	} else if strings.TrimSpace(f.Search) != "" {
 		c.add(`0`) // only punctuation: nothing can match
 	}
+	c.where(graph.EntityActor, f.Where, "actors")
 	return c.sql()
 }
 
@@ -100,6 +105,14 @@ type conds struct {
 func (c *conds) add(cond string, args ...any) {
 	c.parts = append(c.parts, cond)
 	c.args = append(c.args, args...)
+}
+
+// where adds the condition w puts on the rows of e named t.
+func (c *conds) where(e graph.Entity, w *graph.Where, t string) {
+	if w != nil {
+		b := &whereBuilder{}
+		c.add(b.where(e, w, t), b.args...)
+	}
 }
 
 func (c *conds) eq(col, v string) {

@@ -180,7 +180,7 @@ func (s *Store) AuditLog(ctx context.Context, p graph.PageArgs) (*graph.Page[*gr
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPage(found, size, total, graph.AuditKey), nil
+	return graph.NewPage(found, size, total, p.After, graph.AuditKey), nil
 }
 
 func scanAudit(r rowScanner) (*graph.AuditEntry, error) {

@@ -37,7 +37,7 @@ func (s *Store) AggregateActors(ctx context.Context, f graph.ActorFilter, by []g
 	if err := graph.CheckGroupBy(by); err != nil {
 		return nil, err
 	}
-	if err := graph.CheckSearch(f.Search); err != nil {
+	if err := checkActorFilter(f); err != nil {
 		return nil, err
 	}
 	where, args := actorWhere(f)
@@ -52,7 +52,10 @@ func (s *Store) AggregateLinks(ctx context.Context, f graph.LinkFilter, by []gra
 	if err := graph.CheckGroupBy(by); err != nil {
 		return nil, err
 	}
-	where, args := linkWhere(f).sql()
+	if err := graph.CheckWhere(graph.EntityLink, f.Where); err != nil {
+		return nil, err
+	}
+	where, args := linkWhere(f, "l").sql()
 	keys := columns(by, linkGroupSQL)
 	from := `links l`
 	for _, f := range by {

@@ -46,7 +46,8 @@ func (s *Store) LinksByID(ctx context.Context, ids []string) ([]*graph.Link, err
 	return graph.InOrder(ids, found, func(l *graph.Link) string { return l.ID }), nil
 }
 
-func linkWhere(f graph.LinkFilter) *conds {
+// linkWhere selects the links, named t, that f matches.
+func linkWhere(f graph.LinkFilter, t string) *conds {
 	c := &conds{}
 	in(c, "type", f.Types)
 	c.eq("programme_id", f.ProgrammeID)
@@ -58,41 +59,39 @@ func linkWhere(f graph.LinkFilter) *conds {
 	if !f.Active.To.IsZero() {
 		c.add(`(from_date = '' OR from_date <= ?)`, f.Active.To.String())
 	}
+	c.where(graph.EntityLink, f.Where, t)
 	return c
 }
 
 // FindLinks returns a page of links matching f, ordered by key.
 func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
-	size, err := p.Size()
+	ks, err := p.Keyset(graph.EntityLink)
 	if err != nil {
 		return nil, err
 	}
-	where, args := linkWhere(f).sql()
+	if err := graph.CheckWhere(graph.EntityLink, f.Where); err != nil {
+		return nil, err
+	}
+	where, args := linkWhere(f, "links").sql()
 	var total int
 	var found []*graph.Link
+	var vals [][]any
 	err = s.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE `+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("sqlite: count links: %w", err)
 		}
-		after, err := p.AfterKey(1)
-		if err != nil {
-			return err
-		}
-		if after != nil {
-			where, args = where+` AND key > ?`, append(args, after[0])
-		}
-		found, err = scanAll(ctx, tx, scanLink, `SELECT `+linkCols+` FROM links WHERE `+where+` ORDER BY key LIMIT ?`, append(args, size+1)...)
+		found, vals, err = findPage(ctx, tx, ks, "links", linkCols, scanLink, where, args)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPage(found, size, total, graph.LinkKey), nil
+	return graph.NewKeysetPage(found, vals, ks, total), nil
 }
 
 // LinksOfActors returns, for each actor, the links it is an end of.
 func (s *Store) LinksOfActors(ctx context.Context, actorIDs []string, f graph.LinkFilter) ([][]*graph.Link, error) {
-	where, args := linkWhere(f).sql()
+	where, args := linkWhere(f, "links").sql()
 	pos := make(map[string][]int, len(actorIDs))
 	for i, id := range actorIDs {
 		pos[id] = append(pos[id], i)

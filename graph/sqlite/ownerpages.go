@@ -36,7 +36,7 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 	} else if parts != nil {
 		after = parts[0]
 	}
-	where, args := linkWhere(f).sql()
+	where, args := linkWhere(f, "links").sql()
 	from := `FROM (` + ownedLinks[owner] + `) o JOIN links ON links.id = o.lid WHERE ` + where
 	// ?1 is the owners; the filter's parameters are numbered after it.
 	args = append([]any{jsonText(owners(ids))}, args...)
@@ -60,7 +60,7 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPages(ids, found, totals, size, graph.LinkKey), nil
+	return graph.NewPages(ids, found, totals, size, p.After, graph.LinkKey), nil
 }
 
 // withOwner scans a link row followed by its owner column.
@@ -115,7 +115,7 @@ func (s *Store) UnitPages(ctx context.Context, parentIDs []string, p graph.PageA
 	for _, a := range found {
 		by[a.ParentID] = append(by[a.ParentID], a)
 	}
-	return graph.NewPages(parentIDs, by, totals, size, graph.ActorKey), nil
+	return graph.NewPages(parentIDs, by, totals, size, p.After, graph.ActorKey), nil
 }
 
 // owners returns ids sorted without repeats, for a JSON array parameter.

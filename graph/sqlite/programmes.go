@@ -50,11 +50,14 @@ func (s *Store) ProgrammesByID(ctx context.Context, ids []string) ([]*graph.Prog
 
 // FindProgrammes returns a page of programmes, ordered by name then ID.
 func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p graph.PageArgs) (*graph.Page[*graph.Programme], error) {
-	size, err := p.Size()
+	ks, err := p.Keyset(graph.EntityProgramme)
 	if err != nil {
 		return nil, err
 	}
 	if err := graph.CheckSearch(f.Search); err != nil {
+		return nil, err
+	}
+	if err := graph.CheckWhere(graph.EntityProgramme, f.Where); err != nil {
 		return nil, err
 	}
 	c := &conds{}
@@ -65,24 +68,22 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 	for _, w := range strings.Fields(strings.ToLower(f.Search)) {
 		c.add(`instr(lower(name), ?) > 0`, w)
 	}
+	c.where(graph.EntityProgramme, f.Where, "programmes")
 	where, args := c.sql()
 	var total int
 	var found []*graph.Programme
+	var vals [][]any
 	err = s.read(ctx, func(tx *sql.Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM programmes WHERE `+where, args...).Scan(&total); err != nil {
 			return fmt.Errorf("sqlite: count programmes: %w", err)
 		}
-		w, a, err := afterNameID(where, args, p)
-		if err != nil {
-			return err
-		}
-		found, err = scanAll(ctx, tx, scanProgramme, `SELECT `+programmeCols+` FROM programmes WHERE `+w+` ORDER BY name, id LIMIT ?`, append(a, size+1)...)
+		found, vals, err = findPage(ctx, tx, ks, "programmes", programmeCols, scanProgramme, where, args)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return graph.NewPage(found, size, total, graph.ProgrammeKey), nil
+	return graph.NewKeysetPage(found, vals, ks, total), nil
 }
 
 // CreateProgramme stores a new programme.

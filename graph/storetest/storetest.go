@@ -51,6 +51,9 @@ func Run(t *testing.T, open func(t *testing.T) graph.Store) {
 		{"Aggregates", testAggregates},
 		{"MergeActors", testMergeActors},
 		{"MergeActorsErrors", testMergeActorsErrors},
+		{"Orders", testOrders},
+		{"Where", testWhere},
+		{"WhereErrors", testWhereErrors},
 	} {
 		run(t, tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

@@ -39,11 +39,11 @@ type ResolverRoot interface {
 	NetworkPeriod() NetworkPeriodResolver
 	NetworkSummary() NetworkSummaryResolver
 	Organisation() OrganisationResolver
-	PageInfo() PageInfoResolver
 	Participation() ParticipationResolver
 	Person() PersonResolver
 	Programme() ProgrammeResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -573,8 +573,8 @@ type ComplexityRoot struct {
 	Query struct {
 		APIKeys              func(childComplexity int) int
 		Actor                func(childComplexity int, key string) int
-		Actors               func(childComplexity int, search *string, filter *model.ActorFilter, first *int32, after *string) int
-		ActorsAggregate      func(childComplexity int, search *string, filter *model.ActorFilter, groupBy []model.ActorGroupField) int
+		Actors               func(childComplexity int, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) int
+		ActorsAggregate      func(childComplexity int, search *string, filter *model.ActorFilter, where *model.ActorWhere, groupBy []model.ActorGroupField) int
 		AllShortestPaths     func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
 		AuditLog             func(childComplexity int, first *int32, after *string) int
 		Bridges              func(childComplexity int, scope *model.Scope) int
@@ -593,8 +593,8 @@ type ComplexityRoot struct {
 		History              func(childComplexity int, id string, first *int32) int
 		Introducers          func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
 		KnowledgePaths       func(childComplexity int, from string, to string, scope *model.Scope, k *int32, maxHops *int32, cost *model.PathCost, timeRespecting *bool, via []string, avoid []string) int
-		Links                func(childComplexity int, filter *model.LinkFilter, first *int32, after *string) int
-		LinksAggregate       func(childComplexity int, filter *model.LinkFilter, groupBy []model.LinkGroupField) int
+		Links                func(childComplexity int, filter *model.LinkFilter, where *model.LinkWhere, orderBy []*model.LinkOrder, first *int32, after *string, last *int32, before *string) int
+		LinksAggregate       func(childComplexity int, filter *model.LinkFilter, where *model.LinkWhere, groupBy []model.LinkGroupField) int
 		Me                   func(childComplexity int) int
 		Neighbourhood        func(childComplexity int, id string, hops *int32, scope *model.Scope) int
 		NetworkChanges       func(childComplexity int, since string, first *int32, after *string) int
@@ -603,10 +603,10 @@ type ComplexityRoot struct {
 		NetworkSummary       func(childComplexity int, scope *model.Scope, consistency *model.Consistency) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
-		Organisations        func(childComplexity int, search *string, filter *model.OrganisationFilter, first *int32, after *string) int
-		People               func(childComplexity int, search *string, first *int32, after *string) int
+		Organisations        func(childComplexity int, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) int
+		People               func(childComplexity int, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) int
 		Programme            func(childComplexity int, key string) int
-		Programmes           func(childComplexity int, search *string, tag *string, first *int32, after *string) int
+		Programmes           func(childComplexity int, search *string, tag *string, where *model.ProgrammeWhere, orderBy []*model.ProgrammeOrder, first *int32, after *string, last *int32, before *string) int
 		Reach                func(childComplexity int, from string, maxHops *int32, scope *model.Scope, first *int32) int
 		Reachability         func(childComplexity int, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) int
 		ReachableBy          func(childComplexity int, from string, by graph.Date, scope *model.Scope, first *int32) int
@@ -670,6 +670,11 @@ type ComplexityRoot struct {
 		Constraint    func(childComplexity int) int
 		EffectiveSize func(childComplexity int) int
 		Efficiency    func(childComplexity int) int
+	}
+
+	Subscription struct {
+		BrokersChanged func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) int
+		Changes        func(childComplexity int, where *model.ChangeWhere) int
 	}
 
 	Substitute struct {
@@ -768,9 +773,6 @@ type OrganisationResolver interface {
 	Participations(ctx context.Context, obj *model.Organisation) ([]*graph.Participation, error)
 	Brokered(ctx context.Context, obj *model.Organisation, first *int32, after *string) (*model.LinkConnection, error)
 }
-type PageInfoResolver interface {
-	HasPreviousPage(ctx context.Context, obj *graph.PageInfo) (bool, error)
-}
 type ParticipationResolver interface {
 	Actor(ctx context.Context, obj *graph.Participation) (model.Actor, error)
 	Programme(ctx context.Context, obj *graph.Participation) (*model.Programme, error)
@@ -789,17 +791,17 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Actor(ctx context.Context, key string) (model.Actor, error)
-	Actors(ctx context.Context, search *string, filter *model.ActorFilter, first *int32, after *string) (*model.ActorConnection, error)
-	People(ctx context.Context, search *string, first *int32, after *string) (*model.PersonConnection, error)
-	Organisations(ctx context.Context, search *string, filter *model.OrganisationFilter, first *int32, after *string) (*model.OrganisationConnection, error)
+	Actors(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.ActorConnection, error)
+	People(ctx context.Context, search *string, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.PersonConnection, error)
+	Organisations(ctx context.Context, search *string, filter *model.OrganisationFilter, where *model.ActorWhere, orderBy []*model.ActorOrder, orderByMetric *model.MetricOrder, first *int32, after *string, last *int32, before *string) (*model.OrganisationConnection, error)
 	Programme(ctx context.Context, key string) (*model.Programme, error)
-	Programmes(ctx context.Context, search *string, tag *string, first *int32, after *string) (*model.ProgrammeConnection, error)
-	Links(ctx context.Context, filter *model.LinkFilter, first *int32, after *string) (*model.LinkConnection, error)
+	Programmes(ctx context.Context, search *string, tag *string, where *model.ProgrammeWhere, orderBy []*model.ProgrammeOrder, first *int32, after *string, last *int32, before *string) (*model.ProgrammeConnection, error)
+	Links(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, orderBy []*model.LinkOrder, first *int32, after *string, last *int32, before *string) (*model.LinkConnection, error)
 	Me(ctx context.Context) (*model.Caller, error)
 	AuditLog(ctx context.Context, first *int32, after *string) (*model.AuditEntryConnection, error)
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
-	ActorsAggregate(ctx context.Context, search *string, filter *model.ActorFilter, groupBy []model.ActorGroupField) ([]*model.ActorGroup, error)
-	LinksAggregate(ctx context.Context, filter *model.LinkFilter, groupBy []model.LinkGroupField) ([]*model.LinkGroup, error)
+	ActorsAggregate(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, groupBy []model.ActorGroupField) ([]*model.ActorGroup, error)
+	LinksAggregate(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, groupBy []model.LinkGroupField) ([]*model.LinkGroup, error)
 	NetworkSeries(ctx context.Context, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) ([]*insight.SeriesPoint, error)
 	Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error)
 	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
@@ -827,6 +829,10 @@ type QueryResolver interface {
 	Reachability(ctx context.Context, from string, to string, scope *model.Scope, maxHops *int32, timeRespecting *bool) (*model.Reachability, error)
 	Neighbourhood(ctx context.Context, id string, hops *int32, scope *model.Scope) (*model.Neighbourhood, error)
 	EgoNetwork(ctx context.Context, actor string, radius *int32, scope *model.Scope) (*insight.EgoNetwork, error)
+}
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, where *model.ChangeWhere) (<-chan *model.Change, error)
+	BrokersChanged(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) (<-chan *model.BrokerRanking, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3159,7 +3165,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Actors(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["first"].(*int32), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Actors(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["orderByMetric"].(*model.MetricOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
 	case "Query.actorsAggregate":
 		if e.ComplexityRoot.Query.ActorsAggregate == nil {
 			break
@@ -3170,7 +3176,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ActorsAggregate(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["groupBy"].([]model.ActorGroupField)), true
+		return e.ComplexityRoot.Query.ActorsAggregate(childComplexity, args["search"].(*string), args["filter"].(*model.ActorFilter), args["where"].(*model.ActorWhere), args["groupBy"].([]model.ActorGroupField)), true
 	case "Query.allShortestPaths":
 		if e.ComplexityRoot.Query.AllShortestPaths == nil {
 			break
@@ -3380,7 +3386,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Links(childComplexity, args["filter"].(*model.LinkFilter), args["first"].(*int32), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Links(childComplexity, args["filter"].(*model.LinkFilter), args["where"].(*model.LinkWhere), args["orderBy"].([]*model.LinkOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
 	case "Query.linksAggregate":
 		if e.ComplexityRoot.Query.LinksAggregate == nil {
 			break
@@ -3391,7 +3397,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.LinksAggregate(childComplexity, args["filter"].(*model.LinkFilter), args["groupBy"].([]model.LinkGroupField)), true
+		return e.ComplexityRoot.Query.LinksAggregate(childComplexity, args["filter"].(*model.LinkFilter), args["where"].(*model.LinkWhere), args["groupBy"].([]model.LinkGroupField)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -3485,7 +3491,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organisations(childComplexity, args["search"].(*string), args["filter"].(*model.OrganisationFilter), args["first"].(*int32), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Organisations(childComplexity, args["search"].(*string), args["filter"].(*model.OrganisationFilter), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["orderByMetric"].(*model.MetricOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
 	case "Query.people":
 		if e.ComplexityRoot.Query.People == nil {
 			break
@@ -3496,7 +3502,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["search"].(*string), args["first"].(*int32), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["search"].(*string), args["where"].(*model.ActorWhere), args["orderBy"].([]*model.ActorOrder), args["orderByMetric"].(*model.MetricOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
 	case "Query.programme":
 		if e.ComplexityRoot.Query.Programme == nil {
 			break
@@ -3518,7 +3524,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Programmes(childComplexity, args["search"].(*string), args["tag"].(*string), args["first"].(*int32), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Programmes(childComplexity, args["search"].(*string), args["tag"].(*string), args["where"].(*model.ProgrammeWhere), args["orderBy"].([]*model.ProgrammeOrder), args["first"].(*int32), args["after"].(*string), args["last"].(*int32), args["before"].(*string)), true
 	case "Query.reach":
 		if e.ComplexityRoot.Query.Reach == nil {
 			break
@@ -3787,6 +3793,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StructuralHoles.Efficiency(childComplexity), true
 
+	case "Subscription.brokersChanged":
+		if e.ComplexityRoot.Subscription.BrokersChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_brokersChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BrokersChanged(childComplexity, args["scope"].(*model.Scope), args["metric"].(*model.Metric), args["groupBy"].(*model.GroupBy), args["first"].(*int32)), true
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["where"].(*model.ChangeWhere)), true
+
 	case "Substitute.actor":
 		if e.ComplexityRoot.Substitute.Actor == nil {
 			break
@@ -3835,16 +3864,32 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActorFilter", ec.unmarshalInputActorFilter),
+			graphql.NewInputUnmarshaler("ActorKindCondition", ec.unmarshalInputActorKindCondition),
+			graphql.NewInputUnmarshaler("ActorLinkWhere", ec.unmarshalInputActorLinkWhere),
+			graphql.NewInputUnmarshaler("ActorOrder", ec.unmarshalInputActorOrder),
+			graphql.NewInputUnmarshaler("ActorWhere", ec.unmarshalInputActorWhere),
+			graphql.NewInputUnmarshaler("ChangeWhere", ec.unmarshalInputChangeWhere),
 			graphql.NewInputUnmarshaler("ColumnMapping", ec.unmarshalInputColumnMapping),
 			graphql.NewInputUnmarshaler("CreateLinkInput", ec.unmarshalInputCreateLinkInput),
 			graphql.NewInputUnmarshaler("CreateOrganisationInput", ec.unmarshalInputCreateOrganisationInput),
 			graphql.NewInputUnmarshaler("CreatePersonInput", ec.unmarshalInputCreatePersonInput),
 			graphql.NewInputUnmarshaler("CreateProgrammeInput", ec.unmarshalInputCreateProgrammeInput),
+			graphql.NewInputUnmarshaler("DateCondition", ec.unmarshalInputDateCondition),
 			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
+			graphql.NewInputUnmarshaler("FloatCondition", ec.unmarshalInputFloatCondition),
+			graphql.NewInputUnmarshaler("IDCondition", ec.unmarshalInputIDCondition),
 			graphql.NewInputUnmarshaler("LinkFilter", ec.unmarshalInputLinkFilter),
+			graphql.NewInputUnmarshaler("LinkOrder", ec.unmarshalInputLinkOrder),
+			graphql.NewInputUnmarshaler("LinkTypeCondition", ec.unmarshalInputLinkTypeCondition),
+			graphql.NewInputUnmarshaler("LinkWhere", ec.unmarshalInputLinkWhere),
+			graphql.NewInputUnmarshaler("MetricOrder", ec.unmarshalInputMetricOrder),
 			graphql.NewInputUnmarshaler("OrganisationFilter", ec.unmarshalInputOrganisationFilter),
+			graphql.NewInputUnmarshaler("OrganisationTypeCondition", ec.unmarshalInputOrganisationTypeCondition),
 			graphql.NewInputUnmarshaler("ParticipationInput", ec.unmarshalInputParticipationInput),
+			graphql.NewInputUnmarshaler("ProgrammeOrder", ec.unmarshalInputProgrammeOrder),
+			graphql.NewInputUnmarshaler("ProgrammeWhere", ec.unmarshalInputProgrammeWhere),
 			graphql.NewInputUnmarshaler("Scope", ec.unmarshalInputScope),
+			graphql.NewInputUnmarshaler("StringCondition", ec.unmarshalInputStringCondition),
 			graphql.NewInputUnmarshaler("UpdateLinkInput", ec.unmarshalInputUpdateLinkInput),
 			graphql.NewInputUnmarshaler("UpdateOrganisationInput", ec.unmarshalInputUpdateOrganisationInput),
 			graphql.NewInputUnmarshaler("UpdatePersonInput", ec.unmarshalInputUpdatePersonInput),
@@ -3893,6 +3938,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -4099,12 +4161,12 @@ extend type Query {
   no group if nothing matches. At most 4 fields; more than 10,000 groups is refused
   (BAD_USER_INPUT on groupBy).
   """
-  actorsAggregate(search: String, filter: ActorFilter, groupBy: [ActorGroupField!]! = []): [ActorGroup!]!
+  actorsAggregate(search: String, filter: ActorFilter, where: ActorWhere, groupBy: [ActorGroupField!]! = []): [ActorGroup!]!
   """
   Links counted per group, with their weights and dates, computed by the store; ordered and
   bounded as actorsAggregate.
   """
-  linksAggregate(filter: LinkFilter, groupBy: [LinkGroupField!]! = []): [LinkGroup!]!
+  linksAggregate(filter: LinkFilter, where: LinkWhere, groupBy: [LinkGroupField!]! = []): [LinkGroup!]!
   """
   networkSummary for each period of ` + "`" + `interval` + "`" + ` covering from..to (the scope's own window is
   replaced by each period's), for charts over time. At most 50 periods (BAD_USER_INPUT on
@@ -4789,14 +4851,209 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
   "An actor by its key."
   actor(key: String!): Actor
-  "Actors ordered by name; search matches the start of words in names."
-  actors(search: String, filter: ActorFilter, first: Int, after: String): ActorConnection!
-  people(search: String, first: Int, after: String): PersonConnection!
-  organisations(search: String, filter: OrganisationFilter, first: Int, after: String): OrganisationConnection!
+  """
+  Actors matching search, filter and where (all must hold), in orderBy's order (by name
+  by default). search matches the start of words in names. Page forwards with first and
+  after, or backwards with last and before (Relay); a cursor works only with the orderBy
+  it came from (BAD_USER_INPUT otherwise). Filtering and ordering happen in the store, but
+  for orderByMetric (see MetricOrder), which replaces orderBy.
+  """
+  actors(search: String, filter: ActorFilter, where: ActorWhere, orderBy: [ActorOrder!], orderByMetric: MetricOrder, first: Int, after: String, last: Int, before: String): ActorConnection!
+  "People, as actors lists them."
+  people(search: String, where: ActorWhere, orderBy: [ActorOrder!], orderByMetric: MetricOrder, first: Int, after: String, last: Int, before: String): PersonConnection!
+  "Organisations, as actors lists them."
+  organisations(search: String, filter: OrganisationFilter, where: ActorWhere, orderBy: [ActorOrder!], orderByMetric: MetricOrder, first: Int, after: String, last: Int, before: String): OrganisationConnection!
   "A programme by its key."
   programme(key: String!): Programme
-  programmes(search: String, tag: String, first: Int, after: String): ProgrammeConnection!
-  links(filter: LinkFilter, first: Int, after: String): LinkConnection!
+  "Programmes, filtered, ordered (by name by default) and paged as actors are."
+  programmes(search: String, tag: String, where: ProgrammeWhere, orderBy: [ProgrammeOrder!], first: Int, after: String, last: Int, before: String): ProgrammeConnection!
+  "Links, filtered, ordered (by key by default) and paged as actors are."
+  links(filter: LinkFilter, where: LinkWhere, orderBy: [LinkOrder!], first: Int, after: String, last: Int, before: String): LinkConnection!
+}
+
+"""
+Conditions on a text field, all of which must hold. eq and in compare exactly; contains and
+startsWith ignore case: both sides are lower-cased by Unicode's rules (as Java's
+toLowerCase, with final sigma and dotted İ), alike on both backends. A value may have at
+most 256 bytes.
+"""
+input StringCondition {
+  eq: String
+  in: [String!]
+  contains: String
+  startsWith: String
+}
+
+"Conditions on a reference: a global ID or a key."
+input IDCondition {
+  eq: ID
+  in: [ID!]
+}
+
+"Conditions on a date, all of which must hold. A missing date satisfies none of lt, lte, gt and gte."
+input DateCondition {
+  eq: Date
+  lt: Date
+  lte: Date
+  gt: Date
+  gte: Date
+}
+
+"Conditions on a number, all of which must hold."
+input FloatCondition {
+  eq: Float
+  lt: Float
+  lte: Float
+  gt: Float
+  gte: Float
+}
+
+input ActorKindCondition {
+  eq: ActorKind
+  in: [ActorKind!]
+}
+
+input OrganisationTypeCondition {
+  eq: OrganisationType
+  in: [OrganisationType!]
+}
+
+input LinkTypeCondition {
+  eq: LinkType
+  in: [LinkType!]
+}
+
+"""
+A condition on actors: every field given must hold; AND's conditions all, OR's at least one
+(an empty OR matches nothing), NOT's not. At most 6 levels deep, 64 conditions and 1,000
+values in all; a bad condition is BAD_USER_INPUT naming its path (where.OR[1].name.startsWith).
+"""
+input ActorWhere {
+  AND: [ActorWhere!]
+  OR: [ActorWhere!]
+  NOT: ActorWhere
+  name: StringCondition
+  key: StringCondition
+  kind: ActorKindCondition
+  "An organisation's type; people have none."
+  type: OrganisationTypeCondition
+  "Missing reads as the empty string."
+  sector: StringCondition
+  region: StringCondition
+  parentId: IDCondition
+  "Actors with at least one link, either direction, matching this."
+  linksSome: ActorLinkWhere
+}
+
+"A condition on an actor's links, for ActorWhere.linksSome: every field given must hold."
+input ActorLinkWhere {
+  type: LinkTypeCondition
+  from: DateCondition
+  to: DateCondition
+  weight: FloatCondition
+  "Links active on or after this day."
+  activeFrom: Date
+  "Links active on or before this day."
+  activeTo: Date
+  "The link's other end."
+  other: ActorWhere
+}
+
+"A condition on programmes, combined and bounded as ActorWhere."
+input ProgrammeWhere {
+  AND: [ProgrammeWhere!]
+  OR: [ProgrammeWhere!]
+  NOT: ProgrammeWhere
+  name: StringCondition
+  key: StringCondition
+  start: DateCondition
+  end: DateCondition
+  "Programmes running on or after this day (open ends run for ever)."
+  activeFrom: Date
+  "Programmes running on or before this day."
+  activeTo: Date
+}
+
+"A condition on links, combined and bounded as ActorWhere."
+input LinkWhere {
+  AND: [LinkWhere!]
+  OR: [LinkWhere!]
+  NOT: LinkWhere
+  key: StringCondition
+  type: LinkTypeCondition
+  from: DateCondition
+  to: DateCondition
+  weight: FloatCondition
+  programmeId: IDCondition
+  brokeredById: IDCondition
+  "Links active on or after this day."
+  activeFrom: Date
+  "Links active on or before this day."
+  activeTo: Date
+  source: ActorWhere
+  target: ActorWhere
+}
+
+enum OrderDirection {
+  ASC
+  DESC
+}
+
+enum ActorOrderField {
+  NAME
+  KEY
+  "The number of links the actor is an end of, either direction, over the whole network."
+  DEGREE
+}
+
+enum ProgrammeOrderField {
+  NAME
+  KEY
+  START
+  END
+}
+
+enum LinkOrderField {
+  KEY
+  TYPE
+  FROM
+  TO
+  WEIGHT
+}
+
+"""
+One key of a list's order. A list takes at most 3; ties are always broken by the ID (links:
+by the key), so every backend gives one order. Strings compare by Unicode code point; a
+missing date counts as earlier than every date (first ascending, last descending).
+"""
+input ActorOrder {
+  field: ActorOrderField!
+  direction: OrderDirection! = ASC
+}
+
+"""
+Orders actors by an analytics metric of a scope, best first by default (highest; lowest for
+CONSTRAINT), ties by ID. Only the actors of the scope's network that have a value are listed.
+The scores are the background analytics result brokerRanking serves (the answer's
+extensions say if it is stale), so this order is made in Go, not in the store: the actors
+search, filter and where select are read from the store, then sorted and paged. Priced as
+an analytics field.
+"""
+input MetricOrder {
+  metric: Metric!
+  scope: Scope
+  "ASC or DESC by the score; absent: best first."
+  direction: OrderDirection
+}
+
+input ProgrammeOrder {
+  field: ProgrammeOrderField!
+  direction: OrderDirection! = ASC
+}
+
+input LinkOrder {
+  field: LinkOrderField!
+  direction: OrderDirection! = ASC
 }
 
 input CreatePersonInput {
@@ -5156,6 +5413,33 @@ extend type Mutation {
   """
   importNetwork(files: [Upload!]!, dryRun: Boolean = false, directed: Boolean = false,
     mapping: [ColumnMapping!], keyPrefix: String): ImportResult! @requires(role: ADMIN)
+}
+`, BuiltIn: false},
+	{Name: "../../schema/live.graphqls", Input: `# Live updates: subscriptions over WebSocket (graphql-transport-ws), fed by
+# the change log (graph/live) and the background analytics engine.
+
+"Which changes a ` + "`" + `changes` + "`" + ` subscription receives; every condition given must hold."
+input ChangeWhere {
+  "Actor, Programme, Link or Participation (a reset, which names no entity, always passes)."
+  kinds: [String!]
+  ops: [ChangeOp!]
+  "Entity IDs (a participation's: actorId/programmeId)."
+  ids: [ID!]
+}
+
+type Subscription {
+  """
+  The changes committed from now on, by this server or any other on the same
+  database, in commit order. Contact data only for editors and administrators,
+  as in history. Ends with SLOW_CONSUMER if the client does not keep up, and
+  CHANGES_MISSED if the change log no longer holds changes not yet sent.
+  """
+  changes(where: ChangeWhere): Change! @requires(role: VIEWER)
+  """
+  The current ranking, then each one newly computed after the network changed
+  (the background engine recomputes after writes, as brokerRanking does).
+  """
+  brokersChanged(scope: Scope, metric: Metric = BETWEENNESS, groupBy: GroupBy = SECTOR, first: Int = 10): BrokerRanking! @requires(role: VIEWER)
 }
 `, BuiltIn: false},
 	{Name: "../../schema/network.graphqls", Input: `"""
@@ -7413,14 +7697,22 @@ func (ec *executionContext) field_Query_actorsAggregate_args(ctx context.Context
 		return nil, err
 	}
 	args["filter"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ActorWhere, error) {
+			return ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
 		func(ctx context.Context, v any) ([]model.ActorGroupField, error) {
 			return ec.unmarshalNActorGroupField2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorGroupFieldᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["groupBy"] = arg2
+	args["groupBy"] = arg3
 	return args, nil
 }
 
@@ -7443,22 +7735,62 @@ func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ActorWhere, error) {
+			return ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActorOrder, error) {
+			return ec.unmarshalOActorOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderByMetric",
+		func(ctx context.Context, v any) (*model.MetricOrder, error) {
+			return ec.unmarshalOMetricOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderByMetric"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int32, error) {
 			return ec.unmarshalOInt2ᚖint32(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg8
 	return args, nil
 }
 
@@ -8109,14 +8441,22 @@ func (ec *executionContext) field_Query_linksAggregate_args(ctx context.Context,
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.LinkWhere, error) {
+			return ec.unmarshalOLinkWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
 		func(ctx context.Context, v any) ([]model.LinkGroupField, error) {
 			return ec.unmarshalNLinkGroupField2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkGroupFieldᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["groupBy"] = arg1
+	args["groupBy"] = arg2
 	return args, nil
 }
 
@@ -8131,22 +8471,54 @@ func (ec *executionContext) field_Query_links_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["filter"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.LinkWhere, error) {
+			return ec.unmarshalOLinkWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.LinkOrder, error) {
+			return ec.unmarshalOLinkOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int32, error) {
 			return ec.unmarshalOInt2ᚖint32(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -8355,22 +8727,62 @@ func (ec *executionContext) field_Query_organisations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["filter"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ActorWhere, error) {
+			return ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActorOrder, error) {
+			return ec.unmarshalOActorOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderByMetric",
+		func(ctx context.Context, v any) (*model.MetricOrder, error) {
+			return ec.unmarshalOMetricOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderByMetric"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int32, error) {
 			return ec.unmarshalOInt2ᚖint32(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg8
 	return args, nil
 }
 
@@ -8385,22 +8797,62 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["search"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ActorWhere, error) {
+			return ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ActorOrder, error) {
+			return ec.unmarshalOActorOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderByMetric",
+		func(ctx context.Context, v any) (*model.MetricOrder, error) {
+			return ec.unmarshalOMetricOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderByMetric"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int32, error) {
 			return ec.unmarshalOInt2ᚖint32(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -8437,22 +8889,54 @@ func (ec *executionContext) field_Query_programmes_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["tag"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ProgrammeWhere, error) {
+			return ec.unmarshalOProgrammeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*model.ProgrammeOrder, error) {
+			return ec.unmarshalOProgrammeOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int32, error) {
 			return ec.unmarshalOInt2ᚖint32(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg3
+	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -8627,6 +9111,58 @@ func (ec *executionContext) field_Query_structuralHoles_args(ctx context.Context
 		return nil, err
 	}
 	args["consistency"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_brokersChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "metric",
+		func(ctx context.Context, v any) (*model.Metric, error) {
+			return ec.unmarshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["metric"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (*model.GroupBy, error) {
+			return ec.unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*model.ChangeWhere, error) {
+			return ec.unmarshalOChangeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeWhere(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg0
 	return args, nil
 }
 
@@ -16877,7 +17413,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.PageInfo().HasPreviousPage(ctx, obj)
+			return obj.HasPreviousPage, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -16888,7 +17424,7 @@ func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PageInfo", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *graph.PageInfo) (ret graphql.Marshaler) {
@@ -18433,7 +18969,7 @@ func (ec *executionContext) _Query_actors(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Actors(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.ActorFilter), fc.Args["first"].(*int32), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Actors(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.ActorFilter), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["orderByMetric"].(*model.MetricOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorConnection) graphql.Marshaler {
@@ -18477,7 +19013,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["search"].(*string), fc.Args["first"].(*int32), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["search"].(*string), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["orderByMetric"].(*model.MetricOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -18521,7 +19057,7 @@ func (ec *executionContext) _Query_organisations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organisations(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.OrganisationFilter), fc.Args["first"].(*int32), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Organisations(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.OrganisationFilter), fc.Args["where"].(*model.ActorWhere), fc.Args["orderBy"].([]*model.ActorOrder), fc.Args["orderByMetric"].(*model.MetricOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganisationConnection) graphql.Marshaler {
@@ -18609,7 +19145,7 @@ func (ec *executionContext) _Query_programmes(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Programmes(ctx, fc.Args["search"].(*string), fc.Args["tag"].(*string), fc.Args["first"].(*int32), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Programmes(ctx, fc.Args["search"].(*string), fc.Args["tag"].(*string), fc.Args["where"].(*model.ProgrammeWhere), fc.Args["orderBy"].([]*model.ProgrammeOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgrammeConnection) graphql.Marshaler {
@@ -18653,7 +19189,7 @@ func (ec *executionContext) _Query_links(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Links(ctx, fc.Args["filter"].(*model.LinkFilter), fc.Args["first"].(*int32), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Links(ctx, fc.Args["filter"].(*model.LinkFilter), fc.Args["where"].(*model.LinkWhere), fc.Args["orderBy"].([]*model.LinkOrder), fc.Args["first"].(*int32), fc.Args["after"].(*string), fc.Args["last"].(*int32), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.LinkConnection) graphql.Marshaler {
@@ -18841,7 +19377,7 @@ func (ec *executionContext) _Query_actorsAggregate(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ActorsAggregate(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.ActorFilter), fc.Args["groupBy"].([]model.ActorGroupField))
+			return ec.Resolvers.Query().ActorsAggregate(ctx, fc.Args["search"].(*string), fc.Args["filter"].(*model.ActorFilter), fc.Args["where"].(*model.ActorWhere), fc.Args["groupBy"].([]model.ActorGroupField))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorGroup) graphql.Marshaler {
@@ -18885,7 +19421,7 @@ func (ec *executionContext) _Query_linksAggregate(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().LinksAggregate(ctx, fc.Args["filter"].(*model.LinkFilter), fc.Args["groupBy"].([]model.LinkGroupField))
+			return ec.Resolvers.Query().LinksAggregate(ctx, fc.Args["filter"].(*model.LinkFilter), fc.Args["where"].(*model.LinkWhere), fc.Args["groupBy"].([]model.LinkGroupField))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.LinkGroup) graphql.Marshaler {
@@ -21064,6 +21600,130 @@ func (ec *executionContext) fieldContext_StructuralHoles_efficiency(_ context.Co
 	return graphql.NewScalarFieldContext("StructuralHoles", field, false, false, "Float")
 }
 
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["where"].(*model.ChangeWhere))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNAccessRole2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAccessRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.Change
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.Change
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_brokersChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_brokersChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BrokersChanged(ctx, fc.Args["scope"].(*model.Scope), fc.Args["metric"].(*model.Metric), fc.Args["groupBy"].(*model.GroupBy), fc.Args["first"].(*int32))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				role, err := ec.unmarshalNAccessRole2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAccessRole(ctx, "VIEWER")
+				if err != nil {
+					var zeroVal *model.BrokerRanking
+					return zeroVal, err
+				}
+				if ec.Directives.Requires == nil {
+					var zeroVal *model.BrokerRanking
+					return zeroVal, errors.New("directive requires is not implemented")
+				}
+				return ec.Directives.Requires(ctx, nil, directive0, role)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerRanking) graphql.Marshaler {
+			return ec.marshalNBrokerRanking2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐBrokerRanking(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_brokersChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokerRanking(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_brokersChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Substitute_actor(ctx context.Context, field graphql.CollectedField, obj *model.Substitute) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22363,6 +23023,360 @@ func UnmarshalActorFilter(ctx context.Context, raw any) (model.ActorFilter, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputActorKindCondition(ctx context.Context, obj any) (model.ActorKindCondition, error) {
+	var it model.ActorKindCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOActorKind2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = graphql.OmittableOf(data)
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOActorKind2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActorKindCondition unmarshals raw into the ActorKindCondition input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActorKindCondition(ctx context.Context, raw any) (model.ActorKindCondition, error) {
+	var out model.ActorKindCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorKindCondition", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActorLinkWhere(ctx context.Context, obj any) (model.ActorLinkWhere, error) {
+	var it model.ActorLinkWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "from", "to", "weight", "activeFrom", "activeTo", "other"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOLinkTypeCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkTypeCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = graphql.OmittableOf(data)
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDateCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = graphql.OmittableOf(data)
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDateCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = graphql.OmittableOf(data)
+		case "weight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weight"))
+			data, err := ec.unmarshalOFloatCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐFloatCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weight = graphql.OmittableOf(data)
+		case "activeFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveFrom = graphql.OmittableOf(data)
+		case "activeTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveTo = graphql.OmittableOf(data)
+		case "other":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("other"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Other = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActorLinkWhere unmarshals raw into the ActorLinkWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActorLinkWhere(ctx context.Context, raw any) (model.ActorLinkWhere, error) {
+	var out model.ActorLinkWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorLinkWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActorOrder(ctx context.Context, obj any) (model.ActorOrder, error) {
+	var it model.ActorOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNActorOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActorOrder unmarshals raw into the ActorOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActorOrder(ctx context.Context, raw any) (model.ActorOrder, error) {
+	var out model.ActorOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActorWhere(ctx context.Context, obj any) (model.ActorWhere, error) {
+	var it model.ActorWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "name", "key", "kind", "type", "sector", "region", "parentId", "linksSome"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOActorWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = graphql.OmittableOf(data)
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOActorWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = graphql.OmittableOf(data)
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = graphql.OmittableOf(data)
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStringCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOStringCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStringCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = graphql.OmittableOf(data)
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOActorKindCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKindCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = graphql.OmittableOf(data)
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOOrganisationTypeCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrganisationTypeCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = graphql.OmittableOf(data)
+		case "sector":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sector"))
+			data, err := ec.unmarshalOStringCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStringCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sector = graphql.OmittableOf(data)
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOStringCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStringCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = graphql.OmittableOf(data)
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOIDCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIDCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = graphql.OmittableOf(data)
+		case "linksSome":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("linksSome"))
+			data, err := ec.unmarshalOActorLinkWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorLinkWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LinksSome = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActorWhere unmarshals raw into the ActorWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActorWhere(ctx context.Context, raw any) (model.ActorWhere, error) {
+	var out model.ActorWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActorWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChangeWhere(ctx context.Context, obj any) (model.ChangeWhere, error) {
+	var it model.ChangeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kinds", "ops", "ids"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = graphql.OmittableOf(data)
+		case "ops":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ops"))
+			data, err := ec.unmarshalOChangeOp2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOpᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ops = graphql.OmittableOf(data)
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ids = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeWhere unmarshals raw into the ChangeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeWhere(ctx context.Context, raw any) (model.ChangeWhere, error) {
+	var out model.ChangeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeWhere", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputColumnMapping(ctx context.Context, obj any) (model.ColumnMapping, error) {
 	var it model.ColumnMapping
 	if obj == nil {
@@ -22818,6 +23832,76 @@ func UnmarshalCreateProgrammeInput(ctx context.Context, raw any) (model.CreatePr
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDateCondition(ctx context.Context, obj any) (model.DateCondition, error) {
+	var it model.DateCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = graphql.OmittableOf(data)
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = graphql.OmittableOf(data)
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = graphql.OmittableOf(data)
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = graphql.OmittableOf(data)
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateCondition unmarshals raw into the DateCondition input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateCondition(ctx context.Context, raw any) (model.DateCondition, error) {
+	var out model.DateCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateCondition", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj any) (model.EvidenceInput, error) {
 	var it model.EvidenceInput
 	if obj == nil {
@@ -22871,6 +23955,125 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 func UnmarshalEvidenceInput(ctx context.Context, raw any) (model.EvidenceInput, error) {
 	var out model.EvidenceInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EvidenceInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputFloatCondition(ctx context.Context, obj any) (model.FloatCondition, error) {
+	var it model.FloatCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "lt", "lte", "gt", "gte"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = graphql.OmittableOf(data)
+		case "lt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lt"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lt = graphql.OmittableOf(data)
+		case "lte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lte"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lte = graphql.OmittableOf(data)
+		case "gt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gt"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gt = graphql.OmittableOf(data)
+		case "gte":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gte"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gte = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalFloatCondition unmarshals raw into the FloatCondition input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalFloatCondition(ctx context.Context, raw any) (model.FloatCondition, error) {
+	var out model.FloatCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "FloatCondition", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIDCondition(ctx context.Context, obj any) (model.IDCondition, error) {
+	var it model.IDCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = graphql.OmittableOf(data)
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIDCondition unmarshals raw into the IDCondition input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIDCondition(ctx context.Context, raw any) (model.IDCondition, error) {
+	var out model.IDCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IDCondition", raw, &out)
 	return out, err
 }
 
@@ -22944,6 +24147,297 @@ func UnmarshalLinkFilter(ctx context.Context, raw any) (model.LinkFilter, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLinkOrder(ctx context.Context, obj any) (model.LinkOrder, error) {
+	var it model.LinkOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNLinkOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkOrder unmarshals raw into the LinkOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkOrder(ctx context.Context, raw any) (model.LinkOrder, error) {
+	var out model.LinkOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLinkTypeCondition(ctx context.Context, obj any) (model.LinkTypeCondition, error) {
+	var it model.LinkTypeCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOLinkType2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = graphql.OmittableOf(data)
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOLinkType2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkTypeCondition unmarshals raw into the LinkTypeCondition input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkTypeCondition(ctx context.Context, raw any) (model.LinkTypeCondition, error) {
+	var out model.LinkTypeCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkTypeCondition", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLinkWhere(ctx context.Context, obj any) (model.LinkWhere, error) {
+	var it model.LinkWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "key", "type", "from", "to", "weight", "programmeId", "brokeredById", "activeFrom", "activeTo", "source", "target"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOLinkWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = graphql.OmittableOf(data)
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOLinkWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = graphql.OmittableOf(data)
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOLinkWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = graphql.OmittableOf(data)
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOStringCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStringCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = graphql.OmittableOf(data)
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOLinkTypeCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkTypeCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = graphql.OmittableOf(data)
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODateCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDateCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = graphql.OmittableOf(data)
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODateCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDateCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = graphql.OmittableOf(data)
+		case "weight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weight"))
+			data, err := ec.unmarshalOFloatCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐFloatCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weight = graphql.OmittableOf(data)
+		case "programmeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("programmeId"))
+			data, err := ec.unmarshalOIDCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIDCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProgrammeID = graphql.OmittableOf(data)
+		case "brokeredById":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brokeredById"))
+			data, err := ec.unmarshalOIDCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIDCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrokeredByID = graphql.OmittableOf(data)
+		case "activeFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveFrom = graphql.OmittableOf(data)
+		case "activeTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveTo = graphql.OmittableOf(data)
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = graphql.OmittableOf(data)
+		case "target":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("target"))
+			data, err := ec.unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Target = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkWhere unmarshals raw into the LinkWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkWhere(ctx context.Context, raw any) (model.LinkWhere, error) {
+	var out model.LinkWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkWhere", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMetricOrder(ctx context.Context, obj any) (model.MetricOrder, error) {
+	var it model.MetricOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"metric", "scope", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "metric":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metric"))
+			data, err := ec.unmarshalNMetric2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Metric = data
+		case "scope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scope"))
+			data, err := ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scope = graphql.OmittableOf(data)
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOOrderDirection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMetricOrder unmarshals raw into the MetricOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMetricOrder(ctx context.Context, raw any) (model.MetricOrder, error) {
+	var out model.MetricOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MetricOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputOrganisationFilter(ctx context.Context, obj any) (model.OrganisationFilter, error) {
 	var it model.OrganisationFilter
 	if obj == nil {
@@ -23007,6 +24501,55 @@ func UnmarshalOrganisationFilter(ctx context.Context, raw any) (model.Organisati
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOrganisationTypeCondition(ctx context.Context, obj any) (model.OrganisationTypeCondition, error) {
+	var it model.OrganisationTypeCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOOrganisationType2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = graphql.OmittableOf(data)
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOOrganisationType2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐOrgTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOrganisationTypeCondition unmarshals raw into the OrganisationTypeCondition input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOrganisationTypeCondition(ctx context.Context, raw any) (model.OrganisationTypeCondition, error) {
+	var out model.OrganisationTypeCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OrganisationTypeCondition", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputParticipationInput(ctx context.Context, obj any) (model.ParticipationInput, error) {
 	var it model.ParticipationInput
 	if obj == nil {
@@ -23067,6 +24610,157 @@ func (ec *executionContext) unmarshalInputParticipationInput(ctx context.Context
 func UnmarshalParticipationInput(ctx context.Context, raw any) (model.ParticipationInput, error) {
 	var out model.ParticipationInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgrammeOrder(ctx context.Context, obj any) (model.ProgrammeOrder, error) {
+	var it model.ProgrammeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNProgrammeOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgrammeOrder unmarshals raw into the ProgrammeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgrammeOrder(ctx context.Context, raw any) (model.ProgrammeOrder, error) {
+	var out model.ProgrammeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgrammeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgrammeWhere(ctx context.Context, obj any) (model.ProgrammeWhere, error) {
+	var it model.ProgrammeWhere
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"AND", "OR", "NOT", "name", "key", "start", "end", "activeFrom", "activeTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "AND":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
+			data, err := ec.unmarshalOProgrammeWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = graphql.OmittableOf(data)
+		case "OR":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("OR"))
+			data, err := ec.unmarshalOProgrammeWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeWhereᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = graphql.OmittableOf(data)
+		case "NOT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("NOT"))
+			data, err := ec.unmarshalOProgrammeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeWhere(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = graphql.OmittableOf(data)
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOStringCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStringCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalOStringCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStringCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = graphql.OmittableOf(data)
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalODateCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDateCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = graphql.OmittableOf(data)
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalODateCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDateCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = graphql.OmittableOf(data)
+		case "activeFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveFrom = graphql.OmittableOf(data)
+		case "activeTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActiveTo = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgrammeWhere unmarshals raw into the ProgrammeWhere input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgrammeWhere(ctx context.Context, raw any) (model.ProgrammeWhere, error) {
+	var out model.ProgrammeWhere
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgrammeWhere", raw, &out)
 	return out, err
 }
 
@@ -23158,6 +24852,69 @@ func (ec *executionContext) unmarshalInputScope(ctx context.Context, obj any) (m
 func UnmarshalScope(ctx context.Context, raw any) (model.Scope, error) {
 	var out model.Scope
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "Scope", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStringCondition(ctx context.Context, obj any) (model.StringCondition, error) {
+	var it model.StringCondition
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in", "contains", "startsWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = graphql.OmittableOf(data)
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = graphql.OmittableOf(data)
+		case "contains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contains = graphql.OmittableOf(data)
+		case "startsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsWith"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsWith = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStringCondition unmarshals raw into the StringCondition input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStringCondition(ctx context.Context, raw any) (model.StringCondition, error) {
+	var out model.StringCondition
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StringCondition", raw, &out)
 	return out, err
 }
 
@@ -26616,23 +28373,22 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "hasNextPage":
 			out.Values[i] = ec._PageInfo_hasNextPage(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "hasPreviousPage":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._PageInfo_hasPreviousPage(ctx, field, obj)
-				})
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "startCursor":
 			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -27808,6 +29564,28 @@ func (ec *executionContext) _StructuralHoles(ctx context.Context, sel ast.Select
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	case "brokersChanged":
+		return ec._Subscription_brokersChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var substituteImplementors = []string{"Substitute"}
 
 func (ec *executionContext) _Substitute(ctx context.Context, sel ast.SelectionSet, obj *model.Substitute) graphql.Marshaler {
@@ -28429,6 +30207,26 @@ func (ec *executionContext) marshalNActorKind2ᚕgithubᚗcomᚋpartnergraphᚋp
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNActorOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrder(ctx context.Context, v any) (*model.ActorOrder, error) {
+	res, err := ec.unmarshalInputActorOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNActorOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderField(ctx context.Context, v any) (model.ActorOrderField, error) {
+	var res model.ActorOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActorOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderField(ctx context.Context, sel ast.SelectionSet, v model.ActorOrderField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx context.Context, v any) (*model.ActorWhere, error) {
+	res, err := ec.unmarshalInputActorWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNAllShortestPaths2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐAllShortestPaths(ctx context.Context, sel ast.SelectionSet, v *model.AllShortestPaths) graphql.Marshaler {
@@ -29486,6 +31284,21 @@ func (ec *executionContext) marshalNLinkGroupField2ᚕgithubᚗcomᚋpartnergrap
 	return ret
 }
 
+func (ec *executionContext) unmarshalNLinkOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkOrder(ctx context.Context, v any) (*model.LinkOrder, error) {
+	res, err := ec.unmarshalInputLinkOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNLinkOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkOrderField(ctx context.Context, v any) (model.LinkOrderField, error) {
+	var res model.LinkOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLinkOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkOrderField(ctx context.Context, sel ast.SelectionSet, v model.LinkOrderField) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNLinkType2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkType(ctx context.Context, v any) (graph.LinkType, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := graph.LinkType(tmp)
@@ -29529,6 +31342,11 @@ func (ec *executionContext) marshalNLinkType2ᚕgithubᚗcomᚋpartnergraphᚋpa
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNLinkWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhere(ctx context.Context, v any) (*model.LinkWhere, error) {
+	res, err := ec.unmarshalInputLinkWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNMetric2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetric(ctx context.Context, v any) (model.Metric, error) {
@@ -29637,6 +31455,16 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋpartnergraphᚋpartne
 	})
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
+	var res model.OrderDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOrderDirection2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v model.OrderDirection) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNOrganisation2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organisation) graphql.Marshaler {
@@ -29920,6 +31748,26 @@ func (ec *executionContext) marshalNProgrammeEdge2ᚖgithubᚗcomᚋpartnergraph
 		return graphql.Null
 	}
 	return ec._ProgrammeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProgrammeOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeOrder(ctx context.Context, v any) (*model.ProgrammeOrder, error) {
+	res, err := ec.unmarshalInputProgrammeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNProgrammeOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeOrderField(ctx context.Context, v any) (model.ProgrammeOrderField, error) {
+	var res model.ProgrammeOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProgrammeOrderField2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeOrderField(ctx context.Context, sel ast.SelectionSet, v model.ProgrammeOrderField) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNProgrammeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeWhere(ctx context.Context, v any) (*model.ProgrammeWhere, error) {
+	res, err := ec.unmarshalInputProgrammeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNReach2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐReach(ctx context.Context, sel ast.SelectionSet, v *model.Reach) graphql.Marshaler {
@@ -30453,6 +32301,64 @@ func (ec *executionContext) marshalOActorKind2ᚖgithubᚗcomᚋpartnergraphᚋp
 	return res
 }
 
+func (ec *executionContext) unmarshalOActorKindCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorKindCondition(ctx context.Context, v any) (*model.ActorKindCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActorKindCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOActorLinkWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorLinkWhere(ctx context.Context, v any) (*model.ActorLinkWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActorLinkWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOActorOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrderᚄ(ctx context.Context, v any) ([]*model.ActorOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ActorOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActorOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOActorWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhereᚄ(ctx context.Context, v any) ([]*model.ActorWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ActorWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOActorWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorWhere(ctx context.Context, v any) (*model.ActorWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActorWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30481,6 +32387,50 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOChangeOp2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOpᚄ(ctx context.Context, v any) ([]model.ChangeOp, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ChangeOp, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeOp2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOp(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChangeOp2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOpᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ChangeOp) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeOp2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeOp(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOChangeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐChangeWhere(ctx context.Context, v any) (*model.ChangeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOColumnMapping2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐColumnMappingᚄ(ctx context.Context, v any) ([]*model.ColumnMapping, error) {
@@ -30562,6 +32512,14 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartne
 	return res
 }
 
+func (ec *executionContext) unmarshalODateCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐDateCondition(ctx context.Context, v any) (*model.DateCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOEvidence2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐEvidence(ctx context.Context, sel ast.SelectionSet, v graph.Evidence) graphql.Marshaler {
 	return ec._Evidence(ctx, sel, &v)
 }
@@ -30589,6 +32547,14 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOFloatCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐFloatCondition(ctx context.Context, v any) (*model.FloatCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputFloatCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOGroupBy2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐGroupBy(ctx context.Context, v any) (*model.GroupBy, error) {
@@ -30660,6 +32626,14 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOIDCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐIDCondition(ctx context.Context, v any) (*model.IDCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIDCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint32(ctx context.Context, v any) (*int32, error) {
 	if v == nil {
 		return nil, nil
@@ -30684,6 +32658,23 @@ func (ec *executionContext) unmarshalOLinkFilter2ᚖgithubᚗcomᚋpartnergraph�
 	}
 	res, err := ec.unmarshalInputLinkFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLinkOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkOrderᚄ(ctx context.Context, v any) ([]*model.LinkOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.LinkOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLinkOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOLinkType2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐLinkTypeᚄ(ctx context.Context, v any) ([]graph.LinkType, error) {
@@ -30741,6 +32732,39 @@ func (ec *executionContext) marshalOLinkType2ᚖgithubᚗcomᚋpartnergraphᚋpa
 	return res
 }
 
+func (ec *executionContext) unmarshalOLinkTypeCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkTypeCondition(ctx context.Context, v any) (*model.LinkTypeCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLinkTypeCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOLinkWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhereᚄ(ctx context.Context, v any) ([]*model.LinkWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.LinkWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLinkWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOLinkWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐLinkWhere(ctx context.Context, v any) (*model.LinkWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputLinkWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMetric2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricᚄ(ctx context.Context, v any) ([]model.Metric, error) {
 	if v == nil {
 		return nil, nil
@@ -30793,11 +32817,35 @@ func (ec *executionContext) marshalOMetric2ᚖgithubᚗcomᚋpartnergraphᚋpart
 	return v
 }
 
+func (ec *executionContext) unmarshalOMetricOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐMetricOrder(ctx context.Context, v any) (*model.MetricOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMetricOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOrderDirection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx context.Context, v any) (*model.OrderDirection, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.OrderDirection)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOOrderDirection2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrderDirection(ctx context.Context, sel ast.SelectionSet, v *model.OrderDirection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOOrganisation2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *model.Organisation) graphql.Marshaler {
@@ -30870,6 +32918,14 @@ func (ec *executionContext) marshalOOrganisationType2ᚖgithubᚗcomᚋpartnergr
 	return res
 }
 
+func (ec *executionContext) unmarshalOOrganisationTypeCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐOrganisationTypeCondition(ctx context.Context, v any) (*model.OrganisationTypeCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputOrganisationTypeCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOPairOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐPairOrder(ctx context.Context, v any) (*model.PairOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -30907,6 +32963,48 @@ func (ec *executionContext) marshalOProgramme2ᚖgithubᚗcomᚋpartnergraphᚋp
 		return graphql.Null
 	}
 	return ec._Programme(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProgrammeOrder2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeOrderᚄ(ctx context.Context, v any) ([]*model.ProgrammeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ProgrammeOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgrammeOrder2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProgrammeWhere2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeWhereᚄ(ctx context.Context, v any) ([]*model.ProgrammeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ProgrammeWhere, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProgrammeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeWhere(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOProgrammeWhere2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐProgrammeWhere(ctx context.Context, v any) (*model.ProgrammeWhere, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputProgrammeWhere(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx context.Context, v any) (*model.Scope, error) {
@@ -30996,6 +33094,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOStringCondition2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStringCondition(ctx context.Context, v any) (*model.StringCondition, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStringCondition(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

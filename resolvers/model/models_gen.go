@@ -50,6 +50,53 @@ type ActorGroup struct {
 	Count int32     `json:"count"`
 }
 
+type ActorKindCondition struct {
+	Eq graphql.Omittable[*ActorKind]  `json:"eq,omitempty"`
+	In graphql.Omittable[[]ActorKind] `json:"in,omitempty"`
+}
+
+// A condition on an actor's links, for ActorWhere.linksSome: every field given must hold.
+type ActorLinkWhere struct {
+	Type   graphql.Omittable[*LinkTypeCondition] `json:"type,omitempty"`
+	From   graphql.Omittable[*DateCondition]     `json:"from,omitempty"`
+	To     graphql.Omittable[*DateCondition]     `json:"to,omitempty"`
+	Weight graphql.Omittable[*FloatCondition]    `json:"weight,omitempty"`
+	// Links active on or after this day.
+	ActiveFrom graphql.Omittable[*graph.Date] `json:"activeFrom,omitempty"`
+	// Links active on or before this day.
+	ActiveTo graphql.Omittable[*graph.Date] `json:"activeTo,omitempty"`
+	// The link's other end.
+	Other graphql.Omittable[*ActorWhere] `json:"other,omitempty"`
+}
+
+// One key of a list's order. A list takes at most 3; ties are always broken by the ID (links:
+// by the key), so every backend gives one order. Strings compare by Unicode code point; a
+// missing date counts as earlier than every date (first ascending, last descending).
+type ActorOrder struct {
+	Field     ActorOrderField `json:"field"`
+	Direction OrderDirection  `json:"direction"`
+}
+
+// A condition on actors: every field given must hold; AND's conditions all, OR's at least one
+// (an empty OR matches nothing), NOT's not. At most 6 levels deep, 64 conditions and 1,000
+// values in all; a bad condition is BAD_USER_INPUT naming its path (where.OR[1].name.startsWith).
+type ActorWhere struct {
+	And  graphql.Omittable[[]*ActorWhere]       `json:"AND,omitempty"`
+	Or   graphql.Omittable[[]*ActorWhere]       `json:"OR,omitempty"`
+	Not  graphql.Omittable[*ActorWhere]         `json:"NOT,omitempty"`
+	Name graphql.Omittable[*StringCondition]    `json:"name,omitempty"`
+	Key  graphql.Omittable[*StringCondition]    `json:"key,omitempty"`
+	Kind graphql.Omittable[*ActorKindCondition] `json:"kind,omitempty"`
+	// An organisation's type; people have none.
+	Type graphql.Omittable[*OrganisationTypeCondition] `json:"type,omitempty"`
+	// Missing reads as the empty string.
+	Sector   graphql.Omittable[*StringCondition] `json:"sector,omitempty"`
+	Region   graphql.Omittable[*StringCondition] `json:"region,omitempty"`
+	ParentID graphql.Omittable[*IDCondition]     `json:"parentId,omitempty"`
+	// Actors with at least one link, either direction, matching this.
+	LinksSome graphql.Omittable[*ActorLinkWhere] `json:"linksSome,omitempty"`
+}
+
 type AllShortestPaths struct {
 	// The number of distinct shortest paths.
 	Count float64 `json:"count"`
@@ -251,6 +298,15 @@ type ChangeConnection struct {
 	Complete bool `json:"complete"`
 }
 
+// Which changes a `changes` subscription receives; every condition given must hold.
+type ChangeWhere struct {
+	// Actor, Programme, Link or Participation (a reset, which names no entity, always passes).
+	Kinds graphql.Omittable[[]string]   `json:"kinds,omitempty"`
+	Ops   graphql.Omittable[[]ChangeOp] `json:"ops,omitempty"`
+	// Entity IDs (a participation's: actorId/programmeId).
+	Ids graphql.Omittable[[]string] `json:"ids,omitempty"`
+}
+
 // Renames a CSV column or a GraphML/GEXF attribute: to a field name (key, name, source, …), a new attribute name, or - to leave it out.
 type ColumnMapping struct {
 	From string `json:"from"`
@@ -317,6 +373,15 @@ type CreateProgrammeInput struct {
 	Evidence    graphql.Omittable[*EvidenceInput] `json:"evidence,omitempty"`
 }
 
+// Conditions on a date, all of which must hold. A missing date satisfies none of lt, lte, gt and gte.
+type DateCondition struct {
+	Eq  graphql.Omittable[*graph.Date] `json:"eq,omitempty"`
+	Lt  graphql.Omittable[*graph.Date] `json:"lt,omitempty"`
+	Lte graphql.Omittable[*graph.Date] `json:"lte,omitempty"`
+	Gt  graphql.Omittable[*graph.Date] `json:"gt,omitempty"`
+	Gte graphql.Omittable[*graph.Date] `json:"gte,omitempty"`
+}
+
 // A pair of actors of one kind that may be one actor recorded twice; a's key sorts before b's.
 type DuplicateCandidate struct {
 	A Actor `json:"a"`
@@ -341,10 +406,25 @@ type EvidenceInput struct {
 	Note   graphql.Omittable[*string] `json:"note,omitempty"`
 }
 
+// Conditions on a number, all of which must hold.
+type FloatCondition struct {
+	Eq  graphql.Omittable[*float64] `json:"eq,omitempty"`
+	Lt  graphql.Omittable[*float64] `json:"lt,omitempty"`
+	Lte graphql.Omittable[*float64] `json:"lte,omitempty"`
+	Gt  graphql.Omittable[*float64] `json:"gt,omitempty"`
+	Gte graphql.Omittable[*float64] `json:"gte,omitempty"`
+}
+
 type HeardActor struct {
 	Actor Actor `json:"actor"`
 	// The first day it could have heard; null if at any time (undated links all the way).
 	Earliest *graph.Date `json:"earliest,omitempty"`
+}
+
+// Conditions on a reference: a global ID or a key.
+type IDCondition struct {
+	Eq graphql.Omittable[*string]  `json:"eq,omitempty"`
+	In graphql.Omittable[[]string] `json:"in,omitempty"`
 }
 
 // What an import changed, or would change in a dry run.
@@ -425,6 +505,49 @@ type LinkGroup struct {
 	First *graph.Date `json:"first,omitempty"`
 	// The latest date known of any of the group's links (its `to`, else its `from`); null if none.
 	Last *graph.Date `json:"last,omitempty"`
+}
+
+type LinkOrder struct {
+	Field     LinkOrderField `json:"field"`
+	Direction OrderDirection `json:"direction"`
+}
+
+type LinkTypeCondition struct {
+	Eq graphql.Omittable[*graph.LinkType]  `json:"eq,omitempty"`
+	In graphql.Omittable[[]graph.LinkType] `json:"in,omitempty"`
+}
+
+// A condition on links, combined and bounded as ActorWhere.
+type LinkWhere struct {
+	And          graphql.Omittable[[]*LinkWhere]       `json:"AND,omitempty"`
+	Or           graphql.Omittable[[]*LinkWhere]       `json:"OR,omitempty"`
+	Not          graphql.Omittable[*LinkWhere]         `json:"NOT,omitempty"`
+	Key          graphql.Omittable[*StringCondition]   `json:"key,omitempty"`
+	Type         graphql.Omittable[*LinkTypeCondition] `json:"type,omitempty"`
+	From         graphql.Omittable[*DateCondition]     `json:"from,omitempty"`
+	To           graphql.Omittable[*DateCondition]     `json:"to,omitempty"`
+	Weight       graphql.Omittable[*FloatCondition]    `json:"weight,omitempty"`
+	ProgrammeID  graphql.Omittable[*IDCondition]       `json:"programmeId,omitempty"`
+	BrokeredByID graphql.Omittable[*IDCondition]       `json:"brokeredById,omitempty"`
+	// Links active on or after this day.
+	ActiveFrom graphql.Omittable[*graph.Date] `json:"activeFrom,omitempty"`
+	// Links active on or before this day.
+	ActiveTo graphql.Omittable[*graph.Date] `json:"activeTo,omitempty"`
+	Source   graphql.Omittable[*ActorWhere] `json:"source,omitempty"`
+	Target   graphql.Omittable[*ActorWhere] `json:"target,omitempty"`
+}
+
+// Orders actors by an analytics metric of a scope, best first by default (highest; lowest for
+// CONSTRAINT), ties by ID. Only the actors of the scope's network that have a value are listed.
+// The scores are the background analytics result brokerRanking serves (the answer's
+// extensions say if it is stale), so this order is made in Go, not in the store: the actors
+// search, filter and where select are read from the store, then sorted and paged. Priced as
+// an analytics field.
+type MetricOrder struct {
+	Metric Metric                    `json:"metric"`
+	Scope  graphql.Omittable[*Scope] `json:"scope,omitempty"`
+	// ASC or DESC by the score; absent: best first.
+	Direction graphql.Omittable[*OrderDirection] `json:"direction,omitempty"`
 }
 
 type MetricPoint struct {
@@ -523,6 +646,11 @@ type OrganisationFilter struct {
 	ParentID graphql.Omittable[*string]         `json:"parentId,omitempty"`
 }
 
+type OrganisationTypeCondition struct {
+	Eq graphql.Omittable[*graph.OrgType]  `json:"eq,omitempty"`
+	In graphql.Omittable[[]graph.OrgType] `json:"in,omitempty"`
+}
+
 type ParticipationInput struct {
 	ActorID     string                            `json:"actorId"`
 	ProgrammeID string                            `json:"programmeId"`
@@ -562,6 +690,26 @@ type ProgrammeConnection struct {
 type ProgrammeEdge struct {
 	Cursor string     `json:"cursor"`
 	Node   *Programme `json:"node"`
+}
+
+type ProgrammeOrder struct {
+	Field     ProgrammeOrderField `json:"field"`
+	Direction OrderDirection      `json:"direction"`
+}
+
+// A condition on programmes, combined and bounded as ActorWhere.
+type ProgrammeWhere struct {
+	And   graphql.Omittable[[]*ProgrammeWhere] `json:"AND,omitempty"`
+	Or    graphql.Omittable[[]*ProgrammeWhere] `json:"OR,omitempty"`
+	Not   graphql.Omittable[*ProgrammeWhere]   `json:"NOT,omitempty"`
+	Name  graphql.Omittable[*StringCondition]  `json:"name,omitempty"`
+	Key   graphql.Omittable[*StringCondition]  `json:"key,omitempty"`
+	Start graphql.Omittable[*DateCondition]    `json:"start,omitempty"`
+	End   graphql.Omittable[*DateCondition]    `json:"end,omitempty"`
+	// Programmes running on or after this day (open ends run for ever).
+	ActiveFrom graphql.Omittable[*graph.Date] `json:"activeFrom,omitempty"`
+	// Programmes running on or before this day.
+	ActiveTo graphql.Omittable[*graph.Date] `json:"activeTo,omitempty"`
 }
 
 type Query struct {
@@ -651,12 +799,26 @@ type ScoreColumn struct {
 	Ranks []*int32 `json:"ranks"`
 }
 
+// Conditions on a text field, all of which must hold. eq and in compare exactly; contains and
+// startsWith ignore case: both sides are lower-cased by Unicode's rules (as Java's
+// toLowerCase, with final sigma and dotted İ), alike on both backends. A value may have at
+// most 256 bytes.
+type StringCondition struct {
+	Eq         graphql.Omittable[*string]  `json:"eq,omitempty"`
+	In         graphql.Omittable[[]string] `json:"in,omitempty"`
+	Contains   graphql.Omittable[*string]  `json:"contains,omitempty"`
+	StartsWith graphql.Omittable[*string]  `json:"startsWith,omitempty"`
+}
+
 type StructuralHoles struct {
 	Actor Actor `json:"actor"`
 	// Burt's constraint; null for an actor with no ties (undefined).
 	Constraint    *float64 `json:"constraint,omitempty"`
 	EffectiveSize *float64 `json:"effectiveSize,omitempty"`
 	Efficiency    *float64 `json:"efficiency,omitempty"`
+}
+
+type Subscription struct {
 }
 
 type Substitute struct {
@@ -858,6 +1020,64 @@ func (e *ActorGroupField) UnmarshalJSON(b []byte) error {
 }
 
 func (e ActorGroupField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ActorOrderField string
+
+const (
+	ActorOrderFieldName ActorOrderField = "NAME"
+	ActorOrderFieldKey  ActorOrderField = "KEY"
+	// The number of links the actor is an end of, either direction, over the whole network.
+	ActorOrderFieldDegree ActorOrderField = "DEGREE"
+)
+
+var AllActorOrderField = []ActorOrderField{
+	ActorOrderFieldName,
+	ActorOrderFieldKey,
+	ActorOrderFieldDegree,
+}
+
+func (e ActorOrderField) IsValid() bool {
+	switch e {
+	case ActorOrderFieldName, ActorOrderFieldKey, ActorOrderFieldDegree:
+		return true
+	}
+	return false
+}
+
+func (e ActorOrderField) String() string {
+	return string(e)
+}
+
+func (e *ActorOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ActorOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ActorOrderField", str)
+	}
+	return nil
+}
+
+func (e ActorOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ActorOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ActorOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1372,6 +1592,67 @@ func (e LinkGroupField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type LinkOrderField string
+
+const (
+	LinkOrderFieldKey    LinkOrderField = "KEY"
+	LinkOrderFieldType   LinkOrderField = "TYPE"
+	LinkOrderFieldFrom   LinkOrderField = "FROM"
+	LinkOrderFieldTo     LinkOrderField = "TO"
+	LinkOrderFieldWeight LinkOrderField = "WEIGHT"
+)
+
+var AllLinkOrderField = []LinkOrderField{
+	LinkOrderFieldKey,
+	LinkOrderFieldType,
+	LinkOrderFieldFrom,
+	LinkOrderFieldTo,
+	LinkOrderFieldWeight,
+}
+
+func (e LinkOrderField) IsValid() bool {
+	switch e {
+	case LinkOrderFieldKey, LinkOrderFieldType, LinkOrderFieldFrom, LinkOrderFieldTo, LinkOrderFieldWeight:
+		return true
+	}
+	return false
+}
+
+func (e LinkOrderField) String() string {
+	return string(e)
+}
+
+func (e *LinkOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LinkOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LinkOrderField", str)
+	}
+	return nil
+}
+
+func (e LinkOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LinkOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LinkOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Brokerage and centrality measures. Definitions follow networkx and R's sna; see docs in graph/analysis.
 type Metric string
 
@@ -1446,6 +1727,61 @@ func (e *Metric) UnmarshalJSON(b []byte) error {
 }
 
 func (e Metric) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrderDirection string
+
+const (
+	OrderDirectionAsc  OrderDirection = "ASC"
+	OrderDirectionDesc OrderDirection = "DESC"
+)
+
+var AllOrderDirection = []OrderDirection{
+	OrderDirectionAsc,
+	OrderDirectionDesc,
+}
+
+func (e OrderDirection) IsValid() bool {
+	switch e {
+	case OrderDirectionAsc, OrderDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e OrderDirection) String() string {
+	return string(e)
+}
+
+func (e *OrderDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderDirection", str)
+	}
+	return nil
+}
+
+func (e OrderDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1567,6 +1903,65 @@ func (e *PathCost) UnmarshalJSON(b []byte) error {
 }
 
 func (e PathCost) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ProgrammeOrderField string
+
+const (
+	ProgrammeOrderFieldName  ProgrammeOrderField = "NAME"
+	ProgrammeOrderFieldKey   ProgrammeOrderField = "KEY"
+	ProgrammeOrderFieldStart ProgrammeOrderField = "START"
+	ProgrammeOrderFieldEnd   ProgrammeOrderField = "END"
+)
+
+var AllProgrammeOrderField = []ProgrammeOrderField{
+	ProgrammeOrderFieldName,
+	ProgrammeOrderFieldKey,
+	ProgrammeOrderFieldStart,
+	ProgrammeOrderFieldEnd,
+}
+
+func (e ProgrammeOrderField) IsValid() bool {
+	switch e {
+	case ProgrammeOrderFieldName, ProgrammeOrderFieldKey, ProgrammeOrderFieldStart, ProgrammeOrderFieldEnd:
+		return true
+	}
+	return false
+}
+
+func (e ProgrammeOrderField) String() string {
+	return string(e)
+}
+
+func (e *ProgrammeOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProgrammeOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProgrammeOrderField", str)
+	}
+	return nil
+}
+
+func (e ProgrammeOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProgrammeOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProgrammeOrderField) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
