@@ -3,12 +3,12 @@
 // numbers are in a table beside it (in a <details>), which is the chart's
 // text alternative and what the browser tests read.
 
-import { h, num, percent } from "./dom";
+import { h, num, percent, swatch } from "./dom";
 
 const SVG = "http://www.w3.org/2000/svg";
 const W = 560;
 const H = 220;
-const PAD = { l: 40, r: 10, t: 10, b: 28 };
+const PAD = { l: 40, r: 30, t: 10, b: 28 };
 export const PALETTE = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#30638e", "#a05195", "#777"];
 
 function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string | number> = {}, text?: string): SVGElementTagNameMap[K] {
@@ -85,7 +85,7 @@ export function stackedBars(id: string, title: string, xs: string[], series: str
 }
 
 function legend(names: string[]): HTMLElement {
-  return h("ul", { class: "chart-legend" }, ...names.map((n, j) => h("li", {}, h("span", { class: "swatch", style: `background:${PALETTE[j % PALETTE.length]}` }), n)));
+  return h("ul", { class: "chart-legend" }, ...names.map((n, j) => h("li", {}, swatch(PALETTE[j % PALETTE.length]), " ", n)));
 }
 
 /** Horizontal bars, largest first as given. */
@@ -122,7 +122,7 @@ export function shareLine(id: string, title: string, points: [string, number][])
 export function bump(id: string, title: string, periods: string[], ranks: Map<string, (number | null)[]>, depth: number): HTMLElement {
   const s = canvas();
   const n = periods.length;
-  const x = (i: number) => PAD.l + 20 + ((W - PAD.l - PAD.r - 140) * (n > 1 ? i / (n - 1) : 0.5));
+  const x = (i: number) => PAD.l + 20 + ((W - PAD.l - PAD.r - 20) * (n > 1 ? i / (n - 1) : 0.5));
   const y = (r: number) => PAD.t + 10 + ((H - PAD.t - PAD.b - 20) * (r - 1)) / Math.max(1, depth - 1);
   const names = [...ranks.keys()];
   names.forEach((name, j) => {
@@ -135,8 +135,6 @@ export function bump(id: string, title: string, periods: string[], ranks: Map<st
       s.append(svg("circle", { cx: x(i), cy: y(r), r: 4, fill: colour }));
     });
     s.append(svg("path", { d: path, fill: "none", stroke: colour, "stroke-width": 2 }));
-    const last = rs.map((r, i) => [r, i] as const).filter(([r]) => r != null).pop();
-    if (last) s.append(svg("text", { x: x(last[1]) + 8, y: y(last[0]!) + 4, class: "tick" }, name));
   });
   for (let r = 1; r <= depth; r++) s.append(svg("text", { x: PAD.l, y: y(r) + 4, "text-anchor": "end", class: "tick" }, `#${r}`));
   axisLabels(s, periods, x);

@@ -62,7 +62,7 @@ export class InsightsView {
   private render(ls: LinksAndSectors, series: Series): void {
     const focused = document.activeElement?.id;
     const dated = ls.linksAggregate.filter((g) => g.keys[0] != null);
-    const months = [...new Set(dated.map((g) => g.keys[0]!))];
+    const months = monthsBetween(dated[0]?.keys[0], dated.at(-1)?.keys[0]);
     const types = [...new Set(dated.map((g) => g.keys[1] ?? "none"))].sort();
     const perMonth = new Map(dated.map((g) => [`${g.keys[0]}|${g.keys[1] ?? "none"}`, g.count]));
     const undated = ls.linksAggregate.filter((g) => g.keys[0] == null).reduce((t, g) => t + g.count, 0);
@@ -119,6 +119,18 @@ export class InsightsView {
     void this.client?.dispose();
     this.client = undefined;
   }
+}
+
+/** Every month from first to last ("2019-03"), so months without links show as gaps. */
+function monthsBetween(first?: string | null, last?: string | null): string[] {
+  if (!first || !last) return [];
+  const out: string[] = [];
+  let [y, m] = first.split("-").map(Number);
+  for (let month = first; month <= last; month = `${y}-${String(m).padStart(2, "0")}`) {
+    out.push(month);
+    if (++m > 12) [y, m] = [y + 1, 1];
+  }
+  return out;
 }
 
 /** "2016–17" for an academic year, "2019" for a calendar year. */
