@@ -14,7 +14,7 @@ const outIndex = process.argv.indexOf("--out");
 const out = outIndex > 0 ? process.argv[outIndex + 1] : join(here, "..", "server", "explore");
 
 // Packages whose code ends up in app.js or layout.js.
-const bundled = ["sigma", "graphology", "graphology-utils", "graphology-layout-forceatlas2", "events"];
+const bundled = ["sigma", "graphology", "graphology-utils", "graphology-layout-forceatlas2", "events", "graphql-ws"];
 
 await mkdir(out, { recursive: true });
 await build({

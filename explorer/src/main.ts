@@ -9,6 +9,7 @@ import { applyChange, Editor } from "./edit";
 import { historySection, setupChangesPanel } from "./history";
 import { openImporter } from "./importer";
 import { fetchScores, fetchSummary, renderBrokers, renderSummary } from "./insights";
+import { InsightsView } from "./insights-view";
 import { Layout } from "./layout";
 import { NetworkMap } from "./map";
 import { GROUP_BY, METRICS, Scope, scopeInput } from "./model";
@@ -385,6 +386,10 @@ async function start(): Promise<void> {
   explorer.timings.ready = performance.now();
   resolveReady();
 }
+
+// The Insights view needs no network loaded: it works while the map loads.
+const insightsView = new InsightsView(byId<HTMLDialogElement>("insights"));
+byId("open-insights").addEventListener("click", () => insightsView.open());
 
 let started = false;
 setupAccess(() => {

@@ -183,3 +183,10 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file });
   return file;
 }
+
+/** Imports one of the explorer's TypeScript modules (bundled by esbuild) into a test. */
+export async function importSource(path) {
+  const { build } = await import("esbuild");
+  const out = await build({ entryPoints: [join(repoRoot, "explorer", path)], bundle: true, format: "esm", write: false, logLevel: "warning" });
+  return import("data:text/javascript," + encodeURIComponent(out.outputFiles[0].text));
+}
