@@ -230,6 +230,35 @@ func (r *queryResolver) BrokerTrends(ctx context.Context, metric *model.Metric, 
 	return brokerTrends(t, n), nil
 }
 
+func (r *queryResolver) CommunityHistory(ctx context.Context, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64) ([]*model.CommunityWindow, error) {
+	q, err := communityQuery(algorithm, resolution, seed)
+	if err != nil {
+		return nil, err
+	}
+	th := 0.3
+	if threshold != nil {
+		th = *threshold
+	}
+	ws, err := r.insight().CommunityHistory(ctx, from, to, periodOf(step), scopeOf(scope), q, th)
+	return each(ws, communityWindow), err
+}
+
+func (r *trackedCommunityResolver) Size(ctx context.Context, obj *insight.TrackedCommunity) (int32, error) {
+	return int32(len(obj.Members)), nil
+}
+
+func (r *trackedCommunityResolver) Members(ctx context.Context, obj *insight.TrackedCommunity, first *int32) ([]model.Actor, error) {
+	n, err := limit(first, 20, graph.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	return actors(obj.Members[:min(n, len(obj.Members))]), nil
+}
+
+func (r *trackedCommunityResolver) Event(ctx context.Context, obj *insight.TrackedCommunity) (model.CommunityEvent, error) {
+	return communityEvents[obj.Event], nil
+}
+
 func (r *Resolver) BrokerProfile() generated.BrokerProfileResolver { return &brokerProfileResolver{r} }
 
 func (r *Resolver) Communities() generated.CommunitiesResolver { return &communitiesResolver{r} }
@@ -240,9 +269,14 @@ func (r *Resolver) NetworkSummary() generated.NetworkSummaryResolver {
 	return &networkSummaryResolver{r}
 }
 
+func (r *Resolver) TrackedCommunity() generated.TrackedCommunityResolver {
+	return &trackedCommunityResolver{r}
+}
+
 type (
-	brokerProfileResolver  struct{ *Resolver }
-	communitiesResolver    struct{ *Resolver }
-	communityResolver      struct{ *Resolver }
-	networkSummaryResolver struct{ *Resolver }
+	brokerProfileResolver    struct{ *Resolver }
+	communitiesResolver      struct{ *Resolver }
+	communityResolver        struct{ *Resolver }
+	networkSummaryResolver   struct{ *Resolver }
+	trackedCommunityResolver struct{ *Resolver }
 )

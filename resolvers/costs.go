@@ -122,6 +122,7 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 		return AddCost(costAnalytics, page(child, first, 20))
 	}
 	c.Community.Actors = func(child int, first *int32) int { return page(child, first, 20) }
+	c.TrackedCommunity.Members = func(child int, first *int32) int { return page(child, first, 20) }
 	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return AddCost(costAnalytics, child) }
 	c.BrokerProfile.BridgedPairs = func(child int, first *int32, _ *model.PairOrder) int { return page(child, first, 20) }
 	c.BrokerProfile.Substitutes = func(child int, first *int32) int { return page(child, first, 10) }
@@ -132,6 +133,10 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 	// One computation per window; the answer (windows' brokers and
 	// trends, each with its links) is priced in child.
 	q.BrokerTrends = func(child int, _ *model.Metric, from, to graph.Date, step *model.Step, _ *model.Scope, _ *int32) int {
+		return mul(insight.WindowCount(from, to, periodOf(step)), AddCost(costAnalytics, child))
+	}
+	// One partition per window, each window's communities priced in child.
+	q.CommunityHistory = func(child int, from, to graph.Date, step *model.Step, _ *model.Scope, _ *model.CommunityAlgorithm, _ *float64, _ *int32, _ *float64) int {
 		return mul(insight.WindowCount(from, to, periodOf(step)), AddCost(costAnalytics, child))
 	}
 }

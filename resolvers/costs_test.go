@@ -41,6 +41,7 @@ func TestCosts(t *testing.T) {
 		"HistoryOneWindow": {c.Query.BrokerHistory(1, "", nil, from, to, nil, nil), costAnalytics + 1},
 		"HistoryQuarters":  {c.Query.BrokerHistory(1, "", nil, graph.MustDate("2020-02-15"), graph.MustDate("2020-08-10"), ptr(model.StepQuarter), nil), 3 * (costAnalytics + 1)},
 		"TrendsAcademic":   {c.Query.BrokerTrends(1, nil, graph.MustDate("2020-03-01"), graph.MustDate("2021-12-31"), ptr(model.StepAcademicYear), nil, nil), 3 * (costAnalytics + 1)},
+		"CommunityHistory": {c.Query.CommunityHistory(1, graph.MustDate("2020-03-01"), graph.MustDate("2021-12-31"), ptr(model.StepAcademicYear), nil, nil, nil, nil, nil), 3 * (costAnalytics + 1)},
 		"ReachableBy":      {c.Query.ReachableBy(1, "", from, nil, nil), 2*costPath + 1 + 100},
 		"PathsWithVia":     {c.Query.KnowledgePaths(1, "", "", nil, n(2), nil, nil, nil, []string{"v"}, nil), 2 * (2*costPath + 1)},
 		"Neighbourhood":    {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},

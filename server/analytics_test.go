@@ -141,6 +141,9 @@ func testAnalyticsBadInput(t *testing.T, openStore func(*testing.T) graph.Store)
 		{"ErrRemoveUnknown", `{ removalImpact(actors: ["QWN0b3I6bm9ib2R5"]) { disconnectedPairs } }`, graph.ENOTFOUND, "actors"},
 		{"ErrProfileUnknown", `{ brokerProfile(actor: "nope") { degree } }`, graph.ENOTFOUND, "actor"},
 		{"ErrHistoryBackwards", `{ brokerHistory(actor: "` + actorID("liverpool-hope-university") + `", from: "2022-01-01", to: "2020-01-01") { score } }`, graph.EINVALID, "to"},
+		{"ErrCommunityHistoryThreshold", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", threshold: 0) { from } }`, graph.EINVALID, "threshold"},
+		{"ErrCommunityHistoryThresholdHigh", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", threshold: 1.5) { from } }`, graph.EINVALID, "threshold"},
+		{"ErrCommunityHistoryResolution", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", resolution: -1) { from } }`, graph.EINVALID, "resolution"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, ts.URL, tc.query, nil, nil)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 )
 
 // A person or an organisation: anything that can hold a link.
@@ -336,6 +337,17 @@ type CommunityBridge struct {
 	RemainingBrokers []*BridgeBroker `json:"remainingBrokers"`
 	// Whether no tie is left once the top bridge leaves.
 	Cut bool `json:"cut"`
+}
+
+// One window of a communityHistory.
+type CommunityWindow struct {
+	From       graph.Date `json:"from"`
+	To         graph.Date `json:"to"`
+	Modularity float64    `json:"modularity"`
+	// Largest first, then by smallest member key.
+	Communities []*insight.TrackedCommunity `json:"communities"`
+	// The previous window's communities with no successor, ascending ids.
+	Died []int32 `json:"died"`
 }
 
 type ConnectionResilience struct {
@@ -1338,6 +1350,70 @@ func (e *CommunityAlgorithm) UnmarshalJSON(b []byte) error {
 }
 
 func (e CommunityAlgorithm) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What became of a community since the previous window of a communityHistory.
+type CommunityEvent string
+
+const (
+	// No community of the previous window is its predecessor.
+	CommunityEventBorn CommunityEvent = "BORN"
+	// One predecessor, whose only successor it is.
+	CommunityEventContinued CommunityEvent = "CONTINUED"
+	// Two or more predecessors.
+	CommunityEventMerged CommunityEvent = "MERGED"
+	// One predecessor, which has two or more successors.
+	CommunityEventSplit CommunityEvent = "SPLIT"
+)
+
+var AllCommunityEvent = []CommunityEvent{
+	CommunityEventBorn,
+	CommunityEventContinued,
+	CommunityEventMerged,
+	CommunityEventSplit,
+}
+
+func (e CommunityEvent) IsValid() bool {
+	switch e {
+	case CommunityEventBorn, CommunityEventContinued, CommunityEventMerged, CommunityEventSplit:
+		return true
+	}
+	return false
+}
+
+func (e CommunityEvent) String() string {
+	return string(e)
+}
+
+func (e *CommunityEvent) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CommunityEvent(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CommunityEvent", str)
+	}
+	return nil
+}
+
+func (e CommunityEvent) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CommunityEvent) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CommunityEvent) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
