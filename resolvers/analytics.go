@@ -176,6 +176,22 @@ func periodOf(s *model.Step) insight.Period {
 	}
 }
 
+// windowing reads the arguments choosing a history's windows (see Step);
+// insight checks them.
+func windowing(from, to *graph.Date, step *model.Step, at []*graph.Date) insight.Windowing {
+	w := insight.Windowing{Step: periodOf(step)}
+	if from != nil {
+		w.From = *from
+	}
+	if to != nil {
+		w.To = *to
+	}
+	for _, d := range at {
+		w.At = append(w.At, *d)
+	}
+	return w
+}
+
 // brokerTrends shows t with each window's first n brokers.
 func brokerTrends(t *insight.Trends, n int) *model.BrokerTrends {
 	window := func(w insight.TrendWindow) *model.TrendWindow {

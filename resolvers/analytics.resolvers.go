@@ -205,16 +205,16 @@ func (r *queryResolver) BrokerProfile(ctx context.Context, actor string, scope *
 	return insight.NewProfile(s, actor)
 }
 
-func (r *queryResolver) BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error) {
+func (r *queryResolver) BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, at []*graph.Date) ([]*model.MetricPoint, error) {
 	m, err := metricOf(metric)
 	if err != nil {
 		return nil, err
 	}
-	pts, err := r.insight().History(ctx, actor, m, from, to, periodOf(step), scopeOf(scope))
+	pts, err := r.insight().History(ctx, actor, m, windowing(from, to, step, at), scopeOf(scope))
 	return each(pts, metricPoint), err
 }
 
-func (r *queryResolver) BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error) {
+func (r *queryResolver) BrokerTrends(ctx context.Context, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, first *int32, at []*graph.Date) (*model.BrokerTrends, error) {
 	n, err := limit(first, 5, 100)
 	if err != nil {
 		return nil, err
@@ -223,14 +223,14 @@ func (r *queryResolver) BrokerTrends(ctx context.Context, metric *model.Metric, 
 	if err != nil {
 		return nil, err
 	}
-	t, err := r.insight().Trends(ctx, m, from, to, periodOf(step), scopeOf(scope), n)
+	t, err := r.insight().Trends(ctx, m, windowing(from, to, step, at), scopeOf(scope), n)
 	if err != nil {
 		return nil, err
 	}
 	return brokerTrends(t, n), nil
 }
 
-func (r *queryResolver) CommunityHistory(ctx context.Context, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64) ([]*model.CommunityWindow, error) {
+func (r *queryResolver) CommunityHistory(ctx context.Context, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64, at []*graph.Date) ([]*model.CommunityWindow, error) {
 	q, err := communityQuery(algorithm, resolution, seed)
 	if err != nil {
 		return nil, err
@@ -239,7 +239,7 @@ func (r *queryResolver) CommunityHistory(ctx context.Context, from graph.Date, t
 	if threshold != nil {
 		th = *threshold
 	}
-	ws, err := r.insight().CommunityHistory(ctx, from, to, periodOf(step), scopeOf(scope), q, th)
+	ws, err := r.insight().CommunityHistory(ctx, windowing(from, to, step, at), scopeOf(scope), q, th)
 	return each(ws, communityWindow), err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +144,9 @@ func testAnalyticsBadInput(t *testing.T, openStore func(*testing.T) graph.Store)
 		{"ErrHistoryBackwards", `{ brokerHistory(actor: "` + actorID("liverpool-hope-university") + `", from: "2022-01-01", to: "2020-01-01") { score } }`, graph.EINVALID, "to"},
 		{"ErrCommunityHistoryThreshold", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", threshold: 0) { from } }`, graph.EINVALID, "threshold"},
 		{"ErrCommunityHistoryThresholdHigh", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", threshold: 1.5) { from } }`, graph.EINVALID, "threshold"},
+		{"ErrAtOneDate", `{ brokerTrends(at: ["2020-01-01"]) { emerging { rise } } }`, graph.EINVALID, "at"},
+		{"ErrAtDecreasing", `{ networkSeries(at: ["2020-01-01", "2019-01-01"]) { from } }`, graph.EINVALID, "at"},
+		{"ErrNoFrom", `{ communityHistory(to: "2020-01-01") { from } }`, graph.EINVALID, "from"},
 		{"ErrCommunityHistoryResolution", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", resolution: -1) { from } }`, graph.EINVALID, "resolution"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,5 +328,31 @@ func TestPathTimeBudget(t *testing.T) {
 		map[string]any{"s": actorID("croxteth-community-primary-school"), "t": actorID("tina-cook")}, nil)
 	if r.code() != graph.ETIMEOUT {
 		t.Errorf("search with a spent budget: code %q (%+v), want %s", r.code(), r.Errors, graph.ETIMEOUT)
+	}
+}
+
+func TestExplicitWindows(t *testing.T) { onStores(t, testExplicitWindows) }
+
+// testExplicitWindows: at with academic years' boundaries gives the same
+// answers as step ACADEMIC_YEAR over the same span.
+func testExplicitWindows(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	const fields = `{ windows { from to activeActors brokers { rank actor { key } } } emerging { actor { key } rise } fading { actor { key } rise } }`
+	const communities = `{ from to modularity died communities { id size event predecessors members { key } } }`
+	const series = `{ from to summary { actors links density } }`
+	byStep := do(t, ts.URL, `{ brokerTrends(from: "2018-09-01", to: "2021-08-31", step: ACADEMIC_YEAR) `+fields+`
+		communityHistory(from: "2018-09-01", to: "2021-08-31", step: ACADEMIC_YEAR) `+communities+`
+		networkSeries(from: "2018-09-01", to: "2021-08-31", interval: ACADEMIC_YEAR) `+series+` }`, nil, nil)
+	ok(t, byStep)
+	at := `at: ["2018-09-01", "2019-09-01", "2020-09-01", "2021-09-01"]`
+	byAt := do(t, ts.URL, `{ brokerTrends(`+at+`) `+fields+`
+		communityHistory(`+at+`, step: MONTH) `+communities+`
+		networkSeries(`+at+`) `+series+` }`, nil, nil)
+	ok(t, byAt)
+	if string(byStep.Data) != string(byAt.Data) {
+		t.Errorf("at differs from step:\nstep: %.600s\nat:   %.600s", byStep.Data, byAt.Data)
+	}
+	if !strings.Contains(string(byAt.Data), `"to":"2021-08-31"`) {
+		t.Errorf("no window ending 2021-08-31: %.300s", byAt.Data)
 	}
 }

@@ -48,8 +48,8 @@ type CommunityWindow struct {
 	Died        []int              // previous window's IDs with no successor, ascending
 }
 
-// CommunityHistory partitions the scope in each window of w (the windows
-// brokerTrends ranks; scope's own window is replaced) as q asks, and
+// CommunityHistory partitions the scope in each window w chooses (as
+// Trends does; scope's own window is replaced) as q asks, and
 // matches each window's communities to the previous window's by the
 // Jaccard overlap of their members. A previous community is a
 // predecessor of a current one if their overlap is at least threshold, or
@@ -57,11 +57,11 @@ type CommunityWindow struct {
 // but kept no better partner is still followed). Only actors with a tie
 // in the window are members. threshold must be in (0, 1]: else EINVALID
 // on "threshold".
-func (sv *Service) CommunityHistory(ctx context.Context, from, to graph.Date, p Period, scope graph.Scope, q CommunityQuery, threshold float64) ([]CommunityWindow, error) {
+func (sv *Service) CommunityHistory(ctx context.Context, w Windowing, scope graph.Scope, q CommunityQuery, threshold float64) ([]CommunityWindow, error) {
 	if !(threshold > 0 && threshold <= 1) {
 		return nil, graph.Errorf(graph.EINVALID, "threshold", "threshold %v must be in (0, 1]", threshold)
 	}
-	_, snaps, err := sv.windowed(ctx, from, to, p, scope)
+	_, snaps, err := sv.windowed(ctx, w, scope)
 	if err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func describe(w CommunityWindow) string {
 func TestCommunityHistory(t *testing.T) {
 	ctx := context.Background()
 	sv := plantedHistory()
-	ws, err := sv.CommunityHistory(ctx, date("2020-01-01"), date("2023-12-31"), Year, graph.Scope{}, CommunityQuery{}, 0.3)
+	ws, err := sv.CommunityHistory(ctx, Span(date("2020-01-01"), date("2023-12-31"), Year), graph.Scope{}, CommunityQuery{}, 0.3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestCommunityHistory(t *testing.T) {
 
 	// A threshold above the overlap still follows mutual best matches:
 	// the merged community continues A (its best match, and A's).
-	ws, err = sv.CommunityHistory(ctx, date("2020-01-01"), date("2021-12-31"), Year, graph.Scope{}, CommunityQuery{}, 0.9)
+	ws, err = sv.CommunityHistory(ctx, Span(date("2020-01-01"), date("2021-12-31"), Year), graph.Scope{}, CommunityQuery{}, 0.9)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,66 @@ func TestCommunityHistory(t *testing.T) {
 	}
 
 	for _, bad := range []float64{0, -0.1, 1.5} {
-		_, err := sv.CommunityHistory(ctx, date("2020-01-01"), date("2021-12-31"), Year, graph.Scope{}, CommunityQuery{}, bad)
+		_, err := sv.CommunityHistory(ctx, Span(date("2020-01-01"), date("2021-12-31"), Year), graph.Scope{}, CommunityQuery{}, bad)
 		wantCode(t, err, graph.EINVALID, "threshold")
+	}
+}
+
+// TestCommunityHistoryAt: explicit boundaries give the windows [at[i],
+// at[i+1]), here 2020, 2021 and 2022–2023 (C's one year inside the last).
+func TestCommunityHistoryAt(t *testing.T) {
+	at := Windowing{At: []graph.Date{date("2020-01-01"), date("2021-01-01"), date("2022-01-01"), date("2024-01-01")}}
+	ws, err := plantedHistory().CommunityHistory(context.Background(), at, graph.Scope{}, CommunityQuery{}, 0.3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range ws {
+		got = append(got, w.To.String()+" "+describe(w))
+	}
+	want := []string{
+		"2020-12-31 2020-01-01 1:BORN[]0.00[a1 a2 a3 a4 a5] 2:BORN[]0.00[b1 b2 b3 b4 b5] died[]",
+		"2021-12-31 2021-01-01 1:MERGED[1 2]0.50[a1 a2 a3 a4 a5 b1 b2 b3 b4 b5] died[]",
+		"2023-12-31 2022-01-01 1:SPLIT[1]0.50[a1 a2 a3 a4 a5] 3:SPLIT[1]0.50[b1 b2 b3 b4 b5] 4:BORN[]0.00[c1 c2 c3 c4] died[]",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("history (-want +got):\n%s", diff)
+	}
+}
+
+func TestWindowingAt(t *testing.T) {
+	d := date
+	ws, err := Windowing{From: d("1999-01-01"), Step: Month, At: []graph.Date{d("2020-03-15"), d("2020-04-01"), d("2021-04-01")}}.Windows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(ws), fmt.Sprint([]graph.Interval{{From: d("2020-03-15"), To: d("2020-03-31")}, {From: d("2020-04-01"), To: d("2021-03-31")}}); got != want {
+		t.Errorf("windows %s, want %s (from and step ignored)", got, want)
+	}
+	many := make([]graph.Date, MaxWindows+2)
+	for i := range many {
+		many[i] = d("2000-01-01").AddDays(i)
+	}
+	if n := (Windowing{At: many[:MaxWindows+1]}).Count(); n != MaxWindows {
+		t.Errorf("count %d, want %d", n, MaxWindows)
+	}
+	for name, tc := range map[string]struct {
+		w     Windowing
+		field string
+	}{
+		"OneDate":    {Windowing{At: []graph.Date{d("2020-01-01")}}, "at"},
+		"Equal":      {Windowing{At: []graph.Date{d("2020-01-01"), d("2020-01-01")}}, "at"},
+		"Decreasing": {Windowing{At: []graph.Date{d("2020-01-01"), d("2021-01-01"), d("2020-06-01")}}, "at"},
+		"TooMany":    {Windowing{At: many}, "at"},
+		"NoFrom":     {Windowing{To: d("2020-01-01")}, "from"},
+		"NoTo":       {Windowing{From: d("2020-01-01")}, "to"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := tc.w.Windows()
+			wantCode(t, err, graph.EINVALID, tc.field)
+		})
+	}
+	if _, err := (Windowing{At: many[:MaxWindows+1]}).Windows(); err != nil {
+		t.Errorf("%d windows refused: %v", MaxWindows, err)
 	}
 }

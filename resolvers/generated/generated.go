@@ -603,16 +603,16 @@ type ComplexityRoot struct {
 		AllShortestPaths     func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
 		AuditLog             func(childComplexity int, first *int32, after *string) int
 		Bridges              func(childComplexity int, scope *model.Scope) int
-		BrokerHistory        func(childComplexity int, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) int
+		BrokerHistory        func(childComplexity int, actor string, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, at []*graph.Date) int
 		BrokerMovesSince     func(childComplexity int, since string, first *int32) int
 		BrokerProfile        func(childComplexity int, actor string, scope *model.Scope) int
 		BrokerRanking        func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
-		BrokerTrends         func(childComplexity int, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) int
+		BrokerTrends         func(childComplexity int, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, first *int32, at []*graph.Date) int
 		BrokerageRoles       func(childComplexity int, scope *model.Scope, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
 		Brokers              func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
 		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) int
 		CommunityBridges     func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, first *int32, consistency *model.Consistency) int
-		CommunityHistory     func(childComplexity int, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64) int
+		CommunityHistory     func(childComplexity int, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64, at []*graph.Date) int
 		ConnectionResilience func(childComplexity int, from string, to string, scope *model.Scope) int
 		Cutpoints            func(childComplexity int, scope *model.Scope) int
 		DuplicateCandidates  func(childComplexity int, first *int32, kind *model.ActorKind) int
@@ -626,7 +626,7 @@ type ComplexityRoot struct {
 		Neighbourhood        func(childComplexity int, id string, hops *int32, scope *model.Scope) int
 		NetworkChanges       func(childComplexity int, since string, first *int32, after *string) int
 		NetworkGraph         func(childComplexity int, scope *model.Scope, scores []model.Metric, groupBy *model.GroupBy) int
-		NetworkSeries        func(childComplexity int, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) int
+		NetworkSeries        func(childComplexity int, scope *model.Scope, from *graph.Date, to *graph.Date, interval *model.Step, consistency *model.Consistency, at []*graph.Date) int
 		NetworkSummary       func(childComplexity int, scope *model.Scope, consistency *model.Consistency) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
@@ -838,7 +838,7 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
 	ActorsAggregate(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, groupBy []model.ActorGroupField) ([]*model.ActorGroup, error)
 	LinksAggregate(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, groupBy []model.LinkGroupField) ([]*model.LinkGroup, error)
-	NetworkSeries(ctx context.Context, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) ([]*insight.SeriesPoint, error)
+	NetworkSeries(ctx context.Context, scope *model.Scope, from *graph.Date, to *graph.Date, interval *model.Step, consistency *model.Consistency, at []*graph.Date) ([]*insight.SeriesPoint, error)
 	Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error)
 	CommunityBridges(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, first *int32, consistency *model.Consistency) ([]*model.CommunityBridge, error)
 	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
@@ -850,9 +850,9 @@ type QueryResolver interface {
 	RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error)
 	NetworkSummary(ctx context.Context, scope *model.Scope, consistency *model.Consistency) (*insight.Summary, error)
 	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error)
-	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
-	BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error)
-	CommunityHistory(ctx context.Context, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64) ([]*model.CommunityWindow, error)
+	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, at []*graph.Date) ([]*model.MetricPoint, error)
+	BrokerTrends(ctx context.Context, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, first *int32, at []*graph.Date) (*model.BrokerTrends, error)
+	CommunityHistory(ctx context.Context, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64, at []*graph.Date) ([]*model.CommunityWindow, error)
 	DuplicateCandidates(ctx context.Context, first *int32, kind *model.ActorKind) ([]*model.DuplicateCandidate, error)
 	History(ctx context.Context, id string, first *int32) ([]*model.Change, error)
 	NetworkChanges(ctx context.Context, since string, first *int32, after *string) (*model.ChangeConnection, error)
@@ -3356,7 +3356,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.BrokerHistory(childComplexity, args["actor"].(string), args["metric"].(*model.Metric), args["from"].(graph.Date), args["to"].(graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope)), true
+		return e.ComplexityRoot.Query.BrokerHistory(childComplexity, args["actor"].(string), args["metric"].(*model.Metric), args["from"].(*graph.Date), args["to"].(*graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["at"].([]*graph.Date)), true
 	case "Query.brokerMovesSince":
 		if e.ComplexityRoot.Query.BrokerMovesSince == nil {
 			break
@@ -3400,7 +3400,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.BrokerTrends(childComplexity, args["metric"].(*model.Metric), args["from"].(graph.Date), args["to"].(graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["first"].(*int32)), true
+		return e.ComplexityRoot.Query.BrokerTrends(childComplexity, args["metric"].(*model.Metric), args["from"].(*graph.Date), args["to"].(*graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["first"].(*int32), args["at"].([]*graph.Date)), true
 	case "Query.brokerageRoles":
 		if e.ComplexityRoot.Query.BrokerageRoles == nil {
 			break
@@ -3455,7 +3455,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CommunityHistory(childComplexity, args["from"].(graph.Date), args["to"].(graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32), args["threshold"].(*float64)), true
+		return e.ComplexityRoot.Query.CommunityHistory(childComplexity, args["from"].(*graph.Date), args["to"].(*graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32), args["threshold"].(*float64), args["at"].([]*graph.Date)), true
 	case "Query.connectionResilience":
 		if e.ComplexityRoot.Query.ConnectionResilience == nil {
 			break
@@ -3605,7 +3605,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.NetworkSeries(childComplexity, args["scope"].(*model.Scope), args["from"].(graph.Date), args["to"].(graph.Date), args["interval"].(*model.Step), args["consistency"].(*model.Consistency)), true
+		return e.ComplexityRoot.Query.NetworkSeries(childComplexity, args["scope"].(*model.Scope), args["from"].(*graph.Date), args["to"].(*graph.Date), args["interval"].(*model.Step), args["consistency"].(*model.Consistency), args["at"].([]*graph.Date)), true
 	case "Query.networkSummary":
 		if e.ComplexityRoot.Query.NetworkSummary == nil {
 			break
@@ -4370,9 +4370,9 @@ extend type Query {
   """
   networkSummary for each period of ` + "`" + `interval` + "`" + ` covering from..to (the scope's own window is
   replaced by each period's), for charts over time. At most 50 periods (BAD_USER_INPUT on
-  ` + "`" + `to` + "`" + `): shorten from..to or use a longer interval.
+  ` + "`" + `to` + "`" + `): shorten from..to or use a longer interval. ` + "`" + `at` + "`" + ` gives explicit periods instead (see Step).
   """
-  networkSeries(scope: Scope, from: Date!, to: Date!, interval: Step = YEAR, consistency: Consistency): [NetworkPeriod!]!
+  networkSeries(scope: Scope, from: Date, to: Date, interval: Step = YEAR, consistency: Consistency, at: [Date!]): [NetworkPeriod!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/analytics.graphqls", Input: `"""
@@ -4541,7 +4541,12 @@ type BrokerRanking {
   brokers: [BrokerScore!]!
 }
 
-"The windows a history or trend cuts from..to into (at most 50)."
+"""
+The windows a history or trend cuts from..to into (at most 50). Every query taking a step (or
+networkSeries' interval) also takes ` + "`" + `at: [Date!]` + "`" + `: explicit boundaries, windows [at[i], at[i+1])
+(each ending the day before the next starts; at least 2 dates, strictly increasing, at most 51);
+from, to and step are then ignored, else from and to are required.
+"""
 enum Step {
   "Consecutive years from ` + "`" + `from` + "`" + `."
   YEAR
@@ -4835,15 +4840,15 @@ extend type Query {
   networkSummary(scope: Scope, consistency: Consistency): NetworkSummary!
   brokerProfile(actor: ID!, scope: Scope): BrokerProfile!
   "The actor's metric per time window, for trend charts."
-  brokerHistory(actor: ID!, metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope): [MetricPoint!]!
+  brokerHistory(actor: ID!, metric: Metric = BETWEENNESS, from: Date, to: Date, step: Step = YEAR, scope: Scope, at: [Date!]): [MetricPoint!]!
   "The brokers whose rank rose (emerging) or fell (fading) most from the first window to the last."
-  brokerTrends(metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope, first: Int = 5): BrokerTrends!
+  brokerTrends(metric: Metric = BETWEENNESS, from: Date, to: Date, step: Step = YEAR, scope: Scope, first: Int = 5, at: [Date!]): BrokerTrends!
   """
   The scope's communities (partitioned as communities does) in each window, matched to the previous
   window's by the Jaccard overlap of their members: born, continued, merged, split and died.
   threshold is in (0, 1].
   """
-  communityHistory(from: Date!, to: Date!, step: Step = YEAR, scope: Scope, algorithm: CommunityAlgorithm = LEIDEN, resolution: Float = 1, seed: Int = 0, threshold: Float = 0.3): [CommunityWindow!]!
+  communityHistory(from: Date, to: Date, step: Step = YEAR, scope: Scope, algorithm: CommunityAlgorithm = LEIDEN, resolution: Float = 1, seed: Int = 0, threshold: Float = 0.3, at: [Date!]): [CommunityWindow!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/core.graphqls", Input: `"""
@@ -8242,16 +8247,16 @@ func (ec *executionContext) field_Query_brokerHistory_args(ctx context.Context, 
 	}
 	args["metric"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8273,6 +8278,14 @@ func (ec *executionContext) field_Query_brokerHistory_args(ctx context.Context, 
 		return nil, err
 	}
 	args["scope"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) ([]*graph.Date, error) {
+			return ec.unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg6
 	return args, nil
 }
 
@@ -8378,16 +8391,16 @@ func (ec *executionContext) field_Query_brokerTrends_args(ctx context.Context, r
 	}
 	args["metric"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8417,6 +8430,14 @@ func (ec *executionContext) field_Query_brokerTrends_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) ([]*graph.Date, error) {
+			return ec.unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg6
 	return args, nil
 }
 
@@ -8608,16 +8629,16 @@ func (ec *executionContext) field_Query_communityHistory_args(ctx context.Contex
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8671,6 +8692,14 @@ func (ec *executionContext) field_Query_communityHistory_args(ctx context.Contex
 		return nil, err
 	}
 	args["threshold"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) ([]*graph.Date, error) {
+			return ec.unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg8
 	return args, nil
 }
 
@@ -9102,16 +9131,16 @@ func (ec *executionContext) field_Query_networkSeries_args(ctx context.Context, 
 	}
 	args["scope"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9133,6 +9162,14 @@ func (ec *executionContext) field_Query_networkSeries_args(ctx context.Context, 
 		return nil, err
 	}
 	args["consistency"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) ([]*graph.Date, error) {
+			return ec.unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg5
 	return args, nil
 }
 
@@ -20356,7 +20393,7 @@ func (ec *executionContext) _Query_networkSeries(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().NetworkSeries(ctx, fc.Args["scope"].(*model.Scope), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["interval"].(*model.Step), fc.Args["consistency"].(*model.Consistency))
+			return ec.Resolvers.Query().NetworkSeries(ctx, fc.Args["scope"].(*model.Scope), fc.Args["from"].(*graph.Date), fc.Args["to"].(*graph.Date), fc.Args["interval"].(*model.Step), fc.Args["consistency"].(*model.Consistency), fc.Args["at"].([]*graph.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*insight.SeriesPoint) graphql.Marshaler {
@@ -20884,7 +20921,7 @@ func (ec *executionContext) _Query_brokerHistory(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().BrokerHistory(ctx, fc.Args["actor"].(string), fc.Args["metric"].(*model.Metric), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope))
+			return ec.Resolvers.Query().BrokerHistory(ctx, fc.Args["actor"].(string), fc.Args["metric"].(*model.Metric), fc.Args["from"].(*graph.Date), fc.Args["to"].(*graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["at"].([]*graph.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetricPoint) graphql.Marshaler {
@@ -20928,7 +20965,7 @@ func (ec *executionContext) _Query_brokerTrends(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().BrokerTrends(ctx, fc.Args["metric"].(*model.Metric), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+			return ec.Resolvers.Query().BrokerTrends(ctx, fc.Args["metric"].(*model.Metric), fc.Args["from"].(*graph.Date), fc.Args["to"].(*graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32), fc.Args["at"].([]*graph.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerTrends) graphql.Marshaler {
@@ -20972,7 +21009,7 @@ func (ec *executionContext) _Query_communityHistory(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CommunityHistory(ctx, fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["algorithm"].(*model.CommunityAlgorithm), fc.Args["resolution"].(*float64), fc.Args["seed"].(*int32), fc.Args["threshold"].(*float64))
+			return ec.Resolvers.Query().CommunityHistory(ctx, fc.Args["from"].(*graph.Date), fc.Args["to"].(*graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["algorithm"].(*model.CommunityAlgorithm), fc.Args["resolution"].(*float64), fc.Args["seed"].(*int32), fc.Args["threshold"].(*float64), fc.Args["at"].([]*graph.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityWindow) graphql.Marshaler {
@@ -33997,6 +34034,41 @@ func (ec *executionContext) marshalODate2githubᚗcomᚋpartnergraphᚋpartnergr
 	_ = ctx
 	res := model.MarshalDate(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx context.Context, v any) ([]*graph.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graph.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, v any) (*graph.Date, error) {

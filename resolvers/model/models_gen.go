@@ -2135,7 +2135,10 @@ func (e ReachStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// The windows a history or trend cuts from..to into (at most 50).
+// The windows a history or trend cuts from..to into (at most 50). Every query taking a step (or
+// networkSeries' interval) also takes `at: [Date!]`: explicit boundaries, windows [at[i], at[i+1])
+// (each ending the day before the next starts; at least 2 dates, strictly increasing, at most 51);
+// from, to and step are then ignored, else from and to are required.
 type Step string
 
 const (
