@@ -356,3 +356,71 @@ func testExplicitWindows(t *testing.T, openStore func(*testing.T) graph.Store) {
 		t.Errorf("no window ending 2021-08-31: %.300s", byAt.Data)
 	}
 }
+
+func TestCommunityHistoryOnDemo(t *testing.T) { onStores(t, testCommunityHistoryOnDemo) }
+
+// testCommunityHistoryOnDemo checks the invariants of the matching on the
+// demo: ids unique within a window, predecessors and died among the
+// previous window's ids, events agreeing with the predecessors, and every
+// previous community either continued by some community or died.
+func testCommunityHistoryOnDemo(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	var got struct {
+		CommunityHistory []struct {
+			From        string
+			Died        []int
+			Communities []struct {
+				ID, Size     int
+				Event        string
+				Predecessors []int
+			}
+		}
+	}
+	for _, threshold := range []string{"0.15", "0.3", "1"} {
+		got.CommunityHistory = nil
+		ok(t, do(t, ts.URL, `{ communityHistory(from: "2018-09-01", to: "2021-08-31", step: ACADEMIC_YEAR, threshold: `+threshold+`) {
+			from died communities { id size event predecessors } } }`, nil, &got))
+		ws := got.CommunityHistory
+		if len(ws) != 3 || len(ws[0].Communities) == 0 {
+			t.Fatalf("threshold %s: %+v", threshold, ws)
+		}
+		prev := map[int]bool{}
+		for i, w := range ws {
+			ids, successors := map[int]bool{}, map[int]int{}
+			for _, c := range w.Communities {
+				for _, p := range c.Predecessors {
+					successors[p]++
+				}
+			}
+			for _, c := range w.Communities {
+				if ids[c.ID] || c.ID < 1 {
+					t.Errorf("threshold %s, %s: id %d repeated or not positive", threshold, w.From, c.ID)
+				}
+				ids[c.ID] = true
+				for _, p := range c.Predecessors {
+					if !prev[p] {
+						t.Errorf("threshold %s, %s: predecessor %d not in the previous window", threshold, w.From, p)
+					}
+				}
+				want := "BORN"
+				switch {
+				case len(c.Predecessors) >= 2:
+					want = "MERGED"
+				case len(c.Predecessors) == 1 && successors[c.Predecessors[0]] >= 2:
+					want = "SPLIT"
+				case len(c.Predecessors) == 1:
+					want = "CONTINUED"
+				}
+				if c.Event != want || (i == 0 && c.Event != "BORN") {
+					t.Errorf("threshold %s, %s: community %d is %s with predecessors %v, want %s", threshold, w.From, c.ID, c.Event, c.Predecessors, want)
+				}
+			}
+			for p := range prev {
+				if (successors[p] > 0) == slices.Contains(w.Died, p) {
+					t.Errorf("threshold %s, %s: previous community %d has %d successors, died %v", threshold, w.From, p, successors[p], w.Died)
+				}
+			}
+			prev = ids
+		}
+	}
+}
