@@ -40,7 +40,7 @@ func TestWindows(t *testing.T) {
 				t.Errorf("windows = %v, want %s", got, tc.want)
 			}
 			if n := Span(date(tc.from), date(tc.to), tc.p).Count(); n != len(ws) {
-				t.Errorf("WindowCount = %d, want %d", n, len(ws))
+				t.Errorf("Count = %d, want %d", n, len(ws))
 			}
 		})
 	}
