@@ -40,8 +40,8 @@ func (r *queryResolver) LinksAggregate(ctx context.Context, filter *model.LinkFi
 	return each(gs, linkGroup), err
 }
 
-func (r *queryResolver) NetworkSeries(ctx context.Context, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) ([]*insight.SeriesPoint, error) {
-	pts, err := r.Background.Series(ctx, from, to, periodOf(interval), scopeOf(scope), consistencyOf(consistency))
+func (r *queryResolver) NetworkSeries(ctx context.Context, scope *model.Scope, from *graph.Date, to *graph.Date, interval *model.Step, consistency *model.Consistency, at []*graph.Date) ([]*insight.SeriesPoint, error) {
+	pts, err := r.Background.Series(ctx, windowing(from, to, interval, at), scopeOf(scope), consistencyOf(consistency))
 	if err != nil {
 		return nil, err
 	}

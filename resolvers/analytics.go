@@ -176,6 +176,22 @@ func periodOf(s *model.Step) insight.Period {
 	}
 }
 
+// windowing reads the arguments choosing a history's windows (see Step);
+// insight checks them.
+func windowing(from, to *graph.Date, step *model.Step, at []*graph.Date) insight.Windowing {
+	w := insight.Windowing{Step: periodOf(step)}
+	if from != nil {
+		w.From = *from
+	}
+	if to != nil {
+		w.To = *to
+	}
+	for _, d := range at {
+		w.At = append(w.At, *d)
+	}
+	return w
+}
+
 // brokerTrends shows t with each window's first n brokers.
 func brokerTrends(t *insight.Trends, n int) *model.BrokerTrends {
 	window := func(w insight.TrendWindow) *model.TrendWindow {
@@ -303,21 +319,9 @@ func bridgingPage[T, U any](ctx context.Context, p *insight.Profile, first *int3
 
 // partition serves the communities query asks for (see Query.communities).
 func (r *Resolver) partition(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error) {
-	q := insight.CommunityQuery{Resolution: 1}
-	if algorithm != nil && *algorithm == model.CommunityAlgorithmLouvain {
-		q.Algorithm = insight.Louvain
-	}
-	if resolution != nil {
-		if !(*resolution > 0) {
-			return nil, graph.Errorf(graph.EINVALID, "resolution", "resolution %v must be a positive number", *resolution)
-		}
-		q.Resolution = *resolution
-	}
-	if seed != nil {
-		if *seed < 0 {
-			return nil, graph.Errorf(graph.EINVALID, "seed", "seed must not be negative")
-		}
-		q.Seed = uint64(*seed)
+	q, err := communityQuery(algorithm, resolution, seed)
+	if err != nil {
+		return nil, err
 	}
 	p, err := r.Background.Partition(ctx, scopeOf(scope), q, consistencyOf(consistency))
 	if err != nil {
@@ -326,6 +330,43 @@ func (r *Resolver) partition(ctx context.Context, scope *model.Scope, algorithm 
 	markStale(ctx, *p.Info) // whether or not its result is selected
 	return p, nil
 }
+
+// communityQuery checks the arguments choosing how communities are found.
+func communityQuery(algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32) (insight.CommunityQuery, error) {
+	q := insight.CommunityQuery{Resolution: 1}
+	if algorithm != nil && *algorithm == model.CommunityAlgorithmLouvain {
+		q.Algorithm = insight.Louvain
+	}
+	if resolution != nil {
+		if !(*resolution > 0) {
+			return q, graph.Errorf(graph.EINVALID, "resolution", "resolution %v must be a positive number", *resolution)
+		}
+		q.Resolution = *resolution
+	}
+	if seed != nil {
+		if *seed < 0 {
+			return q, graph.Errorf(graph.EINVALID, "seed", "seed must not be negative")
+		}
+		q.Seed = uint64(*seed)
+	}
+	return q, nil
+}
+
+// communityWindow shows one window of a community history.
+func communityWindow(w insight.CommunityWindow) *model.CommunityWindow {
+	died := make([]int32, len(w.Died))
+	for i, id := range w.Died {
+		died[i] = int32(id)
+	}
+	cs := make([]*insight.TrackedCommunity, len(w.Communities))
+	for i := range w.Communities {
+		cs[i] = &w.Communities[i]
+	}
+	return &model.CommunityWindow{From: w.From, To: w.To, Modularity: w.Modularity, Communities: cs, Died: died}
+}
+
+var communityEvents = [...]model.CommunityEvent{insight.Born: model.CommunityEventBorn, insight.Continued: model.CommunityEventContinued,
+	insight.Merged: model.CommunityEventMerged, insight.Split: model.CommunityEventSplit}
 
 // communityBridge shows who bridges a pair of communities.
 func communityBridge(b insight.CommunityBridge) *model.CommunityBridge {

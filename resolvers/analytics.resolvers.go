@@ -205,16 +205,16 @@ func (r *queryResolver) BrokerProfile(ctx context.Context, actor string, scope *
 	return insight.NewProfile(s, actor)
 }
 
-func (r *queryResolver) BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error) {
+func (r *queryResolver) BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, at []*graph.Date) ([]*model.MetricPoint, error) {
 	m, err := metricOf(metric)
 	if err != nil {
 		return nil, err
 	}
-	pts, err := r.insight().History(ctx, actor, m, from, to, periodOf(step), scopeOf(scope))
+	pts, err := r.insight().History(ctx, actor, m, windowing(from, to, step, at), scopeOf(scope))
 	return each(pts, metricPoint), err
 }
 
-func (r *queryResolver) BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error) {
+func (r *queryResolver) BrokerTrends(ctx context.Context, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, first *int32, at []*graph.Date) (*model.BrokerTrends, error) {
 	n, err := limit(first, 5, 100)
 	if err != nil {
 		return nil, err
@@ -223,11 +223,40 @@ func (r *queryResolver) BrokerTrends(ctx context.Context, metric *model.Metric, 
 	if err != nil {
 		return nil, err
 	}
-	t, err := r.insight().Trends(ctx, m, from, to, periodOf(step), scopeOf(scope), n)
+	t, err := r.insight().Trends(ctx, m, windowing(from, to, step, at), scopeOf(scope), n)
 	if err != nil {
 		return nil, err
 	}
 	return brokerTrends(t, n), nil
+}
+
+func (r *queryResolver) CommunityHistory(ctx context.Context, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64, at []*graph.Date) ([]*model.CommunityWindow, error) {
+	q, err := communityQuery(algorithm, resolution, seed)
+	if err != nil {
+		return nil, err
+	}
+	th := 0.3
+	if threshold != nil {
+		th = *threshold
+	}
+	ws, err := r.insight().CommunityHistory(ctx, windowing(from, to, step, at), scopeOf(scope), q, th)
+	return each(ws, communityWindow), err
+}
+
+func (r *trackedCommunityResolver) Size(ctx context.Context, obj *insight.TrackedCommunity) (int32, error) {
+	return int32(len(obj.Members)), nil
+}
+
+func (r *trackedCommunityResolver) Members(ctx context.Context, obj *insight.TrackedCommunity, first *int32) ([]model.Actor, error) {
+	n, err := limit(first, 20, graph.MaxPageSize)
+	if err != nil {
+		return nil, err
+	}
+	return actors(obj.Members[:min(n, len(obj.Members))]), nil
+}
+
+func (r *trackedCommunityResolver) Event(ctx context.Context, obj *insight.TrackedCommunity) (model.CommunityEvent, error) {
+	return communityEvents[obj.Event], nil
 }
 
 func (r *Resolver) BrokerProfile() generated.BrokerProfileResolver { return &brokerProfileResolver{r} }
@@ -240,9 +269,14 @@ func (r *Resolver) NetworkSummary() generated.NetworkSummaryResolver {
 	return &networkSummaryResolver{r}
 }
 
+func (r *Resolver) TrackedCommunity() generated.TrackedCommunityResolver {
+	return &trackedCommunityResolver{r}
+}
+
 type (
-	brokerProfileResolver  struct{ *Resolver }
-	communitiesResolver    struct{ *Resolver }
-	communityResolver      struct{ *Resolver }
-	networkSummaryResolver struct{ *Resolver }
+	brokerProfileResolver    struct{ *Resolver }
+	communitiesResolver      struct{ *Resolver }
+	communityResolver        struct{ *Resolver }
+	networkSummaryResolver   struct{ *Resolver }
+	trackedCommunityResolver struct{ *Resolver }
 )

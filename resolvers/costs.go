@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/partnergraph/partnergraph/resolvers/generated"
 	"github.com/partnergraph/partnergraph/resolvers/model"
 )
@@ -122,17 +121,22 @@ func costAnalyticsFields(c *generated.ComplexityRoot) {
 		return AddCost(costAnalytics, page(child, first, 20))
 	}
 	c.Community.Actors = func(child int, first *int32) int { return page(child, first, 20) }
+	c.TrackedCommunity.Members = func(child int, first *int32) int { return page(child, first, 20) }
 	c.BrokerProfile.Brokerage = func(child int, _ *model.GroupBy) int { return AddCost(costAnalytics, child) }
 	c.BrokerProfile.BridgedPairs = func(child int, first *int32, _ *model.PairOrder) int { return page(child, first, 20) }
 	c.BrokerProfile.Substitutes = func(child int, first *int32) int { return page(child, first, 10) }
 	// One computation per window.
-	q.BrokerHistory = func(child int, _ string, _ *model.Metric, from, to graph.Date, step *model.Step, _ *model.Scope) int {
-		return mul(insight.WindowCount(from, to, periodOf(step)), AddCost(costAnalytics, child))
+	q.BrokerHistory = func(child int, _ string, _ *model.Metric, from, to *graph.Date, step *model.Step, _ *model.Scope, at []*graph.Date) int {
+		return mul(windowing(from, to, step, at).Count(), AddCost(costAnalytics, child))
 	}
 	// One computation per window; the answer (windows' brokers and
 	// trends, each with its links) is priced in child.
-	q.BrokerTrends = func(child int, _ *model.Metric, from, to graph.Date, step *model.Step, _ *model.Scope, _ *int32) int {
-		return mul(insight.WindowCount(from, to, periodOf(step)), AddCost(costAnalytics, child))
+	q.BrokerTrends = func(child int, _ *model.Metric, from, to *graph.Date, step *model.Step, _ *model.Scope, _ *int32, at []*graph.Date) int {
+		return mul(windowing(from, to, step, at).Count(), AddCost(costAnalytics, child))
+	}
+	// One partition per window, each window's communities priced in child.
+	q.CommunityHistory = func(child int, from, to *graph.Date, step *model.Step, _ *model.Scope, _ *model.CommunityAlgorithm, _ *float64, _ *int32, _ *float64, at []*graph.Date) int {
+		return mul(windowing(from, to, step, at).Count(), AddCost(costAnalytics, child))
 	}
 }
 
@@ -147,8 +151,8 @@ func costDashboardFields(c *generated.ComplexityRoot) {
 	q.LinksAggregate = func(child int, _ *model.LinkFilter, where *model.LinkWhere, _ []model.LinkGroupField) int {
 		return AddCost(AddCost(costAggregate, whereCost(linkWhere(where))), mul(assumedItems, child))
 	}
-	q.NetworkSeries = func(child int, _ *model.Scope, from, to graph.Date, interval *model.Step, _ *model.Consistency) int {
-		return mul(insight.WindowCount(from, to, periodOf(interval)), AddCost(costAnalytics, child))
+	q.NetworkSeries = func(child int, _ *model.Scope, from, to *graph.Date, interval *model.Step, _ *model.Consistency, at []*graph.Date) int {
+		return mul(windowing(from, to, interval, at).Count(), AddCost(costAnalytics, child))
 	}
 }
 

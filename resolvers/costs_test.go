@@ -38,9 +38,11 @@ func TestCosts(t *testing.T) {
 		"BrokersLatest":    {c.Query.Brokers(3, nil, nil, nil, nil, ptr(model.ConsistencyLatest)), costAnalytics + 1 + 10*3},
 		"BrokerRanking":    {c.Query.BrokerRanking(3, nil, nil, nil, n(20), nil), costAnalytics + 1 + 20*3},
 		"ProfilePairs":     {c.BrokerProfile.BridgedPairs(2, nil, nil), 1 + 20*2},
-		"HistoryOneWindow": {c.Query.BrokerHistory(1, "", nil, from, to, nil, nil), costAnalytics + 1},
-		"HistoryQuarters":  {c.Query.BrokerHistory(1, "", nil, graph.MustDate("2020-02-15"), graph.MustDate("2020-08-10"), ptr(model.StepQuarter), nil), 3 * (costAnalytics + 1)},
-		"TrendsAcademic":   {c.Query.BrokerTrends(1, nil, graph.MustDate("2020-03-01"), graph.MustDate("2021-12-31"), ptr(model.StepAcademicYear), nil, nil), 3 * (costAnalytics + 1)},
+		"HistoryOneWindow": {c.Query.BrokerHistory(1, "", nil, &from, &to, nil, nil, nil), costAnalytics + 1},
+		"HistoryQuarters":  {c.Query.BrokerHistory(1, "", nil, ptr(graph.MustDate("2020-02-15")), ptr(graph.MustDate("2020-08-10")), ptr(model.StepQuarter), nil, nil), 3 * (costAnalytics + 1)},
+		"TrendsAcademic":   {c.Query.BrokerTrends(1, nil, ptr(graph.MustDate("2020-03-01")), ptr(graph.MustDate("2021-12-31")), ptr(model.StepAcademicYear), nil, nil, nil), 3 * (costAnalytics + 1)},
+		"CommunityHistory": {c.Query.CommunityHistory(1, ptr(graph.MustDate("2020-03-01")), ptr(graph.MustDate("2021-12-31")), ptr(model.StepAcademicYear), nil, nil, nil, nil, nil, nil), 3 * (costAnalytics + 1)},
+		"TrendsAt":         {c.Query.BrokerTrends(1, nil, nil, nil, nil, nil, nil, []*graph.Date{ptr(graph.MustDate("2019-09-01")), ptr(graph.MustDate("2020-09-01")), ptr(graph.MustDate("2021-09-01"))}), 2 * (costAnalytics + 1)},
 		"ReachableBy":      {c.Query.ReachableBy(1, "", from, nil, nil), 2*costPath + 1 + 100},
 		"PathsWithVia":     {c.Query.KnowledgePaths(1, "", "", nil, n(2), nil, nil, nil, []string{"v"}, nil), 2 * (2*costPath + 1)},
 		"Neighbourhood":    {c.Query.Neighbourhood(1, "", n(2), nil), 2*costPath + assumedItems},
@@ -49,7 +51,7 @@ func TestCosts(t *testing.T) {
 		"NetworkGraph":     {c.Query.NetworkGraph(20, nil, []model.Metric{model.MetricBetweenness}, nil), 2*costAnalytics + graph.MaxPageSize*20},
 		"ActorsAggregate":  {c.Query.ActorsAggregate(2, nil, nil, nil, []model.ActorGroupField{model.ActorGroupFieldSector}), costAggregate + assumedItems*2},
 		"LinksAggregate":   {c.Query.LinksAggregate(3, nil, nil, nil), costAggregate + assumedItems*3},
-		"SeriesMonths":     {c.Query.NetworkSeries(4, nil, graph.MustDate("2020-01-15"), graph.MustDate("2020-03-02"), ptr(model.StepMonth), nil), 3 * (costAnalytics + 4)},
+		"SeriesMonths":     {c.Query.NetworkSeries(4, nil, ptr(graph.MustDate("2020-01-15")), ptr(graph.MustDate("2020-03-02")), ptr(model.StepMonth), nil, nil), 3 * (costAnalytics + 4)},
 		"TopBrokersMetric": {c.NetworkSummary.TopBrokers(1, ptr(model.MetricDegree), nil, nil), costAnalytics + 1 + 5},
 	} {
 		if tc.got != tc.want {

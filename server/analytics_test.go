@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,6 +142,12 @@ func testAnalyticsBadInput(t *testing.T, openStore func(*testing.T) graph.Store)
 		{"ErrRemoveUnknown", `{ removalImpact(actors: ["QWN0b3I6bm9ib2R5"]) { disconnectedPairs } }`, graph.ENOTFOUND, "actors"},
 		{"ErrProfileUnknown", `{ brokerProfile(actor: "nope") { degree } }`, graph.ENOTFOUND, "actor"},
 		{"ErrHistoryBackwards", `{ brokerHistory(actor: "` + actorID("liverpool-hope-university") + `", from: "2022-01-01", to: "2020-01-01") { score } }`, graph.EINVALID, "to"},
+		{"ErrCommunityHistoryThreshold", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", threshold: 0) { from } }`, graph.EINVALID, "threshold"},
+		{"ErrCommunityHistoryThresholdHigh", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", threshold: 1.5) { from } }`, graph.EINVALID, "threshold"},
+		{"ErrAtOneDate", `{ brokerTrends(at: ["2020-01-01"]) { emerging { rise } } }`, graph.EINVALID, "at"},
+		{"ErrAtDecreasing", `{ networkSeries(at: ["2020-01-01", "2019-01-01"]) { from } }`, graph.EINVALID, "at"},
+		{"ErrNoFrom", `{ communityHistory(to: "2020-01-01") { from } }`, graph.EINVALID, "from"},
+		{"ErrCommunityHistoryResolution", `{ communityHistory(from: "2019-01-01", to: "2020-12-31", resolution: -1) { from } }`, graph.EINVALID, "resolution"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := do(t, ts.URL, tc.query, nil, nil)
@@ -321,5 +328,99 @@ func TestPathTimeBudget(t *testing.T) {
 		map[string]any{"s": actorID("croxteth-community-primary-school"), "t": actorID("tina-cook")}, nil)
 	if r.code() != graph.ETIMEOUT {
 		t.Errorf("search with a spent budget: code %q (%+v), want %s", r.code(), r.Errors, graph.ETIMEOUT)
+	}
+}
+
+func TestExplicitWindows(t *testing.T) { onStores(t, testExplicitWindows) }
+
+// testExplicitWindows: at with academic years' boundaries gives the same
+// answers as step ACADEMIC_YEAR over the same span.
+func testExplicitWindows(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	const fields = `{ windows { from to activeActors brokers { rank actor { key } } } emerging { actor { key } rise } fading { actor { key } rise } }`
+	const communities = `{ from to modularity died communities { id size event predecessors members { key } } }`
+	const series = `{ from to summary { actors links density } }`
+	byStep := do(t, ts.URL, `{ brokerTrends(from: "2018-09-01", to: "2021-08-31", step: ACADEMIC_YEAR) `+fields+`
+		communityHistory(from: "2018-09-01", to: "2021-08-31", step: ACADEMIC_YEAR) `+communities+`
+		networkSeries(from: "2018-09-01", to: "2021-08-31", interval: ACADEMIC_YEAR) `+series+` }`, nil, nil)
+	ok(t, byStep)
+	at := `at: ["2018-09-01", "2019-09-01", "2020-09-01", "2021-09-01"]`
+	byAt := do(t, ts.URL, `{ brokerTrends(`+at+`) `+fields+`
+		communityHistory(`+at+`, step: MONTH) `+communities+`
+		networkSeries(`+at+`) `+series+` }`, nil, nil)
+	ok(t, byAt)
+	if string(byStep.Data) != string(byAt.Data) {
+		t.Errorf("at differs from step:\nstep: %.600s\nat:   %.600s", byStep.Data, byAt.Data)
+	}
+	if !strings.Contains(string(byAt.Data), `"to":"2021-08-31"`) {
+		t.Errorf("no window ending 2021-08-31: %.300s", byAt.Data)
+	}
+}
+
+func TestCommunityHistoryOnDemo(t *testing.T) { onStores(t, testCommunityHistoryOnDemo) }
+
+// testCommunityHistoryOnDemo checks the invariants of the matching on the
+// demo: ids unique within a window, predecessors and died among the
+// previous window's ids, events agreeing with the predecessors, and every
+// previous community either continued by some community or died.
+func testCommunityHistoryOnDemo(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	var got struct {
+		CommunityHistory []struct {
+			From        string
+			Died        []int
+			Communities []struct {
+				ID, Size     int
+				Event        string
+				Predecessors []int
+			}
+		}
+	}
+	for _, threshold := range []string{"0.15", "0.3", "1"} {
+		got.CommunityHistory = nil
+		ok(t, do(t, ts.URL, `{ communityHistory(from: "2018-09-01", to: "2021-08-31", step: ACADEMIC_YEAR, threshold: `+threshold+`) {
+			from died communities { id size event predecessors } } }`, nil, &got))
+		ws := got.CommunityHistory
+		if len(ws) != 3 || len(ws[0].Communities) == 0 {
+			t.Fatalf("threshold %s: %+v", threshold, ws)
+		}
+		prev := map[int]bool{}
+		for i, w := range ws {
+			ids, successors := map[int]bool{}, map[int]int{}
+			for _, c := range w.Communities {
+				for _, p := range c.Predecessors {
+					successors[p]++
+				}
+			}
+			for _, c := range w.Communities {
+				if ids[c.ID] || c.ID < 1 {
+					t.Errorf("threshold %s, %s: id %d repeated or not positive", threshold, w.From, c.ID)
+				}
+				ids[c.ID] = true
+				for _, p := range c.Predecessors {
+					if !prev[p] {
+						t.Errorf("threshold %s, %s: predecessor %d not in the previous window", threshold, w.From, p)
+					}
+				}
+				want := "BORN"
+				switch {
+				case len(c.Predecessors) >= 2:
+					want = "MERGED"
+				case len(c.Predecessors) == 1 && successors[c.Predecessors[0]] >= 2:
+					want = "SPLIT"
+				case len(c.Predecessors) == 1:
+					want = "CONTINUED"
+				}
+				if c.Event != want || (i == 0 && c.Event != "BORN") {
+					t.Errorf("threshold %s, %s: community %d is %s with predecessors %v, want %s", threshold, w.From, c.ID, c.Event, c.Predecessors, want)
+				}
+			}
+			for p := range prev {
+				if (successors[p] > 0) == slices.Contains(w.Died, p) {
+					t.Errorf("threshold %s, %s: previous community %d has %d successors, died %v", threshold, w.From, p, successors[p], w.Died)
+				}
+			}
+			prev = ids
+		}
 	}
 }

@@ -52,6 +52,8 @@ func TestBackendsAnswerAlike(t *testing.T) {
 			communityBridges(first: 100) { communities ties cut remainingTies links { key evidence { source quote } } brokers { actor { key } ties }
 				remainingLinks { key } remainingBrokers { actor { key } ties } }
 			empty: communities(scope: {programmeId: "london-challenge"}) { modularity count } }`,
+		"communityHistory": `{ communityHistory(from: "2018-09-01", to: "2021-08-31", step: ACADEMIC_YEAR) { from to modularity died
+			communities { id size event predecessors jaccard members(first: 100) { key } } } }`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			a, b := raw(t, embedded.URL, query), raw(t, neo.URL, query)

@@ -189,7 +189,7 @@ func init() {
 	for object, fields := range map[string][]string{
 		"Query": {"brokers", "brokerageRoles", "structuralHoles", "cutpoints", "bridges", "removalImpact", "networkSummary",
 			"brokerProfile", "brokerHistory", "brokerTrends", "knowledgePaths", "allShortestPaths", "introducers", "connectionResilience",
-			"reach", "reachableBy", "neighbourhood", "brokerMovesSince"},
+			"reach", "reachableBy", "neighbourhood", "brokerMovesSince", "communityHistory"},
 		"NetworkSummary": {"topBrokers"},
 		// A profile computes each part when it is selected.
 		"BrokerProfile": {"betweenness", "degree", "closeness", "constraint", "effectiveSize", "brokerage", "isCutpoint",

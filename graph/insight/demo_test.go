@@ -99,7 +99,7 @@ func TestDemo(t *testing.T) {
 			last = *st.Day
 		}
 	}
-	pts, err := sv.History(ctx, id("liverpool-hope-university"), Betweenness, date("2015-01-01"), date("2024-12-31"), Year, graph.Scope{})
+	pts, err := sv.History(ctx, id("liverpool-hope-university"), Betweenness, Span(date("2015-01-01"), date("2024-12-31"), Year), graph.Scope{})
 	if err != nil || len(pts) != 10 {
 		t.Errorf("history: %d points, %v; want 10", len(pts), err)
 	}

@@ -63,24 +63,67 @@ func cut(from, to graph.Date, p Period, limit int) []graph.Interval {
 	return out
 }
 
-// Windows cuts from..to into consecutive windows of p, the first starting
-// at from and the last ending at to. to before from is an EINVALID error on
-// field "to", as are more than MaxWindows windows.
-func Windows(from, to graph.Date, p Period) ([]graph.Interval, error) {
-	if from.IsZero() || to.Before(from) {
-		return nil, graph.Errorf(graph.EINVALID, "to", "to (%s) is before from (%s)", to, from)
+// Windowing chooses the windows of a history, trend or series: the
+// explicit boundaries At if given, else From..To cut by Step.
+type Windowing struct {
+	From, To graph.Date
+	Step     Period
+	// At, if not empty, makes the windows [At[i], At[i+1]) (each ending
+	// the day before the next starts); From, To and Step are then ignored.
+	At []graph.Date
+}
+
+// Span is the windowing that cuts from..to by p.
+func Span(from, to graph.Date, p Period) Windowing { return Windowing{From: from, To: to, Step: p} }
+
+// Windows returns the windows w chooses, at most MaxWindows of them. With
+// At: at least 2 dates, strictly increasing, else EINVALID on "at".
+// Without: consecutive windows of Step, the first starting at From and
+// the last ending at To; a missing From or To, or To before From, is
+// EINVALID on that field, as are too many windows on "to".
+func (w Windowing) Windows() ([]graph.Interval, error) {
+	if len(w.At) > 0 {
+		if len(w.At) < 2 {
+			return nil, graph.Errorf(graph.EINVALID, "at", "at needs at least 2 dates (the windows' boundaries)")
+		}
+		if len(w.At) > MaxWindows+1 {
+			return nil, graph.Errorf(graph.EINVALID, "at", "at most %d windows (%d dates)", MaxWindows, MaxWindows+1)
+		}
+		out := make([]graph.Interval, len(w.At)-1)
+		for i := range out {
+			if !w.At[i].Before(w.At[i+1]) {
+				return nil, graph.Errorf(graph.EINVALID, "at", "at must be strictly increasing: %s is not before %s", w.At[i], w.At[i+1])
+			}
+			out[i] = graph.Interval{From: w.At[i], To: w.At[i+1].AddDays(-1)}
+		}
+		return out, nil
 	}
-	ws := cut(from, to, p, MaxWindows)
+	if w.From.IsZero() {
+		return nil, graph.Errorf(graph.EINVALID, "from", "from is required unless at gives the windows")
+	}
+	if w.To.IsZero() {
+		return nil, graph.Errorf(graph.EINVALID, "to", "to is required unless at gives the windows")
+	}
+	if w.To.Before(w.From) {
+		return nil, graph.Errorf(graph.EINVALID, "to", "to (%s) is before from (%s)", w.To, w.From)
+	}
+	ws := cut(w.From, w.To, w.Step, MaxWindows)
 	if len(ws) > MaxWindows {
 		return nil, graph.Errorf(graph.EINVALID, "to", "at most %d windows: shorten from..to or use a longer step", MaxWindows)
 	}
 	return ws, nil
 }
 
-// WindowCount is the number of windows Windows would return, capped at
+// Count is the number of windows Windows would return, capped at
 // MaxWindows+1 (and at least 1), to price a request before running it.
-func WindowCount(from, to graph.Date, p Period) int {
-	return max(len(cut(from, to, p, MaxWindows)), 1)
+func (w Windowing) Count() int {
+	if len(w.At) > 0 {
+		return min(max(len(w.At)-1, 1), MaxWindows+1)
+	}
+	if w.From.IsZero() || w.To.IsZero() {
+		return 1
+	}
+	return max(len(cut(w.From, w.To, w.Step, MaxWindows)), 1)
 }
 
 // Point is an actor's place by a metric in one time window.
@@ -91,12 +134,12 @@ type Point struct {
 	ActiveActors int // actors with at least one tie in the window
 }
 
-// History computes the metric of actor id in the windows of p that cover
-// from..to (see Windows), each ranked among the actors with ties in that
-// window. scope's own window is replaced by from..to. An actor unknown in
+// History computes the metric of actor id in the windows w chooses (see
+// Windowing.Windows), each ranked among the actors with ties in that
+// window. scope's own window is replaced by the windows'. An actor unknown in
 // the scope is ENOTFOUND on field "actor".
-func (sv *Service) History(ctx context.Context, id string, m Metric, from, to graph.Date, p Period, scope graph.Scope) ([]Point, error) {
-	base, snaps, err := sv.windowed(ctx, from, to, p, scope)
+func (sv *Service) History(ctx context.Context, id string, m Metric, w Windowing, scope graph.Scope) ([]Point, error) {
+	base, snaps, err := sv.windowed(ctx, w, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -121,23 +164,23 @@ func (sv *Service) History(ctx context.Context, id string, m Metric, from, to gr
 	return out, nil
 }
 
-// windowed returns the snapshot of scope over from..to (scope's own
-// window replaced) and, projected from it, one per window of p.
-func (sv *Service) windowed(ctx context.Context, from, to graph.Date, p Period, scope graph.Scope) (*snapshot.Snapshot, []*snapshot.Snapshot, error) {
-	ws, err := Windows(from, to, p)
+// windowed returns the snapshot of scope over all of w's windows (scope's
+// own window replaced) and, projected from it, one per window.
+func (sv *Service) windowed(ctx context.Context, w Windowing, scope graph.Scope) (*snapshot.Snapshot, []*snapshot.Snapshot, error) {
+	ws, err := w.Windows()
 	if err != nil {
 		return nil, nil, err
 	}
-	scope.Window = graph.Interval{From: from, To: to}
+	scope.Window = graph.Interval{From: ws[0].From, To: ws[len(ws)-1].To}
 	base, err := sv.Snapshots.Get(ctx, scope)
 	if err != nil {
 		return nil, nil, err
 	}
 	snaps := make([]*snapshot.Snapshot, len(ws))
 	for i, win := range ws {
-		w := scope
-		w.Window = win
-		snaps[i] = snapshot.FromNetwork(base.Actors, base.Links, w)
+		sc := scope
+		sc.Window = win
+		snaps[i] = snapshot.FromNetwork(base.Actors, base.Links, sc)
 	}
 	return base, snaps, nil
 }

@@ -301,7 +301,7 @@ func date(s string) graph.Date {
 func TestHistory(t *testing.T) {
 	ctx := context.Background()
 	sv := testService()
-	pts, err := sv.History(ctx, id("b"), Degree, date("2020-03-01"), date("2021-12-31"), Year, graph.Scope{})
+	pts, err := sv.History(ctx, id("b"), Degree, Span(date("2020-03-01"), date("2021-12-31"), Year), graph.Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestHistory(t *testing.T) {
 		"ErrUnknownActor": {id("nobody"), "2020-01-01", "2021-01-01", graph.ENOTFOUND, "actor"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := sv.History(ctx, tc.id, Degree, date(tc.from), date(tc.to), Year, graph.Scope{})
+			_, err := sv.History(ctx, tc.id, Degree, Span(date(tc.from), date(tc.to), Year), graph.Scope{})
 			wantCode(t, err, tc.code, tc.field)
 		})
 	}

@@ -28,11 +28,11 @@ func TestSeries(t *testing.T) {
 	}
 	b := newEngine(t, st, BackgroundOptions{})
 	from, to := graph.MustDate("2020-01-01"), graph.MustDate("2020-12-31")
-	got, err := b.Series(context.Background(), from, to, Quarter, graph.Scope{}, Fresh)
+	got, err := b.Series(context.Background(), Span(from, to, Quarter), graph.Scope{}, Fresh)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, _ := Windows(from, to, Quarter)
+	ws, _ := Span(from, to, Quarter).Windows()
 	if len(got) != len(ws) {
 		t.Fatalf("got %d periods, want %d", len(got), len(ws))
 	}
@@ -51,7 +51,7 @@ func TestSeries(t *testing.T) {
 	if links == 0 {
 		t.Fatal("no period has links: the test proves nothing")
 	}
-	_, err = b.Series(context.Background(), graph.MustDate("2000-01-01"), to, Month, graph.Scope{}, Fresh)
+	_, err = b.Series(context.Background(), Span(graph.MustDate("2000-01-01"), to, Month), graph.Scope{}, Fresh)
 	if graph.ErrorCode(err) != graph.EINVALID || graph.ErrorField(err) != "to" {
 		t.Fatalf("too many periods: error %v, want EINVALID on to", err)
 	}

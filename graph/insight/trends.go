@@ -48,13 +48,13 @@ type Trends struct {
 	Fading   []Trend // most fallen first, ties by actor key
 }
 
-// Trends ranks the actors by m in each window of p covering from..to (see
-// Windows; scope's own window is replaced by from..to) and returns the
+// Trends ranks the actors by m in each window w chooses (see
+// Windowing.Windows; scope's own window is replaced by the windows') and returns the
 // first n actors that rose most from the first window to the last
 // (Emerging) and that fell most (Fading). Actors whose effective rank did
 // not change are in neither.
-func (sv *Service) Trends(ctx context.Context, m Metric, from, to graph.Date, p Period, scope graph.Scope, n int) (*Trends, error) {
-	_, snaps, err := sv.windowed(ctx, from, to, p, scope)
+func (sv *Service) Trends(ctx context.Context, m Metric, w Windowing, scope graph.Scope, n int) (*Trends, error) {
+	_, snaps, err := sv.windowed(ctx, w, scope)
 	if err != nil {
 		return nil, err
 	}

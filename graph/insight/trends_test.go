@@ -28,7 +28,7 @@ func TestWindows(t *testing.T) {
 		"OneDay":           {"2020-05-05", "2020-05-05", Quarter, "2020-05-05..2020-05-05"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			ws, err := Windows(date(tc.from), date(tc.to), tc.p)
+			ws, err := Span(date(tc.from), date(tc.to), tc.p).Windows()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -39,18 +39,18 @@ func TestWindows(t *testing.T) {
 			if strings.Join(got, " ") != tc.want {
 				t.Errorf("windows = %v, want %s", got, tc.want)
 			}
-			if n := WindowCount(date(tc.from), date(tc.to), tc.p); n != len(ws) {
-				t.Errorf("WindowCount = %d, want %d", n, len(ws))
+			if n := Span(date(tc.from), date(tc.to), tc.p).Count(); n != len(ws) {
+				t.Errorf("Count = %d, want %d", n, len(ws))
 			}
 		})
 	}
 	// 50 quarters fit; 51 do not.
-	if _, err := Windows(date("2000-01-01"), date("2012-06-30"), Quarter); err != nil {
+	if _, err := Span(date("2000-01-01"), date("2012-06-30"), Quarter).Windows(); err != nil {
 		t.Errorf("50 quarters: %v", err)
 	}
-	_, err := Windows(date("2000-01-01"), date("2012-09-30"), Quarter)
+	_, err := Span(date("2000-01-01"), date("2012-09-30"), Quarter).Windows()
 	wantCode(t, err, graph.EINVALID, "to")
-	_, err = Windows(date("2021-01-01"), date("2020-01-01"), AcademicYear)
+	_, err = Span(date("2021-01-01"), date("2020-01-01"), AcademicYear).Windows()
 	wantCode(t, err, graph.EINVALID, "to")
 }
 
@@ -93,7 +93,7 @@ func trendNetwork() *Service {
 func TestTrends(t *testing.T) {
 	ctx := context.Background()
 	sv := trendNetwork()
-	tr, err := sv.Trends(ctx, Degree, date("2020-01-01"), date("2021-12-31"), Year, graph.Scope{}, 3)
+	tr, err := sv.Trends(ctx, Degree, Span(date("2020-01-01"), date("2021-12-31"), Year), graph.Scope{}, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,10 +138,10 @@ func TestTrends(t *testing.T) {
 		t.Errorf("g's 2021 score = %v, want 1/6 (degree 1 of 6 others)", g.Last.Score)
 	}
 	// One window: nothing changes.
-	one, err := sv.Trends(ctx, Degree, date("2020-01-01"), date("2020-12-31"), Year, graph.Scope{}, 3)
+	one, err := sv.Trends(ctx, Degree, Span(date("2020-01-01"), date("2020-12-31"), Year), graph.Scope{}, 3)
 	if err != nil || len(one.Emerging)+len(one.Fading) != 0 {
 		t.Errorf("one window: %v, %+v", err, one)
 	}
-	_, err = sv.Trends(ctx, Degree, date("2021-01-01"), date("2020-01-01"), Year, graph.Scope{}, 3)
+	_, err = sv.Trends(ctx, Degree, Span(date("2021-01-01"), date("2020-01-01"), Year), graph.Scope{}, 3)
 	wantCode(t, err, graph.EINVALID, "to")
 }

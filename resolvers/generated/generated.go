@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	Programme() ProgrammeResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	TrackedCommunity() TrackedCommunityResolver
 }
 
 type DirectiveRoot struct {
@@ -258,6 +259,14 @@ type ComplexityRoot struct {
 		RemainingLinks   func(childComplexity int) int
 		RemainingTies    func(childComplexity int) int
 		Ties             func(childComplexity int) int
+	}
+
+	CommunityWindow struct {
+		Communities func(childComplexity int) int
+		Died        func(childComplexity int) int
+		From        func(childComplexity int) int
+		Modularity  func(childComplexity int) int
+		To          func(childComplexity int) int
 	}
 
 	ConnectionResilience struct {
@@ -594,15 +603,16 @@ type ComplexityRoot struct {
 		AllShortestPaths     func(childComplexity int, from string, to string, scope *model.Scope, first *int32) int
 		AuditLog             func(childComplexity int, first *int32, after *string) int
 		Bridges              func(childComplexity int, scope *model.Scope) int
-		BrokerHistory        func(childComplexity int, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) int
+		BrokerHistory        func(childComplexity int, actor string, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, at []*graph.Date) int
 		BrokerMovesSince     func(childComplexity int, since string, first *int32) int
 		BrokerProfile        func(childComplexity int, actor string, scope *model.Scope) int
 		BrokerRanking        func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
-		BrokerTrends         func(childComplexity int, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) int
+		BrokerTrends         func(childComplexity int, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, first *int32, at []*graph.Date) int
 		BrokerageRoles       func(childComplexity int, scope *model.Scope, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
 		Brokers              func(childComplexity int, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) int
 		Communities          func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) int
 		CommunityBridges     func(childComplexity int, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, first *int32, consistency *model.Consistency) int
+		CommunityHistory     func(childComplexity int, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64, at []*graph.Date) int
 		ConnectionResilience func(childComplexity int, from string, to string, scope *model.Scope) int
 		Cutpoints            func(childComplexity int, scope *model.Scope) int
 		DuplicateCandidates  func(childComplexity int, first *int32, kind *model.ActorKind) int
@@ -616,7 +626,7 @@ type ComplexityRoot struct {
 		Neighbourhood        func(childComplexity int, id string, hops *int32, scope *model.Scope) int
 		NetworkChanges       func(childComplexity int, since string, first *int32, after *string) int
 		NetworkGraph         func(childComplexity int, scope *model.Scope, scores []model.Metric, groupBy *model.GroupBy) int
-		NetworkSeries        func(childComplexity int, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) int
+		NetworkSeries        func(childComplexity int, scope *model.Scope, from *graph.Date, to *graph.Date, interval *model.Step, consistency *model.Consistency, at []*graph.Date) int
 		NetworkSummary       func(childComplexity int, scope *model.Scope, consistency *model.Consistency) int
 		Node                 func(childComplexity int, id string) int
 		Nodes                func(childComplexity int, ids []string) int
@@ -697,6 +707,15 @@ type ComplexityRoot struct {
 	Substitute struct {
 		Actor func(childComplexity int) int
 		Pairs func(childComplexity int) int
+	}
+
+	TrackedCommunity struct {
+		Event        func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Jaccard      func(childComplexity int) int
+		Members      func(childComplexity int, first *int32) int
+		Predecessors func(childComplexity int) int
+		Size         func(childComplexity int) int
 	}
 
 	TrendWindow struct {
@@ -819,7 +838,7 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context) ([]*model.APIKey, error)
 	ActorsAggregate(ctx context.Context, search *string, filter *model.ActorFilter, where *model.ActorWhere, groupBy []model.ActorGroupField) ([]*model.ActorGroup, error)
 	LinksAggregate(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, groupBy []model.LinkGroupField) ([]*model.LinkGroup, error)
-	NetworkSeries(ctx context.Context, scope *model.Scope, from graph.Date, to graph.Date, interval *model.Step, consistency *model.Consistency) ([]*insight.SeriesPoint, error)
+	NetworkSeries(ctx context.Context, scope *model.Scope, from *graph.Date, to *graph.Date, interval *model.Step, consistency *model.Consistency, at []*graph.Date) ([]*insight.SeriesPoint, error)
 	Communities(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, consistency *model.Consistency) (*insight.Partition, error)
 	CommunityBridges(ctx context.Context, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, first *int32, consistency *model.Consistency) ([]*model.CommunityBridge, error)
 	Brokers(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32, consistency *model.Consistency) ([]*model.BrokerScore, error)
@@ -831,8 +850,9 @@ type QueryResolver interface {
 	RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error)
 	NetworkSummary(ctx context.Context, scope *model.Scope, consistency *model.Consistency) (*insight.Summary, error)
 	BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error)
-	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope) ([]*model.MetricPoint, error)
-	BrokerTrends(ctx context.Context, metric *model.Metric, from graph.Date, to graph.Date, step *model.Step, scope *model.Scope, first *int32) (*model.BrokerTrends, error)
+	BrokerHistory(ctx context.Context, actor string, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, at []*graph.Date) ([]*model.MetricPoint, error)
+	BrokerTrends(ctx context.Context, metric *model.Metric, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, first *int32, at []*graph.Date) (*model.BrokerTrends, error)
+	CommunityHistory(ctx context.Context, from *graph.Date, to *graph.Date, step *model.Step, scope *model.Scope, algorithm *model.CommunityAlgorithm, resolution *float64, seed *int32, threshold *float64, at []*graph.Date) ([]*model.CommunityWindow, error)
 	DuplicateCandidates(ctx context.Context, first *int32, kind *model.ActorKind) ([]*model.DuplicateCandidate, error)
 	History(ctx context.Context, id string, first *int32) ([]*model.Change, error)
 	NetworkChanges(ctx context.Context, since string, first *int32, after *string) (*model.ChangeConnection, error)
@@ -851,6 +871,11 @@ type QueryResolver interface {
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, where *model.ChangeWhere) (<-chan *model.Change, error)
 	BrokersChanged(ctx context.Context, scope *model.Scope, metric *model.Metric, groupBy *model.GroupBy, first *int32) (<-chan *model.BrokerRanking, error)
+}
+type TrackedCommunityResolver interface {
+	Size(ctx context.Context, obj *insight.TrackedCommunity) (int32, error)
+	Members(ctx context.Context, obj *insight.TrackedCommunity, first *int32) ([]model.Actor, error)
+	Event(ctx context.Context, obj *insight.TrackedCommunity) (model.CommunityEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1701,6 +1726,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CommunityBridge.Ties(childComplexity), true
+
+	case "CommunityWindow.communities":
+		if e.ComplexityRoot.CommunityWindow.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityWindow.Communities(childComplexity), true
+	case "CommunityWindow.died":
+		if e.ComplexityRoot.CommunityWindow.Died == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityWindow.Died(childComplexity), true
+	case "CommunityWindow.from":
+		if e.ComplexityRoot.CommunityWindow.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityWindow.From(childComplexity), true
+	case "CommunityWindow.modularity":
+		if e.ComplexityRoot.CommunityWindow.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityWindow.Modularity(childComplexity), true
+	case "CommunityWindow.to":
+		if e.ComplexityRoot.CommunityWindow.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CommunityWindow.To(childComplexity), true
 
 	case "ConnectionResilience.independentPaths":
 		if e.ComplexityRoot.ConnectionResilience.IndependentPaths == nil {
@@ -3300,7 +3356,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.BrokerHistory(childComplexity, args["actor"].(string), args["metric"].(*model.Metric), args["from"].(graph.Date), args["to"].(graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope)), true
+		return e.ComplexityRoot.Query.BrokerHistory(childComplexity, args["actor"].(string), args["metric"].(*model.Metric), args["from"].(*graph.Date), args["to"].(*graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["at"].([]*graph.Date)), true
 	case "Query.brokerMovesSince":
 		if e.ComplexityRoot.Query.BrokerMovesSince == nil {
 			break
@@ -3344,7 +3400,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.BrokerTrends(childComplexity, args["metric"].(*model.Metric), args["from"].(graph.Date), args["to"].(graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["first"].(*int32)), true
+		return e.ComplexityRoot.Query.BrokerTrends(childComplexity, args["metric"].(*model.Metric), args["from"].(*graph.Date), args["to"].(*graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["first"].(*int32), args["at"].([]*graph.Date)), true
 	case "Query.brokerageRoles":
 		if e.ComplexityRoot.Query.BrokerageRoles == nil {
 			break
@@ -3389,6 +3445,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CommunityBridges(childComplexity, args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32), args["first"].(*int32), args["consistency"].(*model.Consistency)), true
+	case "Query.communityHistory":
+		if e.ComplexityRoot.Query.CommunityHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_communityHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CommunityHistory(childComplexity, args["from"].(*graph.Date), args["to"].(*graph.Date), args["step"].(*model.Step), args["scope"].(*model.Scope), args["algorithm"].(*model.CommunityAlgorithm), args["resolution"].(*float64), args["seed"].(*int32), args["threshold"].(*float64), args["at"].([]*graph.Date)), true
 	case "Query.connectionResilience":
 		if e.ComplexityRoot.Query.ConnectionResilience == nil {
 			break
@@ -3538,7 +3605,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.NetworkSeries(childComplexity, args["scope"].(*model.Scope), args["from"].(graph.Date), args["to"].(graph.Date), args["interval"].(*model.Step), args["consistency"].(*model.Consistency)), true
+		return e.ComplexityRoot.Query.NetworkSeries(childComplexity, args["scope"].(*model.Scope), args["from"].(*graph.Date), args["to"].(*graph.Date), args["interval"].(*model.Step), args["consistency"].(*model.Consistency), args["at"].([]*graph.Date)), true
 	case "Query.networkSummary":
 		if e.ComplexityRoot.Query.NetworkSummary == nil {
 			break
@@ -3920,6 +3987,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Substitute.Pairs(childComplexity), true
 
+	case "TrackedCommunity.event":
+		if e.ComplexityRoot.TrackedCommunity.Event == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedCommunity.Event(childComplexity), true
+	case "TrackedCommunity.id":
+		if e.ComplexityRoot.TrackedCommunity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedCommunity.ID(childComplexity), true
+	case "TrackedCommunity.jaccard":
+		if e.ComplexityRoot.TrackedCommunity.Jaccard == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedCommunity.Jaccard(childComplexity), true
+	case "TrackedCommunity.members":
+		if e.ComplexityRoot.TrackedCommunity.Members == nil {
+			break
+		}
+
+		args, err := ec.field_TrackedCommunity_members_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.TrackedCommunity.Members(childComplexity, args["first"].(*int32)), true
+	case "TrackedCommunity.predecessors":
+		if e.ComplexityRoot.TrackedCommunity.Predecessors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedCommunity.Predecessors(childComplexity), true
+	case "TrackedCommunity.size":
+		if e.ComplexityRoot.TrackedCommunity.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrackedCommunity.Size(childComplexity), true
+
 	case "TrendWindow.activeActors":
 		if e.ComplexityRoot.TrendWindow.ActiveActors == nil {
 			break
@@ -4261,9 +4370,9 @@ extend type Query {
   """
   networkSummary for each period of ` + "`" + `interval` + "`" + ` covering from..to (the scope's own window is
   replaced by each period's), for charts over time. At most 50 periods (BAD_USER_INPUT on
-  ` + "`" + `to` + "`" + `): shorten from..to or use a longer interval.
+  ` + "`" + `to` + "`" + `): shorten from..to or use a longer interval. ` + "`" + `at` + "`" + ` gives explicit periods instead (see Step).
   """
-  networkSeries(scope: Scope, from: Date!, to: Date!, interval: Step = YEAR, consistency: Consistency): [NetworkPeriod!]!
+  networkSeries(scope: Scope, from: Date, to: Date, interval: Step = YEAR, consistency: Consistency, at: [Date!]): [NetworkPeriod!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/analytics.graphqls", Input: `"""
@@ -4432,7 +4541,12 @@ type BrokerRanking {
   brokers: [BrokerScore!]!
 }
 
-"The windows a history or trend cuts from..to into (at most 50)."
+"""
+The windows a history or trend cuts from..to into (at most 50). Every query taking a step (or
+networkSeries' interval) also takes ` + "`" + `at: [Date!]` + "`" + `: explicit boundaries, windows [at[i], at[i+1])
+(each ending the day before the next starts; at least 2 dates, strictly increasing, at most 51);
+from, to and step are then ignored, else from and to are required.
+"""
 enum Step {
   "Consecutive years from ` + "`" + `from` + "`" + `."
   YEAR
@@ -4442,6 +4556,51 @@ enum Step {
   QUARTER
   "Calendar months; the first and last are clipped to from..to."
   MONTH
+}
+
+"What became of a community since the previous window of a communityHistory."
+enum CommunityEvent {
+  "No community of the previous window is its predecessor."
+  BORN
+  "One predecessor, whose only successor it is."
+  CONTINUED
+  "Two or more predecessors."
+  MERGED
+  "One predecessor, which has two or more successors."
+  SPLIT
+}
+
+"""
+One community of a communityHistory window. A previous window's community is its predecessor
+if their members' Jaccard overlap is at least the history's threshold, or if each is the
+other's best match.
+"""
+type TrackedCommunity {
+  """
+  Stable across windows: a community keeps its best predecessor's id unless a better-matching
+  community of the same window took it; otherwise it gets the next unused id (from 1).
+  """
+  id: Int!
+  "Its actors with a tie in the window."
+  size: Int!
+  "Its first actors, by key."
+  members(first: Int = 20): [Actor!]!
+  event: CommunityEvent!
+  "The predecessors' ids, best overlap first."
+  predecessors: [Int!]!
+  "Its best Jaccard overlap with any community of the previous window (0 if none shares a member)."
+  jaccard: Float!
+}
+
+"One window of a communityHistory."
+type CommunityWindow {
+  from: Date!
+  to: Date!
+  modularity: Float!
+  "Largest first, then by smallest member key."
+  communities: [TrackedCommunity!]!
+  "The previous window's communities with no successor, ascending ids."
+  died: [Int!]!
 }
 
 "How a broker ranking changed from the first window to the last."
@@ -4681,9 +4840,15 @@ extend type Query {
   networkSummary(scope: Scope, consistency: Consistency): NetworkSummary!
   brokerProfile(actor: ID!, scope: Scope): BrokerProfile!
   "The actor's metric per time window, for trend charts."
-  brokerHistory(actor: ID!, metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope): [MetricPoint!]!
+  brokerHistory(actor: ID!, metric: Metric = BETWEENNESS, from: Date, to: Date, step: Step = YEAR, scope: Scope, at: [Date!]): [MetricPoint!]!
   "The brokers whose rank rose (emerging) or fell (fading) most from the first window to the last."
-  brokerTrends(metric: Metric = BETWEENNESS, from: Date!, to: Date!, step: Step = YEAR, scope: Scope, first: Int = 5): BrokerTrends!
+  brokerTrends(metric: Metric = BETWEENNESS, from: Date, to: Date, step: Step = YEAR, scope: Scope, first: Int = 5, at: [Date!]): BrokerTrends!
+  """
+  The scope's communities (partitioned as communities does) in each window, matched to the previous
+  window's by the Jaccard overlap of their members: born, continued, merged, split and died.
+  threshold is in (0, 1].
+  """
+  communityHistory(from: Date, to: Date, step: Step = YEAR, scope: Scope, algorithm: CommunityAlgorithm = LEIDEN, resolution: Float = 1, seed: Int = 0, threshold: Float = 0.3, at: [Date!]): [CommunityWindow!]!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/core.graphqls", Input: `"""
@@ -6246,6 +6411,22 @@ func (ec *executionContext) childFields_CommunityBridge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CommunityBridge", field.Name)
 }
 
+func (ec *executionContext) childFields_CommunityWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_CommunityWindow_from(ctx, field)
+	case "to":
+		return ec.fieldContext_CommunityWindow_to(ctx, field)
+	case "modularity":
+		return ec.fieldContext_CommunityWindow_modularity(ctx, field)
+	case "communities":
+		return ec.fieldContext_CommunityWindow_communities(ctx, field)
+	case "died":
+		return ec.fieldContext_CommunityWindow_died(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CommunityWindow", field.Name)
+}
+
 func (ec *executionContext) childFields_ConnectionResilience(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "independentPaths":
@@ -6968,6 +7149,24 @@ func (ec *executionContext) childFields_Substitute(ctx context.Context, field gr
 		return ec.fieldContext_Substitute_pairs(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Substitute", field.Name)
+}
+
+func (ec *executionContext) childFields_TrackedCommunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TrackedCommunity_id(ctx, field)
+	case "size":
+		return ec.fieldContext_TrackedCommunity_size(ctx, field)
+	case "members":
+		return ec.fieldContext_TrackedCommunity_members(ctx, field)
+	case "event":
+		return ec.fieldContext_TrackedCommunity_event(ctx, field)
+	case "predecessors":
+		return ec.fieldContext_TrackedCommunity_predecessors(ctx, field)
+	case "jaccard":
+		return ec.fieldContext_TrackedCommunity_jaccard(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrackedCommunity", field.Name)
 }
 
 func (ec *executionContext) childFields_TrendWindow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8048,16 +8247,16 @@ func (ec *executionContext) field_Query_brokerHistory_args(ctx context.Context, 
 	}
 	args["metric"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8079,6 +8278,14 @@ func (ec *executionContext) field_Query_brokerHistory_args(ctx context.Context, 
 		return nil, err
 	}
 	args["scope"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) ([]*graph.Date, error) {
+			return ec.unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg6
 	return args, nil
 }
 
@@ -8184,16 +8391,16 @@ func (ec *executionContext) field_Query_brokerTrends_args(ctx context.Context, r
 	}
 	args["metric"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8223,6 +8430,14 @@ func (ec *executionContext) field_Query_brokerTrends_args(ctx context.Context, r
 		return nil, err
 	}
 	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) ([]*graph.Date, error) {
+			return ec.unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg6
 	return args, nil
 }
 
@@ -8407,6 +8622,84 @@ func (ec *executionContext) field_Query_communityBridges_args(ctx context.Contex
 		return nil, err
 	}
 	args["consistency"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_communityHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "step",
+		func(ctx context.Context, v any) (*model.Step, error) {
+			return ec.unmarshalOStep2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐStep(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["step"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "scope",
+		func(ctx context.Context, v any) (*model.Scope, error) {
+			return ec.unmarshalOScope2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐScope(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["scope"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "algorithm",
+		func(ctx context.Context, v any) (*model.CommunityAlgorithm, error) {
+			return ec.unmarshalOCommunityAlgorithm2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityAlgorithm(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["algorithm"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "resolution",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["resolution"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "seed",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["seed"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "threshold",
+		func(ctx context.Context, v any) (*float64, error) {
+			return ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["threshold"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) ([]*graph.Date, error) {
+			return ec.unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg8
 	return args, nil
 }
 
@@ -8838,16 +9131,16 @@ func (ec *executionContext) field_Query_networkSeries_args(ctx context.Context, 
 	}
 	args["scope"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (graph.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*graph.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8869,6 +9162,14 @@ func (ec *executionContext) field_Query_networkSeries_args(ctx context.Context, 
 		return nil, err
 	}
 	args["consistency"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) ([]*graph.Date, error) {
+			return ec.unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg5
 	return args, nil
 }
 
@@ -9377,6 +9678,20 @@ func (ec *executionContext) field_Subscription_changes_args(ctx context.Context,
 		return nil, err
 	}
 	args["where"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_TrackedCommunity_members_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int32, error) {
+			return ec.unmarshalOInt2ᚖint32(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
 	return args, nil
 }
 
@@ -12916,6 +13231,130 @@ func (ec *executionContext) _CommunityBridge_cut(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_CommunityBridge_cut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CommunityBridge", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CommunityWindow_from(ctx context.Context, field graphql.CollectedField, obj *model.CommunityWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityWindow_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityWindow_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityWindow", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CommunityWindow_to(ctx context.Context, field graphql.CollectedField, obj *model.CommunityWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityWindow_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v graph.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityWindow_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityWindow", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CommunityWindow_modularity(ctx context.Context, field graphql.CollectedField, obj *model.CommunityWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityWindow_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityWindow_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityWindow", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CommunityWindow_communities(ctx context.Context, field graphql.CollectedField, obj *model.CommunityWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityWindow_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*insight.TrackedCommunity) graphql.Marshaler {
+			return ec.marshalNTrackedCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐTrackedCommunityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityWindow_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CommunityWindow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrackedCommunity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CommunityWindow_died(ctx context.Context, field graphql.CollectedField, obj *model.CommunityWindow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CommunityWindow_died(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Died, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int32) graphql.Marshaler {
+			return ec.marshalNInt2ᚕint32ᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CommunityWindow_died(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CommunityWindow", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ConnectionResilience_independentPaths(ctx context.Context, field graphql.CollectedField, obj *model.ConnectionResilience) (ret graphql.Marshaler) {
@@ -19954,7 +20393,7 @@ func (ec *executionContext) _Query_networkSeries(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().NetworkSeries(ctx, fc.Args["scope"].(*model.Scope), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["interval"].(*model.Step), fc.Args["consistency"].(*model.Consistency))
+			return ec.Resolvers.Query().NetworkSeries(ctx, fc.Args["scope"].(*model.Scope), fc.Args["from"].(*graph.Date), fc.Args["to"].(*graph.Date), fc.Args["interval"].(*model.Step), fc.Args["consistency"].(*model.Consistency), fc.Args["at"].([]*graph.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*insight.SeriesPoint) graphql.Marshaler {
@@ -20482,7 +20921,7 @@ func (ec *executionContext) _Query_brokerHistory(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().BrokerHistory(ctx, fc.Args["actor"].(string), fc.Args["metric"].(*model.Metric), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope))
+			return ec.Resolvers.Query().BrokerHistory(ctx, fc.Args["actor"].(string), fc.Args["metric"].(*model.Metric), fc.Args["from"].(*graph.Date), fc.Args["to"].(*graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["at"].([]*graph.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.MetricPoint) graphql.Marshaler {
@@ -20526,7 +20965,7 @@ func (ec *executionContext) _Query_brokerTrends(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().BrokerTrends(ctx, fc.Args["metric"].(*model.Metric), fc.Args["from"].(graph.Date), fc.Args["to"].(graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32))
+			return ec.Resolvers.Query().BrokerTrends(ctx, fc.Args["metric"].(*model.Metric), fc.Args["from"].(*graph.Date), fc.Args["to"].(*graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["first"].(*int32), fc.Args["at"].([]*graph.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokerTrends) graphql.Marshaler {
@@ -20554,6 +20993,50 @@ func (ec *executionContext) fieldContext_Query_brokerTrends(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_brokerTrends_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_communityHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_communityHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CommunityHistory(ctx, fc.Args["from"].(*graph.Date), fc.Args["to"].(*graph.Date), fc.Args["step"].(*model.Step), fc.Args["scope"].(*model.Scope), fc.Args["algorithm"].(*model.CommunityAlgorithm), fc.Args["resolution"].(*float64), fc.Args["seed"].(*int32), fc.Args["threshold"].(*float64), fc.Args["at"].([]*graph.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CommunityWindow) graphql.Marshaler {
+			return ec.marshalNCommunityWindow2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityWindowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_communityHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CommunityWindow(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_communityHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22310,6 +22793,165 @@ func (ec *executionContext) _Substitute_pairs(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Substitute_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Substitute", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrackedCommunity_id(ctx context.Context, field graphql.CollectedField, obj *insight.TrackedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedCommunity_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedCommunity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrackedCommunity_size(ctx context.Context, field graphql.CollectedField, obj *insight.TrackedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedCommunity_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrackedCommunity().Size(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int32) graphql.Marshaler {
+			return ec.marshalNInt2int32(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedCommunity_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedCommunity", field, true, true, "Int")
+}
+
+func (ec *executionContext) _TrackedCommunity_members(ctx context.Context, field graphql.CollectedField, obj *insight.TrackedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedCommunity_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.TrackedCommunity().Members(ctx, obj, fc.Args["first"].(*int32))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚕgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐActorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedCommunity_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TrackedCommunity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_TrackedCommunity_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TrackedCommunity_event(ctx context.Context, field graphql.CollectedField, obj *insight.TrackedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedCommunity_event(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.TrackedCommunity().Event(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CommunityEvent) graphql.Marshaler {
+			return ec.marshalNCommunityEvent2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedCommunity_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedCommunity", field, true, true, "CommunityEvent")
+}
+
+func (ec *executionContext) _TrackedCommunity_predecessors(ctx context.Context, field graphql.CollectedField, obj *insight.TrackedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedCommunity_predecessors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predecessors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedCommunity_predecessors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedCommunity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TrackedCommunity_jaccard(ctx context.Context, field graphql.CollectedField, obj *insight.TrackedCommunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrackedCommunity_jaccard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Jaccard, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TrackedCommunity_jaccard(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrackedCommunity", field, false, false, "Float")
 }
 
 func (ec *executionContext) _TrendWindow_from(ctx context.Context, field graphql.CollectedField, obj *model.TrendWindow) (ret graphql.Marshaler) {
@@ -27341,6 +27983,59 @@ func (ec *executionContext) _CommunityBridge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var communityWindowImplementors = []string{"CommunityWindow"}
+
+func (ec *executionContext) _CommunityWindow(ctx context.Context, sel ast.SelectionSet, obj *model.CommunityWindow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, communityWindowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CommunityWindow")
+		case "from":
+			out.Values[i] = ec._CommunityWindow_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._CommunityWindow_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modularity":
+			out.Values[i] = ec._CommunityWindow_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._CommunityWindow_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "died":
+			out.Values[i] = ec._CommunityWindow_died(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var connectionResilienceImplementors = []string{"ConnectionResilience"}
 
 func (ec *executionContext) _ConnectionResilience(ctx context.Context, sel ast.SelectionSet, obj *model.ConnectionResilience) graphql.Marshaler {
@@ -29700,6 +30395,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_brokerTrends(ctx, field)
 				})
+		case "communityHistory":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_communityHistory(ctx, field)
+				})
 		case "duplicateCandidates":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -30251,6 +30952,67 @@ func (ec *executionContext) _Substitute(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._Substitute_pairs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var trackedCommunityImplementors = []string{"TrackedCommunity"}
+
+func (ec *executionContext) _TrackedCommunity(ctx context.Context, sel ast.SelectionSet, obj *insight.TrackedCommunity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, trackedCommunityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TrackedCommunity")
+		case "id":
+			out.Values[i] = ec._TrackedCommunity_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "size":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrackedCommunity_size(ctx, field, obj)
+				})
+		case "members":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrackedCommunity_members(ctx, field, obj)
+				})
+		case "event":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TrackedCommunity_event(ctx, field, obj)
+				})
+		case "predecessors":
+			out.Values[i] = ec._TrackedCommunity_predecessors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jaccard":
+			out.Values[i] = ec._TrackedCommunity_jaccard(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -31354,6 +32116,40 @@ func (ec *executionContext) marshalNCommunityBridge2ᚖgithubᚗcomᚋpartnergra
 	return ec._CommunityBridge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCommunityEvent2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityEvent(ctx context.Context, v any) (model.CommunityEvent, error) {
+	var res model.CommunityEvent
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommunityEvent2githubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityEvent(ctx context.Context, sel ast.SelectionSet, v model.CommunityEvent) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNCommunityWindow2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityWindowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommunityWindow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCommunityWindow2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityWindow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCommunityWindow2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐCommunityWindow(ctx context.Context, sel ast.SelectionSet, v *model.CommunityWindow) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CommunityWindow!")
+		return graphql.Null
+	}
+	return ec._CommunityWindow(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNConnectionResilience2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐConnectionResilience(ctx context.Context, sel ast.SelectionSet, v *model.ConnectionResilience) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ConnectionResilience!")
@@ -31751,6 +32547,35 @@ func (ec *executionContext) marshalNInt2ᚕint32ᚄ(ctx context.Context, sel ast
 	ret := make(graphql.Array, len(v))
 	for i := range v {
 		ret[i] = ec.marshalNInt2int32(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]int, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInt2int(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.SelectionSet, v []int) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -32675,6 +33500,30 @@ func (ec *executionContext) marshalNSubstitute2ᚖgithubᚗcomᚋpartnergraphᚋ
 	return ec._Substitute(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTrackedCommunity2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐTrackedCommunityᚄ(ctx context.Context, sel ast.SelectionSet, v []*insight.TrackedCommunity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTrackedCommunity2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐTrackedCommunity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTrackedCommunity2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚋinsightᚐTrackedCommunity(ctx context.Context, sel ast.SelectionSet, v *insight.TrackedCommunity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TrackedCommunity!")
+		return graphql.Null
+	}
+	return ec._TrackedCommunity(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTrendWindow2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋresolversᚋmodelᚐTrendWindowᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TrendWindow) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -33185,6 +34034,41 @@ func (ec *executionContext) marshalODate2githubᚗcomᚋpartnergraphᚋpartnergr
 	_ = ctx
 	res := model.MarshalDate(v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx context.Context, v any) ([]*graph.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*graph.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []*graph.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋpartnergraphᚋpartnergraphᚋgraphᚐDate(ctx context.Context, v any) (*graph.Date, error) {

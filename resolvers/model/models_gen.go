@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/insight"
 )
 
 // A person or an organisation: anything that can hold a link.
@@ -336,6 +337,17 @@ type CommunityBridge struct {
 	RemainingBrokers []*BridgeBroker `json:"remainingBrokers"`
 	// Whether no tie is left once the top bridge leaves.
 	Cut bool `json:"cut"`
+}
+
+// One window of a communityHistory.
+type CommunityWindow struct {
+	From       graph.Date `json:"from"`
+	To         graph.Date `json:"to"`
+	Modularity float64    `json:"modularity"`
+	// Largest first, then by smallest member key.
+	Communities []*insight.TrackedCommunity `json:"communities"`
+	// The previous window's communities with no successor, ascending ids.
+	Died []int32 `json:"died"`
 }
 
 type ConnectionResilience struct {
@@ -1343,6 +1355,70 @@ func (e CommunityAlgorithm) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What became of a community since the previous window of a communityHistory.
+type CommunityEvent string
+
+const (
+	// No community of the previous window is its predecessor.
+	CommunityEventBorn CommunityEvent = "BORN"
+	// One predecessor, whose only successor it is.
+	CommunityEventContinued CommunityEvent = "CONTINUED"
+	// Two or more predecessors.
+	CommunityEventMerged CommunityEvent = "MERGED"
+	// One predecessor, which has two or more successors.
+	CommunityEventSplit CommunityEvent = "SPLIT"
+)
+
+var AllCommunityEvent = []CommunityEvent{
+	CommunityEventBorn,
+	CommunityEventContinued,
+	CommunityEventMerged,
+	CommunityEventSplit,
+}
+
+func (e CommunityEvent) IsValid() bool {
+	switch e {
+	case CommunityEventBorn, CommunityEventContinued, CommunityEventMerged, CommunityEventSplit:
+		return true
+	}
+	return false
+}
+
+func (e CommunityEvent) String() string {
+	return string(e)
+}
+
+func (e *CommunityEvent) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CommunityEvent(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CommunityEvent", str)
+	}
+	return nil
+}
+
+func (e CommunityEvent) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CommunityEvent) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CommunityEvent) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // Which result of a whole-network analytic a query accepts. These results (betweenness, brokerage,
 // Burt's measures, closeness, eigenvector, communities) are computed in the background, once per
 // version of the network, for the queries that ask for them; a burst of writes costs one
@@ -2059,7 +2135,10 @@ func (e ReachStatus) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// The windows a history or trend cuts from..to into (at most 50).
+// The windows a history or trend cuts from..to into (at most 50). Every query taking a step (or
+// networkSeries' interval) also takes `at: [Date!]`: explicit boundaries, windows [at[i], at[i+1])
+// (each ending the day before the next starts; at least 2 dates, strictly increasing, at most 51);
+// from, to and step are then ignored, else from and to are required.
 type Step string
 
 const (
