@@ -1,16 +1,6 @@
 package server_test
 
-import (
-	"context"
-	"slices"
-	"testing"
-	"time"
-
-	"github.com/partnergraph/partnergraph/graph/netfile"
-	"github.com/partnergraph/partnergraph/graph/sqlite"
-	"github.com/partnergraph/partnergraph/internal/cputime"
-	"github.com/partnergraph/partnergraph/internal/testnet"
-)
+import "testing"
 
 // BenchmarkSortedLists answers sorted and filtered list queries 100 times
 // each over HTTP on ca-HepTh (9,877 actors, 25,998 links) imported into
@@ -24,17 +14,7 @@ import (
 //
 //	go test -run '^$' -bench SortedLists -benchtime 1x ./server/
 func BenchmarkSortedLists(b *testing.B) {
-	ctx := context.Background()
-	st, err := sqlite.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := netfile.Import(ctx, st, []netfile.Source{netfile.FileSource(testnet.Path(b, "ca-hepth.txt"))}, netfile.ImportOptions{}); err != nil {
-		b.Fatal(err)
-	}
-	ts := newServer(b, st)
-	for _, q := range []struct{ name, query string }{
+	benchLatencies(b, []benchQuery{
 		{"floor", `{ actors(first: 20) { totalCount nodes { key } } }`},
 		{"byDegree", `{ actors(orderBy: [{field: DEGREE, direction: DESC}], first: 20) { totalCount nodes { key } } }`},
 		{"byDegreeLastPage", `{ actors(orderBy: [{field: DEGREE, direction: DESC}], last: 20) { totalCount nodes { key } } }`},
@@ -43,21 +23,5 @@ func BenchmarkSortedLists(b *testing.B) {
 		{"byBetweenness", `{ people(orderByMetric: {metric: BETWEENNESS}, first: 20) { totalCount nodes { key } } }`},
 		{"linksByWeight", `{ links(where: {OR: [{weight: {gte: 2}}, {key: {contains: "-0"}}]}, orderBy: [{field: WEIGHT, direction: DESC}], first: 20) { totalCount nodes { key } } }`},
 		{"linksBySource", `{ links(where: {source: {name: {contains: "55"}}}, orderBy: [{field: TYPE}], last: 20) { totalCount nodes { key } } }`},
-	} {
-		b.Run(q.name, func(b *testing.B) {
-			ms := func(d time.Duration) float64 { return float64(d) / 1e6 }
-			for b.Loop() {
-				timedPost(b, ts.URL, q.query)
-				var times []time.Duration
-				cpu := cputime.Process()
-				for range 100 {
-					times = append(times, timedPost(b, ts.URL, q.query))
-				}
-				b.ReportMetric(ms(cputime.Process()-cpu)/100, "cpu-ms/op")
-				slices.Sort(times)
-				b.ReportMetric(ms(times[49]), "p50-ms")
-				b.ReportMetric(ms(times[98]), "p99-ms")
-			}
-		})
-	}
+	})
 }
