@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
+import { graphql, launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
 
 let service;
 let browser;
@@ -21,16 +21,8 @@ after(async () => {
   await service?.stop();
 });
 
-async function data(query, variables = {}) {
-  const res = await fetch(`${service.url}/graphql`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${service.keys.admin}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
+/** GraphQL as an administrator, for what the test sets up and checks behind the page. */
+const data = (query, variables) => graphql(service.url, query, variables, { key: service.keys.admin });
 
 test("an editor merges two records of one trust suggested as duplicates, and the merged key resolves to the survivor", async (t) => {
   await data(`mutation {

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
+import { graphql, graphqlResponse, launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
 
 let service;
 let browser;
@@ -20,21 +20,9 @@ after(async () => {
   await service?.stop();
 });
 
-/** GraphQL as an administrator, for what the tests check behind the page. */
-async function gql(query, variables = {}, key = service.keys.admin) {
-  const res = await fetch(`${service.url}/graphql`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  return res.json();
-}
-
-async function data(query, variables) {
-  const body = await gql(query, variables);
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
+/** GraphQL as an administrator (or as key), for what the tests check behind the page. */
+const gql = (query, variables, key = service.keys.admin) => graphqlResponse(service.url, query, variables, { key });
+const data = (query, variables) => graphql(service.url, query, variables, { key: service.keys.admin });
 
 async function open(t, key) {
   const { page, problems } = await openExplorer(browser.context, service.url, { key });

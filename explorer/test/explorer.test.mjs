@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
+import { graphql, launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
 
 let service;
 let browser;
@@ -17,17 +17,6 @@ after(async () => {
   await browser?.close();
   await service?.stop();
 });
-
-async function gql(query, variables = {}) {
-  const res = await fetch(`${service.url}/graphql`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
 
 async function open(t, opts) {
   const { page, problems } = await openExplorer(browser.context, service.url, opts);
@@ -53,12 +42,12 @@ async function pick(page, selector, text, name) {
 
 test("the page loads the demo network with no console errors and highlights its brokers", async (t) => {
   const { page, problems } = await open(t);
-  const { networkSummary: want } = await gql("{ networkSummary { actors links } }");
+  const { networkSummary: want } = await graphql(service.url, "{ networkSummary { actors links } }");
   const got = await page.evaluate(() => ({ actors: explorer.graph.order, links: explorer.graph.size }));
   assert.deepEqual(got, want);
   assert.equal(await page.locator("#graph canvas").count() > 0, true, "sigma drew no canvas");
 
-  const { brokers } = await gql("{ brokers(first: 10) { actor { id name } } }");
+  const { brokers } = await graphql(service.url, "{ brokers(first: 10) { actor { id name } } }");
   const listed = await page.locator("#brokers li button").allInnerTexts();
   assert.deepEqual(listed, brokers.map((b) => b.actor.name));
   // The top broker is drawn labelled, in bold, larger than anyone else.
@@ -164,7 +153,7 @@ test("the scope bar filters the map and the analytics", async (t) => {
     return g.filterEdges((e, a) => a.linkType === "AFFILIATION").every((e) => s.getEdgeDisplayData(e).hidden === true);
   });
   assert.equal(hidden, true, "affiliation links still drawn");
-  const { networkSummary } = await gql(`{ networkSummary(scope: {linkTypes: [MEMBERSHIP, PARTNERSHIP, COLLABORATION,
+  const { networkSummary } = await graphql(service.url, `{ networkSummary(scope: {linkTypes: [MEMBERSHIP, PARTNERSHIP, COLLABORATION,
     KNOWLEDGE_EXCHANGE, GOVERNANCE, FUNDING, PARTICIPATION]}) { links } }`);
   assert.match(await page.locator("#summary").innerText(), new RegExp(`Links\\s+${networkSummary.links}\\b`));
 

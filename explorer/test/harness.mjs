@@ -165,14 +165,21 @@ export async function openExplorer(context, url, { path = "/explore", ready = tr
   return { page, problems };
 }
 
-/** Posts a GraphQL request to the service at url; rejects on errors. */
-export async function graphql(url, query, variables = {}) {
-  const res = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
+/**
+ * Posts a GraphQL request to the service at url, with key (an API key) as
+ * its Bearer token if given, and returns the whole response body, errors
+ * included: for tests that expect a refusal.
+ */
+export async function graphqlResponse(url, query, variables = {}, { key } = {}) {
+  const headers = { "Content-Type": "application/json" };
+  if (key) headers.Authorization = `Bearer ${key}`;
+  const res = await fetch(`${url}/graphql`, { method: "POST", headers, body: JSON.stringify({ query, variables }) });
+  return res.json();
+}
+
+/** Posts a GraphQL request as graphqlResponse does; rejects on errors, else returns its data. */
+export async function graphql(url, query, variables = {}, { key } = {}) {
+  const body = await graphqlResponse(url, query, variables, { key });
   if (body.errors) throw new Error(`${query}: ${JSON.stringify(body.errors)}`);
   return body.data;
 }

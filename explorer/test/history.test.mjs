@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
+import { graphql, launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
 
 let service;
 let browser;
@@ -18,16 +18,7 @@ after(async () => {
   await service?.stop();
 });
 
-async function data(query, variables = {}) {
-  const res = await fetch(`${service.url}/graphql`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${service.keys.editor}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
+const data = (query, variables) => graphql(service.url, query, variables, { key: service.keys.editor });
 
 async function openCard(page, text, name) {
   const input = page.locator("#search");

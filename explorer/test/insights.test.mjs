@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { importSource, launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
+import { graphql, importSource, launchBrowser, openExplorer, screenshot, startService } from "./harness.mjs";
 
 let service;
 let browser;
@@ -22,16 +22,7 @@ after(async () => {
   await service?.stop();
 });
 
-async function data(query, variables = {}) {
-  const res = await fetch(`${service.url}/graphql`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${service.keys.editor}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
-  assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-  return body.data;
-}
+const data = (query, variables) => graphql(service.url, query, variables, { key: service.keys.editor });
 
 /** A chart's data table as rows of cell texts (header row first). */
 function table(page, id) {
