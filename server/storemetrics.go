@@ -9,7 +9,7 @@ import (
 )
 
 // meteredStore times every store call, counts those under way, and gives
-// each but the bulk writes a deadline of at most timeout (on Neo4j, the
+// each but the bulk writes and Scan a deadline of at most timeout (on Neo4j, the
 // transaction's timeout). Methods it does not define pass through the
 // embedded Store untimed.
 type meteredStore struct {
@@ -164,8 +164,15 @@ func (s *meteredStore) ApplyStream(ctx context.Context, items iter.Seq2[graph.It
 	return res, err
 }
 
-func (s *meteredStore) Scan(ctx context.Context, fn func(graph.Item) error) (int64, error) {
-	return timed(s, ctx, "Scan", func(ctx context.Context) (int64, error) { return s.Store.Scan(ctx, fn) })
+// Scan has the caller's deadline only, like the bulk writes: reading a
+// million-link network into the snapshot cache takes longer than one
+// ordinary call on a busy server, and the cache bounds it (ScanBudget).
+func (s *meteredStore) Scan(ctx context.Context, fn func(graph.Item) error) (version int64, err error) {
+	err = s.record(ctx, "Scan", func(ctx context.Context) (err error) {
+		version, err = s.Store.Scan(ctx, fn)
+		return err
+	})
+	return version, err
 }
 
 func (s *meteredStore) Changes(ctx context.Context, since int64, limit int) ([]graph.Change, int64, error) {

@@ -10,8 +10,11 @@ import (
 	"github.com/partnergraph/partnergraph/graph"
 )
 
-// DefaultCacheBytes bounds a cache when its options give no bound.
-const DefaultCacheBytes = 512 << 20
+// DefaultCacheBytes bounds a cache when its options give no bound. A
+// million-link network takes about 450 MiB and each projection of it about
+// 150 MiB more: with less, the projection the path searches use would be
+// dropped as soon as it was made, and every search would project again.
+const DefaultCacheBytes = 2 << 30
 
 // CacheOptions tune a Cache.
 type CacheOptions struct {
@@ -140,6 +143,9 @@ func (c *Cache) get(ctx context.Context, scope graph.Scope, latest bool) (*Snaps
 			return nil, false, err
 		}
 	}
+	if latest && s.Version < version && s.G.N()+len(s.Links) < c.opt.LatestFrom {
+		return c.get(ctx, scope, false) // small after all: the current one
+	}
 	return s, s.Version < version, nil
 }
 
@@ -169,6 +175,15 @@ func (c *Cache) entry(ctx context.Context, scope graph.Scope, version int64, lat
 		case e.want >= version:
 			c.Hits.Add(1)
 			return e.call, nil
+		case latest && e.done == nil:
+			select {
+			case <-e.call.done:
+			default:
+				// The first projection is under way: wait for it rather than
+				// start one per write (its size decides, in get, whether it will do).
+				c.Hits.Add(1)
+				return e.call, nil
+			}
 		}
 	}
 	c.Misses.Add(1)
@@ -185,7 +200,9 @@ func (c *Cache) entry(ctx context.Context, scope graph.Scope, version int64, lat
 func (c *Cache) project(ctx context.Context, e *entry, scope graph.Scope, version int64) {
 	call := newCall[*Snapshot]()
 	e.want, e.call = version, call
-	call.run(ctx, c.opt.Budget, func(ctx context.Context) (*Snapshot, error) {
+	// The budget covers waiting for the network (a first scan of a large
+	// one may be under way) and projecting it.
+	call.run(ctx, c.opt.ScanBudget+c.opt.Budget, func(ctx context.Context) (*Snapshot, error) {
 		n, err := c.network(ctx, version)
 		if err != nil {
 			return nil, err
