@@ -384,6 +384,12 @@ func (b *Background) Scores(ctx context.Context, scope graph.Scope, m Metric, by
 	})
 }
 
+// rankedKey memoises the ranking of one result's scores.
+type rankedKey struct {
+	scores    *Scores
+	ascending bool
+}
+
 // backgroundKey keys a Background job by scope and result.
 type backgroundKey struct {
 	scope  string
@@ -397,8 +403,16 @@ func (b *Background) Top(ctx context.Context, scope graph.Scope, m Metric, by Gr
 	if err != nil {
 		return nil, nil, err
 	}
-	rs := Rank(res.Snapshot, res.Value, m.Ascending(), allNodes(res.Snapshot))
-	return rs[:min(n, len(rs))], res, nil
+	// Ranked once per result, not per query: sorting a hundred thousand
+	// actors, most of them tied, costs a dashboard's whole latency budget.
+	rs, err := snapshot.Memo(ctx, res.Snapshot, rankedKey{res.Value, m.Ascending()}, func(context.Context) ([]Ranked, error) {
+		return Rank(res.Snapshot, res.Value, m.Ascending(), allNodes(res.Snapshot)), nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	k := min(n, len(rs))
+	return rs[:k:k], res, nil // capped: the ranking is shared
 }
 
 // Partition returns scope's communities as q asks, as consistency asks,
