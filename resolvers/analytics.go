@@ -2,7 +2,6 @@ package resolvers
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -24,8 +23,8 @@ func scopeOf(s *model.Scope) graph.Scope {
 		Window: graph.Interval{From: val(s.From), To: val(s.To)}, Directed: val(s.Directed), Weighted: val(s.Weighted)}
 }
 
-func (r *Resolver) snapshot(ctx context.Context, s *model.Scope) (*snapshot.Snapshot, error) {
-	return r.Snapshots.Get(ctx, scopeOf(s))
+func (r *Resolver) snapshot(ctx context.Context, s *model.Scope, ids ...[2]string) (*snapshot.Snapshot, error) {
+	return r.insight().Snapshot(ctx, scopeOf(s), ids...)
 }
 
 // consistencyOf maps the consistency argument; absent is insight.Auto.
@@ -53,21 +52,11 @@ func served(ctx context.Context, info insight.Info) *model.AnalyticsResult {
 	return out
 }
 
-type staleMark struct{}
-
 // markStale marks ctx's answer stale if the result info describes is.
 func markStale(ctx context.Context, info insight.Info) {
-	if m, _ := ctx.Value(staleMark{}).(*atomic.Bool); m != nil && info.Stale {
-		m.Store(true)
+	if info.Stale {
+		insight.MarkStale(ctx)
 	}
-}
-
-// WithStaleMark returns ctx with a mark the resolvers set when the answer
-// holds a result older than the network (LATEST): such an answer must not
-// be cached under the network's version (the server's ETags).
-func WithStaleMark(ctx context.Context) (context.Context, *atomic.Bool) {
-	m := new(atomic.Bool)
-	return context.WithValue(ctx, staleMark{}, m), m
 }
 
 // ranking answers a broker ranking from the background results.

@@ -177,7 +177,11 @@ func (r *queryResolver) Bridges(ctx context.Context, scope *model.Scope) ([]*mod
 }
 
 func (r *queryResolver) RemovalImpact(ctx context.Context, actors []string, scope *model.Scope) (*model.RemovalImpact, error) {
-	s, err := r.snapshot(ctx, scope)
+	ids := make([][2]string, len(actors))
+	for i, a := range actors {
+		ids[i] = [2]string{"actors", a}
+	}
+	s, err := r.snapshot(ctx, scope, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +202,7 @@ func (r *queryResolver) NetworkSummary(ctx context.Context, scope *model.Scope, 
 }
 
 func (r *queryResolver) BrokerProfile(ctx context.Context, actor string, scope *model.Scope) (*insight.Profile, error) {
-	s, err := r.snapshot(ctx, scope)
+	s, err := r.snapshot(ctx, scope, [2]string{"actor", actor})
 	if err != nil {
 		return nil, err
 	}

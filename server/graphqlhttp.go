@@ -13,7 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/partnergraph/partnergraph/graph"
-	"github.com/partnergraph/partnergraph/resolvers"
+	"github.com/partnergraph/partnergraph/graph/insight"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -99,7 +99,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			return
 		}
 	}
-	ctx, stale := resolvers.WithStaleMark(ctx)
+	ctx, stale := insight.WithStaleMark(ctx)
 	responses, ctx := exec.DispatchOperation(ctx, opCtx)
 	resp := responses(ctx)
 	if tag != "" && len(resp.Errors) == 0 && !stale.Load() { // a stale answer is not the version's

@@ -320,7 +320,9 @@ func TestTimeouts(t *testing.T) {
 	}
 	slow := &slowStore{Store: st, delay: time.Minute}
 	for name, lim := range map[string]server.Limits{
-		"Request": {RequestTimeout: 200 * time.Millisecond},
+		// The snapshot's scan is shared and outlives the request that
+		// started it; the store timeout ends it when the store stalls.
+		"Request": {RequestTimeout: 200 * time.Millisecond, StoreTimeout: 300 * time.Millisecond},
 		"Store":   {StoreTimeout: 200 * time.Millisecond},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"time"
 
@@ -9,7 +10,7 @@ import (
 )
 
 // meteredStore times every store call, counts those under way, and gives
-// each but the bulk writes a deadline of at most timeout (on Neo4j, the
+// each but the bulk writes and Scan a deadline of at most timeout (on Neo4j, the
 // transaction's timeout). Methods it does not define pass through the
 // embedded Store untimed.
 type meteredStore struct {
@@ -164,9 +165,31 @@ func (s *meteredStore) ApplyStream(ctx context.Context, items iter.Seq2[graph.It
 	return res, err
 }
 
-func (s *meteredStore) Scan(ctx context.Context, fn func(graph.Item) error) (int64, error) {
-	return timed(s, ctx, "Scan", func(ctx context.Context) (int64, error) { return s.Store.Scan(ctx, fn) })
+// Scan may take as long as it keeps delivering: the store timeout bounds
+// each wait for the next item, not the whole read, since reading a
+// million-link network into the snapshot cache takes longer than any one
+// ordinary call on a busy server (the cache bounds the whole, ScanBudget),
+// while a store that stops answering is still given up on in time.
+func (s *meteredStore) Scan(ctx context.Context, fn func(graph.Item) error) (version int64, err error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stall := time.AfterFunc(s.timeout, func() { cancel(errStalled) })
+	defer stall.Stop()
+	err = s.record(ctx, "Scan", func(ctx context.Context) (err error) {
+		version, err = s.Store.Scan(ctx, func(it graph.Item) error {
+			stall.Reset(s.timeout)
+			return fn(it)
+		})
+		return err
+	})
+	if err != nil && context.Cause(ctx) == errStalled {
+		err = errStalled
+	}
+	return version, err
 }
+
+// errStalled is a scan's timeout (a DeadlineExceeded, as other calls').
+var errStalled = fmt.Errorf("the store sent nothing for longer than the store timeout: %w", context.DeadlineExceeded)
 
 func (s *meteredStore) Changes(ctx context.Context, since int64, limit int) ([]graph.Change, int64, error) {
 	var version int64

@@ -79,6 +79,16 @@ func centralityWorkers(want, tasks int) int {
 	return max(1, min(want, tasks))
 }
 
+type workersKey struct{}
+
+// WithWorkers returns ctx under which each parallel computation of this
+// package runs on at most n goroutines, whatever its options ask: the
+// background engine keeps a core free for requests this way. Results do
+// not depend on it (centralitySum).
+func WithWorkers(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, workersKey{}, n)
+}
+
 // centralityChunk is the largest number of tasks in a chunk.
 const centralityChunk = 256
 
@@ -124,6 +134,9 @@ func centralityRun(ctx context.Context, tasks, workers int, do func(w, i int)) e
 func centralitySum(ctx context.Context, tasks, workers, size int, do func(w, i int, acc []float64)) ([]float64, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if most, ok := ctx.Value(workersKey{}).(int); ok {
+		workers = max(1, min(workers, most))
 	}
 	chunk := centralityChunkSize(tasks)
 	chunks := (tasks + chunk - 1) / chunk

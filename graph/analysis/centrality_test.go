@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync/atomic"
 	"testing"
 )
 
@@ -559,5 +560,21 @@ func TestErrBadWeight(t *testing.T) {
 		if _, err := Betweenness(ctx, g, BetweennessOptions{}); err != nil {
 			t.Errorf("unweighted betweenness ignores weights: %v", err)
 		}
+	}
+}
+
+// TestWithWorkers: under WithWorkers(ctx, 1) a parallel computation runs
+// on one goroutine whatever its options ask, with the same result.
+func TestWithWorkers(t *testing.T) {
+	var seen [8]atomic.Int64
+	sum, err := centralitySum(WithWorkers(context.Background(), 1), 10_000, 8, 1, func(w, i int, acc []float64) {
+		seen[w].Add(1)
+		acc[0] += float64(i)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen[0].Load() != 10_000 || sum[0] != 10_000*9_999/2 {
+		t.Errorf("worker 0 ran %d of 10000 tasks, sum %v", seen[0].Load(), sum[0])
 	}
 }

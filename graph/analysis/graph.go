@@ -76,6 +76,7 @@ type rawEdge struct {
 	u, v int32
 	w    float64
 	link int32
+	seq  int32 // the order it was added in: ties keep it (fits the struct's padding)
 }
 
 // NewBuilder returns a Builder for a directed or undirected graph.
@@ -117,7 +118,7 @@ func (b *Builder) Edge(u, v int32, w float64, link int32) {
 	if !b.directed && u > v {
 		u, v = v, u
 	}
-	b.edges = append(b.edges, rawEdge{u, v, w, link})
+	b.edges = append(b.edges, rawEdge{u, v, w, link, int32(len(b.edges))})
 }
 
 // Build returns the Graph. The Builder must not be used afterwards.
@@ -128,8 +129,11 @@ func (b *Builder) Build() *Graph {
 		g.Loops[v] = c
 	}
 	// Merge parallel edges: sort by ends, strongest first, and keep the first.
-	slices.SortStableFunc(b.edges, func(x, y rawEdge) int {
-		return cmp.Or(cmp.Compare(x.u, y.u), cmp.Compare(x.v, y.v), cmp.Compare(y.w, x.w))
+	// Ties keep the order the edges came in (seq): an unstable sort on a
+	// total order is several times faster than a stable one on a million
+	// edges, and gives the same order.
+	slices.SortFunc(b.edges, func(x, y rawEdge) int {
+		return cmp.Or(cmp.Compare(x.u, y.u), cmp.Compare(x.v, y.v), cmp.Compare(y.w, x.w), cmp.Compare(x.seq, y.seq))
 	})
 	// Edges and their link lists are allocated once, at their final size:
 	// growing them by appending would leave as much again in garbage, which

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
+	"github.com/partnergraph/partnergraph/graph/analysis"
 	"github.com/partnergraph/partnergraph/graph/snapshot"
 )
 
@@ -76,11 +77,14 @@ type BackgroundOptions struct {
 	// and before it computes; tests block in it to decide when a
 	// computation proceeds. An error fails the computation.
 	Hook func(ctx context.Context, version int64) error
-	// Workers bounds the computations running at once (0: GOMAXPROCS);
-	// each uses every core, so more would only share them. The others
-	// wait their turn, and queries meanwhile get the newest finished
-	// result or wait as they asked.
+	// Workers bounds the computations running at once (0: GOMAXPROCS).
+	// The others wait their turn, and queries meanwhile get the newest
+	// finished result or wait as they asked.
 	Workers int
+	// Threads bounds the cores one computation uses (0: all but one, at
+	// least one), so that a long recomputation on a large network, which
+	// writes keep restarting, leaves a core to path searches and reads.
+	Threads int
 }
 
 // Defaults of BackgroundOptions. The budget is generous: a computation
@@ -159,6 +163,9 @@ func NewBackground(snaps Snapshots, versions Versions, opt BackgroundOptions) *B
 	}
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.Threads <= 0 {
+		opt.Threads = max(1, runtime.GOMAXPROCS(0)-1)
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	return &Background{snaps: snaps, versions: versions, opt: opt, jobs: map[any]*list.Element{}, ctx: ctx, stop: stop,
@@ -297,7 +304,7 @@ func (b *Background) start(j *job) {
 // store moved on meanwhile, starts the next computation.
 func (b *Background) run(j *job) {
 	defer b.running.Done()
-	ctx, cancel := context.WithTimeout(b.ctx, b.opt.Budget)
+	ctx, cancel := context.WithTimeout(analysis.WithWorkers(b.ctx, b.opt.Threads), b.opt.Budget)
 	defer cancel()
 	began := time.Now()
 	f, err := b.compute(ctx, j)
@@ -377,6 +384,12 @@ func (b *Background) Scores(ctx context.Context, scope graph.Scope, m Metric, by
 	})
 }
 
+// rankedKey memoises the ranking of one result's scores.
+type rankedKey struct {
+	scores    *Scores
+	ascending bool
+}
+
 // backgroundKey keys a Background job by scope and result.
 type backgroundKey struct {
 	scope  string
@@ -390,8 +403,16 @@ func (b *Background) Top(ctx context.Context, scope graph.Scope, m Metric, by Gr
 	if err != nil {
 		return nil, nil, err
 	}
-	rs := Rank(res.Snapshot, res.Value, m.Ascending(), allNodes(res.Snapshot))
-	return rs[:min(n, len(rs))], res, nil
+	// Ranked once per result, not per query: sorting a hundred thousand
+	// actors, most of them tied, costs a dashboard's whole latency budget.
+	rs, err := snapshot.Memo(ctx, res.Snapshot, rankedKey{res.Value, m.Ascending()}, func(context.Context) ([]Ranked, error) {
+		return Rank(res.Snapshot, res.Value, m.Ascending(), allNodes(res.Snapshot)), nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	k := min(n, len(rs))
+	return rs[:k:k], res, nil // capped: the ranking is shared
 }
 
 // Partition returns scope's communities as q asks, as consistency asks,

@@ -13,6 +13,8 @@ package insight
 import (
 	"context"
 	"errors"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/partnergraph/partnergraph/graph"
@@ -23,6 +25,53 @@ import (
 // Snapshots gives the snapshot of a scope; *snapshot.Cache is one.
 type Snapshots interface {
 	Get(ctx context.Context, scope graph.Scope) (*snapshot.Snapshot, error)
+}
+
+// LatestSnapshots is what a Snapshots may also offer (*snapshot.Cache does): on a
+// large network, its newest snapshot of a scope at once, even if the store
+// has moved on, while the current one is projected for the next caller.
+type LatestSnapshots interface {
+	Latest(ctx context.Context, scope graph.Scope) (s *snapshot.Snapshot, stale bool, err error)
+}
+
+// Snapshot returns the snapshot per-request analytics and path searches of
+// scope run on: the newest one at once if sv.Snapshots offers it,
+// the answer then marked stale if the store has moved past it, and the
+// current one otherwise. ids (argument name, actor ID) must be in it: an
+// actor created since the newest snapshot makes it wait for the current
+// one, so that an editor can ask about what they just added.
+func (sv *Service) Snapshot(ctx context.Context, scope graph.Scope, ids ...[2]string) (*snapshot.Snapshot, error) {
+	if l, ok := sv.Snapshots.(LatestSnapshots); ok {
+		s, stale, err := l.Latest(ctx, scope)
+		if err != nil {
+			return nil, err
+		}
+		if !stale {
+			return s, nil
+		}
+		if !slices.ContainsFunc(ids, func(id [2]string) bool { _, err := s.Node(id[0], id[1]); return err != nil }) {
+			MarkStale(ctx)
+			return s, nil
+		}
+	}
+	return sv.Snapshots.Get(ctx, scope)
+}
+
+type staleMark struct{}
+
+// WithStaleMark returns ctx with a mark set when the answer holds a result
+// or a snapshot older than the network (LATEST): such an answer must not be
+// cached under the network's version (the server's ETags).
+func WithStaleMark(ctx context.Context) (context.Context, *atomic.Bool) {
+	m := new(atomic.Bool)
+	return context.WithValue(ctx, staleMark{}, m), m
+}
+
+// MarkStale marks ctx's answer stale.
+func MarkStale(ctx context.Context) {
+	if m, _ := ctx.Value(staleMark{}).(*atomic.Bool); m != nil {
+		m.Store(true)
+	}
 }
 
 // Service answers the queries that need snapshots of other scopes than the

@@ -55,7 +55,7 @@ func (sv *Service) endpoints(ctx context.Context, from, to string, scope graph.S
 	if from == to {
 		return nil, nil, nil, errSameActor()
 	}
-	ctx, cancel, s, f, err := sv.around(ctx, "from", from, scope)
+	ctx, cancel, s, f, err := sv.around(ctx, "from", from, scope, [2]string{"to", to})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -68,9 +68,9 @@ func (sv *Service) endpoints(ctx context.Context, from, to string, scope graph.S
 }
 
 // around resolves one actor (the argument field) in scope and starts the
-// time budget.
-func (sv *Service) around(ctx context.Context, field, id string, scope graph.Scope) (context.Context, context.CancelFunc, *snapshot.Snapshot, int32, error) {
-	s, err := sv.Snapshots.Get(ctx, scope)
+// time budget; also are other actors the search needs.
+func (sv *Service) around(ctx context.Context, field, id string, scope graph.Scope, also ...[2]string) (context.Context, context.CancelFunc, *snapshot.Snapshot, int32, error) {
+	s, err := sv.Snapshot(ctx, scope, append(also, [2]string{field, id})...)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}

@@ -189,31 +189,40 @@ func Project(actors []*graph.Actor, links []*graph.Link, participations []*graph
 		byID[a.ID] = a
 	}
 	orgOf := organisations(actors, links, byID)
-	var in []*graph.Link
+	// The links' ends are looked up by ID once; after that, by pointer
+	// (a million links are four million lookups otherwise, the longest
+	// part of projecting a large network).
+	type tie struct {
+		l        *graph.Link
+		src, tgt *graph.Actor
+	}
+	var in []tie
 	for _, l := range links {
 		src, tgt := byID[l.SourceID], byID[l.TargetID]
 		if src != nil && tgt != nil && scope.IncludesActor(src) && scope.IncludesActor(tgt) && scope.IncludesLink(l) {
-			in = append(in, l)
+			in = append(in, tie{l, src, tgt})
 		}
 	}
 	keep := func(*graph.Actor) bool { return true }
 	if scope.SelectsLinks() {
-		member := map[string]bool{}
-		for _, l := range in {
-			member[l.SourceID], member[l.TargetID] = true, true
+		member := map[*graph.Actor]bool{}
+		for _, t := range in {
+			member[t.src], member[t.tgt] = true, true
 		}
 		for _, p := range participations {
-			if scope.ProgrammeID != "" && p.ProgrammeID == scope.ProgrammeID {
-				member[p.ActorID] = true
+			if a := byID[p.ActorID]; a != nil && scope.ProgrammeID != "" && p.ProgrammeID == scope.ProgrammeID {
+				member[a] = true
 			}
 		}
-		keep = func(a *graph.Actor) bool { return member[a.ID] }
+		keep = func(a *graph.Actor) bool { return member[a] }
 	}
+	node := make(map[*graph.Actor]int32, len(actors))
 	for _, a := range actors {
 		if !scope.IncludesActor(a) || !keep(a) {
 			continue
 		}
 		v := b.Node(a.Key)
+		node[a] = v
 		s.Actors = append(s.Actors, a)
 		o := orgOf[a.ID]
 		b.SetAttr(v, AttrSector, o.Sector)
@@ -221,17 +230,20 @@ func Project(actors []*graph.Actor, links []*graph.Link, participations []*graph
 		b.SetAttr(v, AttrRegion, o.Region)
 		b.SetAttr(v, AttrOrganisation, o.Key)
 	}
-	for _, l := range in {
+	if len(in) > 0 {
+		s.Links, s.Times = make([]*graph.Link, 0, len(in)), make([]analysis.Interval, 0, len(in))
+	}
+	for _, t := range in {
 		w := 1.0
 		if scope.Weighted {
-			w = l.Weight
+			w = t.l.Weight
 		}
 		id := int32(len(s.Links))
-		s.Links = append(s.Links, l)
-		s.Times = append(s.Times, days(l.Interval))
-		u, v := b.Node(byID[l.SourceID].Key), b.Node(byID[l.TargetID].Key)
+		s.Links = append(s.Links, t.l)
+		s.Times = append(s.Times, days(t.l.Interval))
+		u, v := node[t.src], node[t.tgt]
 		b.Edge(u, v, w, id)
-		if scope.Directed && !l.Directed {
+		if scope.Directed && !t.l.Directed {
 			b.Edge(v, u, w, id) // an undirected tie is reciprocal
 		}
 	}
