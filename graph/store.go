@@ -146,9 +146,10 @@ type FuzzyScanner interface {
 	// FuzzyScan streams the whole network in many short read transactions
 	// that hold no lock, delivering items as Scan does: actors, programmes,
 	// participations and links, kind by kind (in no promised order within
-	// a kind). since is the version read before the first item, until a
-	// version no item is newer than. fn is called between the reads, never
-	// inside a transaction, so a write it makes does not wait for the scan.
+	// a kind). since is the version read before the first item, until one
+	// read after the last, so no item is newer. fn is called between the
+	// reads, never inside a transaction, so a write it makes does not wait
+	// for the scan.
 	//
 	// The result is fuzzy: an entity that no write logged in (since, until]
 	// touched comes once, exactly as it is at both; one such a write touched

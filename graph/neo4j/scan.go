@@ -102,7 +102,11 @@ const defaultScanPage = 20000
 // index (so a page is an index seek, not a scan and sort of everything),
 // at most $limit of them, and returns per entity its cursor and a list
 // of the maps of the items it gives. Participations are paged by their
-// actor's key: each actor's come together, so none comes twice.
+// programme's key: each programme's come together, so none comes twice,
+// and a page reads only the programmes' relationships (paging them by
+// actor would walk every actor's links too). A page holds all the
+// participations of its programmes: hundreds each, in the networks we
+// know, against tens of thousands of links.
 var scanPages = []struct {
 	kind, query string
 	item        func(map[string]any) graph.Item
@@ -111,8 +115,8 @@ var scanPages = []struct {
 		func(m map[string]any) graph.Item { return graph.Item{Actor: decodeActor(m)} }},
 	{"programmes", `MATCH (p:Programme) WHERE p.key > $after WITH p ORDER BY p.key LIMIT $limit RETURN p.key, [p{.*}]`,
 		func(m map[string]any) graph.Item { return graph.Item{Programme: decodeProgramme(m)} }},
-	{"participations", `MATCH (a:Actor) WHERE a.key > $after WITH a ORDER BY a.key LIMIT $limit
-		RETURN a.key, [(a)-[r:TAKES_PART]->(p:Programme) | ` + participationReturn + `]`,
+	{"participations", `MATCH (p:Programme) WHERE p.key > $after WITH p ORDER BY p.key LIMIT $limit
+		RETURN p.key, [(a:Actor)-[r:TAKES_PART]->(p) | ` + participationReturn + `]`,
 		func(m map[string]any) graph.Item { return graph.Item{Participation: decodeParticipation(m)} }},
 	// Links by ID: the link_id constraint indexes it, and no index on the
 	// key is worth its cost at import (schema.go). The snapshot sorts.
@@ -131,7 +135,8 @@ var scanPages = []struct {
 // Each page reads the version before its entities and after them, so it
 // knows its items are no older than since (a cluster member that lags
 // behind would break that: the scan fails and the caller falls back to
-// Scan) and no newer than until.
+// Scan) and no newer than until; until is read once more after the last
+// item is delivered, so it covers any write fn made.
 func (s *Store) FuzzyScan(ctx context.Context, fn func(graph.Item) error) (since, until int64, err error) {
 	if since, err = s.Version(ctx); err != nil {
 		return 0, 0, err
@@ -152,7 +157,9 @@ func (s *Store) FuzzyScan(ctx context.Context, fn func(graph.Item) error) (since
 			}
 		}
 	}
-	return since, until, nil
+	// So that until covers what fn wrote too.
+	v, err := s.Version(ctx)
+	return since, max(until, v), err
 }
 
 // scanPage reads the page after cursor after in one read transaction. It
