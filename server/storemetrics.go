@@ -18,8 +18,32 @@ type meteredStore struct {
 	timeout time.Duration
 }
 
-func newMeteredStore(s graph.Store, m *metrics, timeout time.Duration) *meteredStore {
-	return &meteredStore{Store: s, m: m, timeout: timeout}
+// newMeteredStore returns s metered, with its fuzzy scan if it has one:
+// the embedding alone would hide it, and snapshots would read Neo4j with
+// the Scan that blocks writers.
+func newMeteredStore(s graph.Store, m *metrics, timeout time.Duration) graph.Store {
+	ms := &meteredStore{Store: s, m: m, timeout: timeout}
+	if fs, ok := s.(graph.FuzzyScanner); ok {
+		return meteredFuzzyStore{ms, fs}
+	}
+	return ms
+}
+
+// meteredFuzzyStore is a meteredStore over a store with a fuzzy scan.
+type meteredFuzzyStore struct {
+	*meteredStore
+	fuzzy graph.FuzzyScanner
+}
+
+// FuzzyScan runs with the caller's deadline only (the snapshot's budget),
+// not the store timeout: it is many short reads that take no lock, each
+// given that deadline, rather than one transaction others wait for.
+func (s meteredFuzzyStore) FuzzyScan(ctx context.Context, fn func(graph.Item) error) (since, until int64, err error) {
+	err = s.record(ctx, "FuzzyScan", func(ctx context.Context) (err error) {
+		since, until, err = s.fuzzy.FuzzyScan(ctx, fn)
+		return err
+	})
+	return since, until, err
 }
 
 // call runs fn under the store timeout and records how long it took.
