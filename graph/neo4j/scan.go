@@ -133,10 +133,10 @@ var scanPages = []struct {
 // entity's key and ID never change, so one that exists throughout is found
 // by its page, and any write that touched it after since is in the log.
 // Each page reads the version before its entities and after them, so it
-// knows its items are no older than since (a cluster member that lags
-// behind would break that: the scan fails and the caller falls back to
-// Scan) and no newer than until; until is read once more after the last
-// item is delivered, so it covers any write fn made.
+// knows its items are no older than since (on a cluster member that lags
+// behind they could be: the scan then fails rather than give a network
+// older than it says) and no newer than until; until is read once more
+// after the last item is delivered, so it covers any write fn made.
 func (s *Store) FuzzyScan(ctx context.Context, fn func(graph.Item) error) (since, until int64, err error) {
 	if since, err = s.Version(ctx); err != nil {
 		return 0, 0, err
@@ -188,10 +188,10 @@ func (s *Store) scanPage(ctx context.Context, query string, item func(map[string
 			}
 			cursor = c
 			ms, _ := r.Values[1].([]any)
-			for _, m := range ms {
-				m, ok := m.(map[string]any)
+			for _, v := range ms {
+				m, ok := v.(map[string]any)
 				if !ok {
-					return fmt.Errorf("unexpected %T in scan", m)
+					return fmt.Errorf("unexpected %T in scan", v)
 				}
 				if it := item(m); itemID(it) != "" {
 					items = append(items, it)
