@@ -138,6 +138,31 @@ type Store interface {
 	Close() error
 }
 
+// FuzzyScanner is a Store that can read the whole network without blocking
+// writers when its consistent Scan would (Neo4j's holds the write lock: its
+// transactions are read committed). A store whose Scan is a snapshot read
+// that writers never wait for (SQLite's WAL) does not implement it.
+type FuzzyScanner interface {
+	// FuzzyScan streams the whole network in many short read transactions
+	// that hold no lock, delivering items as Scan does: actors, programmes,
+	// participations and links, kind by kind (in no promised order within
+	// a kind). since is the version read before the first item, until one
+	// read after the last, so no item is newer. fn is called between the
+	// reads, never inside a transaction, so a write it makes does not wait
+	// for the scan.
+	//
+	// The result is fuzzy: an entity that no write logged in (since, until]
+	// touched comes once, exactly as it is at both; one such a write touched
+	// may come in any state it passed through, or not at all, so references
+	// may dangle (a link whose source was deleted, or created after the
+	// actors were read). Each entity comes at most once. The caller makes
+	// the result exact by applying the changes Store.Changes returns after
+	// since, at least up to until, as final states by key (a delete removes,
+	// a create or update sets); where the log cannot say (a reset, pruned
+	// entries) it must fall back to Scan.
+	FuzzyScan(ctx context.Context, fn func(Item) error) (since, until int64, err error)
+}
+
 // Item is one element of a Scan or a stream: exactly one of Actor,
 // Programme, Participation and Link is set.
 type Item struct {

@@ -125,3 +125,28 @@ func TestMetricsSnapshotFollows(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshotScanMethod: through the metered store, snapshots read Neo4j
+// with its fuzzy scan, which blocks no writer, and the embedded store with
+// its Scan.
+func TestSnapshotScanMethod(t *testing.T) {
+	onStores(t, func(t *testing.T, open func(*testing.T) graph.Store) {
+		st := open(t)
+		if _, err := seed.Load(context.Background(), st); err != nil {
+			t.Fatal(err)
+		}
+		ts := limitedServer(t, st, server.Config{})
+		ok(t, do(t, ts.URL, `{ brokers(first: 3) { score } }`, nil, nil))
+		want, not := "Scan", "FuzzyScan"
+		if _, fuzzy := st.(graph.FuzzyScanner); fuzzy {
+			want, not = not, want
+		}
+		got := scrape(t, ts.URL)
+		count := func(method string) float64 {
+			return got[`partnergraph_store_call_duration_seconds_count{method="`+method+`",outcome="ok"}`]
+		}
+		if count(want) < 1 || count(not) != 0 {
+			t.Errorf("store calls: %s %v, %s %v; want the snapshot read by %s", want, count(want), not, count(not), want)
+		}
+	})
+}

@@ -19,8 +19,31 @@ type meteredStore struct {
 	timeout time.Duration
 }
 
-func newMeteredStore(s graph.Store, m *metrics, timeout time.Duration) *meteredStore {
-	return &meteredStore{Store: s, m: m, timeout: timeout}
+// newMeteredStore returns s metered, with its fuzzy scan if it has one:
+// the embedding alone would hide it, and snapshots would read Neo4j with
+// the Scan that blocks writers.
+func newMeteredStore(s graph.Store, m *metrics, timeout time.Duration) graph.Store {
+	ms := &meteredStore{Store: s, m: m, timeout: timeout}
+	if fs, ok := s.(graph.FuzzyScanner); ok {
+		return meteredFuzzyStore{ms, fs}
+	}
+	return ms
+}
+
+// meteredFuzzyStore is a meteredStore over a store with a fuzzy scan.
+type meteredFuzzyStore struct {
+	*meteredStore
+	fuzzy graph.FuzzyScanner
+}
+
+// FuzzyScan is bounded like Scan: it is many short reads that take no
+// lock, and the store timeout bounds each wait for the next item.
+func (s meteredFuzzyStore) FuzzyScan(ctx context.Context, fn func(graph.Item) error) (since, until int64, err error) {
+	err = s.stream(ctx, "FuzzyScan", fn, func(ctx context.Context, fn func(graph.Item) error) (err error) {
+		since, until, err = s.fuzzy.FuzzyScan(ctx, fn)
+		return err
+	})
+	return since, until, err
 }
 
 // call runs fn under the store timeout and records how long it took.
@@ -171,21 +194,31 @@ func (s *meteredStore) ApplyStream(ctx context.Context, items iter.Seq2[graph.It
 // ordinary call on a busy server (the cache bounds the whole, ScanBudget),
 // while a store that stops answering is still given up on in time.
 func (s *meteredStore) Scan(ctx context.Context, fn func(graph.Item) error) (version int64, err error) {
+	err = s.stream(ctx, "Scan", fn, func(ctx context.Context, fn func(graph.Item) error) (err error) {
+		version, err = s.Store.Scan(ctx, fn)
+		return err
+	})
+	return version, err
+}
+
+// stream runs read, which delivers items to fn, giving up when the store
+// sends nothing for the store timeout.
+func (s *meteredStore) stream(ctx context.Context, method string, fn func(graph.Item) error,
+	read func(context.Context, func(graph.Item) error) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stall := time.AfterFunc(s.timeout, func() { cancel(errStalled) })
 	defer stall.Stop()
-	err = s.record(ctx, "Scan", func(ctx context.Context) (err error) {
-		version, err = s.Store.Scan(ctx, func(it graph.Item) error {
+	err := s.record(ctx, method, func(ctx context.Context) error {
+		return read(ctx, func(it graph.Item) error {
 			stall.Reset(s.timeout)
 			return fn(it)
 		})
-		return err
 	})
 	if err != nil && context.Cause(ctx) == errStalled {
 		err = errStalled
 	}
-	return version, err
+	return err
 }
 
 // errStalled is a scan's timeout (a DeadlineExceeded, as other calls').

@@ -10,6 +10,10 @@ import (
 // so tests can see pruning without thousands of writes.
 func SetKeepChanges(s *Store, n int64) { s.keep = n }
 
+// SetScanPageSize makes FuzzyScan read n entities a page, so tests see
+// many pages on a small network.
+func SetScanPageSize(s *Store, n int) { s.pageSize = n }
+
 // CountAndSum runs a read query returning a count and a sum, for tests that
 // check the store's answers against Cypher written by hand.
 func CountAndSum(ctx context.Context, s *Store, q string, params map[string]any) (n int, sum float64, err error) {

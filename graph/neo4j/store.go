@@ -50,6 +50,9 @@ type Store struct {
 	driver neo4j.DriverWithContext
 	db     string
 	keep   int64 // versions the change log keeps (graph.KeepChangeVersions; tests lower it)
+	// pageSize is how many entities a page of FuzzyScan reads
+	// (defaultScanPage; tests lower it).
+	pageSize int
 }
 
 // Open connects to Neo4j, checks it answers and creates the schema
@@ -63,7 +66,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: open: %w", err)
 	}
-	s := &Store{driver: d, db: cfg.Database, keep: graph.KeepChangeVersions}
+	s := &Store{driver: d, db: cfg.Database, keep: graph.KeepChangeVersions, pageSize: defaultScanPage}
 	if err := d.VerifyConnectivity(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("neo4j: connect: %w", err), d.Close(ctx))
 	}

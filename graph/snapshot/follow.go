@@ -151,7 +151,8 @@ func patch[T any](s []*T, edits map[string]*T, key func(*T) string, size func(*T
 
 // sortNetwork puts a scan's slices in the order patch keeps. Stores scan
 // in this order already (Neo4j's string order differs from Go's only for
-// characters beyond U+FFFF), so this is a check that costs one pass.
+// characters beyond U+FFFF), so this is a check that costs one pass;
+// a fuzzy scan gives links in another order (by ID), and they are sorted.
 func sortNetwork(n *network) {
 	sortBy(n.actors, actorKey)
 	sortBy(n.links, linkKey)

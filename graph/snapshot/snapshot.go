@@ -86,8 +86,8 @@ func (s *Snapshot) Nodes(field string, ids []string) ([]int32, error) {
 	return out, nil
 }
 
-// Build reads the whole network from st in one consistent scan and projects
-// it onto scope.
+// Build reads the whole network from st at one version (see scan) and
+// projects it onto scope.
 func Build(ctx context.Context, st graph.Store, scope graph.Scope) (*Snapshot, error) {
 	if err := scope.Validate(); err != nil {
 		return nil, err
@@ -110,33 +110,76 @@ type network struct {
 	bytes          int64           // estimated memory held (bytes.go)
 }
 
-// scan reads the whole network from st in one consistent scan.
+// scan reads the whole network from st at one version. A store whose
+// consistent Scan blocks writers (graph.FuzzyScanner) is read fuzzily
+// instead, and the result made exact by replaying the change log; if the
+// log cannot, the store is scanned consistently after all.
 func scan(ctx context.Context, st graph.Store) (*network, error) {
-	n := &network{programmes: map[string]bool{}}
-	version, err := st.Scan(ctx, func(it graph.Item) error {
-		switch {
-		case it.Actor != nil:
-			n.actors = append(n.actors, it.Actor)
-			n.bytes += actorBytes(it.Actor)
-		case it.Link != nil:
-			n.links = append(n.links, it.Link)
-			n.bytes += linkBytes(it.Link)
-		case it.Programme != nil:
-			n.programmes[it.Programme.ID] = true
-			n.bytes += programmeBytes(it.Programme.ID)
-		case it.Participation != nil:
-			n.participations = append(n.participations, it.Participation)
-			n.bytes += participationBytes(it.Participation)
+	if fs, ok := st.(graph.FuzzyScanner); ok {
+		n, err := fuzzyScan(ctx, st, fs)
+		if n != nil || err != nil {
+			return n, err
 		}
-		return nil
-	})
+	}
+	n := newNetwork()
+	version, err := st.Scan(ctx, n.add)
 	if err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
+	n.finish(version)
+	return n, nil
+}
+
+// fuzzyScan reads st without blocking its writers: a fuzzy read (each
+// entity as committed at some moment after since, see graph.FuzzyScanner)
+// brought to the exact network at until or later by following the change
+// log from since. apply sets each logged entity's final state by key, so
+// it makes no difference that the fuzzy read already saw some of those
+// changes, and dangling references in the fuzzy read are never looked at
+// before the log has removed them. Returns nil (and no error) if the log
+// cannot say what changed (a reset such as an import, entries pruned, too
+// many changes): the caller scans consistently.
+func fuzzyScan(ctx context.Context, st graph.Store, fs graph.FuzzyScanner) (*network, error) {
+	n := newNetwork()
+	since, until, err := fs.FuzzyScan(ctx, n.add)
+	if err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	n.finish(since)
+	m, ok, err := follow(ctx, st, n, until)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return m, nil
+}
+
+func newNetwork() *network { return &network{programmes: map[string]bool{}} }
+
+// add adds a scanned item to n.
+func (n *network) add(it graph.Item) error {
+	switch {
+	case it.Actor != nil:
+		n.actors = append(n.actors, it.Actor)
+		n.bytes += actorBytes(it.Actor)
+	case it.Link != nil:
+		n.links = append(n.links, it.Link)
+		n.bytes += linkBytes(it.Link)
+	case it.Programme != nil:
+		n.programmes[it.Programme.ID] = true
+		n.bytes += programmeBytes(it.Programme.ID)
+	case it.Participation != nil:
+		n.participations = append(n.participations, it.Participation)
+		n.bytes += participationBytes(it.Participation)
+	}
+	return nil
+}
+
+// finish sets n's version once every item is added, and puts its slices
+// in the order follow patches.
+func (n *network) finish(version int64) {
 	n.version = version
 	n.bytes += int64(cap(n.actors)+cap(n.links)+cap(n.participations)) * ptrSize
 	sortNetwork(n)
-	return n, nil
 }
 
 // project returns scope's snapshot. Returns ENOTFOUND naming

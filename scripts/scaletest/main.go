@@ -4,6 +4,7 @@
 //
 //	scaletest generate [--links N] [--seed S] --output FILE
 //	scaletest load --url URL [--clients N] [--duration D] [--seed S] [--pid PID] [--probe D]
+//	scaletest snapshot --neo4j-uri URI [--runs N] [--every D]
 package main
 
 import (
@@ -21,7 +22,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: scaletest generate|load [flags] (-h for the flags)")
+		fmt.Fprintln(os.Stderr, "usage: scaletest generate|load|snapshot [flags] (-h for the flags)")
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -32,8 +33,10 @@ func main() {
 		err = generate(os.Args[2:])
 	case "load":
 		err = load(ctx, os.Args[2:])
+	case "snapshot":
+		err = snapshotBench(ctx, os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: want generate or load", os.Args[1])
+		err = fmt.Errorf("unknown command %q: want generate, load or snapshot", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "scaletest:", err)
