@@ -127,7 +127,7 @@ func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
 		{&sa.actorByKey, `SELECT ` + actorCols + ` FROM actors WHERE key = ?`},
 		{&sa.putActor, upsertActorSQL},
 		{&sa.createActor, insertActorSQL + ` ON CONFLICT DO NOTHING`},
-		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE id = ?`},
+		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE ` + byLinkID},
 		{&sa.putLink, upsertLinkSQL},
 		{&sa.createLinks, createLinksSQL(linkBatchSize)},
 		{&sa.actorCount, `SELECT count(*) FROM actors WHERE id = ?`},
@@ -296,7 +296,7 @@ func (sa *streamApplier) settleLink(p *pendingLink, created bool) error {
 		sa.res.Created++
 		return p.refErr
 	}
-	old, err := scanLink(sa.linkByID.QueryRowContext(sa.ctx, l.ID))
+	old, err := scanLink(sa.linkByID.QueryRowContext(sa.ctx, linkIDArgs(l.ID)...))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		old = nil

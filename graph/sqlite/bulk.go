@@ -48,11 +48,12 @@ type bulkState struct {
 
 // planBulk decides after how many items the stream goes bulk: as many as
 // the store holds actors and links (max(rowid) is a cheap upper bound on
-// their count), and at least bulkMinItems.
+// the actors' count; links, stored by key, are counted), and at least
+// bulkMinItems.
 func (sa *streamApplier) planBulk() error {
 	var rows int
 	err := sa.tx.QueryRowContext(sa.ctx, `SELECT coalesce((SELECT max(rowid) FROM actors), 0) +
-		coalesce((SELECT max(rowid) FROM links), 0)`).Scan(&rows)
+		(SELECT count(*) FROM links)`).Scan(&rows)
 	if err != nil {
 		return fmt.Errorf("sqlite: size store: %w", err)
 	}
