@@ -97,7 +97,7 @@ func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageA
 	var found []*graph.Link
 	var vals [][]any
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE `+where, args...).Scan(&total); err != nil {
+		if err := countUnlessNoTotal(ctx, tx, p, `SELECT count(*) FROM links WHERE `+where, args, &total); err != nil {
 			return fmt.Errorf("sqlite: count links: %w", err)
 		}
 		found, vals, err = findPage(ctx, tx, ks, "links", linkCols, scanLink, where, args)
