@@ -16,6 +16,9 @@ type PageArgs struct {
 	Last   int
 	Before string
 	Order  Order
+	// NoTotal says the caller does not read the page's TotalCount, which a
+	// store may then leave 0 rather than count every match.
+	NoTotal bool
 }
 
 const (

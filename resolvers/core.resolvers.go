@@ -322,7 +322,7 @@ func (r *queryResolver) Programmes(ctx context.Context, search *string, tag *str
 	if tag != nil {
 		f.Tag = *tag
 	}
-	args, err := listArgs(first, after, last, before, orderBy, programmeOrder)
+	args, err := listArgs(ctx, first, after, last, before, orderBy, programmeOrder)
 	if err != nil {
 		return nil, err
 	}
@@ -336,7 +336,7 @@ func (r *queryResolver) Programmes(ctx context.Context, search *string, tag *str
 func (r *queryResolver) Links(ctx context.Context, filter *model.LinkFilter, where *model.LinkWhere, orderBy []*model.LinkOrder, first *int32, after *string, last *int32, before *string) (*model.LinkConnection, error) {
 	f := linkFilter(filter)
 	f.Where = linkWhere(where)
-	args, err := listArgs(first, after, last, before, orderBy, linkOrder)
+	args, err := listArgs(ctx, first, after, last, before, orderBy, linkOrder)
 	if err != nil {
 		return nil, err
 	}

@@ -175,8 +175,10 @@ func anys[T ~string](vs []T) []any {
 }
 
 // listArgs reads a list's paging and order arguments.
-func listArgs[O any](first *int32, after *string, last *int32, before *string, orderBy []*O, key func(*O) graph.OrderKey) (graph.PageArgs, error) {
+func listArgs[O any](ctx context.Context, first *int32, after *string, last *int32, before *string, orderBy []*O, key func(*O) graph.OrderKey) (graph.PageArgs, error) {
 	p := pageArgs(first, after)
+	// Counting every match is most of a large list's cost: only if asked.
+	p.NoTotal = !slices.Contains(graphql.CollectAllFields(ctx), "totalCount")
 	if last != nil {
 		p.Last = int(*last)
 		if p.Last == 0 {
@@ -210,7 +212,7 @@ func linkOrder(o *model.LinkOrder) graph.OrderKey { return orderKey(o.Field, o.D
 // findActors reads a page of the actors, people or organisations list.
 func (r *queryResolver) findActors(ctx context.Context, f graph.ActorFilter, first *int32, after *string, last *int32, before *string,
 	orderBy []*model.ActorOrder, byMetric *model.MetricOrder) (*graph.Page[*graph.Actor], error) {
-	p, err := listArgs(first, after, last, before, orderBy, actorOrder)
+	p, err := listArgs(ctx, first, after, last, before, orderBy, actorOrder)
 	switch {
 	case err != nil:
 		return nil, err

@@ -120,3 +120,37 @@ func testActorsByMetric(t *testing.T, openStore func(*testing.T) graph.Store) {
 		})
 	}
 }
+
+func TestTotalCountWhenSelected(t *testing.T) { onStores(t, testTotalCountWhenSelected) }
+
+// testTotalCountWhenSelected: a list counts its matches only when
+// totalCount is selected (the store may skip the count otherwise), directly
+// or through a fragment, and its page is the same either way.
+func testTotalCountWhenSelected(t *testing.T, openStore func(*testing.T) graph.Store) {
+	ts, _ := demo(t, openStore)
+	type conn struct {
+		TotalCount *int
+		Nodes      []struct{ ID string }
+		PageInfo   struct{ HasNextPage bool }
+	}
+	for _, list := range []struct{ field, typ string }{
+		{"links", "LinkConnection"}, {"actors", "ActorConnection"}, {"programmes", "ProgrammeConnection"},
+	} {
+		var r struct{ All, Direct, Fragment, Without conn }
+		ok(t, do(t, ts.URL, `{ all: `+list.field+`(first: 1000) { nodes { id } }
+			direct: `+list.field+`(first: 2) { totalCount nodes { id } pageInfo { hasNextPage } }
+			fragment: `+list.field+`(first: 2) { ...total nodes { id } pageInfo { hasNextPage } }
+			without: `+list.field+`(first: 2) { nodes { id } pageInfo { hasNextPage } } }
+			fragment total on `+list.typ+` { totalCount }`, nil, &r))
+		n := len(r.All.Nodes)
+		if n < 3 || r.Direct.TotalCount == nil || *r.Direct.TotalCount != n || r.Fragment.TotalCount == nil || *r.Fragment.TotalCount != n {
+			t.Errorf("%s: %d in all, totalCount %v directly and %v through a fragment; want %d and at least 3", list.field, n, r.Direct.TotalCount, r.Fragment.TotalCount, n)
+		}
+		r.Direct.TotalCount, r.Fragment.TotalCount = nil, nil
+		for _, c := range []conn{r.Fragment, r.Without} {
+			if diff := gocmp.Diff(r.Direct, c); diff != "" {
+				t.Errorf("%s: page without totalCount differs (-with +without):\n%s", list.field, diff)
+			}
+		}
+	}
+}

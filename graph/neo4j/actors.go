@@ -104,7 +104,7 @@ func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.Pag
 	var vals [][]any
 	err = s.read(ctx, "find actors", func(tx neo4j.ManagedTransaction) error {
 		var err error
-		if total, err = count(ctx, tx, countQ, w.params); err != nil {
+		if total, err = countUnlessNoTotal(ctx, tx, p, countQ, w.params); err != nil {
 			return err
 		}
 		found, vals, err = collectPage(ctx, tx, pageQ, params, decodeActor)

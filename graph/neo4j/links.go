@@ -121,7 +121,7 @@ func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageA
 	var vals [][]any
 	err = s.read(ctx, "find links", func(tx neo4j.ManagedTransaction) error {
 		var err error
-		if total, err = count(ctx, tx, countQ, w.params); err != nil {
+		if total, err = countUnlessNoTotal(ctx, tx, p, countQ, w.params); err != nil {
 			return err
 		}
 		found, vals, err = collectPage(ctx, tx, pageQ, params, decodeLink)

@@ -103,7 +103,7 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 	var vals [][]any
 	err = s.read(ctx, "find programmes", func(tx neo4j.ManagedTransaction) error {
 		var err error
-		if total, err = count(ctx, tx, countQ, w.params); err != nil {
+		if total, err = countUnlessNoTotal(ctx, tx, p, countQ, w.params); err != nil {
 			return err
 		}
 		found, vals, err = collectPage(ctx, tx, pageQ, params, decodeProgramme)

@@ -231,6 +231,16 @@ func single(ctx context.Context, tx neo4j.ManagedTransaction, q string, params m
 	return res.Single(ctx)
 }
 
+// countUnlessNoTotal runs the count query q, unless p says its caller
+// does not read the total (counting every match is most of a large page's
+// work): then it returns 0.
+func countUnlessNoTotal(ctx context.Context, tx neo4j.ManagedTransaction, p graph.PageArgs, q string, params map[string]any) (int, error) {
+	if p.NoTotal {
+		return 0, nil
+	}
+	return count(ctx, tx, q, params)
+}
+
 // count runs a query that returns one integer.
 func count(ctx context.Context, tx neo4j.ManagedTransaction, q string, params map[string]any) (int, error) {
 	rec, err := single(ctx, tx, q, params)

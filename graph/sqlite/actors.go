@@ -60,7 +60,7 @@ func (s *Store) FindActors(ctx context.Context, f graph.ActorFilter, p graph.Pag
 	var found []*graph.Actor
 	var vals [][]any
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM actors WHERE `+where, args...).Scan(&total); err != nil {
+		if err := countUnlessNoTotal(ctx, tx, p, `SELECT count(*) FROM actors WHERE `+where, args, &total); err != nil {
 			return fmt.Errorf("sqlite: count actors: %w", err)
 		}
 		found, vals, err = findPage(ctx, tx, ks, "actors", actorCols, scanActor, where, args)

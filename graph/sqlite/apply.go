@@ -102,7 +102,7 @@ type streamApplier struct {
 	log     *graph.ChangeLog
 	parents []parentRef // actors with a parent, checked once all are in
 
-	actorByKey, putActor, createActor, linkByID, putLink, createLinks, actorCount *sql.Stmt
+	actorByKey, putActor, createActor, linkByID, putLink, createLinks, actorCount, programmeCount *sql.Stmt
 	bulkState
 	linkBatch
 }
@@ -127,10 +127,11 @@ func newStreamApplier(ctx context.Context, tx *sql.Tx) (*streamApplier, error) {
 		{&sa.actorByKey, `SELECT ` + actorCols + ` FROM actors WHERE key = ?`},
 		{&sa.putActor, upsertActorSQL},
 		{&sa.createActor, insertActorSQL + ` ON CONFLICT DO NOTHING`},
-		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE id = ?`},
+		{&sa.linkByID, `SELECT ` + linkCols + ` FROM links WHERE ` + byLinkID},
 		{&sa.putLink, upsertLinkSQL},
 		{&sa.createLinks, createLinksSQL(linkBatchSize)},
 		{&sa.actorCount, `SELECT count(*) FROM actors WHERE id = ?`},
+		{&sa.programmeCount, `SELECT count(*) FROM programmes WHERE id = ?`},
 	} {
 		st, err := tx.PrepareContext(ctx, p.sql)
 		if err != nil {
@@ -296,7 +297,7 @@ func (sa *streamApplier) settleLink(p *pendingLink, created bool) error {
 		sa.res.Created++
 		return p.refErr
 	}
-	old, err := scanLink(sa.linkByID.QueryRowContext(sa.ctx, l.ID))
+	old, err := scanLink(sa.linkByID.QueryRowContext(sa.ctx, linkIDArgs(l.ID)...))
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		old = nil
@@ -318,16 +319,20 @@ func (sa *streamApplier) settleLink(p *pendingLink, created bool) error {
 	return p.refErr
 }
 
-// checkLinkRefs checks a link's references, its actors (which every link
-// names) among those the stream knows exist first.
+// checkLinkRefs checks a link's references among those the stream knows
+// exist first.
 func (sa *streamApplier) checkLinkRefs(l *graph.Link) error {
-	for _, ref := range []struct{ field, id string }{
-		{"sourceId", l.SourceID}, {"targetId", l.TargetID}, {"brokeredById", l.BrokeredByID},
+	for _, ref := range []struct {
+		field, id string
+		exists    func(string) (bool, error)
+	}{
+		{"sourceId", l.SourceID, sa.actorExists}, {"targetId", l.TargetID, sa.actorExists},
+		{"brokeredById", l.BrokeredByID, sa.actorExists}, {"programmeId", l.ProgrammeID, sa.programmeExists},
 	} {
 		if ref.id == "" {
 			continue
 		}
-		ok, err := sa.actorExists(ref.id)
+		ok, err := ref.exists(ref.id)
 		if err != nil {
 			return fmt.Errorf("sqlite: check %s: %w", ref.field, err)
 		}
@@ -335,5 +340,5 @@ func (sa *streamApplier) checkLinkRefs(l *graph.Link) error {
 			return graph.Errorf(graph.ENOTFOUND, ref.field, "%s: %s does not exist", ref.field, graph.Describe(ref.id))
 		}
 	}
-	return exists(sa.ctx, sa.tx, "programmes", "programmeId", l.ProgrammeID)
+	return nil
 }

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -41,22 +42,24 @@ const maxKnown = 1 << 21
 
 // bulkState is what a stream keeps for bulk mode and for reference checks.
 type bulkState struct {
-	known  map[string]struct{} // IDs of actors that exist in the transaction
-	bulkAt int                 // items after which to go bulk; 0: never
-	remake []string            // DDL of what bulk mode dropped, in order
+	known           map[string]struct{} // IDs of actors that exist in the transaction
+	knownProgrammes map[string]struct{} // and of programmes
+	bulkAt          int                 // items after which to go bulk; 0: never
+	remake          []string            // DDL of what bulk mode dropped, in order
 }
 
 // planBulk decides after how many items the stream goes bulk: as many as
 // the store holds actors and links (max(rowid) is a cheap upper bound on
-// their count), and at least bulkMinItems.
+// the actors' count; links, stored by key, are counted), and at least
+// bulkMinItems.
 func (sa *streamApplier) planBulk() error {
 	var rows int
 	err := sa.tx.QueryRowContext(sa.ctx, `SELECT coalesce((SELECT max(rowid) FROM actors), 0) +
-		coalesce((SELECT max(rowid) FROM links), 0)`).Scan(&rows)
+		(SELECT count(*) FROM links)`).Scan(&rows)
 	if err != nil {
 		return fmt.Errorf("sqlite: size store: %w", err)
 	}
-	sa.known = map[string]struct{}{}
+	sa.known, sa.knownProgrammes = map[string]struct{}{}, map[string]struct{}{}
 	sa.bulkAt = max(rows, bulkMinItems)
 	return nil
 }
@@ -118,23 +121,37 @@ func (sa *streamApplier) execAll(stmts []string) error {
 	return nil
 }
 
-func (sa *streamApplier) remember(id string) {
-	if len(sa.known) < maxKnown {
-		sa.known[id] = struct{}{}
+func (sa *streamApplier) remember(id string) { remember(sa.known, id) }
+
+func remember(known map[string]struct{}, id string) {
+	if len(known) < maxKnown {
+		known[id] = struct{}{}
 	}
 }
 
 // actorExists says whether the actor with id exists, remembering it if so.
 func (sa *streamApplier) actorExists(id string) (bool, error) {
-	if _, ok := sa.known[id]; ok {
+	return sa.existsIn(sa.known, sa.actorCount, id)
+}
+
+// programmeExists says whether the programme with id exists, remembering
+// it if so: a stream's links often name a few programmes many times.
+func (sa *streamApplier) programmeExists(id string) (bool, error) {
+	return sa.existsIn(sa.knownProgrammes, sa.programmeCount, id)
+}
+
+// existsIn says whether id is in known or counted by count (which it
+// then joins). A stream deletes nothing, so what exists stays.
+func (sa *streamApplier) existsIn(known map[string]struct{}, count *sql.Stmt, id string) (bool, error) {
+	if _, ok := known[id]; ok {
 		return true, nil
 	}
 	var n int
-	if err := sa.actorCount.QueryRowContext(sa.ctx, id).Scan(&n); err != nil {
+	if err := count.QueryRowContext(sa.ctx, id).Scan(&n); err != nil {
 		return false, err
 	}
 	if n > 0 {
-		sa.remember(id)
+		remember(known, id)
 	}
 	return n > 0, nil
 }

@@ -7,3 +7,6 @@ func SetBulkMode(minItems int, entered *int) (restore func()) {
 	bulkMinItems, onBulk = minItems, func() { *entered++ }
 	return func() { bulkMinItems, onBulk = old, nil }
 }
+
+// LinkBatchSize is how many links a stream writes per statement.
+const LinkBatchSize = linkBatchSize

@@ -254,7 +254,13 @@ func TestStreamLinkBatches(t *testing.T) {
 	for i := range 60 {
 		its = append(its, person(fmt.Sprintf("q%d", i), fmt.Sprintf("Quinn %d", i)))
 	}
-	for i := range 250 {
+	// Over two batches: distinct pairs (q_a, q_a+d) for d up to 29, so
+	// none repeats another either way round.
+	n := 2*sqlite.LinkBatchSize + 50
+	if n > 29*60 {
+		t.Fatalf("%d links need more than 60 people", n)
+	}
+	for i := range n {
 		its = append(its, link(fmt.Sprintf("q%d", i%60), fmt.Sprintf("q%d", (i/60+i+1)%60)))
 	}
 	again := link("q0", "q1")
@@ -264,7 +270,7 @@ func TestStreamLinkBatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := graph.ApplyResult{Created: 60 + 250, Updated: 2, Unchanged: 1}
+	want := graph.ApplyResult{Created: 60 + n, Updated: 2, Unchanged: 1}
 	if *res != want {
 		t.Errorf("result = %+v, want %+v", *res, want)
 	}

@@ -21,7 +21,7 @@ import (
 // are checked as a link comes, before later items can create what it
 // names. A link whose ID is already pending, an error, and the end of
 // the stream write the batch first.
-const linkBatchSize = 100
+const linkBatchSize = 500
 
 // maxHeldBack bounds the items held back for the log behind pending links.
 const maxHeldBack = 10 * linkBatchSize

@@ -32,11 +32,31 @@ func scanLink(r rowScanner) (*graph.Link, error) {
 	return &l, json.Unmarshal([]byte(evidence), &l.Evidence)
 }
 
+// byLinkID selects the link whose ID linkIDArgs gives: links are stored
+// by key, and an ID encodes its key (graph.NewID), so the lookup is by
+// the key, and the ID must match too.
+const byLinkID = `key = ? AND id = ?`
+
+func linkIDArgs(id string) []any { return []any{linkKey(id), id} }
+
+// linkKey returns the key a link ID encodes, "" if id is no link's ID.
+func linkKey(id string) string {
+	if k, key, err := graph.ParseID(id); err == nil && k == graph.KindLink {
+		return key
+	}
+	return ""
+}
+
 // LinksByID returns links in the order of ids, nil where unknown.
 func (s *Store) LinksByID(ctx context.Context, ids []string) ([]*graph.Link, error) {
 	var found []*graph.Link
 	err := inChunks(ids, func(chunk []string) error {
-		ls, err := scanAll(ctx, s.r, scanLink, `SELECT `+linkCols+` FROM links WHERE id IN (`+placeholders(len(chunk))+`)`, anys(chunk)...)
+		keys := make([]any, len(chunk))
+		for i, id := range chunk {
+			keys[i] = linkKey(id)
+		}
+		// InOrder keeps only the rows whose IDs were asked for.
+		ls, err := scanAll(ctx, s.r, scanLink, `SELECT `+linkCols+` FROM links WHERE key IN (`+placeholders(len(chunk))+`)`, keys...)
 		found = append(found, ls...)
 		return err
 	})
@@ -77,7 +97,7 @@ func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageA
 	var found []*graph.Link
 	var vals [][]any
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE `+where, args...).Scan(&total); err != nil {
+		if err := countUnlessNoTotal(ctx, tx, p, `SELECT count(*) FROM links WHERE `+where, args, &total); err != nil {
 			return fmt.Errorf("sqlite: count links: %w", err)
 		}
 		found, vals, err = findPage(ctx, tx, ks, "links", linkCols, scanLink, where, args)
@@ -175,7 +195,7 @@ func (s *Store) DeleteLink(ctx context.Context, id, revision string) error {
 		if err := checkRevision(ctx, tx, "link", id, revision, getLink); err != nil {
 			return err
 		}
-		l, err := scanLink(tx.QueryRowContext(ctx, `DELETE FROM links WHERE id = ? RETURNING `+linkCols, id))
+		l, err := scanLink(tx.QueryRowContext(ctx, `DELETE FROM links WHERE `+byLinkID+` RETURNING `+linkCols, linkIDArgs(id)...))
 		if err == sql.ErrNoRows {
 			return graph.Errorf(graph.ENOTFOUND, "id", "link %q not found", id)
 		}
@@ -188,7 +208,7 @@ func (s *Store) DeleteLink(ctx context.Context, id, revision string) error {
 }
 
 func getLink(ctx context.Context, q queryer, id string) (*graph.Link, error) {
-	l, err := scanLink(q.QueryRowContext(ctx, `SELECT `+linkCols+` FROM links WHERE id = ?`, id))
+	l, err := scanLink(q.QueryRowContext(ctx, `SELECT `+linkCols+` FROM links WHERE `+byLinkID, linkIDArgs(id)...))
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -226,10 +246,10 @@ func exists(ctx context.Context, tx *sql.Tx, table, field, id string) error {
 	return nil
 }
 
-// upsertLinkSQL writes a link, replacing the one with its ID.
+// upsertLinkSQL writes a link, replacing the one with its key (and so ID).
 const upsertLinkSQL = `INSERT INTO links (id, key, type, source_id, target_id, directed, weight, from_date, to_date,
 		programme_id, brokered_by_id, evidence, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET type = excluded.type, directed = excluded.directed, weight = excluded.weight,
+		ON CONFLICT (key) DO UPDATE SET type = excluded.type, directed = excluded.directed, weight = excluded.weight,
 		from_date = excluded.from_date, to_date = excluded.to_date, programme_id = excluded.programme_id,
 		brokered_by_id = excluded.brokered_by_id, evidence = excluded.evidence, attrs = excluded.attrs`
 

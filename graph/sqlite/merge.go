@@ -68,11 +68,11 @@ func writeMerge(ctx context.Context, tx *sql.Tx, plan *graph.MergePlan) error {
 	for _, mv := range plan.Links {
 		var err error
 		if mv.After == nil {
-			err = deleteRow(ctx, tx, "links", "link", mv.Before.ID)
+			_, err = tx.ExecContext(ctx, `DELETE FROM links WHERE `+byLinkID, linkIDArgs(mv.Before.ID)...)
 		} else {
 			l := mv.After
-			_, err = tx.ExecContext(ctx, `UPDATE links SET source_id = ?, target_id = ?, brokered_by_id = ? WHERE id = ?`,
-				l.SourceID, l.TargetID, nullable(l.BrokeredByID), l.ID)
+			_, err = tx.ExecContext(ctx, `UPDATE links SET source_id = ?, target_id = ?, brokered_by_id = ? WHERE `+byLinkID,
+				append([]any{l.SourceID, l.TargetID, nullable(l.BrokeredByID)}, linkIDArgs(l.ID)...)...)
 		}
 		if err != nil {
 			return fmt.Errorf("sqlite: merge: re-point link: %w", err)

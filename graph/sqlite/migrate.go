@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // migrate brings a database made by an earlier version up to schema.sql,
@@ -38,7 +41,14 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate: %w", err)
 	}
-	return partialIndexes(ctx, db)
+	if err := partialIndexes(ctx, db); err != nil {
+		return err
+	}
+	// Schema 6: links stored by key (linksByKey, before schema.sql ran).
+	if _, err := db.ExecContext(ctx, `UPDATE meta SET value = 6 WHERE name = 'schema' AND value < 6`); err != nil {
+		return fmt.Errorf("sqlite: migrate: %w", err)
+	}
+	return nil
 }
 
 // partialIndexes remakes the indexes of mostly empty references as
@@ -66,6 +76,49 @@ func partialIndexes(ctx context.Context, db *sql.DB) error {
 	}
 	if err != nil {
 		return fmt.Errorf("sqlite: migrate partial indexes: %w", err)
+	}
+	return nil
+}
+
+// linksByKey moves the links of a store made before schema 6, a rowid
+// table with unique indexes of both ID and key, into the table schema.sql
+// now makes, stored by key, in one transaction: the old table is renamed
+// and its indexes dropped, schema.sql makes the new table and its indexes,
+// and the rows are copied in key order. It runs before Open runs schema.sql,
+// which would otherwise build the new indexes on the old table. Columns
+// that schema 1 lacked take their defaults.
+func linksByKey(ctx context.Context, db *sql.DB) error {
+	var ddl string
+	err := db.QueryRowContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'links'`).Scan(&ddl)
+	if errors.Is(err, sql.ErrNoRows) || strings.Contains(ddl, "WITHOUT ROWID") {
+		return nil // a new store, or one made at schema 6
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate links: %w", err)
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate links: %w", err)
+	}
+	defer tx.Rollback()
+	defer db.ExecContext(context.WithoutCancel(ctx), restoreCache)
+	_, err = tx.ExecContext(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkCacheKiB)+`;
+		ALTER TABLE links RENAME TO links_v5; DROP INDEX IF EXISTS links_source; DROP INDEX IF EXISTS links_target;
+		DROP INDEX IF EXISTS links_programme; DROP INDEX IF EXISTS links_broker;`+schema)
+	var cols string
+	if err == nil {
+		err = tx.QueryRowContext(ctx, `SELECT group_concat(name, ', ') FROM pragma_table_info('links_v5')
+			WHERE name IN (SELECT name FROM pragma_table_info('links'))`).Scan(&cols)
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `INSERT INTO links (`+cols+`) SELECT `+cols+` FROM links_v5 ORDER BY key;
+			DROP TABLE links_v5`)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite: migrate links: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: migrate links: %w", err)
 	}
 	return nil
 }

@@ -5,23 +5,25 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/partnergraph/partnergraph/graph"
 )
 
-// ownedLinks selects (owner, link id) for the owners in the JSON array
-// parameter; an actor owns the links it is an end of (a link never joins an
-// actor to itself, so no link is owned twice by one actor).
-var ownedLinks = map[graph.LinkOwner]string{
-	graph.OwnerActor: `SELECT source_id AS owner, id AS lid FROM links WHERE source_id IN (SELECT value FROM json_each(?1))
-		UNION ALL SELECT target_id, id FROM links WHERE target_id IN (SELECT value FROM json_each(?1))`,
-	graph.OwnerBroker:    `SELECT brokered_by_id AS owner, id AS lid FROM links WHERE brokered_by_id IN (SELECT value FROM json_each(?1))`,
-	graph.OwnerProgramme: `SELECT programme_id AS owner, id AS lid FROM links WHERE programme_id IN (SELECT value FROM json_each(?1))`,
+// ownerCols are the columns that name a link's owner: an actor owns the
+// links it is an end of (a link never joins an actor to itself, so no link
+// is owned twice by one actor). Each has an index that ends with the key.
+var ownerCols = map[graph.LinkOwner][]string{
+	graph.OwnerActor:     {"source_id", "target_id"},
+	graph.OwnerBroker:    {"brokered_by_id"},
+	graph.OwnerProgramme: {"programme_id"},
 }
 
 // LinkPages returns, for each ID, page p of the links owner says it has.
-// Two queries in one read: the count per owner, and the first size+1
-// links per owner after the cursor (a window over each owner's links).
+// Two queries per owner in one read: the count, and the first size+1 links
+// after the cursor, which SQLite reads from each owner column's index in
+// key order (merging the two of an actor's) and stops, so a hub's page
+// costs what a leaf's does.
 func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []string, f graph.LinkFilter, p graph.PageArgs) ([]*graph.Page[*graph.Link], error) {
 	size, err := p.Size()
 	if err != nil {
@@ -37,39 +39,38 @@ func (s *Store) LinkPages(ctx context.Context, owner graph.LinkOwner, ids []stri
 		after = parts[0]
 	}
 	where, args := linkWhere(f, "links").sql()
-	from := `FROM (` + ownedLinks[owner] + `) o JOIN links ON links.id = o.lid WHERE ` + where
-	// ?1 is the owners; the filter's parameters are numbered after it.
-	args = append([]any{jsonText(owners(ids))}, args...)
-	var totals map[string]int
+	// ?1 is the owner and ?2 the cursor (in pages); each arm's filter
+	// parameters are numbered after them, in turn, and the limit last.
+	var counts, arms []string
+	var armArgs []any
+	for _, col := range ownerCols[owner] {
+		counts = append(counts, `(SELECT count(*) FROM links WHERE `+col+` = ?1 AND `+where+`)`)
+		arms = append(arms, `SELECT `+linkCols+` FROM links WHERE `+col+` = ?1 AND key > ?2 AND `+where)
+		armArgs = append(armArgs, args...)
+	}
+	countQ := `SELECT ` + strings.Join(counts, " + ")
+	pageQ := strings.Join(arms, " UNION ALL ") + ` ORDER BY key LIMIT ?`
+	totals := map[string]int{}
 	found := map[string][]*graph.Link{}
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		clear(found)
-		var err error
-		if totals, err = countBy(ctx, tx, `SELECT owner, count(*) `+from+` GROUP BY owner`, args); err != nil {
-			return err
+		for _, id := range owners(ids) {
+			var n int
+			if err := tx.QueryRowContext(ctx, countQ, append([]any{id}, armArgs...)...).Scan(&n); err != nil {
+				return fmt.Errorf("sqlite: count links: %w", err)
+			}
+			ls, err := scanAll(ctx, tx, scanLink, pageQ, append(append([]any{id, after}, armArgs...), size+1)...)
+			if err != nil {
+				return err
+			}
+			totals[id], found[id] = n, ls
 		}
-		q := `SELECT ` + linkCols + `, owner FROM (SELECT links.*, owner, row_number() OVER (PARTITION BY owner ORDER BY key) AS n ` +
-			from + ` AND key > ?) WHERE n <= ? ORDER BY owner, key`
-		return eachRow(ctx, tx, q, append(args, after, size+1), func(r rowScanner) error {
-			var o string
-			l, err := scanLink(withOwner{r, &o})
-			found[o] = append(found[o], l)
-			return err
-		})
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return graph.NewPages(ids, found, totals, size, p.After, graph.LinkKey), nil
 }
-
-// withOwner scans a link row followed by its owner column.
-type withOwner struct {
-	rowScanner
-	owner *string
-}
-
-func (w withOwner) Scan(dest ...any) error { return w.rowScanner.Scan(append(dest, w.owner)...) }
 
 // eachRow calls fn on each row of query.
 func eachRow(ctx context.Context, tx *sql.Tx, query string, args []any, fn func(rowScanner) error) error {

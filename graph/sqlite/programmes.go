@@ -74,7 +74,7 @@ func (s *Store) FindProgrammes(ctx context.Context, f graph.ProgrammeFilter, p g
 	var found []*graph.Programme
 	var vals [][]any
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM programmes WHERE `+where, args...).Scan(&total); err != nil {
+		if err := countUnlessNoTotal(ctx, tx, p, `SELECT count(*) FROM programmes WHERE `+where, args, &total); err != nil {
 			return fmt.Errorf("sqlite: count programmes: %w", err)
 		}
 		found, vals, err = findPage(ctx, tx, ks, "programmes", programmeCols, scanProgramme, where, args)

@@ -61,6 +61,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
 	s := &Store{w: w, r: r, keep: graph.KeepChangeVersions}
+	if err := linksByKey(ctx, w); err != nil { // before schema.sql indexes the old table
+		s.Close()
+		return nil, err
+	}
 	if _, err := w.ExecContext(ctx, schema); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: create schema: %w", err)

@@ -212,6 +212,16 @@ func findPage[T any](ctx context.Context, tx *sql.Tx, ks *graph.Keyset, table, c
 	return items, vals, err
 }
 
+// countUnlessNoTotal runs the count query into total, unless p says its
+// caller does not read the total: counting every match of a filter is
+// most of a page's work on a large store.
+func countUnlessNoTotal(ctx context.Context, tx *sql.Tx, p graph.PageArgs, query string, args []any, total *int) error {
+	if p.NoTotal {
+		return nil
+	}
+	return tx.QueryRowContext(ctx, query, args...).Scan(total)
+}
+
 // withSort scans a row followed by its sort values.
 type withSort struct {
 	rowScanner
