@@ -3,6 +3,8 @@ package neo4j
 import (
 	"context"
 
+	"github.com/partnergraph/partnergraph/graph"
+
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
@@ -27,4 +29,35 @@ func CountAndSum(ctx context.Context, s *Store, q string, params map[string]any)
 		return nil
 	})
 	return n, sum, err
+}
+
+// LinkPagePlan returns the operators of the plan of FindLinks' page query
+// for f and p, as EXPLAIN shows them.
+func LinkPagePlan(ctx context.Context, s *Store, f graph.LinkFilter, p graph.PageArgs) ([]string, error) {
+	ks, err := p.Keyset(graph.EntityLink)
+	if err != nil {
+		return nil, err
+	}
+	_, _, q, params := linkQueries(f, ks)
+	var ops []string
+	err = s.read(ctx, "explain", func(tx neo4j.ManagedTransaction) error {
+		res, err := tx.Run(ctx, "EXPLAIN "+q, params)
+		if err != nil {
+			return err
+		}
+		sum, err := res.Consume(ctx)
+		if err != nil {
+			return err
+		}
+		var walk func(neo4j.Plan)
+		walk = func(p neo4j.Plan) {
+			ops = append(ops, p.Operator())
+			for _, c := range p.Children() {
+				walk(c)
+			}
+		}
+		walk(sum.Plan())
+		return nil
+	})
+	return ops, err
 }

@@ -102,6 +102,15 @@ func linkWhere(f graph.LinkFilter) *where {
 	return w
 }
 
+// linkQueries returns FindLinks' count and page queries and the page's
+// parameters.
+func linkQueries(f graph.LinkFilter, ks *graph.Keyset) (w *where, countQ, pageQ string, params map[string]any) {
+	w = linkWhere(f)
+	params = w.with()
+	const match = `MATCH (s:Actor)-[l:LINK]->(t:Actor)`
+	return w, match + w.String() + ` RETURN count(l)`, pageQuery(ks, match, w, "l", "s, l, t", linkReturn, params), params
+}
+
 // FindLinks returns a page of links matching f, ordered by key.
 func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageArgs) (*graph.Page[*graph.Link], error) {
 	ks, err := p.Keyset(graph.EntityLink)
@@ -111,11 +120,7 @@ func (s *Store) FindLinks(ctx context.Context, f graph.LinkFilter, p graph.PageA
 	if err := graph.CheckWhere(graph.EntityLink, f.Where); err != nil {
 		return nil, err
 	}
-	w := linkWhere(f)
-	params := w.with()
-	const match = `MATCH (s:Actor)-[l:LINK]->(t:Actor)`
-	countQ := match + w.String() + ` RETURN count(l)`
-	pageQ := pageQuery(ks, match, w, "l", "s, l, t", linkReturn, params)
+	w, countQ, pageQ, params := linkQueries(f, ks)
 	var total int
 	var found []*graph.Link
 	var vals [][]any

@@ -351,3 +351,20 @@ func TestFuzzyScanDoesNotBlockWrites(t *testing.T) {
 		t.Errorf("fuzzy scan from %d to %d, write between its pages committed at %d: want it inside", since, until, wrote)
 	}
 }
+
+// TestLinkPageInKeyOrder: the first page of a link list (a type, a date) is
+// read in the order of the link_key index and stops when full, instead of
+// reading and sorting every match: on a million links that is
+// milliseconds instead of seconds.
+func TestLinkPageInKeyOrder(t *testing.T) {
+	s := neo4jtest.Open(t)
+	f := graph.LinkFilter{Types: []graph.LinkType{graph.LinkCollaboration}, Active: graph.Interval{From: graph.MustDate("2015-01-01")}}
+	ops, err := neo4j.LinkPagePlan(ctx, s, f, graph.PageArgs{First: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := strings.Join(ops, " ")
+	if !strings.Contains(plan, "RelationshipIndexScan") || strings.Contains(plan, "Sort") || strings.Contains(plan, "Top") {
+		t.Errorf("plan of a first page of links: %s; want an index scan in key order and no sort", plan)
+	}
+}

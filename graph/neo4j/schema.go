@@ -28,6 +28,9 @@ var schema = []struct{ name, create string }{
 	{"programme_name", `CREATE INDEX programme_name IF NOT EXISTS FOR (p:Programme) ON (p.name)`},
 	{"link_programme", `CREATE INDEX link_programme IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.programmeId)`},
 	{"link_broker", `CREATE INDEX link_broker IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.brokeredById)`},
+	// Link lists are ordered by key: with this index a page of a million
+	// links is read in order and stops when full (see pageQuery).
+	{"link_key", `CREATE INDEX link_key IF NOT EXISTS FOR ()-[l:LINK]-() ON (l.key)`},
 	// Names are searched by the words this package splits (see words): the
 	// whitespace analyzer indexes exactly those.
 	{"actor_search", "CREATE FULLTEXT INDEX actor_search IF NOT EXISTS FOR (a:Actor) ON EACH [a.search] " +

@@ -228,6 +228,12 @@ func pageQuery(ks *graph.Keyset, match string, w *where, v, keep, ret string, pa
 	// The seek past the cursor is on the properties themselves, beside the
 	// other conditions, where the planner can use an index for it.
 	var seek []string
+	if f := ks.Keys[0].Field; ks.Cursor == nil && (f == graph.SortKey || f == graph.SortID) {
+		// Always true, but it lets the planner read the first page in the
+		// order of the key's (or ID's) index and stop after it, where it
+		// would otherwise read and sort every match (a million links).
+		seek = append(seek, exprs[0]+` IS NOT NULL`)
+	}
 	if ks.Cursor != nil {
 		ps := make([]string, n)
 		for i := range ps {
