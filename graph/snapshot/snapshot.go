@@ -227,47 +227,46 @@ func FromNetwork(actors []*graph.Actor, links []*graph.Link, scope graph.Scope) 
 func Project(actors []*graph.Actor, links []*graph.Link, participations []*graph.Participation, scope graph.Scope) *Snapshot {
 	s := &Snapshot{Scope: scope}
 	b := analysis.NewBuilder(scope.Directed)
-	byID := make(map[string]*graph.Actor, len(actors))
-	for _, a := range actors {
-		byID[a.ID] = a
+	byID := make(map[string]int32, len(actors))
+	for i, a := range actors {
+		byID[a.ID] = int32(i)
 	}
-	orgOf := organisations(actors, links, byID)
-	// The links' ends are looked up by ID once; after that, by pointer
-	// (a million links are four million lookups otherwise, the longest
-	// part of projecting a large network).
-	type tie struct {
-		l        *graph.Link
-		src, tgt *graph.Actor
+	// Each link's ends are looked up by ID once; after that, by index into
+	// actors (a million links are several million string lookups
+	// otherwise, the longest part of projecting a large network).
+	ties := make([]tie, len(links))
+	for i, l := range links {
+		ties[i] = tie{l, actorIndex(byID, l.SourceID), actorIndex(byID, l.TargetID)}
 	}
-	var in []tie
-	for _, l := range links {
-		src, tgt := byID[l.SourceID], byID[l.TargetID]
-		if src != nil && tgt != nil && scope.IncludesActor(src) && scope.IncludesActor(tgt) && scope.IncludesLink(l) {
-			in = append(in, tie{l, src, tgt})
+	orgOf := organisations(actors, ties, byID)
+	in := ties[:0] // the ties in scope, filtered in place
+	for _, t := range ties {
+		if t.src >= 0 && t.tgt >= 0 && scope.IncludesActor(actors[t.src]) && scope.IncludesActor(actors[t.tgt]) && scope.IncludesLink(t.l) {
+			in = append(in, t)
 		}
 	}
-	keep := func(*graph.Actor) bool { return true }
+	keep := func(int32) bool { return true }
 	if scope.SelectsLinks() {
-		member := map[*graph.Actor]bool{}
+		member := make([]bool, len(actors))
 		for _, t := range in {
 			member[t.src], member[t.tgt] = true, true
 		}
 		for _, p := range participations {
-			if a := byID[p.ActorID]; a != nil && scope.ProgrammeID != "" && p.ProgrammeID == scope.ProgrammeID {
-				member[a] = true
+			if i := actorIndex(byID, p.ActorID); i >= 0 && scope.ProgrammeID != "" && p.ProgrammeID == scope.ProgrammeID {
+				member[i] = true
 			}
 		}
-		keep = func(a *graph.Actor) bool { return member[a] }
+		keep = func(i int32) bool { return member[i] }
 	}
-	node := make(map[*graph.Actor]int32, len(actors))
-	for _, a := range actors {
-		if !scope.IncludesActor(a) || !keep(a) {
+	node := make([]int32, len(actors)) // actor index → node
+	for i, a := range actors {
+		if !scope.IncludesActor(a) || !keep(int32(i)) {
 			continue
 		}
 		v := b.Node(a.Key)
-		node[a] = v
+		node[i] = v
 		s.Actors = append(s.Actors, a)
-		o := orgOf[a.ID]
+		o := orgOf[i]
 		b.SetAttr(v, AttrSector, o.Sector)
 		b.SetAttr(v, AttrType, string(o.OrgType))
 		b.SetAttr(v, AttrRegion, o.Region)
@@ -294,37 +293,57 @@ func Project(actors []*graph.Actor, links []*graph.Link, participations []*graph
 	return s
 }
 
-// organisations returns, for each actor ID, the organisation whose group
-// attributes it takes: an organisation's top-level parent (or itself), a
-// person's first organisation by affiliation or membership link key.
-func organisations(actors []*graph.Actor, links []*graph.Link, byID map[string]*graph.Actor) map[string]*graph.Actor {
-	out := make(map[string]*graph.Actor, len(actors))
+// tie is a link with its ends as indexes into the network's actors, -1
+// where the network lacks one.
+type tie struct {
+	l        *graph.Link
+	src, tgt int32
+}
+
+// actorIndex returns the index byID gives id, or -1.
+func actorIndex(byID map[string]int32, id string) int32 {
+	if i, ok := byID[id]; ok {
+		return i
+	}
+	return -1
+}
+
+// organisations returns, for each actor (by index), the organisation whose
+// group attributes it takes: an organisation's top-level parent (or
+// itself), a person's first organisation by affiliation or membership link
+// key; an empty actor if none.
+func organisations(actors []*graph.Actor, ties []tie, byID map[string]int32) []*graph.Actor {
+	out := make([]*graph.Actor, len(actors))
 	top := func(a *graph.Actor) *graph.Actor {
-		for i := 0; i < len(actors) && a.ParentID != "" && byID[a.ParentID] != nil; i++ {
-			a = byID[a.ParentID]
+		for i := 0; i < len(actors) && a.ParentID != ""; i++ {
+			p := actorIndex(byID, a.ParentID)
+			if p < 0 {
+				break
+			}
+			a = actors[p]
 		}
 		return a
 	}
-	for _, a := range actors {
+	for i, a := range actors {
 		if a.Kind == graph.KindOrganisation {
-			out[a.ID] = top(a)
+			out[i] = top(a)
 		}
 	}
-	none := &graph.Actor{}
-	for _, l := range links { // ordered by key, so "first" is stable
-		if l.Type != graph.LinkAffiliation && l.Type != graph.LinkMembership {
+	for _, t := range ties { // ordered by key, so "first" is stable
+		if t.l.Type != graph.LinkAffiliation && t.l.Type != graph.LinkMembership || t.src < 0 || t.tgt < 0 {
 			continue
 		}
-		for _, end := range [][2]string{{l.SourceID, l.TargetID}, {l.TargetID, l.SourceID}} {
-			p, o := byID[end[0]], byID[end[1]]
-			if p != nil && o != nil && p.Kind == graph.KindPerson && o.Kind == graph.KindOrganisation && out[p.ID] == nil {
-				out[p.ID] = out[o.ID]
+		for _, end := range [2][2]int32{{t.src, t.tgt}, {t.tgt, t.src}} {
+			p, o := end[0], end[1]
+			if actors[p].Kind == graph.KindPerson && actors[o].Kind == graph.KindOrganisation && out[p] == nil {
+				out[p] = out[o]
 			}
 		}
 	}
-	for _, a := range actors {
-		if out[a.ID] == nil {
-			out[a.ID] = none
+	none := &graph.Actor{}
+	for i := range out {
+		if out[i] == nil {
+			out[i] = none
 		}
 	}
 	return out
